@@ -1,0 +1,250 @@
+//! `src/client.rs`: the `BaseUrls` of the API's servers and one `Client` method per operation.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{ident, paragraphs, rust_type};
+use crate::model::{
+    Api, BodyEncoding, Operation, OperationKind, Parameter, PathSegment, ResponseBody, Server,
+    TypeRef,
+};
+
+pub(super) fn client_rs(api: &Api) -> TokenStream {
+    let types = format_ident!("types");
+    let uses_types = api.operations.iter().any(|op| mentions_named_type(op));
+    let import_types = uses_types.then(|| quote!(use crate::types;));
+    let has_requests = api.operations.iter().any(|op| op.kind == OperationKind::Request);
+    let import_error = has_requests.then(|| quote!(use crate::Error;));
+    let base_urls = base_urls(&api.servers);
+    let methods = api.operations.iter().map(|op| operation(api, op, &types));
+    quote! {
+        //! The API's operations, as methods of [`Client`], and the servers they are sent to.
+
+        use url::Url;
+
+        #import_error
+        use crate::http;
+        use crate::Client;
+        #import_types
+
+        #base_urls
+
+        impl Client {
+            #(#methods)*
+        }
+    }
+}
+
+fn mentions_named_type(op: &Operation) -> bool {
+    let named = |ty: &TypeRef| contains_named(ty);
+    op.params_type.is_some()
+        || op.path_params.iter().any(|p| named(&p.ty))
+        || op.body.as_ref().is_some_and(|body| named(&body.ty))
+        || matches!(&op.success, ResponseBody::Json(ty) if named(ty))
+        || (op.kind == OperationKind::Request && named(&op.error))
+}
+
+fn contains_named(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => contains_named(inner),
+        _ => false,
+    }
+}
+
+fn base_urls(servers: &[Server]) -> TokenStream {
+    let fields = servers.iter().map(|server| {
+        let name = ident(&server.field);
+        let doc = match &server.description {
+            Some(description) => format!(" `{}`: {}", server.url, description.trim()),
+            None => format!(" `{}`.", server.url),
+        };
+        quote! {
+            #[doc = #doc]
+            pub #name: Url,
+        }
+    });
+    let all = servers.iter().enumerate().map(|(index, server)| {
+        let name = ident(&server.field);
+        if index + 1 == servers.len() {
+            quote!(#name: url)
+        } else {
+            quote!(#name: url.clone())
+        }
+    });
+    let defaults = servers.iter().map(|server| {
+        let name = ident(&server.field);
+        let url = &server.url;
+        quote!(#name: http::spec_url(#url))
+    });
+    let unused_url = servers.is_empty().then(|| quote!(let _ = url;));
+    quote! {
+        /// Where each of the API's servers is reached.
+        ///
+        /// [`BaseUrls::default`] holds the URLs of the spec; override them to reach a proxy or a
+        /// test server. Each must be an absolute `http` or `https` URL; an operation's path is
+        /// appended to it.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct BaseUrls {
+            #(#fields)*
+        }
+
+        impl BaseUrls {
+            /// Every server at the same `url`, as for a local test server.
+            pub fn all(url: Url) -> Self {
+                #unused_url
+                Self { #(#all),* }
+            }
+        }
+
+        impl Default for BaseUrls {
+            fn default() -> Self {
+                Self { #(#defaults),* }
+            }
+        }
+    }
+}
+
+fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
+    let name = ident(&op.method_name);
+    let server = ident(&api.servers[op.server].field);
+    let request_line = format!("`{} {}` (`{}`).", op.http_method, op.path, op.operation_id);
+    let kind_note = match op.kind {
+        OperationKind::BrowserUrl => Some(
+            "Returns the URL to open in the user's browser; this method sends no request.",
+        ),
+        OperationKind::Request => None,
+    };
+    let docs = paragraphs([
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        kind_note,
+        Some(request_line.as_str()),
+    ]);
+
+    let path_args = op.path_params.iter().map(|param| {
+        let arg = ident(&param.name);
+        let ty = path_arg_type(param, types);
+        quote!(#arg: #ty)
+    });
+    let params_arg = op.params_type.as_ref().map(|params| {
+        let params = ident(params);
+        quote!(params: &#types::#params,)
+    });
+    let body_arg = op.body.as_ref().map(|body| {
+        let ty = rust_type(&body.ty, Some(types));
+        if body.required {
+            quote!(body: &#ty,)
+        } else {
+            quote!(body: Option<&#ty>,)
+        }
+    });
+
+    let segments = op.segments.iter().map(|segment| match segment {
+        PathSegment::Literal(text) => quote!(#text),
+        PathSegment::Parameter(param) => {
+            let param_ident = ident(param);
+            let is_str = op
+                .path_params
+                .iter()
+                .any(|p| &p.name == param && p.ty == TypeRef::String);
+            if is_str {
+                quote!(#param_ident)
+            } else {
+                quote!(#param_ident.to_string().as_str())
+            }
+        }
+    });
+    let query_pairs = op.query_params.iter().map(|param| {
+        let field = ident(&param.name);
+        let wire = &param.wire_name;
+        if param.required {
+            quote!(Some((#wire, params.#field.to_string())),)
+        } else {
+            quote!(params.#field.as_ref().map(|value| (#wire, value.to_string())),)
+        }
+    });
+    let endpoint = quote!(http::endpoint(&self.base_urls.#server, &[#(#segments),*]));
+    let url = if op.query_params.is_empty() {
+        endpoint
+    } else {
+        quote! {{
+            let query = [#(#query_pairs)*];
+            http::with_query(#endpoint, query.into_iter().flatten())
+        }}
+    };
+
+    let args = quote!(&self, #(#path_args,)* #params_arg #body_arg);
+    if op.kind == OperationKind::BrowserUrl {
+        return quote! {
+            #docs
+            pub fn #name(#args) -> Url {
+                #url
+            }
+        };
+    }
+
+    let method = format_ident!("{}", op.http_method);
+    let headers = op.header_params.iter().map(|param| header(param));
+    let body = op.body.as_ref().map(|body| {
+        let attach = match body.encoding {
+            BodyEncoding::Json => quote!(json),
+            BodyEncoding::Form => quote!(form),
+        };
+        if body.required {
+            quote!(let request = request.#attach(body);)
+        } else {
+            quote! {
+                let request = match body {
+                    Some(body) => request.#attach(body),
+                    None => request,
+                };
+            }
+        }
+    });
+    let error = rust_type(&op.error, Some(types));
+    let operation_id = &op.operation_id;
+    let (output, decode) = match &op.success {
+        ResponseBody::Empty => (quote!(()), quote!(http::empty(OPERATION, response).await)),
+        ResponseBody::Text => (quote!(String), quote!(http::text(OPERATION, response).await)),
+        ResponseBody::Json(ty) => (rust_type(ty, Some(types)), quote!(http::json(OPERATION, response).await)),
+    };
+    quote! {
+        #docs
+        pub async fn #name(#args) -> Result<#output, Error<#error>> {
+            const OPERATION: &str = #operation_id;
+            let url = #url;
+            let request = self.http.request(reqwest::Method::#method, url);
+            #(#headers)*
+            #body
+            let response = self.send(OPERATION, request).await?;
+            #decode
+        }
+    }
+}
+
+fn path_arg_type(param: &Parameter, types: &Ident) -> TokenStream {
+    match &param.ty {
+        TypeRef::String => quote!(&str),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Bool => rust_type(&param.ty, None),
+        other => {
+            let ty = rust_type(other, Some(types));
+            quote!(&#ty)
+        }
+    }
+}
+
+fn header(param: &Parameter) -> TokenStream {
+    let field = ident(&param.name);
+    let wire = &param.wire_name;
+    if param.required {
+        quote!(let request = request.header(#wire, params.#field.to_string());)
+    } else {
+        quote! {
+            let request = match &params.#field {
+                Some(value) => request.header(#wire, value.to_string()),
+                None => request,
+            };
+        }
+    }
+}

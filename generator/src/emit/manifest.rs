@@ -1,0 +1,32 @@
+//! `Cargo.toml` and `rustfmt.toml` of the generated crate.
+
+use crate::model::Api;
+use crate::Config;
+
+/// prettyplease and rustfmt disagree on a few lines; generated code is left as prettyplease
+/// wrote it, so `cargo fmt --check` over a workspace does not fail on it.
+pub(super) const RUSTFMT_TOML: &str = "disable_all_formatting = true\n";
+
+/// The manifest: crates.io dependencies only, so the crate builds wherever it is written.
+pub(super) fn cargo_toml(api: &Api, config: &Config) -> String {
+    let description = format!("Typed client for the {}.", api.title.trim()).replace('"', "\\\"");
+    format!(
+        r#"[package]
+name = "{name}"
+version = "{version}"
+edition = "2021"
+rust-version = "1.81"
+description = "{description}"
+license = "MIT OR Apache-2.0"
+
+[dependencies]
+reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "json"] }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+thiserror = "2"
+url = "2"
+"#,
+        name = config.crate_name,
+        version = config.crate_version,
+    )
+}

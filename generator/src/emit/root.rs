@@ -1,0 +1,71 @@
+//! `src/lib.rs`: the crate's documentation, its modules and what it exports.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::inner_docs;
+use crate::model::{Api, OperationKind};
+use crate::Config;
+
+pub(super) fn lib_rs(api: &Api, config: &Config, spec_file: &str, has_secrets: bool) -> TokenStream {
+    let crate_ident = config.crate_name.replace('-', "_");
+    let mut text = format!("A client for the {} (version {}).\n\n", api.title.trim(), api.version.trim());
+    if let Some(description) = &api.description {
+        text.push_str(description.trim());
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "Generated from `{spec_file}` by `{}`; regenerate rather than edit.\n\n",
+        config.generated_by
+    ));
+    text.push_str("# Operations\n\n| Method | Request | Summary |\n| --- | --- | --- |\n");
+    for op in &api.operations {
+        let call = match op.kind {
+            OperationKind::BrowserUrl => "builds a browser URL for",
+            OperationKind::Request => "sends",
+        };
+        text.push_str(&format!(
+            "| [`{name}`](Client::{name}) | {call} `{} {}` | {} |\n",
+            op.http_method,
+            op.path,
+            op.summary.as_deref().unwrap_or("").replace('|', "\\|").trim(),
+            name = op.method_name.trim_start_matches("r#"),
+        ));
+    }
+    text.push_str(&format!(
+        "\n# Example\n\n\
+         Every server defaults to the spec's URL; point them elsewhere for a proxy or a test server,\n\
+         and pass a `reqwest::Client` of your own to share its connection pool.\n\n\
+         ```no_run\n\
+         use {crate_ident}::{{BaseUrls, Client, Url}};\n\n\
+         # fn main() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let client = Client::builder()\n    \
+             .base_urls(BaseUrls::all(Url::parse(\"http://127.0.0.1:8080\")?))\n    \
+             .http_client(reqwest::Client::new())\n    \
+             .build();\n\
+         # let _ = client;\n\
+         # Ok(())\n\
+         # }}\n\
+         ```\n"
+    ));
+    let crate_docs = inner_docs(&text);
+    let redact = has_secrets.then(|| quote!(mod redact;));
+    quote! {
+        #crate_docs
+        #![deny(missing_docs)]
+
+        mod client;
+        mod error;
+        mod http;
+        #redact
+        pub mod types;
+
+        pub use client::BaseUrls;
+        pub use error::{ApiErrorBody, DecodeFailure, DecodeFailureKind, Error};
+        pub use http::{Client, ClientBuilder};
+        /// The HTTP client crate the client is built on, re-exported so callers can name its
+        /// types (`reqwest::Client`, `reqwest::header::HeaderMap`) at the same version.
+        pub use reqwest;
+        pub use url::Url;
+    }
+}

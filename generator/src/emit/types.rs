@@ -1,0 +1,266 @@
+//! `src/types.rs`: a struct, enum or alias for every named type of the model.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{docs, ident, rust_type};
+use crate::model::{
+    Api, Enum, Field, Presence, Struct, Tagging, TypeDef, TypeKind, TypeRef, Union,
+};
+use crate::naming::unraw;
+
+/// Whether any type has a field that must be redacted in `Debug` output.
+pub(super) fn has_secrets(api: &Api) -> bool {
+    api.types.iter().any(|def| match &def.kind {
+        TypeKind::Struct(strukt) => strukt.fields.iter().any(|field| field.secret),
+        _ => false,
+    })
+}
+
+pub(super) fn types_rs(api: &Api) -> TokenStream {
+    let items = api.types.iter().map(type_def);
+    let imports = (!api.types.is_empty()).then(|| quote!(use serde::{Deserialize, Serialize};));
+    quote! {
+        //! The request and response types of the API, one for each schema of the spec.
+        #imports
+        #(#items)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let fallback = format!("The `{}` schema.", def.origin.rsplit('/').next().unwrap_or_default());
+    let docs = docs(def.docs.as_deref().unwrap_or(&fallback));
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct(strukt) => struct_def(&name, &docs, strukt),
+        TypeKind::Enum(enumeration) => enum_def(&name, &docs, enumeration),
+        TypeKind::Union(union) => union_def(&name, &docs, union),
+        TypeKind::Alias(target) => {
+            let target = rust_type(target, None);
+            quote! {
+                #docs
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn field_type(field: &Field) -> TokenStream {
+    let ty = rust_type(&field.ty, None);
+    match field.presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
+    }
+}
+
+fn struct_def(name: &proc_macro2::Ident, docs: &TokenStream, strukt: &Struct) -> TokenStream {
+    let has_secret = strukt.fields.iter().any(|field| field.secret);
+    let has_required = strukt.fields.iter().any(|f| f.presence == Presence::Required);
+    let debug = (!has_secret).then(|| quote!(Debug,));
+    let default = (!has_required).then(|| quote!(Default,));
+    let fields = strukt.fields.iter().map(|field| {
+        let field_docs = match &field.docs {
+            Some(text) => super::docs(text),
+            None => super::docs(&format!("The `{}` property.", field.wire_name)),
+        };
+        let field_name = ident(&field.name);
+        let ty = field_type(field);
+        let rename = (unraw(&field.name) != field.wire_name).then(|| {
+            let wire = &field.wire_name;
+            quote!(rename = #wire,)
+        });
+        let optional = (field.presence == Presence::Optional)
+            .then(|| quote!(default, skip_serializing_if = "Option::is_none",));
+        let serde = (rename.is_some() || optional.is_some())
+            .then(|| quote!(#[serde(#rename #optional)]));
+        quote! {
+            #field_docs
+            #serde
+            pub #field_name: #ty,
+        }
+    });
+    let constructor = has_required.then(|| constructor(name, strukt));
+    let debug_impl = has_secret.then(|| redacting_debug(name, strukt));
+    quote! {
+        #docs
+        #[derive(#debug Clone, PartialEq, #default Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+        #constructor
+        #debug_impl
+    }
+}
+
+/// `new` taking the required fields; optional ones start as `None`.
+fn constructor(name: &proc_macro2::Ident, strukt: &Struct) -> TokenStream {
+    let required: Vec<&Field> = strukt
+        .fields
+        .iter()
+        .filter(|field| field.presence == Presence::Required)
+        .collect();
+    let arguments = required.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let ty = field_type(field);
+        quote!(#field_name: #ty)
+    });
+    let initialisers = strukt.fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        match field.presence {
+            Presence::Required => quote!(#field_name),
+            Presence::RequiredNullable | Presence::Optional => quote!(#field_name: None),
+        }
+    });
+    let too_many = (required.len() > 7).then(|| {
+        quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required property")])
+    });
+    let doc = super::docs(&format!(
+        "A `{name}` with the required fields set and every optional field `None`."
+    ));
+    quote! {
+        impl #name {
+            #doc
+            #too_many
+            pub fn new(#(#arguments),*) -> Self {
+                Self { #(#initialisers),* }
+            }
+        }
+    }
+}
+
+/// `Debug` that prints `<redacted>` in place of secret values.
+fn redacting_debug(name: &proc_macro2::Ident, strukt: &Struct) -> TokenStream {
+    let label = name.to_string();
+    let fields = strukt.fields.iter().map(|field| {
+        let wire = unraw(&field.name);
+        let field_name = ident(&field.name);
+        let value = match (field.secret, field.presence) {
+            (false, _) => quote!(&self.#field_name),
+            (true, Presence::Required) => quote!(&crate::redact::Redacted),
+            (true, _) => quote!(&self.#field_name.as_ref().map(|_| crate::redact::Redacted)),
+        };
+        quote!(.field(#wire, #value))
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label)
+                    #(#fields)*
+                    .finish()
+            }
+        }
+    }
+}
+
+fn enum_def(name: &proc_macro2::Ident, docs: &TokenStream, enumeration: &Enum) -> TokenStream {
+    let variants = enumeration.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let value = &variant.value;
+        let doc = format!(" `{value}`");
+        quote! {
+            #[doc = #doc]
+            #[serde(rename = #value)]
+            #variant_name,
+        }
+    });
+    let arms = enumeration.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let value = &variant.value;
+        quote!(Self::#variant_name => #value,)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The value exactly as it is sent on the wire.
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn union_def(name: &proc_macro2::Ident, docs: &TokenStream, union: &Union) -> TokenStream {
+    let variants = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let ty = rust_type(&variant.ty, None);
+        let doc = match (&union.tagging, &variant.tag) {
+            (Tagging::Property(property), Some(tag)) => format!(" The value when `{property}` is `{tag}`."),
+            _ => format!(" A `{}`.", type_label(&variant.ty)),
+        };
+        quote! {
+            #[doc = #doc]
+            #variant_name(#ty),
+        }
+    });
+    let (derive, deserialize) = match &union.tagging {
+        Tagging::Untagged => (quote!(Serialize, Deserialize), None),
+        Tagging::Property(property) => (quote!(Serialize), Some(tagged_deserialize(name, property, union))),
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+        #deserialize
+    }
+}
+
+/// Picks the variant by the tag property, then decodes the whole object (tag included) as that
+/// variant, so a variant's own `type` field is filled and errors name the tag.
+fn tagged_deserialize(name: &proc_macro2::Ident, property: &str, union: &Union) -> TokenStream {
+    let arms = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let ty = rust_type(&variant.ty, None);
+        let tag = variant.tag.as_deref().unwrap_or_default();
+        quote! {
+            Some(#tag) => <#ty>::deserialize(value).map(Self::#variant_name).map_err(serde::de::Error::custom),
+        }
+    });
+    let expected = union
+        .variants
+        .iter()
+        .filter_map(|variant| variant.tag.as_deref())
+        .map(|tag| format!("`{tag}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let literal = |text: &str| text.replace('{', "{{").replace('}', "}}");
+    let message = format!(
+        "unknown `{}` {{other:?}}, expected one of {}",
+        literal(property),
+        literal(&expected)
+    );
+    let other = format_ident!("other");
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    #other => Err(serde::de::Error::custom(format_args!(#message))),
+                }
+            }
+        }
+    }
+}
+
+fn type_label(ty: &TypeRef) -> String {
+    rust_type(ty, None).to_string().replace(' ', "")
+}

@@ -1,0 +1,161 @@
+//! Lowering: an `openapiv3` document becomes a [`model::Api`](crate::model::Api).
+//!
+//! [`Lowerer`] carries what lowering needs across schemas and operations: the names already
+//! handed out, the named types defined so far, and the warnings. Schemas are lowered in
+//! `schemas.rs`, operations in `operations.rs`; this file resolves `$ref`s.
+
+mod operations;
+mod schemas;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use indexmap::IndexMap;
+use openapiv3::{Components, ReferenceOr};
+
+use crate::diagnostics::{Error, Location, Pointer, Warning};
+use crate::load::Spec;
+use crate::model::{Api, TypeDef};
+use crate::naming::{self, UniqueNames};
+use crate::Config;
+
+/// Lowers `spec` into the model code is emitted from.
+pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>), Error> {
+    let mut lowerer = Lowerer::new(spec);
+    let (servers, operations) = lowerer.operations(config)?;
+    lowerer.all_components()?;
+    let info = &spec.document().info;
+    let api = Api {
+        title: info.title.clone(),
+        version: info.version.clone(),
+        description: info.description.clone(),
+        servers,
+        types: lowerer.types.into_values().collect(),
+        operations,
+    };
+    Ok((api, lowerer.warnings))
+}
+
+/// Longest chain of `$ref`s followed before it is reported as a cycle.
+const MAX_REF_CHAIN: usize = 64;
+
+/// State shared by every step of lowering one spec.
+pub(crate) struct Lowerer<'a> {
+    spec: &'a Spec,
+    /// Every type name handed out so far, including the reserved ones.
+    type_names: UniqueNames,
+    /// Component schema names on the wire -> their Rust type names.
+    components: BTreeMap<String, String>,
+    /// Component schemas whose definition has been (or is being) lowered.
+    lowered: BTreeSet<String>,
+    /// Inline schemas that became named types, by the pointer they were found at.
+    inline_names: HashMap<Pointer, String>,
+    /// Named types defined so far, by Rust name.
+    types: BTreeMap<String, TypeDef>,
+    warnings: Vec<Warning>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(spec: &'a Spec) -> Self {
+        let mut type_names = UniqueNames::with_reserved(naming::RESERVED_TYPE_NAMES);
+        // Component schemas claim their names before any inline schema can take one, so a
+        // derived name that collides with a component's gets the suffix, never the component.
+        let components = spec
+            .document()
+            .components
+            .iter()
+            .flat_map(|components| components.schemas.keys())
+            .map(|wire| (wire.clone(), type_names.claim(naming::type_name(wire))))
+            .collect();
+        Self {
+            spec,
+            type_names,
+            components,
+            lowered: BTreeSet::new(),
+            inline_names: HashMap::new(),
+            types: BTreeMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    pub(crate) fn error(&self, at: &Pointer, message: impl Into<String>) -> Error {
+        Error {
+            location: self.location(at),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
+        let warning = Warning {
+            location: self.location(at),
+            message: message.into(),
+        };
+        self.warnings.push(warning);
+    }
+
+    fn location(&self, at: &Pointer) -> Location {
+        Location {
+            file: self.spec.file().to_owned(),
+            pointer: at.as_str().to_owned(),
+            line_column: None,
+        }
+    }
+
+    /// Follows `$ref`s into `components/<section>` until it reaches an item; returns the item
+    /// and the pointer it lives at. Errors point at `at`, the place that holds the reference.
+    pub(crate) fn resolve<'d, T>(
+        &self,
+        item: &'d ReferenceOr<T>,
+        at: &Pointer,
+        section: &str,
+        table: impl Fn(&'d Components) -> &'d IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<(&'d T, Pointer), Error>
+    where
+        'a: 'd,
+    {
+        let mut current = item;
+        let mut here = at.clone();
+        for _ in 0..MAX_REF_CHAIN {
+            match current {
+                ReferenceOr::Item(item) => return Ok((item, here)),
+                ReferenceOr::Reference { reference } => {
+                    let name = self.component_name(reference, section, &here)?;
+                    let target = self
+                        .spec
+                        .document()
+                        .components
+                        .as_ref()
+                        .and_then(|components| table(components).get(name))
+                        .ok_or_else(|| dangling(self, reference, &here))?;
+                    here = Pointer::root().join("components").join(section).join(name);
+                    current = target;
+                }
+            }
+        }
+        Err(self.error(at, format!("`$ref` chain is longer than {MAX_REF_CHAIN} links or loops")))
+    }
+
+    /// The `Name` of a `#/components/<section>/Name` reference.
+    pub(crate) fn component_name<'r>(
+        &self,
+        reference: &'r str,
+        section: &str,
+        at: &Pointer,
+    ) -> Result<&'r str, Error> {
+        let prefix = format!("#/components/{section}/");
+        match reference.strip_prefix(&prefix) {
+            Some(name) if !name.contains('/') => Ok(name),
+            _ if Pointer::from_ref(reference).is_none() => Err(self.error(
+                at,
+                format!("`$ref: {reference}` points outside this document, which is not supported"),
+            )),
+            _ => Err(self.error(
+                at,
+                format!("`$ref: {reference}` must point at an entry of `#/components/{section}`"),
+            )),
+        }
+    }
+}
+
+fn dangling(lowerer: &Lowerer<'_>, reference: &str, at: &Pointer) -> Error {
+    lowerer.error(at, format!("`$ref: {reference}` points at nothing: no such component"))
+}

@@ -1,0 +1,494 @@
+//! Lowering paths and operations into [`Operation`]s, and their servers into [`Server`]s.
+
+use openapiv3::{
+    MediaType, Operation as SpecOperation, Parameter as SpecParameter, ParameterSchemaOrContent,
+    PathItem, ReferenceOr, Response, StatusCode,
+};
+
+use super::schemas::{is_secret, SchemaRef};
+use super::Lowerer;
+use crate::diagnostics::{Error, Pointer};
+use crate::model::{
+    BodyEncoding, Field, Operation, OperationKind, Parameter, PathSegment, Presence, RequestBody,
+    ResponseBody, Server, Struct, TypeDef, TypeKind, TypeRef,
+};
+use crate::naming::{self, UniqueNames};
+use crate::{Config, MethodNames};
+
+/// Method names the generated `Client` already has.
+const CLIENT_METHODS: &[&str] = &["new", "builder", "base_urls", "with_extra_headers"];
+
+/// Argument names every operation method may use besides its path parameters.
+const FIXED_ARGUMENTS: &[&str] = &["self", "params", "body"];
+
+/// Where a server used by operations is declared, for placeholders a spec leaves out.
+const FALLBACK_SERVER: &str = "http://localhost";
+
+/// The distinct servers of an API, each with a unique field name.
+#[derive(Default)]
+struct Servers {
+    list: Vec<Server>,
+    names: UniqueNames,
+}
+
+impl Servers {
+    fn index_of(&mut self, url: String, description: Option<String>) -> usize {
+        if let Some(index) = self.list.iter().position(|server| server.url == url) {
+            return index;
+        }
+        let without_scheme = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+        let field = self.names.claim(naming::value_name(without_scheme));
+        self.list.push(Server {
+            field,
+            url,
+            description,
+        });
+        self.list.len() - 1
+    }
+}
+
+/// A parameter after `$ref`s are resolved, with where it was found.
+struct ResolvedParameter<'d> {
+    parameter: &'d SpecParameter,
+    at: Pointer,
+}
+
+impl<'a> Lowerer<'a> {
+    /// Lowers every operation, in document order, and the servers they use.
+    pub(super) fn operations(
+        &mut self,
+        config: &Config,
+    ) -> Result<(Vec<Server>, Vec<Operation>), Error> {
+        let spec: &'a crate::load::Spec = self.spec;
+        let mut servers = Servers::default();
+        let mut method_names = UniqueNames::with_reserved(CLIENT_METHODS);
+        let mut operations = Vec::new();
+        for (path_key, item) in &spec.document().paths.paths {
+            let path_at = Pointer::root().join("paths").join(path_key);
+            let ReferenceOr::Item(item) = item else {
+                return Err(self.error(&path_at, "a `$ref` to a path item is not supported"));
+            };
+            for (method, operation) in item.iter() {
+                let at = path_at.join(method);
+                let context = OperationContext {
+                    path_key,
+                    item,
+                    method,
+                    operation,
+                    at,
+                };
+                let lowered =
+                    self.operation(&context, config, &mut servers, &mut method_names)?;
+                operations.push(lowered);
+            }
+        }
+        Ok((servers.list, operations))
+    }
+
+    fn operation(
+        &mut self,
+        context: &OperationContext<'a>,
+        config: &Config,
+        servers: &mut Servers,
+        method_names: &mut UniqueNames,
+    ) -> Result<Operation, Error> {
+        let OperationContext {
+            path_key,
+            method,
+            operation,
+            at,
+            ..
+        } = context;
+        // A `#fragment` only tells apart operations that share a URL; it is never sent.
+        let path = path_key.split('#').next().unwrap_or_default().to_owned();
+        let operation_id = operation
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
+        let by_summary = operation.summary.as_deref().filter(|s| !s.trim().is_empty());
+        let by_id = operation.operation_id.as_deref();
+        let fallback = format!("{method} {path}");
+        let base_name = match config.method_names {
+            MethodNames::Summary => by_summary.or(by_id),
+            MethodNames::OperationId => by_id.or(by_summary),
+        }
+        .unwrap_or(&fallback);
+        let method_name = method_names.claim(naming::value_name(base_name));
+
+        let server = self.server(context, servers)?;
+        let parameters = self.parameters(context)?;
+        let mut arguments = UniqueNames::with_reserved(FIXED_ARGUMENTS);
+        let mut path_params = Vec::new();
+        let mut query_params = Vec::new();
+        let mut header_params = Vec::new();
+        for ResolvedParameter { parameter, at } in parameters {
+            let data = parameter.parameter_data_ref();
+            let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+                let message = "a parameter described by `content` is not supported; use `schema`";
+                return Err(self.error(&at.join("content"), message));
+            };
+            let schema_at = at.join("schema");
+            let hint = format!("{method_name} {}", data.name);
+            let ty = self.schema_type(schema.into(), &schema_at, &hint)?;
+            self.adopt_docs(&ty, data.description.as_deref());
+            let (resolved, _) = self.resolve_schema(schema.into(), &schema_at)?;
+            let secret = is_secret(resolved);
+            let mut lowered = Parameter {
+                name: String::new(),
+                wire_name: data.name.clone(),
+                docs: data.description.clone(),
+                ty,
+                required: data.required,
+                secret,
+            };
+            match parameter {
+                SpecParameter::Path { .. } => {
+                    lowered.name = arguments.claim(naming::value_name(&data.name));
+                    lowered.required = true;
+                    path_params.push(lowered);
+                }
+                SpecParameter::Query { .. } => query_params.push(lowered),
+                SpecParameter::Header { .. } => header_params.push(lowered),
+                SpecParameter::Cookie { .. } => {
+                    return Err(self.error(&at, "cookie parameters are not supported"));
+                }
+            }
+        }
+        let segments = self.segments(&path, &mut path_params, at)?;
+        let params_type = self.params_struct(&method_name, &mut query_params, &mut header_params, at);
+        let body = self.request_body(operation, at, &method_name)?;
+        let (success, browser) = self.success(operation, at, &method_name)?;
+        let error = self.error_body(operation, at, &method_name)?;
+        let kind = if browser && *method == "get" && body.is_none() {
+            OperationKind::BrowserUrl
+        } else {
+            OperationKind::Request
+        };
+        Ok(Operation {
+            method_name,
+            operation_id,
+            http_method: method.to_uppercase(),
+            path,
+            segments,
+            server,
+            summary: operation.summary.clone(),
+            description: operation.description.clone(),
+            path_params,
+            query_params,
+            header_params,
+            params_type,
+            body,
+            success,
+            error,
+            kind,
+        })
+    }
+
+    /// The first server of the operation, else of its path, else of the document.
+    fn server(
+        &mut self,
+        context: &OperationContext<'a>,
+        servers: &mut Servers,
+    ) -> Result<usize, Error> {
+        let document = &self.spec.document().servers;
+        let (declared, at) = if !context.operation.servers.is_empty() {
+            (&context.operation.servers, context.at.join("servers"))
+        } else if !context.item.servers.is_empty() {
+            let path_at = Pointer::root().join("paths").join(context.path_key);
+            (&context.item.servers, path_at.join("servers"))
+        } else {
+            (document, Pointer::root().join("servers"))
+        };
+        let Some(server) = declared.first() else {
+            let message = format!("no `servers` are declared; the client defaults to `{FALLBACK_SERVER}`");
+            self.warn(&context.at, message);
+            return Ok(servers.index_of(FALLBACK_SERVER.to_owned(), None));
+        };
+        let at = at.join(0).join("url");
+        let mut url = server.url.clone();
+        for (name, variable) in server.variables.iter().flatten() {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+        if url.contains('{') {
+            let message = format!("server URL `{url}` uses a variable that `variables` does not define");
+            return Err(self.error(&at, message));
+        }
+        if url.starts_with('/') || url.is_empty() {
+            let message = format!("server URL `{url}` is relative; the client defaults to `{FALLBACK_SERVER}{url}`");
+            self.warn(&at, message);
+            url = format!("{FALLBACK_SERVER}{url}");
+        }
+        if let Err(error) = url::Url::parse(&url) {
+            return Err(self.error(&at, format!("server URL `{url}` is not a valid URL: {error}")));
+        }
+        Ok(servers.index_of(url, server.description.clone()))
+    }
+
+    /// Path-level and operation-level parameters, the operation's replacing the path's of the
+    /// same name and location.
+    fn parameters(
+        &self,
+        context: &OperationContext<'a>,
+    ) -> Result<Vec<ResolvedParameter<'a>>, Error> {
+        let path_at = Pointer::root().join("paths").join(context.path_key).join("parameters");
+        let operation_at = context.at.join("parameters");
+        let declared = context
+            .item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(index, parameter)| (parameter, path_at.join(index)))
+            .chain(
+                context
+                    .operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(index, parameter)| (parameter, operation_at.join(index))),
+            );
+        let mut resolved: Vec<ResolvedParameter<'a>> = Vec::new();
+        for (parameter, at) in declared {
+            let (parameter, _) = self.resolve(parameter, &at, "parameters", |c| &c.parameters)?;
+            let key = |p: &SpecParameter| {
+                (p.parameter_data_ref().name.clone(), std::mem::discriminant(p))
+            };
+            resolved.retain(|existing| key(existing.parameter) != key(parameter));
+            resolved.push(ResolvedParameter { parameter, at });
+        }
+        Ok(resolved)
+    }
+
+    /// Splits the path template, checking that every `{name}` has a path parameter; returns
+    /// the path parameters in the order the path uses them.
+    fn segments(
+        &self,
+        path: &str,
+        path_params: &mut Vec<Parameter>,
+        at: &Pointer,
+    ) -> Result<Vec<PathSegment>, Error> {
+        let mut ordered = Vec::with_capacity(path_params.len());
+        let mut segments = Vec::new();
+        for piece in path.split('/').filter(|piece| !piece.is_empty()) {
+            let template = piece.strip_prefix('{').and_then(|p| p.strip_suffix('}'));
+            match template {
+                Some(name) => {
+                    let Some(index) = path_params.iter().position(|p| p.wire_name == name) else {
+                        let message = format!("the path uses `{{{name}}}` but no path parameter `{name}` is declared");
+                        return Err(self.error(at, message));
+                    };
+                    let parameter = path_params.remove(index);
+                    segments.push(PathSegment::Parameter(parameter.name.clone()));
+                    ordered.push(parameter);
+                }
+                None if piece.contains('{') => {
+                    let message = format!("path segment `{piece}` mixes text and a parameter, which is not supported");
+                    return Err(self.error(at, message));
+                }
+                None => segments.push(PathSegment::Literal(piece.to_owned())),
+            }
+        }
+        if let Some(unused) = path_params.first() {
+            let message = format!("path parameter `{}` does not appear in the path", unused.wire_name);
+            return Err(self.error(at, message));
+        }
+        *path_params = ordered;
+        Ok(segments)
+    }
+
+    /// Defines the struct that holds an operation's query and header parameters, naming each
+    /// parameter after its field.
+    fn params_struct(
+        &mut self,
+        method_name: &str,
+        query: &mut [Parameter],
+        headers: &mut [Parameter],
+        at: &Pointer,
+    ) -> Option<String> {
+        if query.is_empty() && headers.is_empty() {
+            return None;
+        }
+        let name = self
+            .type_names
+            .claim(naming::type_name(&format!("{} params", naming::unraw(method_name))));
+        let mut field_names = UniqueNames::default();
+        let mut fields = Vec::new();
+        for parameter in query.iter_mut().chain(headers.iter_mut()) {
+            parameter.name = field_names.claim(naming::value_name(&parameter.wire_name));
+            fields.push(Field {
+                name: parameter.name.clone(),
+                wire_name: parameter.wire_name.clone(),
+                docs: parameter.docs.clone(),
+                ty: parameter.ty.clone(),
+                presence: if parameter.required {
+                    Presence::Required
+                } else {
+                    Presence::Optional
+                },
+                secret: parameter.secret,
+            });
+        }
+        let definition = TypeDef {
+            name: name.clone(),
+            origin: at.join("parameters").as_str().to_owned(),
+            docs: Some(format!("Query and header parameters of [`Client::{method_name}`](crate::Client::{method_name}).")),
+            kind: TypeKind::Struct(Struct { fields }),
+        };
+        self.types.insert(name.clone(), definition);
+        Some(name)
+    }
+
+    fn request_body(
+        &mut self,
+        operation: &'a SpecOperation,
+        at: &Pointer,
+        method_name: &str,
+    ) -> Result<Option<RequestBody>, Error> {
+        let Some(body) = &operation.request_body else {
+            return Ok(None);
+        };
+        let body_at = at.join("requestBody");
+        let (body, body_at) = self.resolve(body, &body_at, "requestBodies", |c| &c.request_bodies)?;
+        let chosen = body.content.iter().find_map(|(content_type, media)| {
+            let encoding = if is_json(content_type) {
+                BodyEncoding::Json
+            } else if content_type == "application/x-www-form-urlencoded" {
+                BodyEncoding::Form
+            } else {
+                return None;
+            };
+            Some((content_type, media, encoding))
+        });
+        let Some((content_type, media, encoding)) = chosen else {
+            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            let message = format!("request body content types {types:?} are not supported; expected JSON or `application/x-www-form-urlencoded`");
+            return Err(self.error(&body_at.join("content"), message));
+        };
+        let schema_at = body_at.join("content").join(content_type).join("schema");
+        let ty = match &media.schema {
+            Some(schema) => self.schema_type(schema.into(), &schema_at, &format!("{method_name} body"))?,
+            None => TypeRef::Json,
+        };
+        Ok(Some(RequestBody {
+            ty,
+            encoding,
+            required: body.required,
+            docs: body.description.clone(),
+        }))
+    }
+
+    /// What a success (2xx) response holds, and whether every success is an HTML page.
+    fn success(
+        &mut self,
+        operation: &'a SpecOperation,
+        at: &Pointer,
+        method_name: &str,
+    ) -> Result<(ResponseBody, bool), Error> {
+        let mut bodies = Vec::new();
+        let mut html_only = true;
+        for (status, response) in &operation.responses.responses {
+            if !is_success(status) {
+                continue;
+            }
+            let response_at = at.join("responses").join(status);
+            let (response, response_at) =
+                self.resolve(response, &response_at, "responses", |c| &c.responses)?;
+            html_only &= !response.content.is_empty()
+                && response.content.keys().all(|content_type| content_type == "text/html");
+            let hint = format!("{method_name} response");
+            let body = self.response_body(response, &response_at, &hint)?;
+            bodies.push((body, response_at));
+        }
+        let Some((first, _)) = bodies.first().cloned() else {
+            return Ok((ResponseBody::Empty, false));
+        };
+        if let Some((_, other_at)) = bodies.iter().find(|(body, _)| *body != first) {
+            let message = "success responses of different types are not supported yet; the first one is used";
+            self.warn(other_at, message);
+        }
+        Ok((first, html_only))
+    }
+
+    fn response_body(
+        &mut self,
+        response: &'a Response,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<ResponseBody, Error> {
+        if response.content.is_empty() {
+            return Ok(ResponseBody::Empty);
+        }
+        if let Some((content_type, media)) = response.content.iter().find(|(t, _)| is_json(t)) {
+            let schema_at = at.join("content").join(content_type).join("schema");
+            return Ok(ResponseBody::Json(self.media_type(media, &schema_at, hint)?));
+        }
+        if response.content.keys().any(|t| t.starts_with("text/")) {
+            return Ok(ResponseBody::Text);
+        }
+        let types: Vec<&str> = response.content.keys().map(String::as_str).collect();
+        let message = format!("response content types {types:?} are not supported; expected JSON or text");
+        Err(self.error(&at.join("content"), message))
+    }
+
+    fn media_type(&mut self, media: &'a MediaType, at: &Pointer, hint: &str) -> Result<TypeRef, Error> {
+        match &media.schema {
+            Some(schema) => self.schema_type(SchemaRef::from(schema), at, hint),
+            None => Ok(TypeRef::Json),
+        }
+    }
+
+    /// The type error responses (non-2xx statuses and `default`) are parsed as: their JSON
+    /// schema when they agree on one, else any JSON.
+    fn error_body(
+        &mut self,
+        operation: &'a SpecOperation,
+        at: &Pointer,
+        method_name: &str,
+    ) -> Result<TypeRef, Error> {
+        let responses = &operation.responses;
+        let errors = responses
+            .responses
+            .iter()
+            .filter(|(status, _)| !is_success(status))
+            .map(|(status, response)| (response, at.join("responses").join(status)))
+            .chain(responses.default.iter().map(|r| (r, at.join("responses").join("default"))));
+        let mut types: Vec<(TypeRef, Pointer)> = Vec::new();
+        for (response, response_at) in errors {
+            let (response, response_at) =
+                self.resolve(response, &response_at, "responses", |c| &c.responses)?;
+            let hint = format!("{method_name} error");
+            if let ResponseBody::Json(ty) = self.response_body(response, &response_at, &hint)? {
+                types.push((ty, response_at));
+            }
+        }
+        let Some((first, _)) = types.first().cloned() else {
+            return Ok(TypeRef::Json);
+        };
+        if let Some((_, other_at)) = types.iter().find(|(ty, _)| *ty != first) {
+            self.warn(other_at, "error responses of different types are parsed as any JSON value");
+            return Ok(TypeRef::Json);
+        }
+        Ok(first)
+    }
+}
+
+/// Borrowed pieces of one operation of the document.
+struct OperationContext<'d> {
+    path_key: &'d str,
+    item: &'d PathItem,
+    method: &'d str,
+    operation: &'d SpecOperation,
+    at: Pointer,
+}
+
+fn is_success(status: &StatusCode) -> bool {
+    match status {
+        StatusCode::Code(code) => (200..300).contains(code),
+        StatusCode::Range(range) => *range == 2,
+    }
+}
+
+/// `application/json` and vendor types such as `application/problem+json`.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}

@@ -1,0 +1,271 @@
+//! The model of an API that code is emitted from: owned, with every name resolved to a unique
+//! Rust identifier and every `$ref` resolved. It holds no `openapiv3` types, so lowering and
+//! emission can be read and tested on their own.
+
+/// Everything the generator knows about one API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The distinct servers operations are sent to, in order of first use.
+    pub servers: Vec<Server>,
+    /// Named types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operations in document order (paths in order, then methods in the order
+    /// get, put, post, delete, options, head, patch, trace).
+    pub operations: Vec<Operation>,
+}
+
+/// A server URL some operations are sent to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// The field of the generated `BaseUrls` struct that holds it.
+    pub field: String,
+    /// The default URL, with server variables replaced by their defaults.
+    pub url: String,
+    /// `description` of the server object.
+    pub description: Option<String>,
+}
+
+/// Documentation text from a spec's `summary`, `description` or `title`.
+pub type Docs = Option<String>;
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Where the schema came from, as a JSON pointer; used in docs and for diagnostics.
+    pub origin: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// What kind of type it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enumeration.
+    Enum(Enum),
+    /// A `oneOf` or `anyOf`.
+    Union(Union),
+    /// Another name for a type (a component schema that is, say, just a string).
+    Alias(TypeRef),
+}
+
+/// An object with known properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Fields in the order the spec lists the properties.
+    pub fields: Vec<Field>,
+}
+
+/// One property of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust name (may be a raw identifier such as `r#type`).
+    pub name: String,
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// The value's type, without the `Option` that [`Presence`] may add.
+    pub ty: TypeRef,
+    /// Whether the property must be present and may be `null`.
+    pub presence: Presence,
+    /// The value is a credential (`format: password`) and is redacted in `Debug` output.
+    pub secret: bool,
+}
+
+/// Whether a property must be present and whether it may be `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Required and not nullable: `T`.
+    Required,
+    /// Required and nullable: `Option<T>`, always serialised (as `null` when `None`).
+    RequiredNullable,
+    /// Not required: `Option<T>`, left out when `None`.
+    Optional,
+}
+
+/// A string enumeration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// Variants in the order the spec lists the values.
+    pub variants: Vec<EnumVariant>,
+}
+
+/// One value of a string enumeration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// The Rust name.
+    pub name: String,
+    /// The exact value on the wire.
+    pub value: String,
+}
+
+/// A value that is one of several types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// How a JSON value is matched to a variant.
+    pub tagging: Tagging,
+    /// Variants in the order the spec lists them.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// How a union's variant is recognised.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tagging {
+    /// By the string value of this property, which every variant requires.
+    Property(String),
+    /// By trying each variant in order.
+    Untagged,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The variant's payload.
+    pub ty: TypeRef,
+    /// With [`Tagging::Property`]: the tag value that selects this variant.
+    pub tag: Option<String>,
+}
+
+/// A reference to a type, as it appears in a field, parameter or response.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `bool`.
+    Bool,
+    /// Any JSON value.
+    Json,
+    /// A named type of [`Api::types`].
+    Named(String),
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// A map from strings to `T`.
+    Map(Box<TypeRef>),
+}
+
+/// One API operation and how to call it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The Rust method name.
+    pub method_name: String,
+    /// `operationId`, or the method and path when there is none.
+    pub operation_id: String,
+    /// The HTTP method, upper case.
+    pub http_method: String,
+    /// The path template as written in the spec (any `#fragment` removed).
+    pub path: String,
+    /// The path split at `/`, each piece literal or a parameter.
+    pub segments: Vec<PathSegment>,
+    /// Index into [`Api::servers`].
+    pub server: usize,
+    /// `summary`.
+    pub summary: Docs,
+    /// `description`.
+    pub description: Docs,
+    /// Path parameters in path order; they become method arguments.
+    pub path_params: Vec<Parameter>,
+    /// Query parameters in spec order.
+    pub query_params: Vec<Parameter>,
+    /// Header parameters in spec order.
+    pub header_params: Vec<Parameter>,
+    /// The named struct holding query and header parameters, when there are any.
+    pub params_type: Option<String>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+    /// What a success response holds.
+    pub success: ResponseBody,
+    /// The type an error response body is parsed as.
+    pub error: TypeRef,
+    /// Whether the operation is called by the client or only opened in a browser.
+    pub kind: OperationKind,
+}
+
+/// How an operation is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationKind {
+    /// The client sends the request and decodes the answer.
+    Request,
+    /// A page (`text/html`) for a browser: the client only builds its URL.
+    BrowserUrl,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Sent as written.
+    Literal(String),
+    /// The value of the path parameter with this Rust name, percent-encoded.
+    Parameter(String),
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// The Rust name.
+    pub name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// The value's type.
+    pub ty: TypeRef,
+    /// Whether it must be given.
+    pub required: bool,
+    /// The value is a credential (`format: password`).
+    pub secret: bool,
+}
+
+/// A request body and how it is encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// The body's type.
+    pub ty: TypeRef,
+    /// The content type it is sent as.
+    pub encoding: BodyEncoding,
+    /// Whether the operation needs a body; an optional one is an `Option` argument.
+    pub required: bool,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// How a request body is put on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json`.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+}
+
+/// What a success response carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// Nothing worth reading.
+    Empty,
+    /// JSON decoded as this type.
+    Json(TypeRef),
+    /// Text, returned as a `String`.
+    Text,
+}

@@ -1,0 +1,154 @@
+//! The one place where names from a spec become Rust identifiers.
+//!
+//! Every identifier the generator emits goes through here: case conversion (heck), characters
+//! Rust does not allow, leading digits, keywords, and making names unique within a scope.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords that are valid as raw identifiers (`r#type`).
+const RAW_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
+    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
+const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Type names that generated code uses unqualified, so a spec type must not shadow them.
+pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Box", "BTreeMap", "Clone", "Debug", "Default", "Deserialize", "Deserializer", "Err",
+    "Error", "Formatter", "Ok", "Option", "PartialEq", "Result", "Self", "Serialize",
+    "Serializer", "Some", "None", "String", "Value", "Vec",
+];
+
+/// `File--Mini` -> `FileMini`: a name for a struct, enum or enum variant.
+pub(crate) fn type_name(raw: &str) -> String {
+    let name = words(raw).to_upper_camel_case();
+    finish(name, "Unnamed")
+}
+
+/// `box_subject_type` -> `box_subject_type`, `type` -> `r#type`: a name for a field, argument
+/// or method.
+pub(crate) fn value_name(raw: &str) -> String {
+    let name = words(raw).to_snake_case();
+    finish(name, "value")
+}
+
+/// The name without a raw-identifier prefix, as it appears on the wire when serde renames.
+pub(crate) fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// Characters that cannot be in an identifier separate words, so `grant-type:jwt` reads as
+/// three words.
+fn words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+fn finish(name: String, fallback: &str) -> String {
+    let name = if name.is_empty() { fallback.to_owned() } else { name };
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{name}")
+    } else {
+        name
+    };
+    if RAW_KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else if NON_RAW_KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// A scope in which every name handed out is different from every other.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct UniqueNames {
+    taken: BTreeSet<String>,
+}
+
+impl UniqueNames {
+    /// A scope in which `reserved` are already taken.
+    pub(crate) fn with_reserved(reserved: &[&str]) -> Self {
+        Self {
+            taken: reserved.iter().map(|name| (*name).to_owned()).collect(),
+        }
+    }
+
+    /// `name` if it is free, else `name2`, `name3`, ...; the result is then taken.
+    pub(crate) fn claim(&mut self, name: String) -> String {
+        let mut candidate = name.clone();
+        let mut counter = 2;
+        while self.taken.contains(unraw(&candidate)) {
+            candidate = format!("{}{counter}", unraw(&name));
+            counter += 1;
+        }
+        self.taken.insert(unraw(&candidate).to_owned());
+        candidate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names() {
+        let cases = [
+            ("File--Mini", "FileMini"),
+            ("PostOAuth2Token--RefreshAccessToken", "PostOAuth2TokenRefreshAccessToken"),
+            ("OAuth2Error", "OAuth2Error"),
+            ("access_token", "AccessToken"),
+            ("urn:ietf:params:oauth:grant-type:jwt-bearer", "UrnIetfParamsOauthGrantTypeJwtBearer"),
+            ("file.version", "FileVersion"),
+            ("with spaces", "WithSpaces"),
+            ("1.0", "_10"),
+            ("-", "Unnamed"),
+            ("", "Unnamed"),
+            ("Self", "Self_"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(type_name(raw), expected, "type_name({raw:?})");
+        }
+    }
+
+    #[test]
+    fn value_names() {
+        let cases = [
+            ("box_subject_type", "box_subject_type"),
+            ("expiresIn", "expires_in"),
+            ("type", "r#type"),
+            ("ref", "r#ref"),
+            ("match", "r#match"),
+            ("box", "r#box"),
+            ("self", "self_"),
+            ("crate", "crate_"),
+            ("Self", "self_"),
+            ("post_oauth2_token#refresh", "post_oauth2_token_refresh"),
+            ("2fa code", "_2fa_code"),
+            ("Authorize user", "authorize_user"),
+            ("x-request-id", "x_request_id"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(value_name(raw), expected, "value_name({raw:?})");
+        }
+    }
+
+    #[test]
+    fn claimed_names_are_unique_and_respect_reservations() {
+        let mut names = UniqueNames::with_reserved(&["String"]);
+        assert_eq!(names.claim("String".into()), "String2");
+        assert_eq!(names.claim("Token".into()), "Token");
+        assert_eq!(names.claim("Token".into()), "Token2");
+        assert_eq!(names.claim("Token".into()), "Token3");
+        assert_eq!(names.claim("r#type".into()), "r#type");
+        assert_eq!(names.claim("r#type".into()), "type2");
+    }
+}

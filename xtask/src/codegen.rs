@@ -1,0 +1,128 @@
+//! `cargo xtask codegen`: which specs become which crates, and running the generator on them.
+
+use std::path::{Path, PathBuf};
+
+use clientgen::{Config, Spec};
+
+use crate::files::{self, Mode};
+use crate::Codegen;
+
+/// A spec of this workspace and the crate generated from it.
+struct Target {
+    spec: &'static str,
+    out: &'static str,
+    crate_name: &'static str,
+}
+
+/// Every crate under `generated/`. Paths are relative to the workspace root.
+const TARGETS: &[Target] = &[Target {
+    spec: "spec/box-auth.yaml",
+    out: "generated/box-auth",
+    crate_name: "box-auth",
+}];
+
+/// Generates every requested crate in memory first, so that a failing spec leaves all output
+/// untouched, then writes (or, with `--check`, compares) them.
+pub(crate) fn run(command: &Codegen) -> Result<(), String> {
+    let jobs = match &command.custom {
+        None => workspace_jobs(),
+        Some(custom) => vec![custom_job(custom)],
+    };
+    let mut outputs = Vec::with_capacity(jobs.len());
+    for job in &jobs {
+        let text = std::fs::read_to_string(&job.spec_path)
+            .map_err(|error| format!("error: {}: cannot read the spec: {error}", job.spec_label))?;
+        let spec = Spec::parse(&job.spec_label, &text).map_err(|error| error.to_string())?;
+        let output = clientgen::generate(&spec, &job.config).map_err(|error| error.to_string())?;
+        for warning in &output.warnings {
+            eprintln!("{warning}");
+        }
+        outputs.push(output.files);
+    }
+    let mode = if command.check { Mode::Check } else { Mode::Write };
+    let mut stale = Vec::new();
+    for (job, files) in jobs.iter().zip(&outputs) {
+        stale.extend(files::sync_dir(&job.out, files, mode)?);
+    }
+    if stale.is_empty() {
+        return Ok(());
+    }
+    let rerun = match &command.custom {
+        None => "cargo xtask codegen".to_owned(),
+        Some(custom) => format!(
+            "cargo xtask codegen --spec {} --out {}",
+            custom.spec.display(),
+            custom.out.display()
+        ),
+    };
+    Err(format!(
+        "{}\n\nerror: generated code is stale; run `{rerun}` to update it",
+        stale.join("\n")
+    ))
+}
+
+/// One generator run: where the spec is, how it is named in output, where the crate goes.
+struct Job {
+    spec_path: PathBuf,
+    spec_label: String,
+    out: PathBuf,
+    config: Config,
+}
+
+fn workspace_jobs() -> Vec<Job> {
+    let root = project_root();
+    TARGETS
+        .iter()
+        .map(|target| Job {
+            spec_path: root.join(target.spec),
+            spec_label: target.spec.to_owned(),
+            out: root.join(target.out),
+            config: Config::new(target.crate_name),
+        })
+        .collect()
+}
+
+fn custom_job(custom: &crate::CustomTarget) -> Job {
+    let crate_name = custom.crate_name.clone().unwrap_or_else(|| {
+        let stem = custom.out.file_name().unwrap_or(custom.out.as_os_str());
+        stem.to_string_lossy().into_owned()
+    });
+    let mut config = Config::new(crate_name);
+    config.generated_by = format!(
+        "cargo xtask codegen --spec {} --out {}",
+        custom.spec.display(),
+        custom.out.display()
+    );
+    Job {
+        spec_path: custom.spec.clone(),
+        spec_label: custom.spec.display().to_string(),
+        out: custom.out.clone(),
+        config,
+    }
+}
+
+/// The workspace root: the parent of this crate's directory.
+pub(crate) fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Plain `cargo test` fails when someone changed the generator or a spec and did not
+    /// regenerate, or edited generated code by hand.
+    #[test]
+    fn generated_crates_are_fresh() {
+        let command = Codegen {
+            check: true,
+            custom: None,
+        };
+        if let Err(message) = run(&command) {
+            panic!("{message}");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! `cargo xtask`: maintainer tasks for this workspace. A thin shell of argument parsing and
+//! file I/O around the `clientgen` library.
+//!
+//! ```text
+//! cargo xtask codegen [--check]
+//! cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--check]
+//! ```
+
+mod codegen;
+mod files;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage:
+  cargo xtask codegen [--check]
+      Regenerates every crate under generated/ from its spec under spec/.
+  cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--check]
+      Generates a client crate for any OpenAPI 3.0 document (YAML or JSON) into DIR.
+
+  --check   change nothing; fail, naming the stale files, if the output differs";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match parse(&args) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match codegen::run(&command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What `cargo xtask codegen` was asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Codegen {
+    /// Compare instead of writing.
+    pub(crate) check: bool,
+    /// One spec given on the command line, instead of the workspace's targets.
+    pub(crate) custom: Option<CustomTarget>,
+}
+
+/// A spec and output directory named on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CustomTarget {
+    pub(crate) spec: PathBuf,
+    pub(crate) out: PathBuf,
+    pub(crate) crate_name: Option<String>,
+}
+
+fn parse(args: &[String]) -> Result<Codegen, String> {
+    let mut args = args.iter();
+    match args.next().map(String::as_str) {
+        Some("codegen") => {}
+        Some("-h" | "--help") | None => return Err("no task given".to_owned()),
+        Some(other) => return Err(format!("unknown task `{other}`")),
+    }
+    let mut check = false;
+    let (mut spec, mut out, mut crate_name) = (None, None, None);
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| {
+            args.next()
+                .cloned()
+                .ok_or_else(|| format!("`{flag}` needs a value"))
+        };
+        match arg.as_str() {
+            "--check" => check = true,
+            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--crate-name" => crate_name = Some(value("--crate-name")?),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    let custom = match (spec, out) {
+        (Some(spec), Some(out)) => Some(CustomTarget {
+            spec,
+            out,
+            crate_name,
+        }),
+        (None, None) if crate_name.is_none() => None,
+        _ => return Err("`--spec` and `--out` go together (and `--crate-name` with them)".to_owned()),
+    };
+    Ok(Codegen { check, custom })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn arguments() {
+        assert_eq!(
+            parse(&args("codegen --check")),
+            Ok(Codegen { check: true, custom: None })
+        );
+        assert_eq!(
+            parse(&args("codegen --spec a.yaml --out out --crate-name a-client")),
+            Ok(Codegen {
+                check: false,
+                custom: Some(CustomTarget {
+                    spec: "a.yaml".into(),
+                    out: "out".into(),
+                    crate_name: Some("a-client".into()),
+                }),
+            })
+        );
+        assert!(parse(&args("codegen --spec a.yaml")).is_err());
+        assert!(parse(&args("codegen --out")).is_err());
+        assert!(parse(&args("codegen --frobnicate")).is_err());
+        assert!(parse(&args("build")).is_err());
+    }
+}
