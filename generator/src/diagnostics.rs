@@ -60,7 +60,9 @@ impl Pointer {
 
     /// Parses a local `$ref` such as `#/components/schemas/X`.
     pub(crate) fn from_ref(reference: &str) -> Option<Self> {
-        reference.starts_with("#/").then(|| Pointer(reference.to_owned()))
+        reference
+            .starts_with("#/")
+            .then(|| Pointer(reference.to_owned()))
     }
 
     /// This pointer extended by one reference token, escaped as RFC 6901 says.
@@ -86,7 +88,10 @@ mod tests {
 
     #[test]
     fn pointer_tokens_are_escaped() {
-        let pointer = Pointer::root().join("paths").join("/oauth2/token").join("a~b");
+        let pointer = Pointer::root()
+            .join("paths")
+            .join("/oauth2/token")
+            .join("a~b");
         assert_eq!(pointer.as_str(), "#/paths/~1oauth2~1token/a~0b");
     }
 
@@ -100,6 +105,9 @@ mod tests {
             },
             message: "bad".into(),
         };
-        assert_eq!(error.to_string(), "error: spec/x.yaml: #/components/schemas/A: bad");
+        assert_eq!(
+            error.to_string(),
+            "error: spec/x.yaml: #/components/schemas/A: bad"
+        );
     }
 }

@@ -88,7 +88,9 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Output, Error> {
             pointer: "#".to_owned(),
             line_column: None,
         },
-        message: format!("internal error: the generated code does not parse ({error}); please report this"),
+        message: format!(
+            "internal error: the generated code does not parse ({error}); please report this"
+        ),
     })?;
     Ok(Output { files, warnings })
 }

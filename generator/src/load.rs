@@ -90,7 +90,9 @@ fn located(
 /// location already says both.
 fn yaml_message(error: &serde_yaml::Error, path: &str) -> String {
     let message = error.to_string();
-    let message = message.strip_prefix(&format!("{path}: ")).unwrap_or(&message);
+    let message = message
+        .strip_prefix(&format!("{path}: "))
+        .unwrap_or(&message);
     match message.rfind(" at line ") {
         Some(at) => message[..at].to_owned(),
         None => message.to_owned(),
@@ -122,7 +124,11 @@ mod tests {
         let text = "openapi: 3.0.3\ninfo:\n  title: t\n  version: [1]\npaths: {}\n";
         let error = Spec::parse("bad.yaml", text).unwrap_err();
         assert_eq!(error.location.pointer, "#/info/version", "{error}");
-        assert_eq!(error.location.line_column.map(|(line, _)| line), Some(4), "{error}");
+        assert_eq!(
+            error.location.line_column.map(|(line, _)| line),
+            Some(4),
+            "{error}"
+        );
     }
 
     #[test]

@@ -9,11 +9,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Keywords that are valid as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
-    "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
@@ -21,9 +21,28 @@ const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Type names that generated code uses unqualified, so a spec type must not shadow them.
 pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Box", "BTreeMap", "Clone", "Debug", "Default", "Deserialize", "Deserializer", "Err",
-    "Error", "Formatter", "Ok", "Option", "PartialEq", "Result", "Self", "Serialize",
-    "Serializer", "Some", "None", "String", "Value", "Vec",
+    "Box",
+    "BTreeMap",
+    "Clone",
+    "Debug",
+    "Default",
+    "Deserialize",
+    "Deserializer",
+    "Err",
+    "Error",
+    "Formatter",
+    "Ok",
+    "Option",
+    "PartialEq",
+    "Result",
+    "Self",
+    "Serialize",
+    "Serializer",
+    "Some",
+    "None",
+    "String",
+    "Value",
+    "Vec",
 ];
 
 /// `File--Mini` -> `FileMini`: a name for a struct, enum or enum variant.
@@ -53,7 +72,11 @@ fn words(raw: &str) -> String {
 }
 
 fn finish(name: String, fallback: &str) -> String {
-    let name = if name.is_empty() { fallback.to_owned() } else { name };
+    let name = if name.is_empty() {
+        fallback.to_owned()
+    } else {
+        name
+    };
     let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{name}")
     } else {
@@ -103,10 +126,16 @@ mod tests {
     fn type_names() {
         let cases = [
             ("File--Mini", "FileMini"),
-            ("PostOAuth2Token--RefreshAccessToken", "PostOAuth2TokenRefreshAccessToken"),
+            (
+                "PostOAuth2Token--RefreshAccessToken",
+                "PostOAuth2TokenRefreshAccessToken",
+            ),
             ("OAuth2Error", "OAuth2Error"),
             ("access_token", "AccessToken"),
-            ("urn:ietf:params:oauth:grant-type:jwt-bearer", "UrnIetfParamsOauthGrantTypeJwtBearer"),
+            (
+                "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                "UrnIetfParamsOauthGrantTypeJwtBearer",
+            ),
             ("file.version", "FileVersion"),
             ("with spaces", "WithSpaces"),
             ("1.0", "_10"),

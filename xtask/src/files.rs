@@ -63,7 +63,10 @@ fn compare(
         }
     }
     for path in existing.keys().filter(|path| !files.contains_key(*path)) {
-        differences.push(format!("extra (no longer generated): {}", dir.join(path).display()));
+        differences.push(format!(
+            "extra (no longer generated): {}",
+            dir.join(path).display()
+        ));
     }
     differences
 }
@@ -98,7 +101,11 @@ fn read_tree(dir: &Path) -> std::io::Result<BTreeMap<String, String>> {
     Ok(files)
 }
 
-fn read_into(dir: &Path, prefix: &str, files: &mut BTreeMap<String, String>) -> std::io::Result<()> {
+fn read_into(
+    dir: &Path,
+    prefix: &str,
+    files: &mut BTreeMap<String, String>,
+) -> std::io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -168,7 +175,10 @@ mod tests {
     }
 
     fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(p, c)| ((*p).to_owned(), (*c).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(p, c)| ((*p).to_owned(), (*c).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -192,8 +202,14 @@ mod tests {
         fs::write(dir.join("target/ignored"), "x").unwrap();
         let wanted = files(&[("src/lib.rs", "new\n"), ("Cargo.toml", "c\n")]);
         let report = sync_dir(&dir, &wanted, Mode::Check).unwrap().join("\n");
-        assert!(report.contains("missing: ") && report.contains("Cargo.toml"), "{report}");
-        assert!(report.contains("stale: ") && report.contains("-old\n+new"), "{report}");
+        assert!(
+            report.contains("missing: ") && report.contains("Cargo.toml"),
+            "{report}"
+        );
+        assert!(
+            report.contains("stale: ") && report.contains("-old\n+new"),
+            "{report}"
+        );
         assert!(report.contains("extra (no longer generated): "), "{report}");
         assert!(!report.contains("ignored"), "{report}");
         assert_eq!(fs::read_to_string(dir.join("src/lib.rs")).unwrap(), "old\n");
@@ -207,7 +223,10 @@ mod tests {
         fs::write(dir.join("stale.rs"), "x").unwrap();
         sync_dir(&dir, &files(&[("lib.rs", "new\n")]), Mode::Write).unwrap();
         assert!(!dir.join("stale.rs").exists());
-        assert_eq!(fs::read_to_string(dir.join("target/cache")).unwrap(), "keep");
+        assert_eq!(
+            fs::read_to_string(dir.join("target/cache")).unwrap(),
+            "keep"
+        );
         assert_eq!(fs::read_to_string(dir.join("lib.rs")).unwrap(), "new\n");
     }
 
@@ -216,6 +235,8 @@ mod tests {
         let dir = scratch("crlf");
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join("a.rs"), "x\r\ny\r\n").unwrap();
-        assert!(sync_dir(&dir, &files(&[("a.rs", "x\ny\n")]), Mode::Check).unwrap().is_empty());
+        assert!(sync_dir(&dir, &files(&[("a.rs", "x\ny\n")]), Mode::Check)
+            .unwrap()
+            .is_empty());
     }
 }

@@ -4,10 +4,12 @@
 //! ```text
 //! cargo xtask codegen [--check]
 //! cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--check]
+//! cargo xtask test
 //! ```
 
 mod codegen;
 mod files;
+mod test;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +21,9 @@ usage:
   cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--check]
       Generates a client crate for any OpenAPI 3.0 document (YAML or JSON) into DIR.
 
-  --check   change nothing; fail, naming the stale files, if the output differs";
+  --check   change nothing; fail, naming the stale files, if the output differs
+  cargo xtask test
+      Everything CI checks: freshness, formatting, clippy, a standalone build, the tests.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,13 +34,24 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match codegen::run(&command) {
+    let result = match &command {
+        Task::Codegen(codegen) => codegen::run(codegen),
+        Task::Test => test::run(),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("{message}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// A task and its options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Task {
+    Codegen(Codegen),
+    Test,
 }
 
 /// What `cargo xtask codegen` was asked to do.
@@ -56,10 +71,16 @@ pub(crate) struct CustomTarget {
     pub(crate) crate_name: Option<String>,
 }
 
-fn parse(args: &[String]) -> Result<Codegen, String> {
+fn parse(args: &[String]) -> Result<Task, String> {
     let mut args = args.iter();
     match args.next().map(String::as_str) {
         Some("codegen") => {}
+        Some("test") => {
+            return match args.next() {
+                None => Ok(Task::Test),
+                Some(other) => Err(format!("unknown argument `{other}`")),
+            }
+        }
         Some("-h" | "--help") | None => return Err("no task given".to_owned()),
         Some(other) => return Err(format!("unknown task `{other}`")),
     }
@@ -86,9 +107,13 @@ fn parse(args: &[String]) -> Result<Codegen, String> {
             crate_name,
         }),
         (None, None) if crate_name.is_none() => None,
-        _ => return Err("`--spec` and `--out` go together (and `--crate-name` with them)".to_owned()),
+        _ => {
+            return Err(
+                "`--spec` and `--out` go together (and `--crate-name` with them)".to_owned(),
+            )
+        }
     };
-    Ok(Codegen { check, custom })
+    Ok(Task::Codegen(Codegen { check, custom }))
 }
 
 #[cfg(test)]
@@ -103,22 +128,29 @@ mod tests {
     fn arguments() {
         assert_eq!(
             parse(&args("codegen --check")),
-            Ok(Codegen { check: true, custom: None })
+            Ok(Task::Codegen(Codegen {
+                check: true,
+                custom: None
+            }))
         );
         assert_eq!(
-            parse(&args("codegen --spec a.yaml --out out --crate-name a-client")),
-            Ok(Codegen {
+            parse(&args(
+                "codegen --spec a.yaml --out out --crate-name a-client"
+            )),
+            Ok(Task::Codegen(Codegen {
                 check: false,
                 custom: Some(CustomTarget {
                     spec: "a.yaml".into(),
                     out: "out".into(),
                     crate_name: Some("a-client".into()),
                 }),
-            })
+            }))
         );
         assert!(parse(&args("codegen --spec a.yaml")).is_err());
         assert!(parse(&args("codegen --out")).is_err());
         assert!(parse(&args("codegen --frobnicate")).is_err());
+        assert_eq!(parse(&args("test")), Ok(Task::Test));
+        assert!(parse(&args("test --fast")).is_err());
         assert!(parse(&args("build")).is_err());
     }
 }

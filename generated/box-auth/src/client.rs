@@ -46,25 +46,20 @@ impl Client {
     ///
     /// `GET /authorize` (`get_authorize`).
     pub fn authorize_user(&self, params: &types::AuthorizeUserParams) -> Url {
-        {
-            let query = [
-                Some(("response_type", params.response_type.to_string())),
-                Some(("client_id", params.client_id.to_string())),
-                params
-                    .redirect_uri
-                    .as_ref()
-                    .map(|value| ("redirect_uri", value.to_string())),
-                params.state.as_ref().map(|value| ("state", value.to_string())),
-                params.scope.as_ref().map(|value| ("scope", value.to_string())),
-            ];
-            http::with_query(
-                http::endpoint(
-                    &self.base_urls.account_box_com_api_oauth2,
-                    &["authorize"],
-                ),
-                query.into_iter().flatten(),
-            )
-        }
+        let query = [
+            Some(("response_type", params.response_type.to_string())),
+            Some(("client_id", params.client_id.to_string())),
+            params
+                .redirect_uri
+                .as_ref()
+                .map(|value| ("redirect_uri", value.to_string())),
+            params.state.as_ref().map(|value| ("state", value.to_string())),
+            params.scope.as_ref().map(|value| ("scope", value.to_string())),
+        ];
+        http::with_query(
+            http::endpoint(&self.base_urls.account_box_com_api_oauth2, &["authorize"]),
+            query.into_iter().flatten(),
+        )
     }
     /// Request access token
     ///

@@ -47,28 +47,46 @@ impl Client {
         &self.base_urls
     }
 
-    /// A copy of this client that also sends `headers` with every request, as the Box SDKs'
-    /// `extra_headers` do. Use it for one call (`client.with_extra_headers(h).operation(..)`)
-    /// or keep it. A header set here replaces one of the same name set before.
+    /// A copy of this client that also sends `headers` with every request. Use it for one
+    /// call (`client.with_extra_headers(h).operation(..)`) or keep it. A header named here
+    /// replaces all values of that name set before.
     pub fn with_extra_headers(&self, headers: HeaderMap) -> Self {
         let mut client = self.clone();
+        // Iterating a `HeaderMap` gives the name with the first value only; later values of
+        // the same name come with `None`.
+        let mut current = None;
         for (name, value) in headers {
             if let Some(name) = name {
-                client.extra_headers.insert(name, value);
+                client.extra_headers.remove(&name);
+                current = Some(name);
+            }
+            if let Some(name) = &current {
+                client.extra_headers.append(name, value);
             }
         }
         client
     }
 
-    /// Sends `request` with the extra headers.
+    /// Sends `request` with the extra headers; a header the operation set itself (such as
+    /// the body's `Content-Type`) is not replaced. A failure to send is a transport error.
     pub(crate) async fn send<E>(
         &self,
         operation: &'static str,
         request: RequestBuilder,
     ) -> Result<Response, Error<E>> {
-        request
-            .headers(self.extra_headers.clone())
-            .send()
+        let mut request = request
+            .build()
+            .map_err(|source| transport(operation, source))?;
+        let headers = request.headers_mut();
+        for name in self.extra_headers.keys() {
+            if !headers.contains_key(name) {
+                for value in self.extra_headers.get_all(name) {
+                    headers.append(name, value.clone());
+                }
+            }
+        }
+        self.http
+            .execute(request)
             .await
             .map_err(|source| transport(operation, source))
     }

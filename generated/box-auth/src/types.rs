@@ -124,10 +124,10 @@ pub struct AuthorizeUserParams {
     pub scope: Option<String>,
 }
 impl AuthorizeUserParams {
-    /// A `AuthorizeUserParams` with the required fields set and every optional field `None`.
-    pub fn new(response_type: AuthorizeUserResponseType, client_id: String) -> Self {
+    /// Builds a `AuthorizeUserParams` from its required fields, with `response_type` set to the only value allowed; every other field is `None`.
+    pub fn new(client_id: String) -> Self {
         Self {
-            response_type,
+            response_type: AuthorizeUserResponseType::Code,
             client_id,
             redirect_uri: None,
             state: None,
@@ -178,9 +178,13 @@ pub struct FileBase {
     pub r#type: FileBaseType,
 }
 impl FileBase {
-    /// A `FileBase` with the required fields set and every optional field `None`.
-    pub fn new(id: String, r#type: FileBaseType) -> Self {
-        Self { id, etag: None, r#type }
+    /// Builds a `FileBase` from its required fields, with `type` set to the only value allowed; every other field is `None`.
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            etag: None,
+            r#type: FileBaseType::File,
+        }
     }
 }
 /// Item type; always `file`.
@@ -238,12 +242,12 @@ pub struct FileMini {
     pub file_version: Option<FileVersionMini>,
 }
 impl FileMini {
-    /// A `FileMini` with the required fields set and every optional field `None`.
-    pub fn new(id: String, r#type: FileBaseType) -> Self {
+    /// Builds a `FileMini` from its required fields, with `type` set to the only value allowed; every other field is `None`.
+    pub fn new(id: String) -> Self {
         Self {
             id,
             etag: None,
-            r#type,
+            r#type: FileBaseType::File,
             sequence_id: None,
             name: None,
             sha1: None,
@@ -260,9 +264,12 @@ pub struct FileVersionBase {
     pub r#type: FileVersionBaseType,
 }
 impl FileVersionBase {
-    /// A `FileVersionBase` with the required fields set and every optional field `None`.
-    pub fn new(id: String, r#type: FileVersionBaseType) -> Self {
-        Self { id, r#type }
+    /// Builds a `FileVersionBase` from its required fields, with `type` set to the only value allowed.
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            r#type: FileVersionBaseType::FileVersion,
+        }
     }
 }
 /// Item type; always `file_version`.
@@ -308,9 +315,13 @@ pub struct FileVersionMini {
     pub sha1: Option<String>,
 }
 impl FileVersionMini {
-    /// A `FileVersionMini` with the required fields set and every optional field `None`.
-    pub fn new(id: String, r#type: FileVersionBaseType) -> Self {
-        Self { id, r#type, sha1: None }
+    /// Builds a `FileVersionMini` from its required fields, with `type` set to the only value allowed; every other field is `None`.
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            r#type: FileVersionBaseType::FileVersion,
+            sha1: None,
+        }
     }
 }
 /// Smallest representation of a folder, holding only its identity.
@@ -325,9 +336,13 @@ pub struct FolderBase {
     pub r#type: FolderBaseType,
 }
 impl FolderBase {
-    /// A `FolderBase` with the required fields set and every optional field `None`.
-    pub fn new(id: String, r#type: FolderBaseType) -> Self {
-        Self { id, etag: None, r#type }
+    /// Builds a `FolderBase` from its required fields, with `type` set to the only value allowed; every other field is `None`.
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            etag: None,
+            r#type: FolderBaseType::Folder,
+        }
     }
 }
 /// Item type; always `folder`.
@@ -379,12 +394,12 @@ pub struct FolderMini {
     pub name: Option<String>,
 }
 impl FolderMini {
-    /// A `FolderMini` with the required fields set and every optional field `None`.
-    pub fn new(id: String, r#type: FolderBaseType) -> Self {
+    /// Builds a `FolderMini` from its required fields, with `type` set to the only value allowed; every other field is `None`.
+    pub fn new(id: String) -> Self {
         Self {
             id,
             etag: None,
-            r#type,
+            r#type: FolderBaseType::Folder,
             sequence_id: None,
             name: None,
         }
@@ -474,7 +489,7 @@ pub struct PostOAuth2Token {
     pub box_shared_link: Option<String>,
 }
 impl PostOAuth2Token {
-    /// A `PostOAuth2Token` with the required fields set and every optional field `None`.
+    /// Builds a `PostOAuth2Token` from its required fields; every other field is `None`.
     pub fn new(grant_type: PostOAuth2TokenGrantType) -> Self {
         Self {
             grant_type,
@@ -663,15 +678,10 @@ pub struct PostOAuth2TokenRefreshAccessToken {
     pub refresh_token: String,
 }
 impl PostOAuth2TokenRefreshAccessToken {
-    /// A `PostOAuth2TokenRefreshAccessToken` with the required fields set and every optional field `None`.
-    pub fn new(
-        grant_type: PostOAuth2TokenRefreshAccessTokenGrantType,
-        client_id: String,
-        client_secret: String,
-        refresh_token: String,
-    ) -> Self {
+    /// Builds a `PostOAuth2TokenRefreshAccessToken` from its required fields, with `grant_type` set to the only value allowed.
+    pub fn new(client_id: String, client_secret: String, refresh_token: String) -> Self {
         Self {
-            grant_type,
+            grant_type: PostOAuth2TokenRefreshAccessTokenGrantType::RefreshToken,
             client_id,
             client_secret,
             refresh_token,

@@ -11,10 +11,21 @@ use crate::model::{
 
 pub(super) fn client_rs(api: &Api) -> TokenStream {
     let types = format_ident!("types");
-    let uses_types = api.operations.iter().any(|op| mentions_named_type(op));
-    let import_types = uses_types.then(|| quote!(use crate::types;));
-    let has_requests = api.operations.iter().any(|op| op.kind == OperationKind::Request);
-    let import_error = has_requests.then(|| quote!(use crate::Error;));
+    let uses_types = api.operations.iter().any(mentions_named_type);
+    let import_types = uses_types.then(|| {
+        quote!(
+            use crate::types;
+        )
+    });
+    let has_requests = api
+        .operations
+        .iter()
+        .any(|op| op.kind == OperationKind::Request);
+    let import_error = has_requests.then(|| {
+        quote!(
+            use crate::Error;
+        )
+    });
     let base_urls = base_urls(&api.servers);
     let methods = api.operations.iter().map(|op| operation(api, op, &types));
     quote! {
@@ -110,9 +121,9 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
     let server = ident(&api.servers[op.server].field);
     let request_line = format!("`{} {}` (`{}`).", op.http_method, op.path, op.operation_id);
     let kind_note = match op.kind {
-        OperationKind::BrowserUrl => Some(
-            "Returns the URL to open in the user's browser; this method sends no request.",
-        ),
+        OperationKind::BrowserUrl => {
+            Some("Returns the URL to open in the user's browser; this method sends no request.")
+        }
         OperationKind::Request => None,
     };
     let docs = paragraphs([
@@ -165,13 +176,13 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
         }
     });
     let endpoint = quote!(http::endpoint(&self.base_urls.#server, &[#(#segments),*]));
-    let url = if op.query_params.is_empty() {
-        endpoint
+    let (query, url) = if op.query_params.is_empty() {
+        (None, endpoint)
     } else {
-        quote! {{
-            let query = [#(#query_pairs)*];
-            http::with_query(#endpoint, query.into_iter().flatten())
-        }}
+        (
+            Some(quote!(let query = [#(#query_pairs)*];)),
+            quote!(http::with_query(#endpoint, query.into_iter().flatten())),
+        )
     };
 
     let args = quote!(&self, #(#path_args,)* #params_arg #body_arg);
@@ -179,13 +190,14 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
         return quote! {
             #docs
             pub fn #name(#args) -> Url {
+                #query
                 #url
             }
         };
     }
 
     let method = format_ident!("{}", op.http_method);
-    let headers = op.header_params.iter().map(|param| header(param));
+    let headers = op.header_params.iter().map(header);
     let body = op.body.as_ref().map(|body| {
         let attach = match body.encoding {
             BodyEncoding::Json => quote!(json),
@@ -206,13 +218,20 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
     let operation_id = &op.operation_id;
     let (output, decode) = match &op.success {
         ResponseBody::Empty => (quote!(()), quote!(http::empty(OPERATION, response).await)),
-        ResponseBody::Text => (quote!(String), quote!(http::text(OPERATION, response).await)),
-        ResponseBody::Json(ty) => (rust_type(ty, Some(types)), quote!(http::json(OPERATION, response).await)),
+        ResponseBody::Text => (
+            quote!(String),
+            quote!(http::text(OPERATION, response).await),
+        ),
+        ResponseBody::Json(ty) => (
+            rust_type(ty, Some(types)),
+            quote!(http::json(OPERATION, response).await),
+        ),
     };
     quote! {
         #docs
         pub async fn #name(#args) -> Result<#output, Error<#error>> {
             const OPERATION: &str = #operation_id;
+            #query
             let url = #url;
             let request = self.http.request(reqwest::Method::#method, url);
             #(#headers)*
@@ -226,7 +245,9 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
 fn path_arg_type(param: &Parameter, types: &Ident) -> TokenStream {
     match &param.ty {
         TypeRef::String => quote!(&str),
-        TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Bool => rust_type(&param.ty, None),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Bool => {
+            rust_type(&param.ty, None)
+        }
         other => {
             let ty = rust_type(other, Some(types));
             quote!(&#ty)

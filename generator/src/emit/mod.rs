@@ -29,10 +29,16 @@ pub(crate) fn emit(api: &Api, config: &Config, spec_file: &str) -> Result<Files,
     };
     let has_secrets = types::has_secrets(api);
     let mut files = Files::new();
-    files.insert("Cargo.toml".into(), header.toml(&manifest::cargo_toml(api, config)));
+    files.insert(
+        "Cargo.toml".into(),
+        header.toml(&manifest::cargo_toml(api, config)),
+    );
     files.insert("rustfmt.toml".into(), header.toml(manifest::RUSTFMT_TOML));
     let rust_files = [
-        ("src/lib.rs", root::lib_rs(api, config, spec_file, has_secrets)),
+        (
+            "src/lib.rs",
+            root::lib_rs(api, config, spec_file, has_secrets),
+        ),
         ("src/types.rs", types::types_rs(api)),
         ("src/client.rs", client::client_rs(api)),
     ];
@@ -47,7 +53,10 @@ pub(crate) fn emit(api: &Api, config: &Config, spec_file: &str) -> Result<Files,
         files.insert(path.into(), header.rust(source));
     }
     if has_secrets {
-        files.insert("src/redact.rs".into(), header.rust(include_str!("../../runtime/redact.rs")));
+        files.insert(
+            "src/redact.rs".into(),
+            header.rust(include_str!("../../runtime/redact.rs")),
+        );
     }
     Ok(files)
 }

@@ -7,9 +7,18 @@ use super::inner_docs;
 use crate::model::{Api, OperationKind};
 use crate::Config;
 
-pub(super) fn lib_rs(api: &Api, config: &Config, spec_file: &str, has_secrets: bool) -> TokenStream {
+pub(super) fn lib_rs(
+    api: &Api,
+    config: &Config,
+    spec_file: &str,
+    has_secrets: bool,
+) -> TokenStream {
     let crate_ident = config.crate_name.replace('-', "_");
-    let mut text = format!("A client for the {} (version {}).\n\n", api.title.trim(), api.version.trim());
+    let mut text = format!(
+        "A client for the {} (version {}).\n\n",
+        api.title.trim(),
+        api.version.trim()
+    );
     if let Some(description) = &api.description {
         text.push_str(description.trim());
         text.push_str("\n\n");
@@ -28,7 +37,11 @@ pub(super) fn lib_rs(api: &Api, config: &Config, spec_file: &str, has_secrets: b
             "| [`{name}`](Client::{name}) | {call} `{} {}` | {} |\n",
             op.http_method,
             op.path,
-            op.summary.as_deref().unwrap_or("").replace('|', "\\|").trim(),
+            op.summary
+                .as_deref()
+                .unwrap_or("")
+                .replace('|', "\\|")
+                .trim(),
             name = op.method_name.trim_start_matches("r#"),
         ));
     }
@@ -49,7 +62,11 @@ pub(super) fn lib_rs(api: &Api, config: &Config, spec_file: &str, has_secrets: b
          ```\n"
     ));
     let crate_docs = inner_docs(&text);
-    let redact = has_secrets.then(|| quote!(mod redact;));
+    let redact = has_secrets.then(|| {
+        quote!(
+            mod redact;
+        )
+    });
     quote! {
         #crate_docs
         #![deny(missing_docs)]

@@ -18,8 +18,12 @@ pub(super) fn has_secrets(api: &Api) -> bool {
 }
 
 pub(super) fn types_rs(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(type_def);
-    let imports = (!api.types.is_empty()).then(|| quote!(use serde::{Deserialize, Serialize};));
+    let items = api.types.iter().map(|def| type_def(api, def));
+    let imports = (!api.types.is_empty()).then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     quote! {
         //! The request and response types of the API, one for each schema of the spec.
         #imports
@@ -27,12 +31,15 @@ pub(super) fn types_rs(api: &Api) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
-    let fallback = format!("The `{}` schema.", def.origin.rsplit('/').next().unwrap_or_default());
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    let fallback = format!(
+        "The `{}` schema.",
+        def.origin.rsplit('/').next().unwrap_or_default()
+    );
     let docs = docs(def.docs.as_deref().unwrap_or(&fallback));
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(strukt) => struct_def(&name, &docs, strukt),
+        TypeKind::Struct(strukt) => struct_def(api, &name, &docs, strukt),
         TypeKind::Enum(enumeration) => enum_def(&name, &docs, enumeration),
         TypeKind::Union(union) => union_def(&name, &docs, union),
         TypeKind::Alias(target) => {
@@ -53,9 +60,17 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn struct_def(name: &proc_macro2::Ident, docs: &TokenStream, strukt: &Struct) -> TokenStream {
+fn struct_def(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    strukt: &Struct,
+) -> TokenStream {
     let has_secret = strukt.fields.iter().any(|field| field.secret);
-    let has_required = strukt.fields.iter().any(|f| f.presence == Presence::Required);
+    let has_required = strukt
+        .fields
+        .iter()
+        .any(|f| f.presence == Presence::Required);
     let debug = (!has_secret).then(|| quote!(Debug,));
     let default = (!has_required).then(|| quote!(Default,));
     let fields = strukt.fields.iter().map(|field| {
@@ -71,15 +86,15 @@ fn struct_def(name: &proc_macro2::Ident, docs: &TokenStream, strukt: &Struct) ->
         });
         let optional = (field.presence == Presence::Optional)
             .then(|| quote!(default, skip_serializing_if = "Option::is_none",));
-        let serde = (rename.is_some() || optional.is_some())
-            .then(|| quote!(#[serde(#rename #optional)]));
+        let serde =
+            (rename.is_some() || optional.is_some()).then(|| quote!(#[serde(#rename #optional)]));
         quote! {
             #field_docs
             #serde
             pub #field_name: #ty,
         }
     });
-    let constructor = has_required.then(|| constructor(name, strukt));
+    let constructor = has_required.then(|| constructor(api, name, strukt));
     let debug_impl = has_secret.then(|| redacting_debug(name, strukt));
     quote! {
         #docs
@@ -92,31 +107,58 @@ fn struct_def(name: &proc_macro2::Ident, docs: &TokenStream, strukt: &Struct) ->
     }
 }
 
-/// `new` taking the required fields; optional ones start as `None`.
-fn constructor(name: &proc_macro2::Ident, strukt: &Struct) -> TokenStream {
-    let required: Vec<&Field> = strukt
-        .fields
-        .iter()
-        .filter(|field| field.presence == Presence::Required)
-        .collect();
-    let arguments = required.iter().map(|field| {
+/// `new` taking the required fields; optional ones start as `None`, and a required field
+/// whose enum has a single value is set to it.
+fn constructor(api: &Api, name: &proc_macro2::Ident, strukt: &Struct) -> TokenStream {
+    let mut arguments = Vec::new();
+    let mut initialisers = Vec::new();
+    let mut fixed = Vec::new();
+    for field in &strukt.fields {
         let field_name = ident(&field.name);
-        let ty = field_type(field);
-        quote!(#field_name: #ty)
-    });
-    let initialisers = strukt.fields.iter().map(|field| {
-        let field_name = ident(&field.name);
-        match field.presence {
-            Presence::Required => quote!(#field_name),
-            Presence::RequiredNullable | Presence::Optional => quote!(#field_name: None),
+        match (field.presence, only_variant(api, &field.ty)) {
+            (Presence::Required, Some(variant)) => {
+                let ty = rust_type(&field.ty, None);
+                initialisers.push(quote!(#field_name: #ty::#variant));
+                fixed.push(format!("`{}`", field.wire_name));
+            }
+            (Presence::Required, None) => {
+                let ty = field_type(field);
+                arguments.push(quote!(#field_name: #ty));
+                initialisers.push(quote!(#field_name));
+            }
+            (Presence::RequiredNullable | Presence::Optional, _) => {
+                initialisers.push(quote!(#field_name: None));
+            }
         }
-    });
-    let too_many = (required.len() > 7).then(|| {
+    }
+    let too_many = (arguments.len() > 7).then(|| {
         quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required property")])
     });
-    let doc = super::docs(&format!(
-        "A `{name}` with the required fields set and every optional field `None`."
-    ));
+    let mut text = format!("Builds a `{name}` from its required fields");
+    if !fixed.is_empty() {
+        text.push_str(&format!(
+            ", with {} set to the only value allowed",
+            fixed.join(", ")
+        ));
+    }
+    if strukt
+        .fields
+        .iter()
+        .any(|field| field.presence != Presence::Required)
+    {
+        text.push_str("; every other field is `None`");
+    }
+    text.push('.');
+    let doc = super::docs(&text);
+    let default = arguments.is_empty().then(|| {
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     quote! {
         impl #name {
             #doc
@@ -125,6 +167,19 @@ fn constructor(name: &proc_macro2::Ident, strukt: &Struct) -> TokenStream {
                 Self { #(#initialisers),* }
             }
         }
+        #default
+    }
+}
+
+/// The variant of a named enum that has exactly one.
+fn only_variant(api: &Api, ty: &TypeRef) -> Option<proc_macro2::Ident> {
+    let TypeRef::Named(name) = ty else {
+        return None;
+    };
+    let def = api.types.iter().find(|def| &def.name == name)?;
+    match &def.kind {
+        TypeKind::Enum(Enum { variants }) if variants.len() == 1 => Some(ident(&variants[0].name)),
+        _ => None,
     }
 }
 
@@ -197,7 +252,9 @@ fn union_def(name: &proc_macro2::Ident, docs: &TokenStream, union: &Union) -> To
         let variant_name = ident(&variant.name);
         let ty = rust_type(&variant.ty, None);
         let doc = match (&union.tagging, &variant.tag) {
-            (Tagging::Property(property), Some(tag)) => format!(" The value when `{property}` is `{tag}`."),
+            (Tagging::Property(property), Some(tag)) => {
+                format!(" The value when `{property}` is `{tag}`.")
+            }
             _ => format!(" A `{}`.", type_label(&variant.ty)),
         };
         quote! {
@@ -207,7 +264,10 @@ fn union_def(name: &proc_macro2::Ident, docs: &TokenStream, union: &Union) -> To
     });
     let (derive, deserialize) = match &union.tagging {
         Tagging::Untagged => (quote!(Serialize, Deserialize), None),
-        Tagging::Property(property) => (quote!(Serialize), Some(tagged_deserialize(name, property, union))),
+        Tagging::Property(property) => (
+            quote!(Serialize),
+            Some(tagged_deserialize(name, property, union)),
+        ),
     };
     quote! {
         #docs

@@ -131,7 +131,10 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        Err(self.error(at, format!("`$ref` chain is longer than {MAX_REF_CHAIN} links or loops")))
+        Err(self.error(
+            at,
+            format!("`$ref` chain is longer than {MAX_REF_CHAIN} links or loops"),
+        ))
     }
 
     /// The `Name` of a `#/components/<section>/Name` reference.
@@ -157,5 +160,8 @@ impl<'a> Lowerer<'a> {
 }
 
 fn dangling(lowerer: &Lowerer<'_>, reference: &str, at: &Pointer) -> Error {
-    lowerer.error(at, format!("`$ref: {reference}` points at nothing: no such component"))
+    lowerer.error(
+        at,
+        format!("`$ref: {reference}` points at nothing: no such component"),
+    )
 }

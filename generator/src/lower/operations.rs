@@ -77,8 +77,7 @@ impl<'a> Lowerer<'a> {
                     operation,
                     at,
                 };
-                let lowered =
-                    self.operation(&context, config, &mut servers, &mut method_names)?;
+                let lowered = self.operation(&context, config, &mut servers, &mut method_names)?;
                 operations.push(lowered);
             }
         }
@@ -105,7 +104,10 @@ impl<'a> Lowerer<'a> {
             .operation_id
             .clone()
             .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
-        let by_summary = operation.summary.as_deref().filter(|s| !s.trim().is_empty());
+        let by_summary = operation
+            .summary
+            .as_deref()
+            .filter(|s| !s.trim().is_empty());
         let by_id = operation.operation_id.as_deref();
         let fallback = format!("{method} {path}");
         let base_name = match config.method_names {
@@ -155,7 +157,8 @@ impl<'a> Lowerer<'a> {
             }
         }
         let segments = self.segments(&path, &mut path_params, at)?;
-        let params_type = self.params_struct(&method_name, &mut query_params, &mut header_params, at);
+        let params_type =
+            self.params_struct(&method_name, &mut query_params, &mut header_params, at);
         let body = self.request_body(operation, at, &method_name)?;
         let (success, browser) = self.success(operation, at, &method_name)?;
         let error = self.error_body(operation, at, &method_name)?;
@@ -200,7 +203,8 @@ impl<'a> Lowerer<'a> {
             (document, Pointer::root().join("servers"))
         };
         let Some(server) = declared.first() else {
-            let message = format!("no `servers` are declared; the client defaults to `{FALLBACK_SERVER}`");
+            let message =
+                format!("no `servers` are declared; the client defaults to `{FALLBACK_SERVER}`");
             self.warn(&context.at, message);
             return Ok(servers.index_of(FALLBACK_SERVER.to_owned(), None));
         };
@@ -210,16 +214,22 @@ impl<'a> Lowerer<'a> {
             url = url.replace(&format!("{{{name}}}"), &variable.default);
         }
         if url.contains('{') {
-            let message = format!("server URL `{url}` uses a variable that `variables` does not define");
+            let message =
+                format!("server URL `{url}` uses a variable that `variables` does not define");
             return Err(self.error(&at, message));
         }
         if url.starts_with('/') || url.is_empty() {
-            let message = format!("server URL `{url}` is relative; the client defaults to `{FALLBACK_SERVER}{url}`");
+            let message = format!(
+                "server URL `{url}` is relative; the client defaults to `{FALLBACK_SERVER}{url}`"
+            );
             self.warn(&at, message);
             url = format!("{FALLBACK_SERVER}{url}");
         }
         if let Err(error) = url::Url::parse(&url) {
-            return Err(self.error(&at, format!("server URL `{url}` is not a valid URL: {error}")));
+            return Err(self.error(
+                &at,
+                format!("server URL `{url}` is not a valid URL: {error}"),
+            ));
         }
         Ok(servers.index_of(url, server.description.clone()))
     }
@@ -230,7 +240,10 @@ impl<'a> Lowerer<'a> {
         &self,
         context: &OperationContext<'a>,
     ) -> Result<Vec<ResolvedParameter<'a>>, Error> {
-        let path_at = Pointer::root().join("paths").join(context.path_key).join("parameters");
+        let path_at = Pointer::root()
+            .join("paths")
+            .join(context.path_key)
+            .join("parameters");
         let operation_at = context.at.join("parameters");
         let declared = context
             .item
@@ -250,7 +263,10 @@ impl<'a> Lowerer<'a> {
         for (parameter, at) in declared {
             let (parameter, _) = self.resolve(parameter, &at, "parameters", |c| &c.parameters)?;
             let key = |p: &SpecParameter| {
-                (p.parameter_data_ref().name.clone(), std::mem::discriminant(p))
+                (
+                    p.parameter_data_ref().name.clone(),
+                    std::mem::discriminant(p),
+                )
             };
             resolved.retain(|existing| key(existing.parameter) != key(parameter));
             resolved.push(ResolvedParameter { parameter, at });
@@ -273,7 +289,9 @@ impl<'a> Lowerer<'a> {
             match template {
                 Some(name) => {
                     let Some(index) = path_params.iter().position(|p| p.wire_name == name) else {
-                        let message = format!("the path uses `{{{name}}}` but no path parameter `{name}` is declared");
+                        let message = format!(
+                            "the path uses `{{{name}}}` but no path parameter `{name}` is declared"
+                        );
                         return Err(self.error(at, message));
                     };
                     let parameter = path_params.remove(index);
@@ -281,14 +299,19 @@ impl<'a> Lowerer<'a> {
                     ordered.push(parameter);
                 }
                 None if piece.contains('{') => {
-                    let message = format!("path segment `{piece}` mixes text and a parameter, which is not supported");
+                    let message = format!(
+                        "path segment `{piece}` mixes text and a parameter, which is not supported"
+                    );
                     return Err(self.error(at, message));
                 }
                 None => segments.push(PathSegment::Literal(piece.to_owned())),
             }
         }
         if let Some(unused) = path_params.first() {
-            let message = format!("path parameter `{}` does not appear in the path", unused.wire_name);
+            let message = format!(
+                "path parameter `{}` does not appear in the path",
+                unused.wire_name
+            );
             return Err(self.error(at, message));
         }
         *path_params = ordered;
@@ -307,9 +330,10 @@ impl<'a> Lowerer<'a> {
         if query.is_empty() && headers.is_empty() {
             return None;
         }
-        let name = self
-            .type_names
-            .claim(naming::type_name(&format!("{} params", naming::unraw(method_name))));
+        let name = self.type_names.claim(naming::type_name(&format!(
+            "{} params",
+            naming::unraw(method_name)
+        )));
         let mut field_names = UniqueNames::default();
         let mut fields = Vec::new();
         for parameter in query.iter_mut().chain(headers.iter_mut()) {
@@ -347,7 +371,8 @@ impl<'a> Lowerer<'a> {
             return Ok(None);
         };
         let body_at = at.join("requestBody");
-        let (body, body_at) = self.resolve(body, &body_at, "requestBodies", |c| &c.request_bodies)?;
+        let (body, body_at) =
+            self.resolve(body, &body_at, "requestBodies", |c| &c.request_bodies)?;
         let chosen = body.content.iter().find_map(|(content_type, media)| {
             let encoding = if is_json(content_type) {
                 BodyEncoding::Json
@@ -365,7 +390,9 @@ impl<'a> Lowerer<'a> {
         };
         let schema_at = body_at.join("content").join(content_type).join("schema");
         let ty = match &media.schema {
-            Some(schema) => self.schema_type(schema.into(), &schema_at, &format!("{method_name} body"))?,
+            Some(schema) => {
+                self.schema_type(schema.into(), &schema_at, &format!("{method_name} body"))?
+            }
             None => TypeRef::Json,
         };
         Ok(Some(RequestBody {
@@ -393,7 +420,10 @@ impl<'a> Lowerer<'a> {
             let (response, response_at) =
                 self.resolve(response, &response_at, "responses", |c| &c.responses)?;
             html_only &= !response.content.is_empty()
-                && response.content.keys().all(|content_type| content_type == "text/html");
+                && response
+                    .content
+                    .keys()
+                    .all(|content_type| content_type == "text/html");
             let hint = format!("{method_name} response");
             let body = self.response_body(response, &response_at, &hint)?;
             bodies.push((body, response_at));
@@ -402,7 +432,8 @@ impl<'a> Lowerer<'a> {
             return Ok((ResponseBody::Empty, false));
         };
         if let Some((_, other_at)) = bodies.iter().find(|(body, _)| *body != first) {
-            let message = "success responses of different types are not supported yet; the first one is used";
+            let message =
+                "success responses of different types are not supported yet; the first one is used";
             self.warn(other_at, message);
         }
         Ok((first, html_only))
@@ -419,17 +450,25 @@ impl<'a> Lowerer<'a> {
         }
         if let Some((content_type, media)) = response.content.iter().find(|(t, _)| is_json(t)) {
             let schema_at = at.join("content").join(content_type).join("schema");
-            return Ok(ResponseBody::Json(self.media_type(media, &schema_at, hint)?));
+            return Ok(ResponseBody::Json(
+                self.media_type(media, &schema_at, hint)?,
+            ));
         }
         if response.content.keys().any(|t| t.starts_with("text/")) {
             return Ok(ResponseBody::Text);
         }
         let types: Vec<&str> = response.content.keys().map(String::as_str).collect();
-        let message = format!("response content types {types:?} are not supported; expected JSON or text");
+        let message =
+            format!("response content types {types:?} are not supported; expected JSON or text");
         Err(self.error(&at.join("content"), message))
     }
 
-    fn media_type(&mut self, media: &'a MediaType, at: &Pointer, hint: &str) -> Result<TypeRef, Error> {
+    fn media_type(
+        &mut self,
+        media: &'a MediaType,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<TypeRef, Error> {
         match &media.schema {
             Some(schema) => self.schema_type(SchemaRef::from(schema), at, hint),
             None => Ok(TypeRef::Json),
@@ -450,7 +489,12 @@ impl<'a> Lowerer<'a> {
             .iter()
             .filter(|(status, _)| !is_success(status))
             .map(|(status, response)| (response, at.join("responses").join(status)))
-            .chain(responses.default.iter().map(|r| (r, at.join("responses").join("default"))));
+            .chain(
+                responses
+                    .default
+                    .iter()
+                    .map(|r| (r, at.join("responses").join("default"))),
+            );
         let mut types: Vec<(TypeRef, Pointer)> = Vec::new();
         for (response, response_at) in errors {
             let (response, response_at) =
@@ -464,7 +508,10 @@ impl<'a> Lowerer<'a> {
             return Ok(TypeRef::Json);
         };
         if let Some((_, other_at)) = types.iter().find(|(ty, _)| *ty != first) {
-            self.warn(other_at, "error responses of different types are parsed as any JSON value");
+            self.warn(
+                other_at,
+                "error responses of different types are parsed as any JSON value",
+            );
             return Ok(TypeRef::Json);
         }
         Ok(first)
@@ -490,5 +537,6 @@ fn is_success(status: &StatusCode) -> bool {
 /// `application/json` and vendor types such as `application/problem+json`.
 fn is_json(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default().trim();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }

@@ -65,7 +65,11 @@ struct Properties<'d> {
 impl<'d> Properties<'d> {
     /// Adds a property; a later declaration of the same name replaces the earlier one in place.
     fn add(&mut self, property: Property<'d>) {
-        match self.list.iter_mut().find(|p| p.wire_name == property.wire_name) {
+        match self
+            .list
+            .iter_mut()
+            .find(|p| p.wire_name == property.wire_name)
+        {
             Some(existing) => *existing = property,
             None => self.list.push(property),
         }
@@ -111,11 +115,17 @@ impl<'a> Lowerer<'a> {
             SchemaRef::Ref(reference) => {
                 let spec: &'a crate::load::Spec = self.spec;
                 let name = self.component_name(reference, "schemas", at)?;
-                let target = Pointer::root().join("components").join("schemas").join(name);
+                let target = Pointer::root()
+                    .join("components")
+                    .join("schemas")
+                    .join(name);
                 let components = spec.document().components.as_ref();
                 match components.and_then(|c| c.schemas.get(name)) {
                     Some(entry) => self.resolve(entry, &target, "schemas", |c| &c.schemas),
-                    None => Err(self.error(at, format!("`$ref: {reference}` points at nothing: no such schema"))),
+                    None => Err(self.error(
+                        at,
+                        format!("`$ref: {reference}` points at nothing: no such schema"),
+                    )),
                 }
             }
         }
@@ -125,10 +135,16 @@ impl<'a> Lowerer<'a> {
     fn component(&mut self, wire_name: &str, at: &Pointer) -> Result<TypeRef, Error> {
         let Some(name) = self.components.get(wire_name).cloned() else {
             let target = format!("#/components/schemas/{wire_name}");
-            return Err(self.error(at, format!("`$ref: {target}` points at nothing: no such schema")));
+            return Err(self.error(
+                at,
+                format!("`$ref: {target}` points at nothing: no such schema"),
+            ));
         };
         if self.lowered.insert(wire_name.to_owned()) {
-            let origin = Pointer::root().join("components").join("schemas").join(wire_name);
+            let origin = Pointer::root()
+                .join("components")
+                .join("schemas")
+                .join(wire_name);
             let components = self.spec.document().components.as_ref();
             let entry = components.and_then(|c| c.schemas.get(wire_name));
             if let Some(entry) = entry {
@@ -202,7 +218,8 @@ impl<'a> Lowerer<'a> {
             },
             SchemaKind::Type(Type::Array(array)) => match &array.items {
                 Some(items) => {
-                    let item = self.schema_type(items.into(), &at.join("items"), &item_hint(hint))?;
+                    let item =
+                        self.schema_type(items.into(), &at.join("items"), &item_hint(hint))?;
                     TypeRef::Array(Box::new(item))
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
@@ -216,7 +233,8 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Any(any) if any.items.is_some() || any.typ.as_deref() == Some("array") => {
                 match &any.items {
                     Some(items) => {
-                        let item = self.schema_type(items.into(), &at.join("items"), &item_hint(hint))?;
+                        let item =
+                            self.schema_type(items.into(), &at.join("items"), &item_hint(hint))?;
                         TypeRef::Array(Box::new(item))
                     }
                     None => TypeRef::Array(Box::new(TypeRef::Json)),
@@ -300,11 +318,17 @@ impl<'a> Lowerer<'a> {
         visited: &mut BTreeSet<String>,
     ) -> Result<(), Error> {
         let (properties, required, all_of) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => {
-                (Some(&object.properties), object.required.as_slice(), &[][..])
-            }
+            SchemaKind::Type(Type::Object(object)) => (
+                Some(&object.properties),
+                object.required.as_slice(),
+                &[][..],
+            ),
             SchemaKind::AllOf { all_of } => (None, &[][..], all_of.as_slice()),
-            SchemaKind::Any(any) => (Some(&any.properties), any.required.as_slice(), any.all_of.as_slice()),
+            SchemaKind::Any(any) => (
+                Some(&any.properties),
+                any.required.as_slice(),
+                any.all_of.as_slice(),
+            ),
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
                 return Err(self.error(
                     at,
@@ -322,7 +346,9 @@ impl<'a> Lowerer<'a> {
             let member_at = at.join("allOf").join(index);
             match member {
                 ReferenceOr::Reference { reference } => {
-                    let wire = self.component_name(reference, "schemas", &member_at)?.to_owned();
+                    let wire = self
+                        .component_name(reference, "schemas", &member_at)?
+                        .to_owned();
                     if !visited.insert(wire.clone()) {
                         return Err(self.error(&member_at, "`allOf` includes itself"));
                     }
@@ -351,7 +377,8 @@ impl<'a> Lowerer<'a> {
     fn fields(&mut self, properties: Properties<'a>, at: &Pointer) -> Result<Vec<Field>, Error> {
         for required in &properties.required {
             if !properties.list.iter().any(|p| &p.wire_name == required) {
-                let message = format!("`required` names `{required}`, which is not a property; ignored");
+                let message =
+                    format!("`required` names `{required}`, which is not a property; ignored");
                 self.warn(&at.join("required"), message);
             }
         }
@@ -370,7 +397,10 @@ impl<'a> Lowerer<'a> {
                 SchemaRef::Item(schema) => &schema.schema_data,
                 SchemaRef::Ref(_) => &resolved.schema_data,
             };
-            let presence = match (properties.required.contains(&property.wire_name), data.nullable) {
+            let presence = match (
+                properties.required.contains(&property.wire_name),
+                data.nullable,
+            ) {
                 (true, false) => Presence::Required,
                 (true, true) => Presence::RequiredNullable,
                 (false, _) => Presence::Optional,
@@ -405,7 +435,9 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
             let member_at = at.join(index);
-            let title = member.as_item().and_then(|s| s.schema_data.title.as_deref());
+            let title = member
+                .as_item()
+                .and_then(|s| s.schema_data.title.as_deref());
             let hint = match title {
                 Some(title) => format!("{name} {title}"),
                 None => format!("{name} variant {}", index + 1),
@@ -446,10 +478,9 @@ impl<'a> Lowerer<'a> {
                     let message = "a member of a union with a `discriminator` must be a `$ref`";
                     return Err(self.error(&at.join(index), message));
                 };
-                let mapped = discriminator
-                    .mapping
-                    .iter()
-                    .find(|(_, target)| *target == reference || target.as_str() == short_name(reference));
+                let mapped = discriminator.mapping.iter().find(|(_, target)| {
+                    *target == reference || target.as_str() == short_name(reference)
+                });
                 Ok(match mapped {
                     Some((tag, _)) => tag.clone(),
                     None => short_name(reference).to_owned(),
@@ -502,16 +533,19 @@ impl<'a> Lowerer<'a> {
                     .collect(),
             });
         }
-        Ok(candidates.into_iter().flatten().find(|(_, values)| {
-            values.iter().collect::<BTreeSet<_>>().len() == values.len()
-        }))
+        Ok(candidates
+            .into_iter()
+            .flatten()
+            .find(|(_, values)| values.iter().collect::<BTreeSet<_>>().len() == values.len()))
     }
 }
 
 /// Whether Rust needs a named type to hold values of `schema`.
 fn needs_name(schema: &Schema) -> bool {
     match &schema.schema_kind {
-        SchemaKind::Type(Type::String(string)) => string.enumeration.iter().flatten().next().is_some(),
+        SchemaKind::Type(Type::String(string)) => {
+            string.enumeration.iter().flatten().next().is_some()
+        }
         SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
         SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
         SchemaKind::Any(any) => {
