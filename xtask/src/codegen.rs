@@ -15,11 +15,18 @@ struct Target {
 }
 
 /// Every crate under `generated/`. Paths are relative to the workspace root.
-const TARGETS: &[Target] = &[Target {
-    spec: "spec/box-auth.yaml",
-    out: "generated/box-auth",
-    crate_name: "box-auth",
-}];
+const TARGETS: &[Target] = &[
+    Target {
+        spec: "spec/box-auth.yaml",
+        out: "generated/box-auth",
+        crate_name: "box-auth",
+    },
+    Target {
+        spec: "spec/boxc-auth.yaml",
+        out: "generated/boxc-auth",
+        crate_name: "boxc-auth",
+    },
+];
 
 /// Generates every requested crate in memory first, so that a failing spec leaves all output
 /// untouched, then writes (or, with `--check`, compares) them.
@@ -39,7 +46,11 @@ pub(crate) fn run(command: &Codegen) -> Result<(), String> {
         }
         outputs.push(output.files);
     }
-    let mode = if command.check { Mode::Check } else { Mode::Write };
+    let mode = if command.check {
+        Mode::Check
+    } else {
+        Mode::Write
+    };
     let mut stale = Vec::new();
     for (job, files) in jobs.iter().zip(&outputs) {
         stale.extend(files::sync_dir(&job.out, files, mode)?);
@@ -124,5 +135,78 @@ mod tests {
         if let Err(message) = run(&command) {
             panic!("{message}");
         }
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-codegen-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn custom(spec: PathBuf, out: PathBuf) -> Codegen {
+        Codegen {
+            check: false,
+            custom: Some(crate::CustomTarget {
+                spec,
+                out,
+                crate_name: Some("demo-client".to_owned()),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_failing_spec_leaves_the_output_as_it_was() {
+        let dir = scratch("failing");
+        let out = dir.join("out");
+        std::fs::create_dir_all(out.join("src")).unwrap();
+        std::fs::write(out.join("src/lib.rs"), "// previous output\n").unwrap();
+        let spec = dir.join("bad.yaml");
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: array, items: {$ref: '#/components/schemas/B'}}\n";
+        std::fs::write(&spec, text).unwrap();
+
+        let message = run(&custom(spec, out.clone())).unwrap_err();
+        assert!(message.contains("bad.yaml"), "{message}");
+        assert!(
+            message.contains("#/components/schemas/A/items"),
+            "{message}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("src/lib.rs")).unwrap(),
+            "// previous output\n"
+        );
+        assert_eq!(
+            std::fs::read_dir(&out).unwrap().count(),
+            1,
+            "nothing was added"
+        );
+    }
+
+    #[test]
+    fn a_custom_spec_generates_a_crate_then_checks_fresh() {
+        let dir = scratch("custom");
+        let out = dir.join("demo-client");
+        let spec = dir.join("demo.json");
+        let text = r#"{"openapi": "3.0.0", "info": {"title": "Demo", "version": "1"},
+            "servers": [{"url": "https://demo.example"}],
+            "paths": {"/ping": {"get": {"operationId": "ping",
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "properties": {"ok": {"type": "boolean"}}}}}}}}}}}"#;
+        std::fs::write(&spec, text).unwrap();
+
+        run(&custom(spec.clone(), out.clone())).unwrap();
+        let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+        assert!(manifest.contains("name = \"demo-client\""), "{manifest}");
+        assert!(out.join("src/client.rs").exists());
+
+        let mut check = custom(spec, out.clone());
+        check.check = true;
+        run(&check).unwrap();
+        std::fs::write(out.join("src/client.rs"), "// edited by hand\n").unwrap();
+        let message = run(&check).unwrap_err();
+        assert!(message.contains("stale: "), "{message}");
+        assert!(
+            message.contains("run `cargo xtask codegen --spec"),
+            "{message}"
+        );
     }
 }
