@@ -360,3 +360,26 @@ async fn transport_error_hides_token() -> TestResult {
     }
     Ok(())
 }
+
+/// A token a URL cannot carry as one path segment (`..` would resolve away, leaving
+/// `DELETE /oauth`) is refused before anything is sent.
+#[tokio::test]
+async fn revoke_access_token_refuses_dot_segments() -> TestResult {
+    let server = MockServer::start().await;
+    let client = client_for(&server)?;
+    for token in ["", ".", ".."] {
+        match client.revoke_access_token(token).await {
+            Err(Error::InvalidPathParameter {
+                operation,
+                parameter,
+            }) => {
+                assert_eq!(operation, "deleteOAuthToken");
+                assert_eq!(parameter, "access_token");
+            }
+            other => panic!("expected InvalidPathParameter for {token:?}, got {other:?}"),
+        }
+    }
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert!(requests.is_empty(), "{requests:?}");
+    Ok(())
+}

@@ -178,6 +178,21 @@ pub(crate) fn endpoint(base: &Url, segments: &[&str]) -> Url {
     url
 }
 
+/// Refuses a path parameter value that a URL cannot carry as one segment.
+pub(crate) fn path_segment<E>(
+    operation: &'static str,
+    parameter: &'static str,
+    value: &str,
+) -> Result<(), Error<E>> {
+    match value {
+        "" | "." | ".." => Err(Error::InvalidPathParameter {
+            operation,
+            parameter,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// `url` with `pairs` appended to its query, form-encoded.
 pub(crate) fn with_query<'a>(mut url: Url, pairs: impl IntoIterator<Item = (&'a str, String)>) -> Url {
     let mut pairs = pairs.into_iter().peekable();

@@ -79,6 +79,7 @@ impl Client {
         access_token: &str,
     ) -> Result<(), Error<serde_json::Value>> {
         const OPERATION: &str = "deleteOAuthToken";
+        http::path_segment(OPERATION, "access_token", access_token)?;
         let url = http::endpoint(
             &self.base_urls.api_boxc_com_v1,
             &["oauth", access_token],

@@ -33,6 +33,15 @@ pub enum Error<E> {
         #[source]
         source: reqwest::Error,
     },
+    /// A path parameter's value cannot travel as one path segment: it is empty, `.` or `..`,
+    /// which URLs drop or resolve away. Nothing was sent.
+    #[error("{operation}: path parameter `{parameter}` must not be empty, `.` or `..`")]
+    InvalidPathParameter {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// The parameter's name in the spec.
+        parameter: &'static str,
+    },
     /// A success response whose body is not the documented type.
     #[error("{operation}: the {status} response could not be decoded: {reason}")]
     Decode {
@@ -51,6 +60,7 @@ impl<E> Error<E> {
         match self {
             Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
+            Error::InvalidPathParameter { .. } => None,
         }
     }
 

@@ -214,6 +214,15 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
             }
         }
     });
+    let segment_checks = op
+        .path_params
+        .iter()
+        .filter(|param| param.ty == TypeRef::String)
+        .map(|param| {
+            let arg = ident(&param.name);
+            let wire = &param.wire_name;
+            quote!(http::path_segment(OPERATION, #wire, #arg)?;)
+        });
     let error = rust_type(&op.error, Some(types));
     let operation_id = &op.operation_id;
     let (output, decode) = match &op.success {
@@ -231,6 +240,7 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
         #docs
         pub async fn #name(#args) -> Result<#output, Error<#error>> {
             const OPERATION: &str = #operation_id;
+            #(#segment_checks)*
             #query
             let url = #url;
             let request = self.http.request(reqwest::Method::#method, url);

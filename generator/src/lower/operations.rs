@@ -162,7 +162,9 @@ impl<'a> Lowerer<'a> {
         let body = self.request_body(operation, at, &method_name)?;
         let (success, browser) = self.success(operation, at, &method_name)?;
         let error = self.error_body(operation, at, &method_name)?;
-        let kind = if browser && *method == "get" && body.is_none() {
+        // A page for a browser has only a URL to build; one with path parameters is fetched
+        // instead, so that a value a URL cannot carry is reported as an error.
+        let kind = if browser && *method == "get" && body.is_none() && path_params.is_empty() {
             OperationKind::BrowserUrl
         } else {
             OperationKind::Request
