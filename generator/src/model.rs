@@ -52,7 +52,7 @@ pub struct TypeDef {
 pub enum TypeKind {
     /// An object with known properties.
     Struct(Struct),
-    /// A string enumeration.
+    /// An enumeration of strings or integers.
     Enum(Enum),
     /// A `oneOf` or `anyOf`.
     Union(Union),
@@ -82,6 +82,8 @@ pub struct Field {
     pub presence: Presence,
     /// The value is a credential (`format: password`) and is redacted in `Debug` output.
     pub secret: bool,
+    /// The value is behind a `Box`, because the type contains itself through this field.
+    pub boxed: bool,
 }
 
 /// Whether a property must be present and whether it may be `null`.
@@ -95,19 +97,30 @@ pub enum Presence {
     Optional,
 }
 
-/// A string enumeration.
+/// An enumeration of strings or integers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enum {
+    /// What the values are on the wire.
+    pub kind: EnumKind,
     /// Variants in the order the spec lists the values.
     pub variants: Vec<EnumVariant>,
 }
 
-/// One value of a string enumeration.
+/// The JSON type of an enumeration's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumKind {
+    /// Strings.
+    String,
+    /// Integers (each [`EnumVariant::value`] is a decimal `i64`).
+    Integer,
+}
+
+/// One value of an enumeration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumVariant {
     /// The Rust name.
     pub name: String,
-    /// The exact value on the wire.
+    /// The exact value on the wire, written as text.
     pub value: String,
 }
 
@@ -138,6 +151,8 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// With [`Tagging::Property`]: the tag value that selects this variant.
     pub tag: Option<String>,
+    /// The payload is behind a `Box`, because the type contains itself through it.
+    pub boxed: bool,
 }
 
 /// A reference to a type, as it appears in a field, parameter or response.

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::{docs, ident, rust_type};
 use crate::model::{
-    Api, Enum, Field, Presence, Struct, Tagging, TypeDef, TypeKind, TypeRef, Union,
+    Api, Enum, EnumKind, Field, Presence, Struct, Tagging, TypeDef, TypeKind, TypeRef, Union,
 };
 use crate::naming::unraw;
 
@@ -53,7 +53,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 }
 
 fn field_type(field: &Field) -> TokenStream {
-    let ty = rust_type(&field.ty, None);
+    let ty = boxed(rust_type(&field.ty, None), field.boxed);
     match field.presence {
         Presence::Required => ty,
         Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
@@ -178,7 +178,9 @@ fn only_variant(api: &Api, ty: &TypeRef) -> Option<proc_macro2::Ident> {
     };
     let def = api.types.iter().find(|def| &def.name == name)?;
     match &def.kind {
-        TypeKind::Enum(Enum { variants }) if variants.len() == 1 => Some(ident(&variants[0].name)),
+        TypeKind::Enum(Enum { variants, .. }) if variants.len() == 1 => {
+            Some(ident(&variants[0].name))
+        }
         _ => None,
     }
 }
@@ -208,6 +210,9 @@ fn redacting_debug(name: &proc_macro2::Ident, strukt: &Struct) -> TokenStream {
 }
 
 fn enum_def(name: &proc_macro2::Ident, docs: &TokenStream, enumeration: &Enum) -> TokenStream {
+    if enumeration.kind == EnumKind::Integer {
+        return integer_enum_def(name, docs, enumeration);
+    }
     let variants = enumeration.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let value = &variant.value;
@@ -247,10 +252,94 @@ fn enum_def(name: &proc_macro2::Ident, docs: &TokenStream, enumeration: &Enum) -
     }
 }
 
+/// Integers cannot be serde `rename`s, so an integer enum gets its own serde impls.
+fn integer_enum_def(
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    enumeration: &Enum,
+) -> TokenStream {
+    let values: Vec<proc_macro2::Literal> = enumeration
+        .variants
+        .iter()
+        .map(|variant| {
+            let value: i64 = variant.value.parse().unwrap_or_default();
+            proc_macro2::Literal::i64_unsuffixed(value)
+        })
+        .collect();
+    let names: Vec<proc_macro2::Ident> = enumeration
+        .variants
+        .iter()
+        .map(|v| ident(&v.name))
+        .collect();
+    let variant_docs = enumeration
+        .variants
+        .iter()
+        .map(|v| format!(" `{}`", v.value));
+    let expected = enumeration
+        .variants
+        .iter()
+        .map(|v| v.value.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let message = format!("unexpected value {{other}}, expected one of {expected}");
+    let other = format_ident!("other");
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#[doc = #variant_docs] #names,)*
+        }
+
+        impl #name {
+            /// The value exactly as it is sent on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(Self::#names => #values,)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+            where
+                S: serde::Serializer,
+            {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                match i64::deserialize(deserializer)? {
+                    #(#values => Ok(Self::#names),)*
+                    #other => Err(serde::de::Error::custom(format_args!(#message))),
+                }
+            }
+        }
+    }
+}
+
+fn boxed(ty: TokenStream, boxed: bool) -> TokenStream {
+    if boxed {
+        quote!(Box<#ty>)
+    } else {
+        ty
+    }
+}
+
 fn union_def(name: &proc_macro2::Ident, docs: &TokenStream, union: &Union) -> TokenStream {
     let variants = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
-        let ty = rust_type(&variant.ty, None);
+        let ty = boxed(rust_type(&variant.ty, None), variant.boxed);
         let doc = match (&union.tagging, &variant.tag) {
             (Tagging::Property(property), Some(tag)) => {
                 format!(" The value when `{property}` is `{tag}`.")
@@ -285,7 +374,7 @@ fn union_def(name: &proc_macro2::Ident, docs: &TokenStream, union: &Union) -> To
 fn tagged_deserialize(name: &proc_macro2::Ident, property: &str, union: &Union) -> TokenStream {
     let arms = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
-        let ty = rust_type(&variant.ty, None);
+        let ty = boxed(rust_type(&variant.ty, None), variant.boxed);
         let tag = variant.tag.as_deref().unwrap_or_default();
         quote! {
             Some(#tag) => <#ty>::deserialize(value).map(Self::#variant_name).map_err(serde::de::Error::custom),

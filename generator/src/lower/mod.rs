@@ -5,6 +5,7 @@
 //! `schemas.rs`, operations in `operations.rs`; this file resolves `$ref`s.
 
 mod operations;
+mod recursion;
 mod schemas;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -23,6 +24,7 @@ pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>),
     let mut lowerer = Lowerer::new(spec);
     let (servers, operations) = lowerer.operations(config)?;
     lowerer.all_components()?;
+    recursion::box_cycles(&mut lowerer.types);
     let info = &spec.document().info;
     let api = Api {
         title: info.title.clone(),

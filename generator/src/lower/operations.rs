@@ -351,6 +351,7 @@ impl<'a> Lowerer<'a> {
                     Presence::Optional
                 },
                 secret: parameter.secret,
+                boxed: false,
             });
         }
         let definition = TypeDef {

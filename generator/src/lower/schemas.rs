@@ -16,8 +16,8 @@ use openapiv3::{
 use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
 use crate::model::{
-    Enum, EnumVariant, Field, Presence, Struct, Tagging, TypeDef, TypeKind, TypeRef, Union,
-    UnionVariant,
+    Enum, EnumKind, EnumVariant, Field, Presence, Struct, Tagging, TypeDef, TypeKind, TypeRef,
+    Union, UnionVariant,
 };
 use crate::naming::{self, UniqueNames};
 
@@ -276,6 +276,9 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::String(string)) => Ok(TypeKind::Enum(string_enum(
                 string.enumeration.iter().flatten().map(String::as_str),
             ))),
+            SchemaKind::Type(Type::Integer(integer)) => Ok(TypeKind::Enum(integer_enum(
+                integer.enumeration.iter().flatten().copied(),
+            ))),
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
                     "oneOf"
@@ -412,6 +415,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 presence,
                 secret: is_secret(resolved),
+                boxed: false,
             });
         }
         Ok(fields)
@@ -453,6 +457,7 @@ impl<'a> Lowerer<'a> {
                 name: names.claim(base),
                 ty,
                 tag,
+                boxed: false,
             });
         }
         let tagging = match tags {
@@ -546,6 +551,9 @@ fn needs_name(schema: &Schema) -> bool {
         SchemaKind::Type(Type::String(string)) => {
             string.enumeration.iter().flatten().next().is_some()
         }
+        SchemaKind::Type(Type::Integer(integer)) => {
+            integer.enumeration.iter().flatten().next().is_some()
+        }
         SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
         SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
         SchemaKind::Any(any) => {
@@ -581,17 +589,52 @@ fn single_ref_all_of(schema: &Schema) -> Option<&str> {
 
 fn string_enum<'v>(values: impl Iterator<Item = &'v str>) -> Enum {
     let mut names = UniqueNames::default();
+    let mut seen = BTreeSet::new();
     let variants = values
+        .filter(|value| seen.insert(*value))
         .map(|value| EnumVariant {
             name: names.claim(if value.is_empty() {
                 "Empty".to_owned()
             } else {
-                naming::type_name(value)
+                // A variant named after a number reads better as `V10` than `_10`.
+                let name = naming::type_name(value);
+                match name.strip_prefix('_') {
+                    Some(digits) => format!("V{digits}"),
+                    None => name,
+                }
             }),
             value: value.to_owned(),
         })
         .collect();
-    Enum { variants }
+    Enum {
+        kind: EnumKind::String,
+        variants,
+    }
+}
+
+/// Integer values become variants such as `V200` and `VMinus1`.
+fn integer_enum(values: impl Iterator<Item = i64>) -> Enum {
+    let mut names = UniqueNames::default();
+    let mut seen = BTreeSet::new();
+    let variants = values
+        .filter(|value| seen.insert(*value))
+        .map(|value| {
+            let magnitude = value.unsigned_abs();
+            let name = if value < 0 {
+                format!("VMinus{magnitude}")
+            } else {
+                format!("V{magnitude}")
+            };
+            EnumVariant {
+                name: names.claim(name),
+                value: value.to_string(),
+            }
+        })
+        .collect();
+    Enum {
+        kind: EnumKind::Integer,
+        variants,
+    }
 }
 
 /// A secret is a string with `format: password`.
