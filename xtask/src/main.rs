@@ -5,8 +5,10 @@
 //! cargo xtask codegen [--check]
 //! cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--check]
 //! cargo xtask test
+//! cargo xtask bench
 //! ```
 
+mod bench;
 mod codegen;
 mod files;
 mod test;
@@ -23,7 +25,9 @@ usage:
 
   --check   change nothing; fail, naming the stale files, if the output differs
   cargo xtask test
-      Everything CI checks: freshness, formatting, clippy, a standalone build, the tests.";
+      Everything CI checks: freshness, formatting, clippy, a standalone build, the tests.
+  cargo xtask bench
+      Generation time and peak memory for spec/box-auth.yaml and a large synthetic spec.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
     let result = match &command {
         Task::Codegen(codegen) => codegen::run(codegen),
         Task::Test => test::run(),
+        Task::Bench => bench::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
 enum Task {
     Codegen(Codegen),
     Test,
+    Bench,
 }
 
 /// What `cargo xtask codegen` was asked to do.
@@ -75,9 +81,10 @@ fn parse(args: &[String]) -> Result<Task, String> {
     let mut args = args.iter();
     match args.next().map(String::as_str) {
         Some("codegen") => {}
-        Some("test") => {
+        Some(task @ ("test" | "bench")) => {
             return match args.next() {
-                None => Ok(Task::Test),
+                None if task == "test" => Ok(Task::Test),
+                None => Ok(Task::Bench),
                 Some(other) => Err(format!("unknown argument `{other}`")),
             }
         }

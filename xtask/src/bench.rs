@@ -1,0 +1,118 @@
+//! `cargo xtask bench`: how long generation takes and how much memory it peaks at, for
+//! spec/box-auth.yaml and for a large synthetic spec this command writes (400 schemas,
+//! 250 operations, using objects, enums, allOf, tagged oneOf, arrays, maps, nullable fields
+//! and path/query parameters). A benchmark, not a test: it reports, it does not assert.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use clientgen::{Config, Spec};
+
+use crate::codegen::project_root;
+
+const SCHEMAS: usize = 400;
+const OPERATIONS: usize = 250;
+const RUNS: usize = 10;
+
+/// Runs the benchmark, in a release build of xtask (it re-runs itself that way when needed).
+pub(crate) fn run() -> Result<(), String> {
+    if cfg!(debug_assertions) {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = Command::new(&cargo)
+            .args([
+                "run",
+                "--release",
+                "--quiet",
+                "--package",
+                "xtask",
+                "--",
+                "bench",
+            ])
+            .current_dir(project_root())
+            .status()
+            .map_err(|error| format!("error: cannot run `{cargo}`: {error}"))?;
+        return if status.success() {
+            Ok(())
+        } else {
+            Err(format!("error: the release benchmark failed ({status})"))
+        };
+    }
+    let root = project_root();
+    let large = synthetic_spec();
+    let large_path = root.join("target/bench/large.yaml");
+    std::fs::create_dir_all(root.join("target/bench"))
+        .and_then(|()| std::fs::write(&large_path, &large))
+        .map_err(|error| format!("error: {}: {error}", large_path.display()))?;
+    let box_auth = std::fs::read_to_string(root.join("spec/box-auth.yaml"))
+        .map_err(|error| format!("error: spec/box-auth.yaml: {error}"))?;
+
+    println!("generation time (parse + lower + emit + prettyplease), median of {RUNS} runs:");
+    for (label, text) in [
+        ("spec/box-auth.yaml", box_auth.as_str()),
+        ("target/bench/large.yaml", large.as_str()),
+    ] {
+        let (median, files, bytes) = time(label, text)?;
+        println!(
+            "  {label}: {:.1} ms ({} bytes of spec -> {files} files, {bytes} bytes)",
+            median.as_secs_f64() * 1000.0,
+            text.len()
+        );
+    }
+    match peak_memory() {
+        Some(kib) => println!(
+            "peak resident memory of this process: {:.1} MiB",
+            kib as f64 / 1024.0
+        ),
+        None => println!("peak resident memory: not available on this platform"),
+    }
+    Ok(())
+}
+
+fn time(label: &str, text: &str) -> Result<(Duration, usize, usize), String> {
+    let mut durations = Vec::with_capacity(RUNS);
+    let mut last = None;
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let spec = Spec::parse(label, text).map_err(|error| error.to_string())?;
+        let output =
+            clientgen::generate(&spec, &Config::new("bench")).map_err(|error| error.to_string())?;
+        durations.push(started.elapsed());
+        last = Some(output);
+    }
+    durations.sort();
+    let output = last.unwrap_or_else(|| unreachable!("RUNS is not zero"));
+    let bytes = output.files.values().map(String::len).sum();
+    Ok((durations[RUNS / 2], output.files.len(), bytes))
+}
+
+/// `VmHWM` of `/proc/self/status`, in KiB.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string(Path::new("/proc/self/status")).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A large spec exercising the constructs the generator supports.
+fn synthetic_spec() -> String {
+    let mut spec = String::from(
+        "openapi: 3.0.3\ninfo: {title: Synthetic, version: '1'}\nservers: [{url: 'https://synthetic.example/v1'}]\npaths:\n",
+    );
+    for op in 0..OPERATIONS {
+        let schema = op % SCHEMAS;
+        let _ = write!(
+            spec,
+            "  /things{op}/{{id}}:\n    parameters:\n      - {{name: id, in: path, required: true, schema: {{type: string}}}}\n    get:\n      operationId: getThing{op}\n      summary: Get thing {op}\n      parameters:\n        - {{name: limit, in: query, schema: {{type: integer, format: int32}}}}\n        - {{name: order, in: query, schema: {{type: string, enum: [asc, desc]}}}}\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Thing{schema}'}}}}}}}}\n        default: {{description: error, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Problem'}}}}}}}}\n    post:\n      operationId: postThing{op}\n      summary: Create thing {op}\n      requestBody:\n        required: true\n        content: {{application/json: {{schema: {{$ref: '#/components/schemas/Thing{schema}'}}}}}}\n      responses:\n        '201': {{description: created, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Thing{schema}'}}}}}}}}\n"
+        );
+    }
+    spec.push_str("components:\n  schemas:\n    Problem:\n      type: object\n      properties: {error: {type: string}, detail: {type: string, nullable: true}}\n");
+    for index in 0..SCHEMAS {
+        let next = (index + 1) % SCHEMAS;
+        let _ = write!(
+            spec,
+            "    Base{index}:\n      type: object\n      required: [id, type]\n      properties:\n        id: {{type: string}}\n        type: {{type: string, enum: [kind{index}]}}\n        etag: {{type: string, nullable: true}}\n    Thing{index}:\n      description: Synthetic thing {index}.\n      allOf:\n        - $ref: '#/components/schemas/Base{index}'\n        - type: object\n          properties:\n            count: {{type: integer, format: int64}}\n            ratio: {{type: number}}\n            flag: {{type: boolean}}\n            status: {{type: string, enum: [active, 'urn:x:inactive', '1.0']}}\n            tags: {{type: array, items: {{type: string}}}}\n            labels: {{type: object, additionalProperties: {{type: string}}}}\n            next: {{$ref: '#/components/schemas/Base{next}'}}\n            either:\n              oneOf:\n                - $ref: '#/components/schemas/Base{index}'\n                - $ref: '#/components/schemas/Base{next}'\n"
+        );
+    }
+    spec
+}
