@@ -205,7 +205,9 @@ pub struct Operation {
     pub query_params: Vec<Parameter>,
     /// Header parameters in spec order.
     pub header_params: Vec<Parameter>,
-    /// The named struct holding query and header parameters, when there are any.
+    /// Cookie parameters in spec order; sent together in one `Cookie` header.
+    pub cookie_params: Vec<Parameter>,
+    /// The named struct holding query, header and cookie parameters, when there are any.
     pub params_type: Option<String>,
     /// The request body, if any.
     pub body: Option<RequestBody>,
@@ -250,6 +252,30 @@ pub struct Parameter {
     pub required: bool,
     /// The value is a credential (`format: password`).
     pub secret: bool,
+    /// How arrays and objects are written (OpenAPI `style` and `explode`).
+    pub style: Style,
+}
+
+/// How a parameter or form field that holds an array or object is written, from OpenAPI's
+/// `style` and `explode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `style: form`: `a=1&a=2` when exploded, else `a=1,2`.
+    Form {
+        /// Each array item or object member is its own pair.
+        explode: bool,
+    },
+    /// `style: simple` (headers, paths): `1,2`.
+    Simple {
+        /// Object members are written `key=value` instead of `key,value`.
+        explode: bool,
+    },
+    /// `style: spaceDelimited`: `a=1 2`.
+    SpaceDelimited,
+    /// `style: pipeDelimited`: `a=1|2`.
+    PipeDelimited,
+    /// `style: deepObject`: `a[key]=value`.
+    DeepObject,
 }
 
 /// A request body and how it is encoded.
@@ -261,6 +287,9 @@ pub struct RequestBody {
     pub encoding: BodyEncoding,
     /// Whether the operation needs a body; an optional one is an `Option` argument.
     pub required: bool,
+    /// For a form body: how each property that is not written in the default way
+    /// (`style: form`, exploded) is encoded, by property name.
+    pub field_styles: Vec<(String, Style)>,
     /// Documentation.
     pub docs: Docs,
 }

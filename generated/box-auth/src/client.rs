@@ -47,14 +47,23 @@ impl Client {
     /// `GET /authorize` (`get_authorize`).
     pub fn authorize_user(&self, params: &types::AuthorizeUserParams) -> Url {
         let query = [
-            Some(("response_type", params.response_type.to_string())),
-            Some(("client_id", params.client_id.to_string())),
-            params
-                .redirect_uri
-                .as_ref()
-                .map(|value| ("redirect_uri", value.to_string())),
-            params.state.as_ref().map(|value| ("state", value.to_string())),
-            params.scope.as_ref().map(|value| ("scope", value.to_string())),
+            http::pairs(
+                "response_type",
+                &params.response_type,
+                http::Style::Form { explode: true },
+            ),
+            http::pairs(
+                "client_id",
+                &params.client_id,
+                http::Style::Form { explode: true },
+            ),
+            http::pairs(
+                "redirect_uri",
+                &params.redirect_uri,
+                http::Style::Form { explode: true },
+            ),
+            http::pairs("state", &params.state, http::Style::Form { explode: true }),
+            http::pairs("scope", &params.scope, http::Style::Form { explode: true }),
         ];
         http::with_query(
             http::endpoint(&self.base_urls.account_box_com_api_oauth2, &["authorize"]),
@@ -73,7 +82,80 @@ impl Client {
         const OPERATION: &str = "post_oauth2_token";
         let url = http::endpoint(&self.base_urls.api_box_com, &["oauth2", "token"]);
         let request = self.http.request(reqwest::Method::POST, url);
-        let request = request.form(body);
+        let request = http::form_body(
+            request,
+            [
+                http::pairs(
+                    "grant_type",
+                    &body.grant_type,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "client_id",
+                    &body.client_id,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "client_secret",
+                    &body.client_secret,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs("code", &body.code, http::Style::Form { explode: true }),
+                http::pairs(
+                    "refresh_token",
+                    &body.refresh_token,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "assertion",
+                    &body.assertion,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "subject_token",
+                    &body.subject_token,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "subject_token_type",
+                    &body.subject_token_type,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "actor_token",
+                    &body.actor_token,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "actor_token_type",
+                    &body.actor_token_type,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs("scope", &body.scope, http::Style::Form { explode: true }),
+                http::pairs(
+                    "resource",
+                    &body.resource,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "box_subject_type",
+                    &body.box_subject_type,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "box_subject_id",
+                    &body.box_subject_id,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "box_shared_link",
+                    &body.box_shared_link,
+                    http::Style::Form { explode: true },
+                ),
+            ]
+                .into_iter()
+                .flatten(),
+        );
         let response = self.send(OPERATION, request).await?;
         http::json(OPERATION, response).await
     }
@@ -89,7 +171,33 @@ impl Client {
         const OPERATION: &str = "post_oauth2_token#refresh";
         let url = http::endpoint(&self.base_urls.api_box_com, &["oauth2", "token"]);
         let request = self.http.request(reqwest::Method::POST, url);
-        let request = request.form(body);
+        let request = http::form_body(
+            request,
+            [
+                http::pairs(
+                    "grant_type",
+                    &body.grant_type,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "client_id",
+                    &body.client_id,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "client_secret",
+                    &body.client_secret,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "refresh_token",
+                    &body.refresh_token,
+                    http::Style::Form { explode: true },
+                ),
+            ]
+                .into_iter()
+                .flatten(),
+        );
         let response = self.send(OPERATION, request).await?;
         http::json(OPERATION, response).await
     }
@@ -105,7 +213,24 @@ impl Client {
         const OPERATION: &str = "post_oauth2_revoke";
         let url = http::endpoint(&self.base_urls.api_box_com, &["oauth2", "revoke"]);
         let request = self.http.request(reqwest::Method::POST, url);
-        let request = request.form(body);
+        let request = http::form_body(
+            request,
+            [
+                http::pairs(
+                    "client_id",
+                    &body.client_id,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs(
+                    "client_secret",
+                    &body.client_secret,
+                    http::Style::Form { explode: true },
+                ),
+                http::pairs("token", &body.token, http::Style::Form { explode: true }),
+            ]
+                .into_iter()
+                .flatten(),
+        );
         let response = self.send(OPERATION, request).await?;
         http::empty(OPERATION, response).await
     }

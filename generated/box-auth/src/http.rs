@@ -9,9 +9,11 @@
 
 use std::fmt;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
 use url::Url;
 
 use crate::error::{ApiErrorBody, DecodeFailure, Error};
@@ -193,8 +195,139 @@ pub(crate) fn path_segment<E>(
     }
 }
 
+/// How a parameter or form field holding an array or object is written (OpenAPI `style` and
+/// `explode`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Style {
+    /// `a=1&a=2` when exploded, else `a=1,2`; objects as `k=v` pairs or `a=k,v`.
+    Form { explode: bool },
+    /// `1,2`; objects as `k=v,k=v` when exploded, else `k,v,k,v`.
+    Simple { explode: bool },
+    /// `a=1 2`.
+    SpaceDelimited,
+    /// `a=1|2`.
+    PipeDelimited,
+    /// `a[k]=v`, nesting as `a[k][k2]=v`.
+    DeepObject,
+}
+
+/// The name/value pairs `value` is written as under `name` in `style`; `None` and `null`
+/// give no pairs.
+pub(crate) fn pairs<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: Style,
+) -> Vec<(String, String)> {
+    // Serialising generated types to JSON values cannot fail: every map has string keys.
+    let Ok(value) = serde_json::to_value(value) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    flatten(name, &value, style, &mut out);
+    out
+}
+
+fn flatten(name: &str, value: &Value, style: Style, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Null => {}
+        Value::Array(items) => {
+            let texts: Vec<String> = items.iter().filter_map(scalar).collect();
+            match style {
+                Style::Form { explode: true } | Style::DeepObject => {
+                    out.extend(texts.into_iter().map(|text| (name.to_owned(), text)));
+                }
+                Style::Form { explode: false } | Style::Simple { .. } => {
+                    out.push((name.to_owned(), texts.join(",")));
+                }
+                Style::SpaceDelimited => out.push((name.to_owned(), texts.join(" "))),
+                Style::PipeDelimited => out.push((name.to_owned(), texts.join("|"))),
+            }
+        }
+        Value::Object(members) => match style {
+            Style::DeepObject => {
+                for (key, member) in members {
+                    flatten(&format!("{name}[{key}]"), member, style, out);
+                }
+            }
+            Style::Form { explode: true } => {
+                for (key, member) in members {
+                    out.extend(scalar(member).map(|text| (key.clone(), text)));
+                }
+            }
+            Style::Simple { explode: true } => {
+                let texts: Vec<String> = members
+                    .iter()
+                    .filter_map(|(key, member)| Some(format!("{key}={}", scalar(member)?)))
+                    .collect();
+                out.push((name.to_owned(), texts.join(",")));
+            }
+            _ => {
+                let texts: Vec<String> = members
+                    .iter()
+                    .filter_map(|(key, member)| Some(format!("{key},{}", scalar(member)?)))
+                    .collect();
+                out.push((name.to_owned(), texts.join(",")));
+            }
+        },
+        other => out.extend(scalar(other).map(|text| (name.to_owned(), text))),
+    }
+}
+
+/// A JSON value as parameter text: strings as they are, numbers and booleans as JSON writes
+/// them, nested arrays and objects as JSON.
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(text.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Sends `pairs` as an `application/x-www-form-urlencoded` body.
+pub(crate) fn form_body(
+    request: RequestBuilder,
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> RequestBuilder {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    request
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(body)
+}
+
+/// Adds header `name` with `value` written in `style: simple`; `None` adds nothing.
+pub(crate) fn header<T: Serialize + ?Sized>(
+    request: RequestBuilder,
+    name: &str,
+    value: &T,
+    explode: bool,
+) -> RequestBuilder {
+    match pairs(name, value, Style::Simple { explode }).into_iter().next() {
+        Some((_, text)) => request.header(name, text),
+        None => request,
+    }
+}
+
+/// Adds one `Cookie` header carrying `pairs`, if there are any.
+pub(crate) fn cookies(
+    request: RequestBuilder,
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> RequestBuilder {
+    let cookie = pairs
+        .into_iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if cookie.is_empty() {
+        request
+    } else {
+        request.header(reqwest::header::COOKIE, cookie)
+    }
+}
+
 /// `url` with `pairs` appended to its query, form-encoded.
-pub(crate) fn with_query<'a>(mut url: Url, pairs: impl IntoIterator<Item = (&'a str, String)>) -> Url {
+pub(crate) fn with_query(mut url: Url, pairs: impl IntoIterator<Item = (String, String)>) -> Url {
     let mut pairs = pairs.into_iter().peekable();
     if pairs.peek().is_some() {
         url.query_pairs_mut().extend_pairs(pairs);

@@ -42,8 +42,16 @@ impl Client {
         params: &types::AuthorizeApplicationParams,
     ) -> Url {
         let query = [
-            Some(("application_id", params.application_id.to_string())),
-            Some(("return_uri", params.return_uri.to_string())),
+            http::pairs(
+                "application_id",
+                &params.application_id,
+                http::Style::Form { explode: true },
+            ),
+            http::pairs(
+                "return_uri",
+                &params.return_uri,
+                http::Style::Form { explode: true },
+            ),
         ];
         http::with_query(
             http::endpoint(&self.base_urls.api_boxc_com_v1, &["oauth", "authorize"]),

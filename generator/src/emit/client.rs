@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{ident, paragraphs, rust_type};
 use crate::model::{
-    Api, BodyEncoding, Operation, OperationKind, Parameter, PathSegment, ResponseBody, Server,
-    TypeRef,
+    Api, BodyEncoding, Field, Operation, OperationKind, Parameter, PathSegment, ResponseBody,
+    Server, Style, TypeKind, TypeRef,
 };
 
 pub(super) fn client_rs(api: &Api) -> TokenStream {
@@ -169,11 +169,8 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
     let query_pairs = op.query_params.iter().map(|param| {
         let field = ident(&param.name);
         let wire = &param.wire_name;
-        if param.required {
-            quote!(Some((#wire, params.#field.to_string())),)
-        } else {
-            quote!(params.#field.as_ref().map(|value| (#wire, value.to_string())),)
-        }
+        let style = style_tokens(param.style);
+        quote!(http::pairs(#wire, &params.#field, #style),)
     });
     let endpoint = quote!(http::endpoint(&self.base_urls.#server, &[#(#segments),*]));
     let (query, url) = if op.query_params.is_empty() {
@@ -197,18 +194,46 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
     }
 
     let method = format_ident!("{}", op.http_method);
-    let headers = op.header_params.iter().map(header);
+    let headers = op.header_params.iter().map(|param| {
+        let field = ident(&param.name);
+        let wire = &param.wire_name;
+        let explode = matches!(param.style, Style::Simple { explode: true });
+        quote!(let request = http::header(request, #wire, &params.#field, #explode);)
+    });
+    let cookies = (!op.cookie_params.is_empty()).then(|| {
+        let pairs = op.cookie_params.iter().map(|param| {
+            let field = ident(&param.name);
+            let wire = &param.wire_name;
+            let style = style_tokens(param.style);
+            quote!(http::pairs(#wire, &params.#field, #style),)
+        });
+        quote!(let request = http::cookies(request, [#(#pairs)*].into_iter().flatten());)
+    });
     let body = op.body.as_ref().map(|body| {
-        let attach = match body.encoding {
-            BodyEncoding::Json => quote!(json),
-            BodyEncoding::Form => quote!(form),
+        let attach = match (body.encoding, struct_fields(api, &body.ty)) {
+            (BodyEncoding::Json, _) => quote!(request.json(body)),
+            (BodyEncoding::Form, Some(fields)) => {
+                let pairs = fields.iter().map(|field| {
+                    let name = ident(&field.name);
+                    let wire = &field.wire_name;
+                    let style = body
+                        .field_styles
+                        .iter()
+                        .find(|(property, _)| property == wire)
+                        .map_or(Style::Form { explode: true }, |(_, style)| *style);
+                    let style = style_tokens(style);
+                    quote!(http::pairs(#wire, &body.#name, #style),)
+                });
+                quote!(http::form_body(request, [#(#pairs)*].into_iter().flatten()))
+            }
+            (BodyEncoding::Form, None) => quote!(request.form(body)),
         };
         if body.required {
-            quote!(let request = request.#attach(body);)
+            quote!(let request = #attach;)
         } else {
             quote! {
                 let request = match body {
-                    Some(body) => request.#attach(body),
+                    Some(body) => #attach,
                     None => request,
                 };
             }
@@ -245,6 +270,7 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
             let url = #url;
             let request = self.http.request(reqwest::Method::#method, url);
             #(#headers)*
+            #cookies
             #body
             let response = self.send(OPERATION, request).await?;
             #decode
@@ -265,17 +291,24 @@ fn path_arg_type(param: &Parameter, types: &Ident) -> TokenStream {
     }
 }
 
-fn header(param: &Parameter) -> TokenStream {
-    let field = ident(&param.name);
-    let wire = &param.wire_name;
-    if param.required {
-        quote!(let request = request.header(#wire, params.#field.to_string());)
-    } else {
-        quote! {
-            let request = match &params.#field {
-                Some(value) => request.header(#wire, value.to_string()),
-                None => request,
-            };
-        }
+/// The fields of `ty` when it names a struct.
+fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [Field]> {
+    let TypeRef::Named(name) = ty else {
+        return None;
+    };
+    match &api.types.iter().find(|def| &def.name == name)?.kind {
+        TypeKind::Struct(strukt) => Some(&strukt.fields),
+        _ => None,
+    }
+}
+
+/// The runtime's `http::Style` value for `style`.
+fn style_tokens(style: Style) -> TokenStream {
+    match style {
+        Style::Form { explode } => quote!(http::Style::Form { explode: #explode }),
+        Style::Simple { explode } => quote!(http::Style::Simple { explode: #explode }),
+        Style::SpaceDelimited => quote!(http::Style::SpaceDelimited),
+        Style::PipeDelimited => quote!(http::Style::PipeDelimited),
+        Style::DeepObject => quote!(http::Style::DeepObject),
     }
 }

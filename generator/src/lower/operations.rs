@@ -2,7 +2,7 @@
 
 use openapiv3::{
     MediaType, Operation as SpecOperation, Parameter as SpecParameter, ParameterSchemaOrContent,
-    PathItem, ReferenceOr, Response, StatusCode,
+    PathItem, QueryStyle, ReferenceOr, Response, StatusCode,
 };
 
 use super::schemas::{is_secret, SchemaRef};
@@ -10,7 +10,7 @@ use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
 use crate::model::{
     BodyEncoding, Field, Operation, OperationKind, Parameter, PathSegment, Presence, RequestBody,
-    ResponseBody, Server, Struct, TypeDef, TypeKind, TypeRef,
+    ResponseBody, Server, Struct, Style, TypeDef, TypeKind, TypeRef,
 };
 use crate::naming::{self, UniqueNames};
 use crate::{Config, MethodNames};
@@ -123,6 +123,7 @@ impl<'a> Lowerer<'a> {
         let mut path_params = Vec::new();
         let mut query_params = Vec::new();
         let mut header_params = Vec::new();
+        let mut cookie_params = Vec::new();
         for ResolvedParameter { parameter, at } in parameters {
             let data = parameter.parameter_data_ref();
             let ParameterSchemaOrContent::Schema(schema) = &data.format else {
@@ -142,23 +143,29 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: data.required,
                 secret,
+                style: parameter_style(parameter),
             };
             match parameter {
                 SpecParameter::Path { .. } => {
+                    if !self.is_scalar(&lowered.ty) {
+                        let message = "a path parameter must be a string, number, boolean or enum";
+                        return Err(self.error(&schema_at, message));
+                    }
                     lowered.name = arguments.claim(naming::value_name(&data.name));
                     lowered.required = true;
                     path_params.push(lowered);
                 }
                 SpecParameter::Query { .. } => query_params.push(lowered),
                 SpecParameter::Header { .. } => header_params.push(lowered),
-                SpecParameter::Cookie { .. } => {
-                    return Err(self.error(&at, "cookie parameters are not supported"));
-                }
+                SpecParameter::Cookie { .. } => cookie_params.push(lowered),
             }
         }
         let segments = self.segments(&path, &mut path_params, at)?;
-        let params_type =
-            self.params_struct(&method_name, &mut query_params, &mut header_params, at);
+        let params_type = self.params_struct(
+            &method_name,
+            [&mut query_params, &mut header_params, &mut cookie_params],
+            at,
+        );
         let body = self.request_body(operation, at, &method_name)?;
         let (success, browser) = self.success(operation, at, &method_name)?;
         let error = self.error_body(operation, at, &method_name)?;
@@ -181,6 +188,7 @@ impl<'a> Lowerer<'a> {
             path_params,
             query_params,
             header_params,
+            cookie_params,
             params_type,
             body,
             success,
@@ -320,16 +328,28 @@ impl<'a> Lowerer<'a> {
         Ok(segments)
     }
 
-    /// Defines the struct that holds an operation's query and header parameters, naming each
-    /// parameter after its field.
+    /// Whether a value of `ty` is written as one plain string (no array or object).
+    fn is_scalar(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Bool => true,
+            TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Enum(_)) => true,
+                Some(TypeKind::Alias(target)) => self.is_scalar(target),
+                _ => false,
+            },
+            TypeRef::Json | TypeRef::Array(_) | TypeRef::Map(_) => false,
+        }
+    }
+
+    /// Defines the struct that holds an operation's query, header and cookie parameters,
+    /// naming each parameter after its field.
     fn params_struct(
         &mut self,
         method_name: &str,
-        query: &mut [Parameter],
-        headers: &mut [Parameter],
+        groups: [&mut Vec<Parameter>; 3],
         at: &Pointer,
     ) -> Option<String> {
-        if query.is_empty() && headers.is_empty() {
+        if groups.iter().all(|group| group.is_empty()) {
             return None;
         }
         let name = self.type_names.claim(naming::type_name(&format!(
@@ -338,7 +358,7 @@ impl<'a> Lowerer<'a> {
         )));
         let mut field_names = UniqueNames::default();
         let mut fields = Vec::new();
-        for parameter in query.iter_mut().chain(headers.iter_mut()) {
+        for parameter in groups.into_iter().flatten() {
             parameter.name = field_names.claim(naming::value_name(&parameter.wire_name));
             fields.push(Field {
                 name: parameter.name.clone(),
@@ -398,11 +418,25 @@ impl<'a> Lowerer<'a> {
             }
             None => TypeRef::Json,
         };
+        let field_styles = media
+            .encoding
+            .iter()
+            .filter_map(|(property, encoding)| {
+                let style = match encoding.style {
+                    None | Some(QueryStyle::Form) => return None,
+                    Some(QueryStyle::SpaceDelimited) => Style::SpaceDelimited,
+                    Some(QueryStyle::PipeDelimited) => Style::PipeDelimited,
+                    Some(QueryStyle::DeepObject) => Style::DeepObject,
+                };
+                Some((property.clone(), style))
+            })
+            .collect();
         Ok(Some(RequestBody {
             ty,
             encoding,
             required: body.required,
             docs: body.description.clone(),
+            field_styles,
         }))
     }
 
@@ -528,6 +562,28 @@ struct OperationContext<'d> {
     method: &'d str,
     operation: &'d SpecOperation,
     at: Pointer,
+}
+
+/// The style a parameter is written in; `explode` defaults to true for `form` only, as
+/// OpenAPI says.
+fn parameter_style(parameter: &SpecParameter) -> Style {
+    let explode = parameter.parameter_data_ref().explode;
+    match parameter {
+        SpecParameter::Query { style, .. } => match style {
+            QueryStyle::Form => Style::Form {
+                explode: explode.unwrap_or(true),
+            },
+            QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+            QueryStyle::PipeDelimited => Style::PipeDelimited,
+            QueryStyle::DeepObject => Style::DeepObject,
+        },
+        SpecParameter::Cookie { .. } => Style::Form {
+            explode: explode.unwrap_or(true),
+        },
+        SpecParameter::Header { .. } | SpecParameter::Path { .. } => Style::Simple {
+            explode: explode.unwrap_or(false),
+        },
+    }
 }
 
 fn is_success(status: &StatusCode) -> bool {
