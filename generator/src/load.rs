@@ -19,6 +19,7 @@ impl Spec {
     /// `file` is only used to name the spec in diagnostics and in generated headers.
     pub fn parse(file: impl Into<String>, text: &str) -> Result<Self, Error> {
         let file = file.into();
+        reject_duplicate_keys(&file, text)?;
         let parsed = if text.trim_start().starts_with('{') {
             let mut json = serde_json::Deserializer::from_str(text);
             serde_path_to_error::deserialize::<_, OpenAPI>(&mut json).map_err(|error| {
@@ -58,6 +59,27 @@ impl Spec {
     /// The parsed document.
     pub fn document(&self) -> &OpenAPI {
         &self.document
+    }
+}
+
+/// `openapiv3` panics on a mapping that repeats a key (it parses some nodes twice, and only
+/// the first pass sees the repeat), so repeated keys are refused first. The YAML parser
+/// refuses them, and reads JSON as well.
+fn reject_duplicate_keys(file: &str, text: &str) -> Result<(), Error> {
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Err(error) if error.to_string().contains("duplicate") => {
+            let line_column = error.location().map(|l| (l.line(), l.column()));
+            Err(Error {
+                location: Location {
+                    file: file.to_owned(),
+                    pointer: "#".to_owned(),
+                    line_column,
+                },
+                message: yaml_message(&error, ""),
+            })
+        }
+        // Other syntax errors are reported, with a pointer, by the real parse.
+        _ => Ok(()),
     }
 }
 
@@ -137,6 +159,16 @@ mod tests {
         let error = Spec::parse("bad.yaml", text).unwrap_err();
         assert!(error.location.pointer.starts_with("#/paths"), "{error}");
         assert!(error.location.line_column.is_some(), "{error}");
+    }
+
+    #[test]
+    fn a_repeated_key_is_an_error_not_a_panic() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {/: {description: a, description: b}}\n";
+        let error = Spec::parse("dup.yaml", text).unwrap_err();
+        assert!(error.message.contains("duplicate"), "{error}");
+        assert!(error.location.line_column.is_some(), "{error}");
+        let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/": {"summary": "a", "summary": "b"}}}"#;
+        assert!(Spec::parse("dup.json", json).is_err());
     }
 
     #[test]

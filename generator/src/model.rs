@@ -58,6 +58,9 @@ pub enum TypeKind {
     Union(Union),
     /// Another name for a type (a component schema that is, say, just a string).
     Alias(TypeRef),
+    /// The body of a response whose type depends on its status, variants ordered exact codes
+    /// first, then ranges, then `default`.
+    StatusEnum(Vec<StatusVariant>),
 }
 
 /// An object with known properties.
@@ -211,10 +214,10 @@ pub struct Operation {
     pub params_type: Option<String>,
     /// The request body, if any.
     pub body: Option<RequestBody>,
-    /// What a success response holds.
-    pub success: ResponseBody,
-    /// The type an error response body is parsed as.
-    pub error: TypeRef,
+    /// What a success (2xx) response holds.
+    pub success: Outcome,
+    /// What an error response (any other status) holds.
+    pub error: Outcome,
     /// Whether the operation is called by the client or only opened in a browser.
     pub kind: OperationKind,
 }
@@ -303,7 +306,16 @@ pub enum BodyEncoding {
     Form,
 }
 
-/// What a success response carries.
+/// The bodies of a group of responses (the successes, or the errors) of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Every response of the group has this body.
+    Single(ResponseBody),
+    /// The body depends on the status: the named [`TypeKind::StatusEnum`] says how.
+    PerStatus(String),
+}
+
+/// What a response carries.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResponseBody {
     /// Nothing worth reading.
@@ -312,4 +324,30 @@ pub enum ResponseBody {
     Json(TypeRef),
     /// Text, returned as a `String`.
     Text,
+    /// Any other content, returned as bytes.
+    Bytes,
+}
+
+/// One documented status of a [`TypeKind::StatusEnum`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusVariant {
+    /// The Rust variant name (`Status200`, `Status4xx`, `Default`).
+    pub name: String,
+    /// The statuses it covers.
+    pub status: StatusMatch,
+    /// What the body holds.
+    pub body: ResponseBody,
+    /// The response's `description`.
+    pub docs: Docs,
+}
+
+/// The statuses a response of the spec covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status, such as `201`.
+    Code(u16),
+    /// A range such as `4XX`, by its first digit.
+    Range(u16),
+    /// `default`: every status not documented otherwise.
+    Default,
 }

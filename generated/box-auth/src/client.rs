@@ -157,7 +157,7 @@ impl Client {
                 .flatten(),
         );
         let response = self.send(OPERATION, request).await?;
-        http::json(OPERATION, response).await
+        http::json(OPERATION, response, http::json_error).await
     }
     /// Refresh access token
     ///
@@ -199,7 +199,7 @@ impl Client {
                 .flatten(),
         );
         let response = self.send(OPERATION, request).await?;
-        http::json(OPERATION, response).await
+        http::json(OPERATION, response, http::json_error).await
     }
     /// Revoke access token
     ///
@@ -232,6 +232,6 @@ impl Client {
                 .flatten(),
         );
         let response = self.send(OPERATION, request).await?;
-        http::empty(OPERATION, response).await
+        http::empty(OPERATION, response, http::json_error).await
     }
 }

@@ -335,45 +335,73 @@ pub(crate) fn with_query(mut url: Url, pairs: impl IntoIterator<Item = (String, 
     url
 }
 
-/// Decodes a JSON success body, or the error body of any other status.
-pub(crate) async fn json<T, E>(operation: &'static str, response: Response) -> Result<T, Error<E>>
+/// Parses the body of an error response (any status outside `200..=299`) as the operation
+/// documents it for that status; `None` keeps the body as text.
+pub(crate) type ParseError<E> = fn(StatusCode, &[u8]) -> Option<E>;
+
+/// [`ParseError`] for an operation whose error responses all have one JSON type.
+pub(crate) fn json_error<E: DeserializeOwned>(_: StatusCode, body: &[u8]) -> Option<E> {
+    serde_json::from_slice(body).ok()
+}
+
+/// Decodes a JSON success body.
+pub(crate) async fn json<T, E>(
+    operation: &'static str,
+    response: Response,
+    parse_error: ParseError<E>,
+) -> Result<T, Error<E>>
 where
     T: DeserializeOwned,
-    E: DeserializeOwned,
 {
-    let (status, body) = read(operation, response).await?;
-    serde_json::from_slice(&body).map_err(|error| Error::Decode {
-        operation,
-        status,
-        reason: DecodeFailure::new(&error),
-    })
+    let (status, body) = read(operation, response, parse_error).await?;
+    serde_json::from_slice(&body).map_err(|error| decode_error(operation, status, &error))
+}
+
+/// Decodes a success body with `decode`, which picks the type by status.
+pub(crate) async fn per_status<T, E>(
+    operation: &'static str,
+    response: Response,
+    parse_error: ParseError<E>,
+    decode: fn(u16, &[u8]) -> Result<T, serde_json::Error>,
+) -> Result<T, Error<E>> {
+    let (status, body) = read(operation, response, parse_error).await?;
+    decode(status.as_u16(), &body).map_err(|error| decode_error(operation, status, &error))
 }
 
 /// Accepts any success, ignoring its body.
-pub(crate) async fn empty<E>(operation: &'static str, response: Response) -> Result<(), Error<E>>
-where
-    E: DeserializeOwned,
-{
-    read(operation, response).await.map(drop)
+pub(crate) async fn empty<E>(
+    operation: &'static str,
+    response: Response,
+    parse_error: ParseError<E>,
+) -> Result<(), Error<E>> {
+    read(operation, response, parse_error).await.map(drop)
 }
 
 /// Returns a success body as text.
-pub(crate) async fn text<E>(operation: &'static str, response: Response) -> Result<String, Error<E>>
-where
-    E: DeserializeOwned,
-{
-    let (_, body) = read(operation, response).await?;
+pub(crate) async fn text<E>(
+    operation: &'static str,
+    response: Response,
+    parse_error: ParseError<E>,
+) -> Result<String, Error<E>> {
+    let (_, body) = read(operation, response, parse_error).await?;
     Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
+/// Returns a success body as bytes.
+pub(crate) async fn bytes<E>(
+    operation: &'static str,
+    response: Response,
+    parse_error: ParseError<E>,
+) -> Result<Vec<u8>, Error<E>> {
+    read(operation, response, parse_error).await.map(|(_, body)| body)
 }
 
 /// Reads the whole body; a status outside `200..=299` becomes [`Error::Api`].
 async fn read<E>(
     operation: &'static str,
     response: Response,
-) -> Result<(StatusCode, Vec<u8>), Error<E>>
-where
-    E: DeserializeOwned,
-{
+    parse_error: ParseError<E>,
+) -> Result<(StatusCode, Vec<u8>), Error<E>> {
     let status = response.status();
     let body: Vec<u8> = response
         .bytes()
@@ -383,15 +411,23 @@ where
     if status.is_success() {
         return Ok((status, body));
     }
-    let body = match serde_json::from_slice(&body) {
-        Ok(parsed) => ApiErrorBody::Parsed(parsed),
-        Err(_) => ApiErrorBody::Unparsed(String::from_utf8_lossy(&body).into_owned()),
+    let body = match parse_error(status, &body) {
+        Some(parsed) => ApiErrorBody::Parsed(parsed),
+        None => ApiErrorBody::Unparsed(String::from_utf8_lossy(&body).into_owned()),
     };
     Err(Error::Api {
         operation,
         status,
         body,
     })
+}
+
+fn decode_error<E>(operation: &'static str, status: StatusCode, error: &serde_json::Error) -> Error<E> {
+    Error::Decode {
+        operation,
+        status,
+        reason: DecodeFailure::new(error),
+    }
 }
 
 fn transport<E>(operation: &'static str, source: reqwest::Error) -> Error<E> {

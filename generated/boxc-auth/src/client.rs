@@ -75,7 +75,7 @@ impl Client {
         let request = self.http.request(reqwest::Method::POST, url);
         let request = request.json(body);
         let response = self.send(OPERATION, request).await?;
-        http::json(OPERATION, response).await
+        http::json(OPERATION, response, http::json_error).await
     }
     /// Revoke access token
     ///
@@ -94,6 +94,6 @@ impl Client {
         );
         let request = self.http.request(reqwest::Method::DELETE, url);
         let response = self.send(OPERATION, request).await?;
-        http::empty(OPERATION, response).await
+        http::empty(OPERATION, response, http::json_error).await
     }
 }

@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{ident, paragraphs, rust_type};
 use crate::model::{
-    Api, BodyEncoding, Field, Operation, OperationKind, Parameter, PathSegment, ResponseBody,
-    Server, Style, TypeKind, TypeRef,
+    Api, BodyEncoding, Field, Operation, OperationKind, Outcome, Parameter, PathSegment,
+    ResponseBody, Server, Style, TypeKind, TypeRef,
 };
 
 pub(super) fn client_rs(api: &Api) -> TokenStream {
@@ -51,8 +51,14 @@ fn mentions_named_type(op: &Operation) -> bool {
     op.params_type.is_some()
         || op.path_params.iter().any(|p| named(&p.ty))
         || op.body.as_ref().is_some_and(|body| named(&body.ty))
-        || matches!(&op.success, ResponseBody::Json(ty) if named(ty))
-        || (op.kind == OperationKind::Request && named(&op.error))
+        || (op.kind == OperationKind::Request
+            && [&op.success, &op.error]
+                .into_iter()
+                .any(|outcome| match outcome {
+                    Outcome::Single(ResponseBody::Json(ty)) => named(ty),
+                    Outcome::PerStatus(_) => true,
+                    Outcome::Single(_) => false,
+                }))
 }
 
 fn contains_named(ty: &TypeRef) -> bool {
@@ -248,18 +254,45 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
             let wire = &param.wire_name;
             quote!(http::path_segment(OPERATION, #wire, #arg)?;)
         });
-    let error = rust_type(&op.error, Some(types));
+    // Error bodies: one JSON type, a per-status enum, or (undocumented) any JSON.
+    let (error, parse_error) = match &op.error {
+        Outcome::Single(ResponseBody::Json(ty)) => {
+            (rust_type(ty, Some(types)), quote!(http::json_error))
+        }
+        Outcome::PerStatus(name) => {
+            let name = ident(name);
+            (
+                quote!(#types::#name),
+                quote!(|status, body| #types::#name::decode(status.as_u16(), body).ok()),
+            )
+        }
+        Outcome::Single(_) => (quote!(serde_json::Value), quote!(http::json_error)),
+    };
     let operation_id = &op.operation_id;
     let (output, decode) = match &op.success {
-        ResponseBody::Empty => (quote!(()), quote!(http::empty(OPERATION, response).await)),
-        ResponseBody::Text => (
+        Outcome::Single(ResponseBody::Empty) => (
+            quote!(()),
+            quote!(http::empty(OPERATION, response, #parse_error)),
+        ),
+        Outcome::Single(ResponseBody::Text) => (
             quote!(String),
-            quote!(http::text(OPERATION, response).await),
+            quote!(http::text(OPERATION, response, #parse_error)),
         ),
-        ResponseBody::Json(ty) => (
+        Outcome::Single(ResponseBody::Bytes) => (
+            quote!(Vec<u8>),
+            quote!(http::bytes(OPERATION, response, #parse_error)),
+        ),
+        Outcome::Single(ResponseBody::Json(ty)) => (
             rust_type(ty, Some(types)),
-            quote!(http::json(OPERATION, response).await),
+            quote!(http::json(OPERATION, response, #parse_error)),
         ),
+        Outcome::PerStatus(name) => {
+            let name = ident(name);
+            (
+                quote!(#types::#name),
+                quote!(http::per_status(OPERATION, response, #parse_error, #types::#name::decode)),
+            )
+        }
     };
     quote! {
         #docs
@@ -273,7 +306,7 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
             #cookies
             #body
             let response = self.send(OPERATION, request).await?;
-            #decode
+            #decode.await
         }
     }
 }

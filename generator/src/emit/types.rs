@@ -5,7 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{docs, ident, rust_type};
 use crate::model::{
-    Api, Enum, EnumKind, Field, Presence, Struct, Tagging, TypeDef, TypeKind, TypeRef, Union,
+    Api, Enum, EnumKind, Field, Presence, ResponseBody, StatusMatch, StatusVariant, Struct,
+    Tagging, TypeDef, TypeKind, TypeRef, Union,
 };
 use crate::naming::unraw;
 
@@ -42,6 +43,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(strukt) => struct_def(api, &name, &docs, strukt),
         TypeKind::Enum(enumeration) => enum_def(&name, &docs, enumeration),
         TypeKind::Union(union) => union_def(&name, &docs, union),
+        TypeKind::StatusEnum(variants) => status_enum_def(&name, &docs, variants),
         TypeKind::Alias(target) => {
             let target = rust_type(target, None);
             quote! {
@@ -322,6 +324,84 @@ fn integer_enum_def(
                 match i64::deserialize(deserializer)? {
                     #(#values => Ok(Self::#names),)*
                     #other => Err(serde::de::Error::custom(format_args!(#message))),
+                }
+            }
+        }
+    }
+}
+
+/// A response body whose type depends on the status, with the `decode` that picks it.
+fn status_enum_def(
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    variants: &[StatusVariant],
+) -> TokenStream {
+    let definitions = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let status = match variant.status {
+            StatusMatch::Code(code) => format!("`{code}`"),
+            StatusMatch::Range(digit) => format!("`{digit}XX`"),
+            StatusMatch::Default => "Any other status".to_owned(),
+        };
+        let doc = super::docs(&match &variant.docs {
+            Some(description) => format!("{status}: {}", description.trim()),
+            None => format!("{status}."),
+        });
+        let payload = match &variant.body {
+            ResponseBody::Empty => None,
+            ResponseBody::Json(ty) => Some(rust_type(ty, None)),
+            ResponseBody::Text => Some(quote!(String)),
+            ResponseBody::Bytes => Some(quote!(Vec<u8>)),
+        };
+        let payload = payload.map(|ty| quote!((#ty)));
+        quote!(#doc #variant_name #payload,)
+    });
+    let arms = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let pattern = match variant.status {
+            StatusMatch::Code(code) => quote!(#code),
+            StatusMatch::Range(digit) => {
+                let (low, high) = (digit * 100, digit * 100 + 99);
+                quote!(#low..=#high)
+            }
+            StatusMatch::Default => quote!(_),
+        };
+        let value = match &variant.body {
+            ResponseBody::Empty => quote!(Ok(Self::#variant_name)),
+            ResponseBody::Json(_) => quote!(serde_json::from_slice(body).map(Self::#variant_name)),
+            ResponseBody::Text => {
+                quote!(Ok(Self::#variant_name(String::from_utf8_lossy(body).into_owned())))
+            }
+            ResponseBody::Bytes => quote!(Ok(Self::#variant_name(body.to_vec()))),
+        };
+        quote!(#pattern => #value,)
+    });
+    let fallback = (!variants.iter().any(|v| v.status == StatusMatch::Default)).then(|| {
+        quote! {
+            _ => Err(<serde_json::Error as serde::de::Error>::custom(format_args!(
+                "status {status} is not documented"
+            ))),
+        }
+    });
+    let uses_body = variants.iter().any(|v| v.body != ResponseBody::Empty);
+    let body_arg = if uses_body {
+        quote!(body)
+    } else {
+        quote!(_body)
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#definitions)*
+        }
+
+        impl #name {
+            /// Decodes a response body as the spec documents it for `status`.
+            pub fn decode(status: u16, #body_arg: &[u8]) -> Result<Self, serde_json::Error> {
+                match status {
+                    #(#arms)*
+                    #fallback
                 }
             }
         }

@@ -9,8 +9,9 @@ use super::schemas::{is_secret, SchemaRef};
 use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
 use crate::model::{
-    BodyEncoding, Field, Operation, OperationKind, Parameter, PathSegment, Presence, RequestBody,
-    ResponseBody, Server, Struct, Style, TypeDef, TypeKind, TypeRef,
+    BodyEncoding, Field, Operation, OperationKind, Outcome, Parameter, PathSegment, Presence,
+    RequestBody, ResponseBody, Server, StatusMatch, StatusVariant, Struct, Style, TypeDef,
+    TypeKind, TypeRef,
 };
 use crate::naming::{self, UniqueNames};
 use crate::{Config, MethodNames};
@@ -168,7 +169,7 @@ impl<'a> Lowerer<'a> {
         );
         let body = self.request_body(operation, at, &method_name)?;
         let (success, browser) = self.success(operation, at, &method_name)?;
-        let error = self.error_body(operation, at, &method_name)?;
+        let error = self.errors(operation, at, &method_name)?;
         // A page for a browser has only a URL to build; one with path parameters is fetched
         // instead, so that a value a URL cannot carry is reported as an error.
         let kind = if browser && *method == "get" && body.is_none() && path_params.is_empty() {
@@ -331,7 +332,12 @@ impl<'a> Lowerer<'a> {
     /// Whether a value of `ty` is written as one plain string (no array or object).
     fn is_scalar(&self, ty: &TypeRef) -> bool {
         match ty {
-            TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Bool => true,
+            TypeRef::String
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::Bool => true,
             TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
                 Some(TypeKind::Enum(_)) => true,
                 Some(TypeKind::Alias(target)) => self.is_scalar(target),
@@ -446,34 +452,141 @@ impl<'a> Lowerer<'a> {
         operation: &'a SpecOperation,
         at: &Pointer,
         method_name: &str,
-    ) -> Result<(ResponseBody, bool), Error> {
-        let mut bodies = Vec::new();
-        let mut html_only = true;
-        for (status, response) in &operation.responses.responses {
-            if !is_success(status) {
-                continue;
+    ) -> Result<(Outcome, bool), Error> {
+        let documented = operation
+            .responses
+            .responses
+            .iter()
+            .filter(|(status, _)| is_success(status))
+            .map(|(status, response)| {
+                (
+                    status_match(status),
+                    response,
+                    at.join("responses").join(status),
+                )
+            });
+        let responses = self.response_bodies(documented, &format!("{method_name} response"))?;
+        let html_only = !responses.is_empty() && responses.iter().all(|r| r.html_only);
+        let outcome = self.outcome(responses, method_name, "response", ResponseBody::Empty);
+        Ok((outcome, html_only))
+    }
+
+    /// What an error response (non-2xx statuses and `default`) holds.
+    fn errors(
+        &mut self,
+        operation: &'a SpecOperation,
+        at: &Pointer,
+        method_name: &str,
+    ) -> Result<Outcome, Error> {
+        let responses = &operation.responses;
+        let documented = responses
+            .responses
+            .iter()
+            .filter(|(status, _)| !is_success(status))
+            .map(|(status, response)| {
+                (
+                    status_match(status),
+                    response,
+                    at.join("responses").join(status),
+                )
+            })
+            .chain(responses.default.iter().map(|response| {
+                (
+                    StatusMatch::Default,
+                    response,
+                    at.join("responses").join("default"),
+                )
+            }));
+        let responses = self.response_bodies(documented, &format!("{method_name} error"))?;
+        // Statuses documented without a body (or as a page) say nothing about the error's
+        // type; when the rest agree on one JSON type, that is the error type.
+        let typed: Vec<&LoweredResponse> = responses
+            .iter()
+            .filter(|r| matches!(r.body, ResponseBody::Json(_)))
+            .collect();
+        if let Some(first) = typed.first() {
+            if typed.iter().all(|r| r.body == first.body) {
+                return Ok(Outcome::Single(first.body.clone()));
             }
-            let response_at = at.join("responses").join(status);
+        }
+        Ok(self.outcome(
+            responses,
+            method_name,
+            "error",
+            ResponseBody::Json(TypeRef::Json),
+        ))
+    }
+
+    fn response_bodies(
+        &mut self,
+        documented: impl Iterator<Item = (StatusMatch, &'a ReferenceOr<Response>, Pointer)>,
+        hint: &str,
+    ) -> Result<Vec<LoweredResponse>, Error> {
+        let mut lowered = Vec::new();
+        for (status, response, response_at) in documented {
             let (response, response_at) =
                 self.resolve(response, &response_at, "responses", |c| &c.responses)?;
-            html_only &= !response.content.is_empty()
+            let html_only = !response.content.is_empty()
                 && response
                     .content
                     .keys()
                     .all(|content_type| content_type == "text/html");
-            let hint = format!("{method_name} response");
-            let body = self.response_body(response, &response_at, &hint)?;
-            bodies.push((body, response_at));
+            let body = self.response_body(response, &response_at, hint)?;
+            lowered.push(LoweredResponse {
+                status,
+                body,
+                html_only,
+                docs: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+            });
         }
-        let Some((first, _)) = bodies.first().cloned() else {
-            return Ok((ResponseBody::Empty, false));
+        Ok(lowered)
+    }
+
+    /// One body when every response agrees (or there is none: `empty`), else an enum named
+    /// `{method} {suffix}` with a variant per status.
+    fn outcome(
+        &mut self,
+        mut responses: Vec<LoweredResponse>,
+        method_name: &str,
+        suffix: &str,
+        empty: ResponseBody,
+    ) -> Outcome {
+        let Some(first) = responses.first() else {
+            return Outcome::Single(empty);
         };
-        if let Some((_, other_at)) = bodies.iter().find(|(body, _)| *body != first) {
-            let message =
-                "success responses of different types are not supported yet; the first one is used";
-            self.warn(other_at, message);
+        if responses.iter().all(|r| r.body == first.body) {
+            return Outcome::Single(first.body.clone());
         }
-        Ok((first, html_only))
+        responses.sort_by_key(|r| r.status);
+        let name = self.type_names.claim(naming::type_name(&format!(
+            "{} {suffix}",
+            naming::unraw(method_name)
+        )));
+        let variants = responses
+            .into_iter()
+            .map(|response| StatusVariant {
+                name: match response.status {
+                    StatusMatch::Code(code) => format!("Status{code}"),
+                    StatusMatch::Range(digit) => format!("Status{digit}xx"),
+                    StatusMatch::Default => "Default".to_owned(),
+                },
+                status: response.status,
+                body: response.body,
+                docs: response.docs,
+            })
+            .collect();
+        let docs = format!(
+            "The {suffix} body of [`Client::{method}`](crate::Client::{method}), by status.",
+            method = naming::unraw(method_name)
+        );
+        let definition = TypeDef {
+            name: name.clone(),
+            origin: String::new(),
+            docs: Some(docs),
+            kind: TypeKind::StatusEnum(variants),
+        };
+        self.types.insert(name.clone(), definition);
+        Outcome::PerStatus(name)
     }
 
     fn response_body(
@@ -494,10 +607,7 @@ impl<'a> Lowerer<'a> {
         if response.content.keys().any(|t| t.starts_with("text/")) {
             return Ok(ResponseBody::Text);
         }
-        let types: Vec<&str> = response.content.keys().map(String::as_str).collect();
-        let message =
-            format!("response content types {types:?} are not supported; expected JSON or text");
-        Err(self.error(&at.join("content"), message))
+        Ok(ResponseBody::Bytes)
     }
 
     fn media_type(
@@ -511,47 +621,20 @@ impl<'a> Lowerer<'a> {
             None => Ok(TypeRef::Json),
         }
     }
+}
 
-    /// The type error responses (non-2xx statuses and `default`) are parsed as: their JSON
-    /// schema when they agree on one, else any JSON.
-    fn error_body(
-        &mut self,
-        operation: &'a SpecOperation,
-        at: &Pointer,
-        method_name: &str,
-    ) -> Result<TypeRef, Error> {
-        let responses = &operation.responses;
-        let errors = responses
-            .responses
-            .iter()
-            .filter(|(status, _)| !is_success(status))
-            .map(|(status, response)| (response, at.join("responses").join(status)))
-            .chain(
-                responses
-                    .default
-                    .iter()
-                    .map(|r| (r, at.join("responses").join("default"))),
-            );
-        let mut types: Vec<(TypeRef, Pointer)> = Vec::new();
-        for (response, response_at) in errors {
-            let (response, response_at) =
-                self.resolve(response, &response_at, "responses", |c| &c.responses)?;
-            let hint = format!("{method_name} error");
-            if let ResponseBody::Json(ty) = self.response_body(response, &response_at, &hint)? {
-                types.push((ty, response_at));
-            }
-        }
-        let Some((first, _)) = types.first().cloned() else {
-            return Ok(TypeRef::Json);
-        };
-        if let Some((_, other_at)) = types.iter().find(|(ty, _)| *ty != first) {
-            self.warn(
-                other_at,
-                "error responses of different types are parsed as any JSON value",
-            );
-            return Ok(TypeRef::Json);
-        }
-        Ok(first)
+/// A response after `$ref`s are resolved.
+struct LoweredResponse {
+    status: StatusMatch,
+    body: ResponseBody,
+    html_only: bool,
+    docs: Option<String>,
+}
+
+fn status_match(status: &StatusCode) -> StatusMatch {
+    match status {
+        StatusCode::Code(code) => StatusMatch::Code(*code),
+        StatusCode::Range(digit) => StatusMatch::Range(*digit),
     }
 }
 

@@ -25,7 +25,7 @@ pub(super) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
                         inline_name(&variant.ty).is_some_and(|to| reaches(&edges, to, name));
                 }
             }
-            TypeKind::Enum(_) | TypeKind::Alias(_) => {}
+            TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::StatusEnum(_) => {}
         }
     }
 }
@@ -44,7 +44,8 @@ fn direct_references(kind: &TypeKind) -> BTreeSet<String> {
         TypeKind::Struct(strukt) => strukt.fields.iter().map(|field| &field.ty).collect(),
         TypeKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
         TypeKind::Alias(target) => vec![target],
-        TypeKind::Enum(_) => Vec::new(),
+        // Nothing holds a status enum, so no cycle runs through one.
+        TypeKind::Enum(_) | TypeKind::StatusEnum(_) => Vec::new(),
     };
     types
         .into_iter()

@@ -352,6 +352,8 @@ impl<'a> Lowerer<'a> {
                     let wire = self
                         .component_name(reference, "schemas", &member_at)?
                         .to_owned();
+                    // `visited` holds the chain of schemas being merged, so a diamond (two
+                    // members sharing a base) is fine and only a real cycle is refused.
                     if !visited.insert(wire.clone()) {
                         return Err(self.error(&member_at, "`allOf` includes itself"));
                     }
@@ -359,6 +361,7 @@ impl<'a> Lowerer<'a> {
                         self.resolve_schema(SchemaRef::Ref(reference), &member_at)?;
                     let member_owner = self.components.get(&wire).cloned().unwrap_or_default();
                     self.collect_properties(member, &member_origin, &member_owner, into, visited)?;
+                    visited.remove(&wire);
                 }
                 ReferenceOr::Item(member) => {
                     self.collect_properties(member, &member_at, owner, into, visited)?;
