@@ -14,7 +14,8 @@ struct Target {
     crate_name: &'static str,
 }
 
-/// Every crate under `generated/`. Paths are relative to the workspace root.
+/// Every crate under `generated/` (fixtures are found in [`FIXTURES`]). Paths are relative
+/// to the workspace root.
 const TARGETS: &[Target] = &[
     Target {
         spec: "spec/box-auth.yaml",
@@ -32,7 +33,7 @@ const TARGETS: &[Target] = &[
 /// untouched, then writes (or, with `--check`, compares) them.
 pub(crate) fn run(command: &Codegen) -> Result<(), String> {
     let jobs = match &command.custom {
-        None => workspace_jobs(),
+        None => workspace_jobs()?,
         Some(custom) => vec![custom_job(custom)],
     };
     let mut outputs = Vec::with_capacity(jobs.len());
@@ -80,9 +81,13 @@ struct Job {
     config: Config,
 }
 
-fn workspace_jobs() -> Vec<Job> {
+/// Where fixture specs live; each `NAME.yaml` there becomes crate `fixture-NAME` in
+/// `FIXTURES/generated/NAME`, a workspace member that tests can use.
+const FIXTURES: &str = "tests/fixtures";
+
+fn workspace_jobs() -> Result<Vec<Job>, String> {
     let root = project_root();
-    TARGETS
+    let mut jobs: Vec<Job> = TARGETS
         .iter()
         .map(|target| Job {
             spec_path: root.join(target.spec),
@@ -90,7 +95,26 @@ fn workspace_jobs() -> Vec<Job> {
             out: root.join(target.out),
             config: Config::new(target.crate_name),
         })
-        .collect()
+        .collect();
+    let entries = std::fs::read_dir(root.join(FIXTURES))
+        .map_err(|error| format!("error: {FIXTURES}: {error}"))?;
+    let mut stems: Vec<String> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .filter_map(|path| Some(path.file_stem()?.to_string_lossy().into_owned()))
+        .collect();
+    stems.sort();
+    for stem in stems {
+        let spec_label = format!("{FIXTURES}/{stem}.yaml");
+        jobs.push(Job {
+            spec_path: root.join(&spec_label),
+            spec_label,
+            out: root.join(FIXTURES).join("generated").join(&stem),
+            config: Config::new(format!("fixture-{stem}")),
+        });
+    }
+    Ok(jobs)
 }
 
 fn custom_job(custom: &crate::CustomTarget) -> Job {
