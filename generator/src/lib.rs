@@ -41,6 +41,27 @@ pub struct Config {
     pub method_names: MethodNames,
     /// The command named in every generated file's header.
     pub generated_by: String,
+    /// Which operations to generate; the default keeps all of them.
+    pub selection: Selection,
+}
+
+/// Part of a spec to generate: the operations that carry one of `tags` or sit at one of
+/// `paths`, and only the schemas they reach. With both lists empty, everything is kept,
+/// every component schema included.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Keep operations with any of these tags.
+    pub tags: Vec<String>,
+    /// Keep operations under any of these path keys (as written in the spec, such as
+    /// `/oauth2/token`; a key with a `#fragment` also matches without it).
+    pub paths: Vec<String>,
+}
+
+impl Selection {
+    /// Whether nothing is selected, meaning everything is kept.
+    pub fn is_everything(&self) -> bool {
+        self.tags.is_empty() && self.paths.is_empty()
+    }
 }
 
 impl Config {
@@ -51,6 +72,7 @@ impl Config {
             crate_version: "0.1.0".to_owned(),
             method_names: MethodNames::Summary,
             generated_by: "cargo xtask codegen".to_owned(),
+            selection: Selection::default(),
         }
     }
 }

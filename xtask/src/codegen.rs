@@ -59,13 +59,10 @@ pub(crate) fn run(command: &Codegen) -> Result<(), String> {
     if stale.is_empty() {
         return Ok(());
     }
-    let rerun = match &command.custom {
-        None => "cargo xtask codegen".to_owned(),
-        Some(custom) => format!(
-            "cargo xtask codegen --spec {} --out {}",
-            custom.spec.display(),
-            custom.out.display()
-        ),
+    // The command that would bring the output up to date is the one named in its headers.
+    let rerun = match (&command.custom, jobs.first()) {
+        (Some(_), Some(job)) => job.config.generated_by.clone(),
+        _ => "cargo xtask codegen".to_owned(),
     };
     Err(format!(
         "{}\n\nerror: generated code is stale; run `{rerun}` to update it",
@@ -123,11 +120,19 @@ fn custom_job(custom: &crate::CustomTarget) -> Job {
         stem.to_string_lossy().into_owned()
     });
     let mut config = Config::new(crate_name);
-    config.generated_by = format!(
+    let mut command = format!(
         "cargo xtask codegen --spec {} --out {}",
         custom.spec.display(),
         custom.out.display()
     );
+    for tag in &custom.selection.tags {
+        command.push_str(&format!(" --include-tag {tag}"));
+    }
+    for path in &custom.selection.paths {
+        command.push_str(&format!(" --include-path {path}"));
+    }
+    config.generated_by = command;
+    config.selection = custom.selection.clone();
     Job {
         spec_path: custom.spec.clone(),
         spec_label: custom.spec.display().to_string(),
@@ -175,6 +180,7 @@ mod tests {
                 spec,
                 out,
                 crate_name: Some("demo-client".to_owned()),
+                selection: clientgen::Selection::default(),
             }),
         }
     }

@@ -21,7 +21,10 @@ usage:
   cargo xtask codegen [--check]
       Regenerates every crate under generated/ from its spec under spec/.
   cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--check]
-      Generates a client crate for any OpenAPI 3.0 document (YAML or JSON) into DIR.
+                      [--include-tag TAG]... [--include-path PATH]...
+      Generates a client crate for any OpenAPI 3.0 document (YAML or JSON) into DIR,
+      keeping only the operations with those tags or paths (and the schemas they use)
+      when either option is given.
 
   --check   change nothing; fail, naming the stale files, if the output differs
   cargo xtask test
@@ -75,6 +78,8 @@ pub(crate) struct CustomTarget {
     pub(crate) spec: PathBuf,
     pub(crate) out: PathBuf,
     pub(crate) crate_name: Option<String>,
+    /// `--include-tag` and `--include-path`.
+    pub(crate) selection: clientgen::Selection,
 }
 
 fn parse(args: &[String]) -> Result<Task, String> {
@@ -93,6 +98,7 @@ fn parse(args: &[String]) -> Result<Task, String> {
     }
     let mut check = false;
     let (mut spec, mut out, mut crate_name) = (None, None, None);
+    let mut selection = clientgen::Selection::default();
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| {
             args.next()
@@ -104,6 +110,8 @@ fn parse(args: &[String]) -> Result<Task, String> {
             "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--crate-name" => crate_name = Some(value("--crate-name")?),
+            "--include-tag" => selection.tags.push(value("--include-tag")?),
+            "--include-path" => selection.paths.push(value("--include-path")?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -112,12 +120,12 @@ fn parse(args: &[String]) -> Result<Task, String> {
             spec,
             out,
             crate_name,
+            selection,
         }),
-        (None, None) if crate_name.is_none() => None,
+        (None, None) if crate_name.is_none() && selection.is_everything() => None,
         _ => {
-            return Err(
-                "`--spec` and `--out` go together (and `--crate-name` with them)".to_owned(),
-            )
+            let message = "`--spec` and `--out` go together, and the other options need them";
+            return Err(message.to_owned());
         }
     };
     Ok(Task::Codegen(Codegen { check, custom }))
@@ -150,9 +158,23 @@ mod tests {
                     spec: "a.yaml".into(),
                     out: "out".into(),
                     crate_name: Some("a-client".into()),
+                    selection: clientgen::Selection::default(),
                 }),
             }))
         );
+        let Ok(Task::Codegen(Codegen {
+            custom: Some(custom),
+            ..
+        })) = parse(&args(
+            "codegen --spec a.yaml --out o --include-tag Auth --include-path /x --include-tag B",
+        ))
+        else {
+            panic!("selection flags should parse");
+        };
+        assert_eq!(custom.selection.tags, ["Auth", "B"]);
+        assert_eq!(custom.selection.paths, ["/x"]);
+        assert!(parse(&args("codegen --include-tag Auth")).is_err());
+        assert_eq!(parse(&args("bench")), Ok(Task::Bench));
         assert!(parse(&args("codegen --spec a.yaml")).is_err());
         assert!(parse(&args("codegen --out")).is_err());
         assert!(parse(&args("codegen --frobnicate")).is_err());

@@ -76,6 +76,7 @@ fn standalone_build(root: &Path) -> Result<(), String> {
                 spec: spec.clone(),
                 out: out.join(crate_name),
                 crate_name: Some(crate_name.clone()),
+                selection: clientgen::Selection::default(),
             }),
         })?;
     }

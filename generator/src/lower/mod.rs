@@ -23,7 +23,10 @@ use crate::Config;
 pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>), Error> {
     let mut lowerer = Lowerer::new(spec);
     let (servers, operations) = lowerer.operations(config)?;
-    lowerer.all_components()?;
+    // A selection keeps only the schemas its operations reach, which lowering them defined.
+    if config.selection.is_everything() {
+        lowerer.all_components()?;
+    }
     recursion::box_cycles(&mut lowerer.types);
     let info = &spec.document().info;
     let api = Api {

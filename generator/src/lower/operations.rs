@@ -14,7 +14,7 @@ use crate::model::{
     TypeKind, TypeRef,
 };
 use crate::naming::{self, UniqueNames};
-use crate::{Config, MethodNames};
+use crate::{Config, MethodNames, Selection};
 
 /// Method names the generated `Client` already has.
 const CLIENT_METHODS: &[&str] = &["new", "builder", "base_urls", "with_extra_headers"];
@@ -70,6 +70,9 @@ impl<'a> Lowerer<'a> {
                 return Err(self.error(&path_at, "a `$ref` to a path item is not supported"));
             };
             for (method, operation) in item.iter() {
+                if !selected(&config.selection, path_key, operation) {
+                    continue;
+                }
                 let at = path_at.join(method);
                 let context = OperationContext {
                     path_key,
@@ -81,6 +84,12 @@ impl<'a> Lowerer<'a> {
                 let lowered = self.operation(&context, config, &mut servers, &mut method_names)?;
                 operations.push(lowered);
             }
+        }
+        if operations.is_empty() && !config.selection.is_everything() {
+            let Selection { tags, paths } = &config.selection;
+            let message =
+                format!("no operation has one of the tags {tags:?} or one of the paths {paths:?}");
+            return Err(self.error(&Pointer::root().join("paths"), message));
         }
         Ok((servers.list, operations))
     }
@@ -645,6 +654,22 @@ struct OperationContext<'d> {
     method: &'d str,
     operation: &'d SpecOperation,
     at: Pointer,
+}
+
+/// Whether the selection keeps an operation.
+fn selected(selection: &Selection, path_key: &str, operation: &SpecOperation) -> bool {
+    if selection.is_everything() {
+        return true;
+    }
+    let path = path_key.split('#').next().unwrap_or_default();
+    selection
+        .paths
+        .iter()
+        .any(|wanted| wanted == path_key || wanted == path)
+        || operation
+            .tags
+            .iter()
+            .any(|tag| selection.tags.contains(tag))
 }
 
 /// The style a parameter is written in; `explode` defaults to true for `form` only, as
