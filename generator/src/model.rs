@@ -175,6 +175,8 @@ pub enum TypeRef {
     Bool,
     /// Any JSON value.
     Json,
+    /// Raw bytes (`format: binary`): `Vec<u8>`.
+    Bytes,
     /// A named type of [`Api::types`].
     Named(String),
     /// `Vec<T>`.
@@ -286,8 +288,10 @@ pub enum Style {
 pub struct RequestBody {
     /// The body's type.
     pub ty: TypeRef,
-    /// The content type it is sent as.
+    /// How it is encoded.
     pub encoding: BodyEncoding,
+    /// The content type of the spec it is sent as.
+    pub content_type: String,
     /// Whether the operation needs a body; an optional one is an `Option` argument.
     pub required: bool,
     /// For a form body: how each property that is not written in the default way
@@ -300,10 +304,14 @@ pub struct RequestBody {
 /// How a request body is put on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyEncoding {
-    /// `application/json`.
+    /// `application/json` and `application/*+json`.
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
+    /// `multipart/form-data`: one part per property.
+    Multipart,
+    /// Any other content type: the caller's bytes, as they are.
+    Bytes,
 }
 
 /// The bodies of a group of responses (the successes, or the errors) of an operation.

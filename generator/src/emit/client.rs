@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::{ident, paragraphs, rust_type};
 use crate::model::{
-    Api, BodyEncoding, Field, Operation, OperationKind, Outcome, Parameter, PathSegment,
+    Api, BodyEncoding, Field, Operation, OperationKind, Outcome, Parameter, PathSegment, Presence,
     ResponseBody, Server, Style, TypeKind, TypeRef,
 };
 
@@ -26,6 +26,11 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
             use crate::Error;
         )
     });
+    let import_multipart = uses_multipart(api).then(|| {
+        quote!(
+            use crate::multipart;
+        )
+    });
     let base_urls = base_urls(&api.servers);
     let methods = api.operations.iter().map(|op| operation(api, op, &types));
     quote! {
@@ -35,6 +40,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
 
         #import_error
         use crate::http;
+        #import_multipart
         use crate::Client;
         #import_types
 
@@ -44,6 +50,15 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
             #(#methods)*
         }
     }
+}
+
+/// Whether any operation sends a `multipart/form-data` body.
+pub(super) fn uses_multipart(api: &Api) -> bool {
+    api.operations.iter().any(|op| {
+        op.body
+            .as_ref()
+            .is_some_and(|body| body.encoding == BodyEncoding::Multipart)
+    })
 }
 
 fn mentions_named_type(op: &Operation) -> bool {
@@ -149,7 +164,10 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
         quote!(params: &#types::#params,)
     });
     let body_arg = op.body.as_ref().map(|body| {
-        let ty = rust_type(&body.ty, Some(types));
+        let ty = match body.encoding {
+            BodyEncoding::Bytes => quote!([u8]),
+            _ => rust_type(&body.ty, Some(types)),
+        };
         if body.required {
             quote!(body: &#ty,)
         } else {
@@ -233,6 +251,30 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
                 quote!(http::form_body(request, [#(#pairs)*].into_iter().flatten()))
             }
             (BodyEncoding::Form, None) => quote!(request.form(body)),
+            (BodyEncoding::Multipart, fields) => {
+                let parts = fields.unwrap_or_default().iter().map(|field| {
+                    let name = ident(&field.name);
+                    let wire = &field.wire_name;
+                    match (&field.ty, field.presence) {
+                        (TypeRef::Bytes, Presence::Required) => {
+                            quote!(let form = multipart::bytes(form, #wire, Some(&body.#name));)
+                        }
+                        (TypeRef::Bytes, _) => {
+                            quote!(let form = multipart::bytes(form, #wire, body.#name.as_deref());)
+                        }
+                        _ => quote!(let form = multipart::field(form, #wire, &body.#name);),
+                    }
+                });
+                quote!({
+                    let form = reqwest::multipart::Form::new();
+                    #(#parts)*
+                    request.multipart(form)
+                })
+            }
+            (BodyEncoding::Bytes, _) => {
+                let content_type = &body.content_type;
+                quote!(request.header(reqwest::header::CONTENT_TYPE, #content_type).body(body.to_vec()))
+            }
         };
         if body.required {
             quote!(let request = #attach;)

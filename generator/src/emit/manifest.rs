@@ -8,7 +8,12 @@ use crate::Config;
 pub(super) const RUSTFMT_TOML: &str = "disable_all_formatting = true\n";
 
 /// The manifest: crates.io dependencies only, so the crate builds wherever it is written.
-pub(super) fn cargo_toml(api: &Api, config: &Config) -> String {
+pub(super) fn cargo_toml(api: &Api, config: &Config, multipart: bool) -> String {
+    let reqwest_features = if multipart {
+        r#"["rustls-tls", "json", "multipart"]"#
+    } else {
+        r#"["rustls-tls", "json"]"#
+    };
     let description = toml_string(&format!("Typed client for the {}.", api.title.trim()));
     format!(
         r#"[package]
@@ -20,7 +25,7 @@ description = {description}
 license = "MIT OR Apache-2.0"
 
 [dependencies]
-reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "json"] }}
+reqwest = {{ version = "0.12", default-features = false, features = {reqwest_features} }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 thiserror = "2"

@@ -28,16 +28,17 @@ pub(crate) fn emit(api: &Api, config: &Config, spec_file: &str) -> Result<Files,
         spec_file,
     };
     let has_secrets = types::has_secrets(api);
+    let has_multipart = client::uses_multipart(api);
     let mut files = Files::new();
     files.insert(
         "Cargo.toml".into(),
-        header.toml(&manifest::cargo_toml(api, config)),
+        header.toml(&manifest::cargo_toml(api, config, has_multipart)),
     );
     files.insert("rustfmt.toml".into(), header.toml(manifest::RUSTFMT_TOML));
     let rust_files = [
         (
             "src/lib.rs",
-            root::lib_rs(api, config, spec_file, has_secrets),
+            root::lib_rs(api, config, spec_file, has_secrets, has_multipart),
         ),
         ("src/types.rs", types::types_rs(api)),
         ("src/client.rs", client::client_rs(api)),
@@ -57,6 +58,10 @@ pub(crate) fn emit(api: &Api, config: &Config, spec_file: &str) -> Result<Files,
             "src/redact.rs".into(),
             header.rust(include_str!("../../runtime/redact.rs")),
         );
+    }
+    if has_multipart {
+        let source = include_str!("../../runtime/multipart.rs");
+        files.insert("src/multipart.rs".into(), header.rust(source));
     }
     Ok(files)
 }
@@ -141,6 +146,7 @@ pub(crate) fn rust_type(ty: &TypeRef, module: Option<&Ident>) -> TokenStream {
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
         TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::Named(name) => {
             let name = ident(name);
             match module {

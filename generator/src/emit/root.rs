@@ -12,6 +12,7 @@ pub(super) fn lib_rs(
     config: &Config,
     spec_file: &str,
     has_secrets: bool,
+    has_multipart: bool,
 ) -> TokenStream {
     let crate_ident = config.crate_name.replace('-', "_");
     let mut text = format!(
@@ -62,6 +63,11 @@ pub(super) fn lib_rs(
          ```\n"
     ));
     let crate_docs = inner_docs(&text);
+    let multipart = has_multipart.then(|| {
+        quote!(
+            mod multipart;
+        )
+    });
     let redact = has_secrets.then(|| {
         quote!(
             mod redact;
@@ -74,6 +80,7 @@ pub(super) fn lib_rs(
         mod client;
         mod error;
         mod http;
+        #multipart
         #redact
         pub mod types;
 

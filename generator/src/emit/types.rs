@@ -33,10 +33,10 @@ pub(super) fn types_rs(api: &Api) -> TokenStream {
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
-    let fallback = format!(
-        "The `{}` schema.",
-        def.origin.rsplit('/').next().unwrap_or_default()
-    );
+    let fallback = match def.origin.strip_prefix("#/components/schemas/") {
+        Some(name) if !name.contains('/') => format!("The `{name}` schema."),
+        _ => format!("The schema at `{}`.", def.origin),
+    };
     let docs = docs(def.docs.as_deref().unwrap_or(&fallback));
     let name = ident(&def.name);
     match &def.kind {
@@ -359,9 +359,13 @@ fn status_enum_def(
     let arms = variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let pattern = match variant.status {
-            StatusMatch::Code(code) => quote!(#code),
+            StatusMatch::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
             StatusMatch::Range(digit) => {
-                let (low, high) = (digit * 100, digit * 100 + 99);
+                let low = proc_macro2::Literal::u16_unsuffixed(digit * 100);
+                let high = proc_macro2::Literal::u16_unsuffixed(digit * 100 + 99);
                 quote!(#low..=#high)
             }
             StatusMatch::Default => quote!(_),

@@ -338,6 +338,12 @@ impl<'a> Lowerer<'a> {
         Ok(segments)
     }
 
+    /// Whether `ty` names a struct.
+    fn is_struct(&self, ty: &TypeRef) -> bool {
+        matches!(ty, TypeRef::Named(name)
+            if matches!(self.types.get(name).map(|def| &def.kind), Some(TypeKind::Struct(_))))
+    }
+
     /// Whether a value of `ty` is written as one plain string (no array or object).
     fn is_scalar(&self, ty: &TypeRef) -> bool {
         match ty {
@@ -352,7 +358,7 @@ impl<'a> Lowerer<'a> {
                 Some(TypeKind::Alias(target)) => self.is_scalar(target),
                 _ => false,
             },
-            TypeRef::Json | TypeRef::Array(_) | TypeRef::Map(_) => false,
+            TypeRef::Json | TypeRef::Bytes | TypeRef::Array(_) | TypeRef::Map(_) => false,
         }
     }
 
@@ -411,28 +417,40 @@ impl<'a> Lowerer<'a> {
         let body_at = at.join("requestBody");
         let (body, body_at) =
             self.resolve(body, &body_at, "requestBodies", |c| &c.request_bodies)?;
-        let chosen = body.content.iter().find_map(|(content_type, media)| {
-            let encoding = if is_json(content_type) {
-                BodyEncoding::Json
-            } else if content_type == "application/x-www-form-urlencoded" {
-                BodyEncoding::Form
-            } else {
-                return None;
-            };
-            Some((content_type, media, encoding))
-        });
-        let Some((content_type, media, encoding)) = chosen else {
-            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            let message = format!("request body content types {types:?} are not supported; expected JSON or `application/x-www-form-urlencoded`");
-            return Err(self.error(&body_at.join("content"), message));
+        // With several content types, the first JSON one wins, then a form, then multipart,
+        // then whatever comes first (sent as bytes).
+        let rank = |content_type: &str| match encoding_of(content_type) {
+            BodyEncoding::Json => 0,
+            BodyEncoding::Form => 1,
+            BodyEncoding::Multipart => 2,
+            BodyEncoding::Bytes => 3,
         };
+        let chosen = body
+            .content
+            .iter()
+            .enumerate()
+            .min_by_key(|(index, (content_type, _))| (rank(content_type), *index))
+            .map(|(_, entry)| entry);
+        let Some((content_type, media)) = chosen else {
+            self.warn(
+                &body_at.join("content"),
+                "a request body without content is not sent",
+            );
+            return Ok(None);
+        };
+        let encoding = encoding_of(content_type);
         let schema_at = body_at.join("content").join(content_type).join("schema");
-        let ty = match &media.schema {
-            Some(schema) => {
+        let ty = match (&media.schema, encoding) {
+            (_, BodyEncoding::Bytes) => TypeRef::Bytes,
+            (Some(schema), _) => {
                 self.schema_type(schema.into(), &schema_at, &format!("{method_name} body"))?
             }
-            None => TypeRef::Json,
+            (None, _) => TypeRef::Json,
         };
+        if encoding == BodyEncoding::Multipart && !self.is_struct(&ty) {
+            let message = "a `multipart/form-data` body must be an object with properties";
+            return Err(self.error(&schema_at, message));
+        }
         let field_styles = media
             .encoding
             .iter()
@@ -449,6 +467,7 @@ impl<'a> Lowerer<'a> {
         Ok(Some(RequestBody {
             ty,
             encoding,
+            content_type: content_type.clone(),
             required: body.required,
             docs: body.description.clone(),
             field_styles,
@@ -531,8 +550,19 @@ impl<'a> Lowerer<'a> {
         documented: impl Iterator<Item = (StatusMatch, &'a ReferenceOr<Response>, Pointer)>,
         hint: &str,
     ) -> Result<Vec<LoweredResponse>, Error> {
+        let documented: Vec<_> = documented.collect();
+        let several = documented.len() > 1;
         let mut lowered = Vec::new();
         for (status, response, response_at) in documented {
+            // With several responses, an inline body is named after its status too, which
+            // leaves the plain name for the per-status enum.
+            let hint = match (several, status) {
+                (false, _) => hint.to_owned(),
+                (true, StatusMatch::Code(code)) => format!("{hint} {code}"),
+                (true, StatusMatch::Range(digit)) => format!("{hint} {digit}xx"),
+                (true, StatusMatch::Default) => format!("{hint} default"),
+            };
+            let hint = hint.as_str();
             let (response, response_at) =
                 self.resolve(response, &response_at, "responses", |c| &c.responses)?;
             let html_only = !response.content.is_empty()
@@ -698,6 +728,20 @@ fn is_success(status: &StatusCode) -> bool {
     match status {
         StatusCode::Code(code) => (200..300).contains(code),
         StatusCode::Range(range) => *range == 2,
+    }
+}
+
+/// How a body of `content_type` is put on the wire.
+fn encoding_of(content_type: &str) -> BodyEncoding {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if is_json(essence) {
+        BodyEncoding::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyEncoding::Form
+    } else if essence == "multipart/form-data" {
+        BodyEncoding::Multipart
+    } else {
+        BodyEncoding::Bytes
     }
 }
 

@@ -206,6 +206,11 @@ impl<'a> Lowerer<'a> {
     /// A schema that maps onto a built-in type.
     fn plain(&mut self, schema: &'a Schema, at: &Pointer, hint: &str) -> Result<TypeRef, Error> {
         Ok(match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string))
+                if string.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) =>
+            {
+                TypeRef::Bytes
+            }
             SchemaKind::Type(Type::String(_)) => TypeRef::String,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Integer(integer)) => match integer.format {
@@ -669,6 +674,7 @@ fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
         TypeRef::Bool => "Boolean".to_owned(),
         TypeRef::Json => "Json".to_owned(),
+        TypeRef::Bytes => "Bytes".to_owned(),
         TypeRef::Array(item) => format!("{}List", variant_name_of(item)),
         TypeRef::Map(value) => format!("{}Map", variant_name_of(value)),
     }
