@@ -763,13 +763,30 @@ impl std::fmt::Display for PostOAuth2TokenSubjectTokenType {
     }
 }
 /// A file or a folder in its mini form. The two variants are distinguished by their `type` field, which is `file` or `folder`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Resource {
     /// The value when `type` is `folder`.
     Folder(FolderMini),
     /// The value when `type` is `file`.
     File(FileMini),
+}
+impl Serialize for Resource {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        let (tag, value) = match self {
+            Self::Folder(value) => ("folder", serde_json::to_value(value)),
+            Self::File(value) => ("file", serde_json::to_value(value)),
+        };
+        let mut value = value.map_err(serde::ser::Error::custom)?;
+        if let serde_json::Value::Object(members) = &mut value {
+            members
+                .entry("type")
+                .or_insert_with(|| serde_json::Value::String(tag.to_owned()));
+        }
+        value.serialize(serializer)
+    }
 }
 impl<'de> Deserialize<'de> for Resource {
     fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>

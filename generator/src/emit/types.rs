@@ -435,21 +435,50 @@ fn union_def(name: &proc_macro2::Ident, docs: &TokenStream, union: &Union) -> To
             #variant_name(#ty),
         }
     });
-    let (derive, deserialize) = match &union.tagging {
-        Tagging::Untagged => (quote!(Serialize, Deserialize), None),
-        Tagging::Property(property) => (
-            quote!(Serialize),
-            Some(tagged_deserialize(name, property, union)),
-        ),
+    let (derive, serde_attribute, impls) = match &union.tagging {
+        Tagging::Untagged => (quote!(Serialize, Deserialize), quote!(#[serde(untagged)]), None),
+        Tagging::Property(property) => {
+            let serialize = tagged_serialize(name, property, union);
+            let deserialize = tagged_deserialize(name, property, union);
+            (quote!(), quote!(), Some(quote!(#serialize #deserialize)))
+        }
     };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive)]
-        #[serde(untagged)]
+        #serde_attribute
         pub enum #name {
             #(#variants)*
         }
-        #deserialize
+        #impls
+    }
+}
+
+/// Writes the variant, adding the tag property when the variant's own type does not.
+fn tagged_serialize(name: &proc_macro2::Ident, property: &str, union: &Union) -> TokenStream {
+    let arms = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let tag = variant.tag.as_deref().unwrap_or_default();
+        quote!(Self::#variant_name(value) => (#tag, serde_json::to_value(value)),)
+    });
+    quote! {
+        impl Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+            where
+                S: serde::Serializer,
+            {
+                let (tag, value) = match self {
+                    #(#arms)*
+                };
+                let mut value = value.map_err(serde::ser::Error::custom)?;
+                if let serde_json::Value::Object(members) = &mut value {
+                    members
+                        .entry(#property)
+                        .or_insert_with(|| serde_json::Value::String(tag.to_owned()));
+                }
+                value.serialize(serializer)
+            }
+        }
     }
 }
 
