@@ -1,0 +1,235 @@
+//! What the generated client puts on the wire for each kind of parameter, body and response
+//! (the `tests/fixtures/wire.yaml` fixture), checked against a local server on 127.0.0.1.
+
+use fixture_wire::types::{
+    NotFound, PostFormBody, PostFormBodyAddress, Problem, SearchItemsError, SearchItemsFilter,
+    SearchItemsFilterStatus, SearchItemsParams, SearchItemsResponse, UploadBody,
+    UploadBodyAttributes,
+};
+use fixture_wire::{ApiErrorBody, BaseUrls, Client, Error, Url};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A client whose server is the mock server, under the spec's `/api` prefix.
+fn client_for(server: &MockServer) -> Result<Client, url::ParseError> {
+    let base = Url::parse(&format!("{}/api", server.uri()))?;
+    Ok(Client::builder().base_urls(BaseUrls::all(base)).build())
+}
+
+async fn respond(server: &MockServer, verb: &str, route: &str, response: ResponseTemplate) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(response)
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+async fn only_request(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.unwrap_or_default();
+    assert_eq!(requests.len(), 1, "{requests:#?}");
+    requests.remove(0)
+}
+
+fn header<'r>(request: &'r Request, name: &str) -> Vec<&'r str> {
+    request
+        .headers
+        .get_all(name)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect()
+}
+
+fn search_params() -> SearchItemsParams {
+    SearchItemsParams {
+        tags: Some(vec!["red".into(), "big box".into()]),
+        ids: Some(vec![1, 2, 3]),
+        words: Some(vec!["a".into(), "b".into()]),
+        filter: Some(SearchItemsFilter {
+            status: Some(SearchItemsFilterStatus::Open),
+            owner: Some("me&you".into()),
+        }),
+        session: Some("s1".into()),
+        theme: Some("dark".into()),
+        ..SearchItemsParams::new("req-42".into())
+    }
+}
+
+/// Query arrays follow their style (exploded, comma, space), an object is deepObject, the
+/// path integer is in place, and header and cookies are sent.
+#[tokio::test]
+async fn parameters_follow_their_style() -> TestResult {
+    let server = MockServer::start().await;
+    let ok = ResponseTemplate::new(200).set_body_raw(r#"["x"]"#, "application/json");
+    respond(&server, "GET", "/api/items/7/search", ok).await;
+
+    let found = client_for(&server)?
+        .search_items(7, &search_params())
+        .await?;
+
+    assert_eq!(found, SearchItemsResponse::Status200(vec!["x".into()]));
+    let request = only_request(&server).await;
+    assert_eq!(
+        request.url.query(),
+        Some(
+            "tags=red&tags=big+box&ids=1%2C2%2C3&words=a+b\
+             &filter%5Bowner%5D=me%26you&filter%5Bstatus%5D=open"
+        )
+    );
+    assert_eq!(header(&request, "x-request-id"), ["req-42"]);
+    assert_eq!(header(&request, "cookie"), ["session=s1; theme=dark"]);
+    Ok(())
+}
+
+/// Absent optional parameters send nothing: no query string, no cookie header.
+#[tokio::test]
+async fn absent_parameters_send_nothing() -> TestResult {
+    let server = MockServer::start().await;
+    let ok = ResponseTemplate::new(200).set_body_raw("[]", "application/json");
+    respond(&server, "GET", "/api/items/1/search", ok).await;
+
+    client_for(&server)?
+        .search_items(1, &SearchItemsParams::new("r".into()))
+        .await?;
+
+    let request = only_request(&server).await;
+    assert_eq!(request.url.query(), None);
+    assert!(header(&request, "cookie").is_empty());
+    Ok(())
+}
+
+/// A success status with its own documented type decodes as that variant.
+#[tokio::test]
+async fn a_second_success_status_decodes_as_its_own_type() -> TestResult {
+    let server = MockServer::start().await;
+    let partial = ResponseTemplate::new(206).set_body_raw("some of it", "text/plain");
+    respond(&server, "GET", "/api/items/1/search", partial).await;
+
+    let found = client_for(&server)?
+        .search_items(1, &SearchItemsParams::new("r".into()))
+        .await?;
+
+    assert_eq!(found, SearchItemsResponse::Status206("some of it".into()));
+    Ok(())
+}
+
+/// Error bodies are typed by status: 404 has its own type, other 4xx another, and an
+/// undocumented status keeps the raw body.
+#[tokio::test]
+async fn error_bodies_are_chosen_by_status() -> TestResult {
+    let cases = [
+        (404, r#"{"missing": 9}"#),
+        (409, r#"{"title": "conflict"}"#),
+        (500, r#"{"title": "not documented for 5xx"}"#),
+    ];
+    for (status, body) in cases {
+        let server = MockServer::start().await;
+        let answer = ResponseTemplate::new(status).set_body_raw(body, "application/json");
+        respond(&server, "GET", "/api/items/1/search", answer).await;
+
+        let error = client_for(&server)?
+            .search_items(1, &SearchItemsParams::new("r".into()))
+            .await
+            .expect_err("an error status");
+
+        let Error::Api { body: parsed, .. } = error else {
+            panic!("expected Error::Api for {status}, got {error:?}");
+        };
+        let expected = match status {
+            404 => ApiErrorBody::Parsed(SearchItemsError::Status404(NotFound { missing: Some(9) })),
+            409 => ApiErrorBody::Parsed(SearchItemsError::Status4xx(Problem {
+                title: Some("conflict".into()),
+            })),
+            _ => ApiErrorBody::Unparsed(body.to_owned()),
+        };
+        assert_eq!(parsed, expected, "status {status}");
+    }
+    Ok(())
+}
+
+/// A multipart body sends the binary property as a file part, an object as a JSON part and
+/// a string as a text part.
+#[tokio::test]
+async fn multipart_sends_a_part_per_property() -> TestResult {
+    let server = MockServer::start().await;
+    respond(&server, "POST", "/api/upload", ResponseTemplate::new(204)).await;
+    let body = UploadBody {
+        attributes: Some(UploadBodyAttributes {
+            name: Some("report".into()),
+        }),
+        note: Some("hello".into()),
+        ..UploadBody::new(b"%PDF-1.7 bytes".to_vec())
+    };
+
+    client_for(&server)?.upload(&body).await?;
+
+    let request = only_request(&server).await;
+    let content_type = header(&request, "content-type").join("");
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
+    let text = String::from_utf8_lossy(&request.body);
+    let file_part = "Content-Disposition: form-data; name=\"file\"; filename=\"file\"";
+    assert!(text.contains(file_part), "{text}");
+    assert!(text.contains("%PDF-1.7 bytes"), "{text}");
+    assert!(
+        text.contains(
+            "name=\"attributes\"\r\nContent-Type: application/json\r\n\r\n{\"name\":\"report\"}"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("name=\"note\"\r\n\r\nhello"), "{text}");
+    Ok(())
+}
+
+/// A raw body goes out as the caller's bytes with the spec's content type, and a binary
+/// response comes back as bytes.
+#[tokio::test]
+async fn raw_bytes_in_and_out() -> TestResult {
+    let server = MockServer::start().await;
+    let pdf = ResponseTemplate::new(200).set_body_raw(vec![0u8, 159, 146, 150], "application/pdf");
+    respond(&server, "PUT", "/api/raw", pdf).await;
+
+    let echoed = client_for(&server)?.put_raw(&[1, 2, 3, 255]).await?;
+
+    assert_eq!(echoed, [0, 159, 146, 150]);
+    let request = only_request(&server).await;
+    assert_eq!(
+        header(&request, "content-type"),
+        ["application/octet-stream"]
+    );
+    assert_eq!(request.body, [1, 2, 3, 255]);
+    Ok(())
+}
+
+/// A form body writes an array as repeated fields and an object as `deepObject`, as its
+/// `encoding` says.
+#[tokio::test]
+async fn form_fields_follow_their_encoding() -> TestResult {
+    let server = MockServer::start().await;
+    respond(&server, "POST", "/api/form", ResponseTemplate::new(204)).await;
+    let body = PostFormBody {
+        name: Some("Ann Lee".into()),
+        tags: Some(vec!["a".into(), "b".into()]),
+        address: Some(PostFormBodyAddress {
+            city: Some("Köln".into()),
+            zip: None,
+        }),
+    };
+
+    client_for(&server)?.post_form(&body).await?;
+
+    let request = only_request(&server).await;
+    assert_eq!(
+        header(&request, "content-type"),
+        ["application/x-www-form-urlencoded"]
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&request.body),
+        "name=Ann+Lee&tags=a&tags=b&address%5Bcity%5D=K%C3%B6ln"
+    );
+    Ok(())
+}
