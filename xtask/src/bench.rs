@@ -48,16 +48,21 @@ pub(crate) fn run() -> Result<(), String> {
     let box_auth = std::fs::read_to_string(root.join("spec/box-auth.yaml"))
         .map_err(|error| format!("error: spec/box-auth.yaml: {error}"))?;
 
-    println!("generation time (parse + lower + emit + prettyplease), median of {RUNS} runs:");
+    println!("generation time, median of {RUNS} runs (parse / lower / whole pipeline):");
     for (label, text) in [
         ("spec/box-auth.yaml", box_auth.as_str()),
         ("target/bench/large.yaml", large.as_str()),
     ] {
-        let (median, files, bytes) = time(label, text)?;
+        let timing = time(label, text)?;
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(
-            "  {label}: {:.1} ms ({} bytes of spec -> {files} files, {bytes} bytes)",
-            median.as_secs_f64() * 1000.0,
-            text.len()
+            "  {label}: {:.1} / {:.1} / {:.1} ms ({} bytes of spec -> {} files, {} bytes)",
+            ms(timing.parse),
+            ms(timing.lower),
+            ms(timing.total),
+            text.len(),
+            timing.files,
+            timing.bytes
         );
     }
     match peak_memory() {
@@ -70,21 +75,44 @@ pub(crate) fn run() -> Result<(), String> {
     Ok(())
 }
 
-fn time(label: &str, text: &str) -> Result<(Duration, usize, usize), String> {
-    let mut durations = Vec::with_capacity(RUNS);
-    let mut last = None;
+/// Median durations of the stages, and the size of the output.
+struct Timing {
+    parse: Duration,
+    lower: Duration,
+    total: Duration,
+    files: usize,
+    bytes: usize,
+}
+
+fn time(label: &str, text: &str) -> Result<Timing, String> {
+    let config = Config::new("bench");
+    let (mut parse, mut lower, mut total) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut files, mut bytes) = (0, 0);
     for _ in 0..RUNS {
         let started = Instant::now();
         let spec = Spec::parse(label, text).map_err(|error| error.to_string())?;
-        let output =
-            clientgen::generate(&spec, &Config::new("bench")).map_err(|error| error.to_string())?;
-        durations.push(started.elapsed());
-        last = Some(output);
+        parse.push(started.elapsed());
+        let lowering = Instant::now();
+        clientgen::lower(&spec, &config).map_err(|error| error.to_string())?;
+        lower.push(lowering.elapsed());
+        let whole = Instant::now();
+        let output = clientgen::generate(&spec, &config).map_err(|error| error.to_string())?;
+        // The whole pipeline is parse plus generate (which lowers again, then emits).
+        total.push(parse[parse.len() - 1] + whole.elapsed());
+        files = output.files.len();
+        bytes = output.files.values().map(String::len).sum();
     }
-    durations.sort();
-    let output = last.unwrap_or_else(|| unreachable!("RUNS is not zero"));
-    let bytes = output.files.values().map(String::len).sum();
-    Ok((durations[RUNS / 2], output.files.len(), bytes))
+    let median = |mut durations: Vec<Duration>| {
+        durations.sort();
+        durations[durations.len() / 2]
+    };
+    Ok(Timing {
+        parse: median(parse),
+        lower: median(lower),
+        total: median(total),
+        files,
+        bytes,
+    })
 }
 
 /// `VmHWM` of `/proc/self/status`, in KiB.
