@@ -1,0 +1,1050 @@
+//! Round trips through the types generated for the fixtures in `tests/fixtures/`: realistic
+//! JSON is parsed into the generated types, the parsed values are checked field by field, and
+//! serialising them again must give back the same JSON (compared as `serde_json::Value`, so
+//! key order does not matter).
+//!
+//! Tests marked `#[ignore]` show a generator bug: they assert what the generated code should
+//! do, and fail today. `cargo test -p tests --test round_trip -- --ignored` runs them.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Parses `wire` as a `T`, checks it equals `expected`, and checks that it serialises back to
+/// exactly `wire`.
+#[track_caller]
+fn round_trip<T>(wire: Value, expected: &T)
+where
+    T: DeserializeOwned + Serialize + PartialEq + Debug,
+{
+    let parsed: T = match serde_json::from_value(wire.clone()) {
+        Ok(parsed) => parsed,
+        Err(error) => panic!("{wire} does not parse: {error}"),
+    };
+    assert_eq!(&parsed, expected);
+    let written = serde_json::to_value(&parsed).expect("generated types serialise");
+    assert_eq!(written, wire, "serialising again changed the JSON");
+}
+
+/// Parses `wire` as a `T` and serialises it back, checking the JSON is unchanged.
+#[track_caller]
+fn parse_and_write<T>(wire: Value) -> T
+where
+    T: DeserializeOwned + Serialize,
+{
+    let parsed: T = match serde_json::from_value(wire.clone()) {
+        Ok(parsed) => parsed,
+        Err(error) => panic!("{wire} does not parse: {error}"),
+    };
+    let written = serde_json::to_value(&parsed).expect("generated types serialise");
+    assert_eq!(written, wire, "serialising again changed the JSON");
+    parsed
+}
+
+/// The error message when `wire` does not parse as a `T`.
+#[track_caller]
+fn parse_error<T: DeserializeOwned + Debug>(wire: Value) -> String {
+    match serde_json::from_value::<T>(wire.clone()) {
+        Ok(parsed) => panic!("{wire} parsed as {parsed:?}, but should not"),
+        Err(error) => error.to_string(),
+    }
+}
+
+mod refs {
+    use fixture_refs::types::{OwnerAlias, OwnerAliasAlias, OwnerListAlias, Pet, Problem};
+
+    use super::*;
+
+    /// A struct reached through ref chains for its id (`IdAlias` -> `Id`) and its owner
+    /// (`OwnerAlias` -> `Owner`).
+    #[test]
+    fn pet_through_ref_chains() {
+        let expected = Pet {
+            owner: Some(OwnerAlias::new("Ann".into())),
+            ..Pet::new(7, "Rex".into())
+        };
+        round_trip(
+            json!({"id": 7, "name": "Rex", "owner": {"name": "Ann"}}),
+            &expected,
+        );
+        round_trip(json!({"id": 8, "name": "Tom"}), &Pet::new(8, "Tom".into()));
+    }
+
+    /// An array alias whose items are a two-link ref chain.
+    #[test]
+    fn owner_list_through_two_links() {
+        let expected: OwnerListAlias = vec![
+            OwnerAliasAlias::new("Ann".into()),
+            OwnerAliasAlias::new("Bob".into()),
+        ];
+        round_trip(json!([{"name": "Ann"}, {"name": "Bob"}]), &expected);
+        round_trip(json!([]), &OwnerListAlias::new());
+    }
+
+    /// The error body of a response reached through `components/responses`.
+    #[test]
+    fn problem_from_a_response_ref() {
+        let expected = Problem {
+            message: Some("no such pet".into()),
+        };
+        round_trip(json!({"message": "no such pet"}), &expected);
+        round_trip(json!({}), &Problem::default());
+    }
+}
+
+mod all_of {
+    use fixture_all_of::types::{Base, Document, Named, Stored, Tagged};
+
+    use super::*;
+
+    fn base(id: &str) -> Base {
+        Base::new(id.into())
+    }
+
+    /// `Named` is `Base` plus its own member: `id` required from `Base`, `name` from the
+    /// inline member.
+    #[test]
+    fn named_merges_a_ref_and_an_inline_member() {
+        round_trip(
+            json!({"id": "n1", "name": "first"}),
+            &Named::new("n1".into(), "first".into()),
+        );
+        let error = parse_error::<Named>(json!({"id": "n1"}));
+        assert!(error.contains("missing field `name`"), "{error}");
+        let error = parse_error::<Named>(json!({"name": "first"}));
+        assert!(error.contains("missing field `id`"), "{error}");
+    }
+
+    /// The diamond: `Named` and `Dated` both include `Base`, whose fields appear once;
+    /// `Document` makes `Base`'s optional `etag` required, and an empty `{}` member adds
+    /// nothing.
+    #[test]
+    fn document_merges_a_diamond() {
+        let wire = json!({
+            "id": "d1",
+            "etag": "\"v3\"",
+            "name": "Report",
+            "created_at": "2024-05-01T12:00:00Z",
+            "body": "Hello"
+        });
+        let expected = Document {
+            created_at: Some("2024-05-01T12:00:00Z".into()),
+            ..Document::new(
+                "d1".into(),
+                "\"v3\"".into(),
+                "Report".into(),
+                "Hello".into(),
+            )
+        };
+        round_trip(wire, &expected);
+        let error = parse_error::<Document>(json!({"id": "d1", "name": "R", "body": "B"}));
+        assert!(error.contains("missing field `etag`"), "{error}");
+    }
+
+    /// Properties that are a `$ref` wrapped in `allOf` with overrides (`description`,
+    /// `nullable: true` beside the `allOf`, `nullable: false`) are that type.
+    #[test]
+    fn stored_with_ref_overrides() {
+        let wire = json!({
+            "id": "d1",
+            "etag": "v1",
+            "name": "Report",
+            "body": "Hello",
+            "owner": {"id": "u1"},
+            "editor": null,
+            "reviewer": {"id": "u2", "etag": "e"},
+            "approver": {"id": "u3"},
+            "archived": {"id": "d0"}
+        });
+        let expected = Stored {
+            archived: Some(base("d0")),
+            ..Stored::new(
+                "d1".into(),
+                "v1".into(),
+                "Report".into(),
+                "Hello".into(),
+                base("u1"),
+                Base {
+                    etag: Some("e".into()),
+                    ..base("u2")
+                },
+                base("u3"),
+            )
+        };
+        round_trip(wire.clone(), &expected);
+
+        let mut with_editor = wire;
+        with_editor["editor"] = json!({"id": "u4"});
+        let parsed: Stored = parse_and_write(with_editor);
+        assert_eq!(parsed.editor, Some(base("u4")));
+    }
+
+    /// `approver` is `allOf: [{$ref: Base}, {nullable: true}]` and required: `null` is
+    /// allowed, so the field must be an `Option`. It is generated as plain `Base`.
+    #[test]
+    #[ignore = "generator bug: a `nullable: true` member of `allOf` is dropped"]
+    fn nullable_override_member_allows_null() {
+        let wire = json!({
+            "id": "d1",
+            "etag": "v1",
+            "name": "Report",
+            "body": "Hello",
+            "owner": {"id": "u1"},
+            "editor": null,
+            "reviewer": {"id": "u2"},
+            "approver": null
+        });
+        let _: Stored = parse_and_write(wire);
+    }
+
+    /// `allOf` with `properties` and `required` of its own beside it.
+    #[test]
+    fn tagged_merges_sibling_properties() {
+        round_trip(
+            json!({"id": "t1", "etag": "x", "tags": ["a", "b"]}),
+            &Tagged {
+                etag: Some("x".into()),
+                ..Tagged::new("t1".into(), vec!["a".into(), "b".into()])
+            },
+        );
+        let error = parse_error::<Tagged>(json!({"id": "t1"}));
+        assert!(error.contains("missing field `tags`"), "{error}");
+    }
+}
+
+mod one_of {
+    use fixture_one_of::types::{
+        Cat, Circle, Contact, Dog, Drawing, EmailAddress, File, Folder, Item, Pet, PhoneNumber,
+        Shape, Square, Value2, Value2Variant1, Value2Variant5,
+    };
+
+    use super::*;
+
+    /// A discriminator with a mapping picks the variant by the mapped tag; the tag stays in
+    /// the variant's own field and is written back.
+    #[test]
+    fn discriminator_with_mapping() {
+        round_trip(
+            json!({"kind": "circle", "radius": 1.5}),
+            &Shape::Circle(Circle::new("circle".into(), 1.5)),
+        );
+        round_trip(
+            json!({"kind": "square", "side": 2.0}),
+            &Shape::Square(Square::new("square".into(), 2.0)),
+        );
+        let error = parse_error::<Shape>(json!({"kind": "Circle", "radius": 1.0}));
+        assert!(error.contains("unknown `kind`"), "{error}");
+        assert!(error.contains("`circle`, `square`"), "{error}");
+        let error = parse_error::<Shape>(json!({"kind": "square", "radius": 1.0}));
+        assert!(error.contains("missing field `side`"), "{error}");
+    }
+
+    /// Without a mapping, the tags are the component names.
+    #[test]
+    fn discriminator_without_mapping() {
+        round_trip(
+            json!({"petType": "Cat", "lives": 9}),
+            &Pet::Cat(Cat {
+                lives: Some(9),
+                ..Cat::new("Cat".into())
+            }),
+        );
+        round_trip(
+            json!({"petType": "Dog", "good": true}),
+            &Pet::Dog(Dog {
+                good: Some(true),
+                ..Dog::new("Dog".into())
+            }),
+        );
+        let error = parse_error::<Pet>(json!({"lives": 9}));
+        assert!(error.contains("unknown `petType` None"), "{error}");
+    }
+
+    /// No discriminator, but each member requires `type` with one value: the union is tagged
+    /// by it, recursively (a folder holds items).
+    #[test]
+    fn tagged_by_a_single_value_property() {
+        let wire = json!({
+            "type": "folder",
+            "id": "0",
+            "items": [
+                {"type": "file", "id": "12", "size": 1024},
+                {"type": "folder", "id": "34", "items": []}
+            ]
+        });
+        let expected = Item::Folder(Folder {
+            items: Some(vec![
+                Item::File(File {
+                    size: Some(1024),
+                    ..File::new("12".into())
+                }),
+                Item::Folder(Folder {
+                    items: Some(Vec::new()),
+                    ..Folder::new("34".into())
+                }),
+            ]),
+            ..Folder::new("0".into())
+        });
+        round_trip(wire, &expected);
+        let error = parse_error::<Item>(json!({"type": "web_link", "id": "1"}));
+        assert!(
+            error.contains("expected one of `file`, `folder`"),
+            "{error}"
+        );
+    }
+
+    /// Untagged over a string enum, a string, an integer, an array and an inline object: the
+    /// first member that accepts the value wins, so `auto` is the enum and `other` a string.
+    #[test]
+    fn untagged_mixed_members() {
+        round_trip(json!("auto"), &Value2::Value2Variant1(Value2Variant1::Auto));
+        round_trip(json!("none"), &Value2::Value2Variant1(Value2Variant1::None));
+        round_trip(json!("other"), &Value2::String("other".into()));
+        round_trip(json!(42), &Value2::Integer(42));
+        round_trip(
+            json!(["a", "b"]),
+            &Value2::StringList(vec!["a".into(), "b".into()]),
+        );
+        round_trip(
+            json!({"min": 1, "max": 5}),
+            &Value2::Value2Variant5(Value2Variant5 {
+                max: Some(5),
+                ..Value2Variant5::new(1)
+            }),
+        );
+        let error = parse_error::<Value2>(json!(true));
+        assert!(error.contains("did not match any variant"), "{error}");
+    }
+
+    /// Members with a `title` are named after it.
+    #[test]
+    fn titles_name_variants() {
+        round_trip(
+            json!({"email": "ann@example.com"}),
+            &Contact::EmailAddress(EmailAddress::new("ann@example.com".into())),
+        );
+        round_trip(
+            json!({"phone": "+44 20 7946 0000"}),
+            &Contact::PhoneNumber(PhoneNumber::new("+44 20 7946 0000".into())),
+        );
+    }
+
+    /// Every kind of union in one document.
+    #[test]
+    fn drawing_holds_every_union() {
+        let wire = json!({
+            "shape": {"kind": "circle", "radius": 0.5},
+            "pet": {"petType": "Dog"},
+            "item": {"type": "file", "id": "9"},
+            "value": [],
+            "contact": {"phone": "112"}
+        });
+        let expected = Drawing {
+            shape: Some(Shape::Circle(Circle::new("circle".into(), 0.5))),
+            pet: Some(Pet::Dog(Dog::new("Dog".into()))),
+            item: Some(Item::File(File::new("9".into()))),
+            value: Some(Value2::StringList(Vec::new())),
+            contact: Some(Contact::PhoneNumber(PhoneNumber::new("112".into()))),
+        };
+        round_trip(wire, &expected);
+        round_trip(json!({}), &Drawing::default());
+    }
+}
+
+mod nullable {
+    use fixture_nullable::types::{Address, Profile};
+
+    use super::*;
+
+    /// Required nullable properties are written as `null`, optional ones left out when
+    /// `None`; a property whose named schema is nullable may be `null`.
+    #[test]
+    fn nullable_properties() {
+        let wire = json!({
+            "name": "Alice",
+            "nickname": null,
+            "address": null,
+            "tags": null
+        });
+        round_trip(wire, &Profile::new("Alice".into()));
+        let wire = json!({
+            "name": "Alice",
+            "nickname": "Al",
+            "bio": "Hi",
+            "age": 30,
+            "address": {"city": "Paris", "zip": "75001"},
+            "previous_address": {"city": "Lyon"},
+            "tags": ["x"],
+            "scores": {"math": 3}
+        });
+        let expected = Profile {
+            nickname: Some("Al".into()),
+            bio: Some("Hi".into()),
+            age: Some(30),
+            address: Some(Address {
+                zip: Some("75001".into()),
+                ..Address::new("Paris".into())
+            }),
+            previous_address: Some(Address::new("Lyon".into())),
+            tags: Some(vec!["x".into()]),
+            scores: Some(BTreeMap::from([("math".into(), 3)])),
+            ..Profile::new("Alice".into())
+        };
+        round_trip(wire, &expected);
+    }
+
+    /// An optional nullable property sent as `null` (to clear it, say) is not the same as
+    /// one left out, but both parse to `None` and `null` is never written back.
+    #[test]
+    #[ignore = "generator bug: an optional nullable property cannot hold an explicit `null`"]
+    fn optional_nullable_keeps_explicit_null() {
+        let wire = json!({
+            "name": "Alice",
+            "nickname": null,
+            "bio": null,
+            "address": {"city": "Paris", "zip": null},
+            "previous_address": null,
+            "tags": null
+        });
+        let _: Profile = parse_and_write(wire);
+    }
+
+    /// `items: {type: string, nullable: true}` allows `null` items.
+    #[test]
+    #[ignore = "generator bug: `nullable` on array items is dropped"]
+    fn nullable_array_items() {
+        let wire = json!({
+            "name": "Alice",
+            "nickname": null,
+            "address": null,
+            "tags": ["x", null]
+        });
+        let _: Profile = parse_and_write(wire);
+    }
+
+    /// `additionalProperties: {type: integer, nullable: true}` allows `null` values.
+    #[test]
+    #[ignore = "generator bug: `nullable` on `additionalProperties` is dropped"]
+    fn nullable_map_values() {
+        let wire = json!({
+            "name": "Alice",
+            "nickname": null,
+            "address": null,
+            "tags": null,
+            "scores": {"math": 3, "art": null}
+        });
+        let _: Profile = parse_and_write(wire);
+    }
+}
+
+mod collections {
+    use fixture_collections::types::{Bag, BagNestedInlineValue, Entry, Labels, Tagged};
+
+    use super::*;
+
+    /// Arrays, arrays of arrays, maps of scalars, objects, arrays and inline objects,
+    /// `additionalProperties: true`, free-form objects and values with no type.
+    #[test]
+    fn bag_of_every_collection() {
+        let wire = json!({
+            "id": "b1",
+            "password": "hunter2",
+            "items": [{"key": "k", "extra": {"deep": [1, "two", null]}}, {}],
+            "matrix": [[1, 2], [], [3]],
+            "untyped_items": [1, "x", {"y": null}, [true]],
+            "counts": {"a": 1, "b": -2},
+            "entries": {"first": {"key": "one"}},
+            "anything_map": {"n": 1, "s": "x", "o": {"k": []}, "z": null},
+            "free_form": {"whatever": {"nested": true}},
+            "closed": {},
+            "no_type": 3.25,
+            "groups": {"admins": ["ann"], "empty": []},
+            "nested_inline": {"x": {"value": "1"}}
+        });
+        let expected = Bag {
+            password: Some("hunter2".into()),
+            matrix: Some(vec![vec![1, 2], vec![], vec![3]]),
+            untyped_items: Some(vec![
+                json!(1),
+                json!("x"),
+                json!({"y": null}),
+                json!([true]),
+            ]),
+            counts: Some(BTreeMap::from([("a".into(), 1), ("b".into(), -2)])),
+            entries: Some(BTreeMap::from([(
+                "first".into(),
+                Entry {
+                    key: Some("one".into()),
+                    extra: None,
+                },
+            )])),
+            anything_map: Some(BTreeMap::from([
+                ("n".into(), json!(1)),
+                ("s".into(), json!("x")),
+                ("o".into(), json!({"k": []})),
+                ("z".into(), Value::Null),
+            ])),
+            free_form: Some(json!({"whatever": {"nested": true}})),
+            closed: Some(json!({})),
+            no_type: Some(json!(3.25)),
+            groups: Some(BTreeMap::from([
+                ("admins".into(), vec!["ann".into()]),
+                ("empty".into(), Vec::new()),
+            ])),
+            nested_inline: Some(BTreeMap::from([(
+                "x".into(),
+                BagNestedInlineValue::new("1".into()),
+            )])),
+            ..Bag::new(
+                "b1".into(),
+                vec![
+                    Entry {
+                        key: Some("k".into()),
+                        extra: Some(json!({"deep": [1, "two", null]})),
+                    },
+                    Entry::default(),
+                ],
+            )
+        };
+        round_trip(wire, &expected);
+    }
+
+    /// A value with no type may be any JSON at all, strings and arrays included.
+    #[test]
+    fn untyped_values_take_any_json() {
+        for value in [json!("text"), json!([1, {}]), json!(false), json!({"a": 1})] {
+            let wire = json!({"id": "b", "items": [], "no_type": value});
+            let parsed: Bag = parse_and_write(wire);
+            assert_eq!(parsed.no_type, Some(value));
+        }
+    }
+
+    /// A `null` for a property with no type is a value like any other.
+    #[test]
+    #[ignore = "generator bug: an optional untyped property cannot hold `null`"]
+    fn untyped_value_keeps_null() {
+        let _: Bag = parse_and_write(json!({"id": "b", "items": [], "no_type": null}));
+    }
+
+    /// The known properties of an object that also has `additionalProperties`.
+    #[test]
+    fn known_properties_beside_a_map() {
+        round_trip(json!({"name": "n"}), &Tagged::new("n".into()));
+        let wire = json!({"id": "b", "items": [], "tagged": {"name": "n"}});
+        let parsed: Bag = parse_and_write(wire);
+        assert_eq!(parsed.tagged, Some(Tagged::new("n".into())));
+    }
+
+    /// `additionalProperties: {type: string}` beside `properties` allows more string
+    /// properties; they are data, and must survive a round trip.
+    #[test]
+    #[ignore = "generator bug: `additionalProperties` beside `properties` is dropped"]
+    fn additional_properties_beside_properties_are_kept() {
+        let _: Tagged = parse_and_write(json!({"name": "n", "colour": "red", "size": "L"}));
+    }
+
+    /// A named map schema is a `BTreeMap` alias.
+    #[test]
+    fn labels_map() {
+        let expected: Labels = BTreeMap::from([
+            ("env".into(), "prod".into()),
+            ("team".into(), "core".into()),
+        ]);
+        round_trip(json!({"team": "core", "env": "prod"}), &expected);
+        let error = parse_error::<Labels>(json!({"n": 1}));
+        assert!(error.contains("expected a string"), "{error}");
+    }
+
+    /// A response leaves out the `writeOnly` password; a request leaves out the `readOnly`
+    /// id, which the server sets.
+    #[test]
+    fn read_only_and_write_only_may_be_left_out() {
+        // The response side parses: the password is optional.
+        let _: Bag = parse_and_write(json!({"id": "b1", "items": []}));
+    }
+
+    /// A client creating a bag cannot know its `readOnly` id, yet it is a required field
+    /// of the one `Bag` type used for requests and responses.
+    #[test]
+    #[ignore = "generator bug: a required `readOnly` property is required in requests too"]
+    fn read_only_is_not_required_in_requests() {
+        let _: Bag = parse_and_write(json!({"items": [], "password": "hunter2"}));
+    }
+}
+
+mod formats {
+    use fixture_formats::types::Sample;
+
+    use super::*;
+
+    fn sample() -> Sample {
+        Sample::new(
+            -2_147_483_648,
+            9_007_199_254_740_993,
+            1.5,
+            0.1,
+            "2024-02-29".into(),
+            "2024-02-29T23:59:60.5+01:00".into(),
+            "aGVsbG8=".into(),
+        )
+    }
+
+    /// Integers keep their full range (beyond what a JSON double holds exactly), floats
+    /// their value, and dates and base64 stay text; unknown formats are strings.
+    #[test]
+    fn every_format() {
+        let wire = json!({
+            "int32": -2_147_483_648_i64,
+            "int64": 9_007_199_254_740_993_i64,
+            "integer": 0,
+            "unknown_int": 255,
+            "float": 1.5,
+            "double": 0.1,
+            "number": 1e300,
+            "date": "2024-02-29",
+            "date_time": "2024-02-29T23:59:60.5+01:00",
+            "byte": "aGVsbG8=",
+            "password": "s3cret",
+            "token": "tok_123",
+            "urn": "urn:ietf:params:oauth:token-type:jwt",
+            "url": "https://example.com/a?b=c",
+            "jwt": "eyJhbGciOiJub25lIn0.e30.",
+            "digest": "SHA-256=abc",
+            "uuid": "123e4567-e89b-12d3-a456-426614174000"
+        });
+        let expected = Sample {
+            integer: Some(0),
+            unknown_int: Some(255),
+            number: Some(1e300),
+            password: Some("s3cret".into()),
+            token: Some("tok_123".into()),
+            urn: Some("urn:ietf:params:oauth:token-type:jwt".into()),
+            url: Some("https://example.com/a?b=c".into()),
+            jwt: Some("eyJhbGciOiJub25lIn0.e30.".into()),
+            digest: Some("SHA-256=abc".into()),
+            uuid: Some("123e4567-e89b-12d3-a456-426614174000".into()),
+            ..sample()
+        };
+        round_trip(wire, &expected);
+        let debug = format!("{expected:?}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+        assert!(debug.contains("<redacted>"), "{debug}");
+    }
+
+    /// An `int32` rejects a value outside its range rather than wrapping it.
+    #[test]
+    fn int32_range_is_checked() {
+        let mut wire = serde_json::to_value(sample()).unwrap();
+        wire["int32"] = json!(3_000_000_000_i64);
+        let error = parse_error::<Sample>(wire);
+        assert!(error.contains("invalid value"), "{error}");
+    }
+
+    /// In a JSON document a `format: binary` string is still a JSON string.
+    #[test]
+    #[ignore = "generator bug: `format: binary` inside JSON is `Vec<u8>`, a JSON array"]
+    fn binary_in_json_is_a_string() {
+        let mut wire = serde_json::to_value(sample()).unwrap();
+        wire["binary"] = json!("raw octets");
+        let _: Sample = parse_and_write(wire);
+    }
+}
+
+mod names {
+    use fixture_names::types::{
+        Box2, Box3, Crate, FileMini, FileVersion, Match, Ref, Self_, Type, WithSpaces,
+    };
+
+    use super::*;
+
+    /// Keyword, dotted, dashed, spaced, digit-led, empty and colliding property names all keep
+    /// their wire names.
+    #[test]
+    fn awkward_property_names() {
+        let wire = json!({
+            "type": "t",
+            "ref": "r",
+            "self": "s",
+            "Self": "S",
+            "match": "m",
+            "crate": "c",
+            "box": "b",
+            "super": "u",
+            "a-b": "dash",
+            "a_b": "underscore",
+            "File--Mini": "fm",
+            "file.version": "fv",
+            "with spaces": "ws",
+            "2fa": "123456",
+            "@odata.type": "#x",
+            "": "empty",
+            "nested": {"id": "1"},
+            "dotted": {"id": "2"},
+            "digits": {"id": "3"},
+            "spaced": "a-b",
+            "boxed": {"box": "inner"},
+            "crated": {"self": 5},
+            "matched": "box",
+            "reffed": {"type": "t"},
+            "lower_boxed": {"crate": true}
+        });
+        let expected = Type {
+            r#ref: Some("r".into()),
+            self_2: Some("S".into()),
+            r#match: Some("m".into()),
+            crate_: Some("c".into()),
+            r#box: Some("b".into()),
+            super_: Some("u".into()),
+            a_b: Some("dash".into()),
+            a_b2: Some("underscore".into()),
+            file_mini: Some("fm".into()),
+            file_version: Some("fv".into()),
+            with_spaces: Some("ws".into()),
+            _2fa: Some("123456".into()),
+            odata_type: Some("#x".into()),
+            value: Some("empty".into()),
+            nested: Some(FileMini {
+                id: Some("1".into()),
+            }),
+            dotted: Some(FileVersion {
+                id: Some("2".into()),
+            }),
+            digits: Some(fixture_names::types::_1stClass {
+                id: Some("3".into()),
+            }),
+            spaced: Some(WithSpaces::AB),
+            boxed: Some(Box3 {
+                r#box: Some("inner".into()),
+            }),
+            crated: Some(Crate { self_: Some(5) }),
+            matched: Some(Match::Box),
+            reffed: Some(Ref {
+                r#type: Some("t".into()),
+            }),
+            lower_boxed: Some(Box2 { crate_: Some(true) }),
+            ..Type::new("t".into(), "s".into())
+        };
+        round_trip(wire, &expected);
+    }
+
+    /// Enum values that are keywords, collide, start with a digit or are empty.
+    #[test]
+    fn awkward_enum_values() {
+        let cases = [
+            ("self", WithSpaces::Self_),
+            ("type", WithSpaces::Type),
+            ("a-b", WithSpaces::AB),
+            ("a_b", WithSpaces::AB2),
+            ("1st", WithSpaces::V1st),
+            ("", WithSpaces::Empty),
+        ];
+        for (wire, expected) in cases {
+            round_trip(json!(wire), &expected);
+            assert_eq!(expected.as_str(), wire);
+        }
+    }
+
+    /// A schema named `Self`.
+    #[test]
+    fn schema_named_self() {
+        round_trip(
+            json!({"match": "x"}),
+            &Self_ {
+                r#match: Some("x".into()),
+            },
+        );
+    }
+}
+
+mod inline {
+    use fixture_inline::types::{
+        CreateOrderBody, CreateOrderBody2, CreateOrderBody2Customer, CreateOrderBody2LinesItem,
+        CreateOrderBody2Status, CreateOrderResponse,
+    };
+
+    use super::*;
+
+    /// The inline request body, its inline property, array items and enum.
+    #[test]
+    fn inline_request_body() {
+        let wire = json!({
+            "customer": {"name": "Ann"},
+            "lines": [{"sku": "A-1", "quantity": 2}, {"sku": "B-2"}],
+            "status": "placed"
+        });
+        let expected = CreateOrderBody2 {
+            status: Some(CreateOrderBody2Status::Placed),
+            ..CreateOrderBody2::new(
+                CreateOrderBody2Customer::new("Ann".into()),
+                vec![
+                    CreateOrderBody2LinesItem {
+                        quantity: Some(2),
+                        ..CreateOrderBody2LinesItem::new("A-1".into())
+                    },
+                    CreateOrderBody2LinesItem::new("B-2".into()),
+                ],
+            )
+        };
+        round_trip(wire, &expected);
+    }
+
+    /// The inline response refers to the component that kept the name `CreateOrderBody`.
+    #[test]
+    fn inline_response_uses_the_component() {
+        let expected = CreateOrderResponse {
+            body: Some(CreateOrderBody {
+                note: Some("rush".into()),
+            }),
+            ..CreateOrderResponse::new("o-1".into())
+        };
+        round_trip(json!({"id": "o-1", "body": {"note": "rush"}}), &expected);
+    }
+}
+
+mod bodies {
+    use fixture_bodies::types::{
+        Note, PatchOperation, PatchOperationOp, SearchForm, SearchFormFilter,
+    };
+
+    use super::*;
+
+    #[test]
+    fn note() {
+        round_trip(
+            json!({"id": "n1", "text": "Hi"}),
+            &Note {
+                id: Some("n1".into()),
+                ..Note::new("Hi".into())
+            },
+        );
+        round_trip(json!({"text": "Hi"}), &Note::new("Hi".into()));
+    }
+
+    /// A JSON Patch document: `value` may be any JSON.
+    #[test]
+    fn json_patch_document() {
+        let wire = json!([
+            {"op": "replace", "path": "/text", "value": "Bye"},
+            {"op": "add", "path": "/tags/-", "value": {"k": [1]}},
+            {"op": "remove", "path": "/id"}
+        ]);
+        let expected = vec![
+            PatchOperation {
+                value: Some(json!("Bye")),
+                ..PatchOperation::new(PatchOperationOp::Replace, "/text".into())
+            },
+            PatchOperation {
+                value: Some(json!({"k": [1]})),
+                ..PatchOperation::new(PatchOperationOp::Add, "/tags/-".into())
+            },
+            PatchOperation::new(PatchOperationOp::Remove, "/id".into()),
+        ];
+        round_trip(wire, &expected);
+    }
+
+    /// `{"op": "replace", "value": null}` sets a value to null; it differs from leaving
+    /// `value` out (which a server rejects for `replace`).
+    #[test]
+    #[ignore = "generator bug: an optional untyped property cannot hold `null`"]
+    fn json_patch_null_value() {
+        let _: Vec<PatchOperation> =
+            parse_and_write(json!([{"op": "replace", "path": "/text", "value": null}]));
+    }
+
+    #[test]
+    fn search_form() {
+        let expected = SearchForm {
+            tags: Some(vec!["a".into(), "b".into()]),
+            filter: Some(SearchFormFilter {
+                author: Some("Ann".into()),
+                year: Some(2024),
+            }),
+            ..SearchForm::new("rust".into())
+        };
+        round_trip(
+            json!({"query": "rust", "tags": ["a", "b"], "filter": {"author": "Ann", "year": 2024}}),
+            &expected,
+        );
+    }
+}
+
+mod responses {
+    use fixture_responses::types::{
+        Conflict, Job, Problem, StartJobError, StartJobResponse, Thing,
+    };
+
+    use super::*;
+
+    #[test]
+    fn bodies() {
+        round_trip(json!({"id": "t"}), &Thing::new("t".into()));
+        round_trip(json!({"job_id": "j"}), &Job::new("j".into()));
+        round_trip(json!({"message": "m"}), &Problem::new("m".into()));
+        round_trip(json!({"running": "j0"}), &Conflict::new("j0".into()));
+    }
+
+    /// The success type depends on the status.
+    #[test]
+    fn success_by_status() {
+        assert_eq!(
+            StartJobResponse::decode(200, br#"{"id": "t"}"#).unwrap(),
+            StartJobResponse::Status200(Thing::new("t".into()))
+        );
+        assert_eq!(
+            StartJobResponse::decode(202, br#"{"job_id": "j"}"#).unwrap(),
+            StartJobResponse::Status202(Job::new("j".into()))
+        );
+        assert_eq!(
+            StartJobResponse::decode(204, b"").unwrap(),
+            StartJobResponse::Status204
+        );
+        let error = StartJobResponse::decode(201, b"{}").unwrap_err();
+        assert!(error.to_string().contains("status 201 is not documented"));
+        assert!(StartJobResponse::decode(200, br#"{"job_id": "j"}"#).is_err());
+    }
+
+    /// So does the error type.
+    #[test]
+    fn error_by_status() {
+        assert_eq!(
+            StartJobError::decode(400, br#"{"message": "bad"}"#).unwrap(),
+            StartJobError::Status400(Problem::new("bad".into()))
+        );
+        assert_eq!(
+            StartJobError::decode(409, br#"{"running": "j0"}"#).unwrap(),
+            StartJobError::Status409(Conflict::new("j0".into()))
+        );
+        assert_eq!(
+            StartJobError::decode(503, b"<html>down</html>").unwrap(),
+            StartJobError::Status5xx("<html>down</html>".into())
+        );
+        assert!(StartJobError::decode(404, b"").is_err());
+    }
+}
+
+mod lenient {
+    use fixture_lenient::types::Thing;
+
+    use super::*;
+
+    /// `required: [id, missing]`: `missing` is ignored, `id` still required.
+    #[test]
+    fn required_unknown_property_is_ignored() {
+        round_trip(
+            json!({"id": "1", "count": 2}),
+            &Thing {
+                count: Some(2),
+                ..Thing::new("1".into())
+            },
+        );
+        let error = parse_error::<Thing>(json!({"count": 2}));
+        assert!(error.contains("missing field `id`"), "{error}");
+    }
+}
+
+mod recursive {
+    use fixture_recursive::types::{Content, Node, Person};
+
+    use super::*;
+
+    /// A node with a parent, children, an owner pointing back at a node, and content that is
+    /// either text or another node.
+    #[test]
+    fn tree() {
+        let wire = json!({
+            "name": "root",
+            "parent": {"name": "above"},
+            "children": [
+                {"name": "leaf", "content": "just text"},
+                {"name": "branch", "children": [{"name": "deep"}]}
+            ],
+            "owner": {"favourite": {"name": "fav", "owner": {}}},
+            "content": {"name": "inner", "content": {"name": "innermost"}}
+        });
+        let expected = Node {
+            parent: Some(Box::new(Node::new("above".into()))),
+            children: Some(vec![
+                Node {
+                    content: Some(Box::new(Content::String("just text".into()))),
+                    ..Node::new("leaf".into())
+                },
+                Node {
+                    children: Some(vec![Node::new("deep".into())]),
+                    ..Node::new("branch".into())
+                },
+            ]),
+            owner: Some(Box::new(Person {
+                favourite: Some(Box::new(Node {
+                    owner: Some(Box::new(Person::default())),
+                    ..Node::new("fav".into())
+                })),
+            })),
+            content: Some(Box::new(Content::Node(Box::new(Node {
+                content: Some(Box::new(Content::Node(Box::new(Node::new(
+                    "innermost".into(),
+                ))))),
+                ..Node::new("inner".into())
+            })))),
+            ..Node::new("root".into())
+        };
+        round_trip(wire, &expected);
+    }
+}
+
+mod enums {
+    use fixture_enums::types::{Settings, SettingsGrant, SettingsKind, SettingsLevel};
+
+    use super::*;
+
+    #[test]
+    fn awkward_string_values() {
+        let cases = [
+            (
+                "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                SettingsGrant::UrnIetfParamsOauthGrantTypeJwtBearer,
+            ),
+            ("1.0", SettingsGrant::V10),
+            ("-", SettingsGrant::Unnamed),
+            ("a", SettingsGrant::A),
+            ("A", SettingsGrant::A2),
+            ("", SettingsGrant::Empty),
+        ];
+        for (wire, expected) in cases {
+            round_trip(json!(wire), &expected);
+            assert_eq!(expected.to_string(), wire);
+        }
+        let error = parse_error::<SettingsGrant>(json!("b"));
+        assert!(error.contains("unknown variant `b`"), "{error}");
+    }
+
+    #[test]
+    fn integer_values() {
+        for (wire, expected) in [
+            (-1, SettingsLevel::VMinus1),
+            (0, SettingsLevel::V0),
+            (200, SettingsLevel::V200),
+        ] {
+            round_trip(json!(wire), &expected);
+        }
+        let error = parse_error::<SettingsLevel>(json!(1));
+        assert!(error.contains("expected one of -1, 0, 200"), "{error}");
+        let error = parse_error::<SettingsLevel>(json!("0"));
+        assert!(error.contains("invalid type"), "{error}");
+    }
+
+    #[test]
+    fn settings() {
+        round_trip(
+            json!({"grant": "1.0", "level": 200, "kind": "only"}),
+            &Settings {
+                grant: Some(SettingsGrant::V10),
+                kind: Some(SettingsKind::Only),
+                ..Settings::new(SettingsLevel::V200)
+            },
+        );
+        round_trip(json!({"level": -1}), &Settings::new(SettingsLevel::VMinus1));
+    }
+}
