@@ -105,12 +105,14 @@ impl UniqueNames {
         }
     }
 
-    /// `name` if it is free, else `name2`, `name3`, ...; the result is then taken.
+    /// `name` if it is free, else `name2`, `name3`, ... (`Self_` gives `Self2`: a suffix
+    /// replaces the underscore that only kept a keyword out); the result is then taken.
     pub(crate) fn claim(&mut self, name: String) -> String {
         let mut candidate = name.clone();
+        let stem = unraw(&name).trim_end_matches('_');
         let mut counter = 2;
         while self.taken.contains(unraw(&candidate)) {
-            candidate = format!("{}{counter}", unraw(&name));
+            candidate = format!("{stem}{counter}");
             counter += 1;
         }
         self.taken.insert(unraw(&candidate).to_owned());
@@ -179,5 +181,7 @@ mod tests {
         assert_eq!(names.claim("Token".into()), "Token3");
         assert_eq!(names.claim("r#type".into()), "r#type");
         assert_eq!(names.claim("r#type".into()), "type2");
+        assert_eq!(names.claim("Self_".into()), "Self_");
+        assert_eq!(names.claim("Self_".into()), "Self2");
     }
 }

@@ -123,3 +123,8 @@ fn lenient() {
 fn wire() {
     check("wire");
 }
+
+#[test]
+fn clashes() {
+    check("clashes");
+}

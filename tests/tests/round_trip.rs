@@ -693,7 +693,7 @@ mod names {
         });
         let expected = Type {
             r#ref: Some("r".into()),
-            self_2: Some("S".into()),
+            self2: Some("S".into()),
             r#match: Some("m".into()),
             crate_: Some("c".into()),
             r#box: Some("b".into()),

@@ -356,17 +356,37 @@ fn status_enum_def(
         let payload = payload.map(|ty| quote!((#ty)));
         quote!(#doc #variant_name #payload,)
     });
-    let arms = variants.iter().map(|variant| {
+    let codes: Vec<u16> = variants
+        .iter()
+        .filter_map(|variant| match variant.status {
+            StatusMatch::Code(code) => Some(code),
+            _ => None,
+        })
+        .collect();
+    let arms = variants.iter().filter_map(|variant| {
         let variant_name = ident(&variant.name);
+        let literal = proc_macro2::Literal::u16_unsuffixed;
         let pattern = match variant.status {
             StatusMatch::Code(code) => {
-                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                let code = literal(code);
                 quote!(#code)
             }
+            // A range leaves out the codes documented on their own, so no arms overlap.
             StatusMatch::Range(digit) => {
-                let low = proc_macro2::Literal::u16_unsuffixed(digit * 100);
-                let high = proc_macro2::Literal::u16_unsuffixed(digit * 100 + 99);
-                quote!(#low..=#high)
+                let pieces = range_without(digit * 100, digit * 100 + 99, &codes);
+                if pieces.is_empty() {
+                    return None;
+                }
+                let pieces = pieces.into_iter().map(|(low, high)| {
+                    if low == high {
+                        let low = literal(low);
+                        quote!(#low)
+                    } else {
+                        let (low, high) = (literal(low), literal(high));
+                        quote!(#low..=#high)
+                    }
+                });
+                quote!(#(#pieces)|*)
             }
             StatusMatch::Default => quote!(_),
         };
@@ -378,7 +398,7 @@ fn status_enum_def(
             }
             ResponseBody::Bytes => quote!(Ok(Self::#variant_name(body.to_vec()))),
         };
-        quote!(#pattern => #value,)
+        Some(quote!(#pattern => #value,))
     });
     let fallback = (!variants.iter().any(|v| v.status == StatusMatch::Default)).then(|| {
         quote! {
@@ -412,6 +432,24 @@ fn status_enum_def(
     }
 }
 
+/// The parts of `low..=high` left after taking out `codes`.
+fn range_without(low: u16, high: u16, codes: &[u16]) -> Vec<(u16, u16)> {
+    let mut pieces = Vec::new();
+    let mut start = low;
+    for code in low..=high {
+        if codes.contains(&code) {
+            if start < code {
+                pieces.push((start, code - 1));
+            }
+            start = code + 1;
+        }
+    }
+    if start <= high {
+        pieces.push((start, high));
+    }
+    pieces
+}
+
 fn boxed(ty: TokenStream, boxed: bool) -> TokenStream {
     if boxed {
         quote!(Box<#ty>)
@@ -436,7 +474,11 @@ fn union_def(name: &proc_macro2::Ident, docs: &TokenStream, union: &Union) -> To
         }
     });
     let (derive, serde_attribute, impls) = match &union.tagging {
-        Tagging::Untagged => (quote!(Serialize, Deserialize), quote!(#[serde(untagged)]), None),
+        Tagging::Untagged => (
+            quote!(Serialize, Deserialize),
+            quote!(#[serde(untagged)]),
+            None,
+        ),
         Tagging::Property(property) => {
             let serialize = tagged_serialize(name, property, union);
             let deserialize = tagged_deserialize(name, property, union);
@@ -525,4 +567,19 @@ fn tagged_deserialize(name: &proc_macro2::Ident, property: &str, union: &Union) 
 
 fn type_label(ty: &TypeRef) -> String {
     rust_type(ty, None).to_string().replace(' ', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::range_without;
+
+    #[test]
+    fn ranges_leave_out_documented_codes() {
+        assert_eq!(range_without(400, 499, &[]), [(400, 499)]);
+        assert_eq!(
+            range_without(400, 499, &[400, 404, 200]),
+            [(401, 403), (405, 499)]
+        );
+        assert_eq!(range_without(400, 499, &[499]), [(400, 498)]);
+    }
 }

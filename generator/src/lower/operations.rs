@@ -16,11 +16,42 @@ use crate::model::{
 use crate::naming::{self, UniqueNames};
 use crate::{Config, MethodNames, Selection};
 
-/// Method names the generated `Client` already has.
-const CLIENT_METHODS: &[&str] = &["new", "builder", "base_urls", "with_extra_headers"];
+/// Method names the generated `Client` already has, its own and its traits'.
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "base_urls",
+    "with_extra_headers",
+    "send",
+    "clone",
+    "clone_from",
+    "default",
+    "fmt",
+    "eq",
+    "ne",
+    "to_owned",
+    "into",
+    "from",
+    "try_into",
+    "try_from",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+];
 
-/// Argument names every operation method may use besides its path parameters.
-const FIXED_ARGUMENTS: &[&str] = &["self", "params", "body"];
+/// Names an operation method uses for its own arguments and locals, which a path parameter
+/// must not take.
+const FIXED_ARGUMENTS: &[&str] = &[
+    "self",
+    "params",
+    "body",
+    "query",
+    "url",
+    "request",
+    "response",
+    "form",
+    "OPERATION",
+];
 
 /// Where a server used by operations is declared, for placeholders a spec leaves out.
 const FALLBACK_SERVER: &str = "http://localhost";

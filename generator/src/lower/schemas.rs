@@ -148,13 +148,29 @@ impl<'a> Lowerer<'a> {
             let components = self.spec.document().components.as_ref();
             let entry = components.and_then(|c| c.schemas.get(wire_name));
             if let Some(entry) = entry {
-                let (schema, origin) = self.resolve(entry, &origin, "schemas", |c| &c.schemas)?;
-                let kind = if needs_name(schema) {
-                    self.kind(schema, &origin, &name)?
-                } else {
-                    TypeKind::Alias(self.plain(schema, &origin, &name)?)
+                // Resolving first refuses a chain of references that loops.
+                let (schema, target_origin) =
+                    self.resolve(entry, &origin, "schemas", |c| &c.schemas)?;
+                let single_ref = match entry {
+                    ReferenceOr::Reference { reference } => Some(reference.as_str()),
+                    ReferenceOr::Item(schema) => single_ref_all_of(schema),
                 };
-                self.define(&name, &origin, schema, kind);
+                let kind = match single_ref {
+                    // A component that is only another one is an alias of it, so values of
+                    // both are one Rust type.
+                    Some(reference) => TypeKind::Alias(self.schema_type(
+                        SchemaRef::Ref(reference),
+                        &origin,
+                        &name,
+                    )?),
+                    None if needs_name(schema) => self.kind(schema, &target_origin, &name)?,
+                    None => TypeKind::Alias(self.plain(schema, &target_origin, &name)?),
+                };
+                let docs = match entry {
+                    ReferenceOr::Item(own) => schema_docs(own),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                self.define(&name, &origin, docs, kind);
             }
         }
         Ok(TypeRef::Named(name))
@@ -174,7 +190,7 @@ impl<'a> Lowerer<'a> {
         let name = self.type_names.claim(naming::type_name(base));
         self.inline_names.insert(at.clone(), name.clone());
         let kind = self.kind(schema, at, &name)?;
-        self.define(&name, at, schema, kind);
+        self.define(&name, at, schema_docs(schema), kind);
         Ok(TypeRef::Named(name))
     }
 
@@ -191,9 +207,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn define(&mut self, name: &str, origin: &Pointer, schema: &Schema, kind: TypeKind) {
-        let data = &schema.schema_data;
-        let docs = data.description.clone().or_else(|| data.title.clone());
+    fn define(&mut self, name: &str, origin: &Pointer, docs: Option<String>, kind: TypeKind) {
         let definition = TypeDef {
             name: name.to_owned(),
             origin: origin.as_str().to_owned(),
@@ -551,6 +565,12 @@ impl<'a> Lowerer<'a> {
             .flatten()
             .find(|(_, values)| values.iter().collect::<BTreeSet<_>>().len() == values.len()))
     }
+}
+
+/// A schema's documentation: its description, else its title.
+fn schema_docs(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    data.description.clone().or_else(|| data.title.clone())
 }
 
 /// Whether Rust needs a named type to hold values of `schema`.
