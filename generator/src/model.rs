@@ -98,6 +98,9 @@ pub enum Presence {
     RequiredNullable,
     /// Not required: `Option<T>`, left out when `None`.
     Optional,
+    /// The properties an object has beyond its declared ones (`additionalProperties` beside
+    /// `properties`): a map flattened into the object, its wire name empty.
+    Additional,
 }
 
 /// An enumeration of strings or integers.
@@ -152,8 +155,11 @@ pub struct UnionVariant {
     pub name: String,
     /// The variant's payload.
     pub ty: TypeRef,
-    /// With [`Tagging::Property`]: the tag value that selects this variant.
+    /// With [`Tagging::Property`]: the tag value that selects this variant, and is written.
     pub tag: Option<String>,
+    /// Further tag values that select this variant when read (a discriminator `mapping` may
+    /// give one schema several).
+    pub also_accepted: Vec<String>,
     /// The payload is behind a `Box`, because the type contains itself through it.
     pub boxed: bool,
 }
@@ -183,6 +189,8 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// A map from strings to `T`.
     Map(Box<TypeRef>),
+    /// `Option<T>`: an array item or map value that may be `null`.
+    Nullable(Box<TypeRef>),
 }
 
 /// One API operation and how to call it.

@@ -73,13 +73,25 @@ fn an_undeclared_path_parameter_names_the_operation() {
 }
 
 #[test]
-fn an_unsupported_body_type_names_the_content() {
+fn a_multipart_body_that_is_not_an_object_names_its_schema() {
     let text = format!(
-        "{HEAD}paths:\n  /upload:\n    post:\n      requestBody:\n        content:\n          image/png: {{schema: {{type: string}}}}\n      responses: {{'200': {{description: ok}}}}\n"
+        "{HEAD}paths:\n  /upload:\n    post:\n      requestBody:\n        content:\n          multipart/form-data: {{schema: {{type: string}}}}\n      responses: {{'200': {{description: ok}}}}\n"
     );
     let (pointer, message) = error_at(&text);
-    assert_eq!(pointer, "#/paths/~1upload/post/requestBody/content");
-    assert!(message.contains("image/png"), "{message}");
+    assert_eq!(
+        pointer,
+        "#/paths/~1upload/post/requestBody/content/multipart~1form-data/schema"
+    );
+    assert!(message.contains("multipart/form-data"), "{message}");
+}
+
+#[test]
+fn a_path_parameter_that_is_an_object_names_its_schema() {
+    let text = format!(
+        "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: object, properties: {{x: {{type: string}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+    );
+    let (pointer, _) = error_at(&text);
+    assert_eq!(pointer, "#/paths/~1a~1{id}/get/parameters/0/schema");
 }
 
 #[test]

@@ -106,7 +106,7 @@ impl std::fmt::Display for AccessTokenTokenType {
         f.write_str(self.as_str())
     }
 }
-/// Query and header parameters of [`Client::authorize_user`](crate::Client::authorize_user).
+/// Query, header and cookie parameters of [`Client::authorize_user`](crate::Client::authorize_user).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuthorizeUserParams {
     /// The kind of result the application expects from the flow. Only `code` (an authorization code) is supported.

@@ -95,7 +95,7 @@ impl std::fmt::Display for AccessTokenTokenType {
         f.write_str(self.as_str())
     }
 }
-/// Query and header parameters of [`Client::authorize_application`](crate::Client::authorize_application).
+/// Query, header and cookie parameters of [`Client::authorize_application`](crate::Client::authorize_application).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuthorizeApplicationParams {
     /// Unique identifier of the application asking for authorization.

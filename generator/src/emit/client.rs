@@ -79,7 +79,9 @@ fn mentions_named_type(op: &Operation) -> bool {
 fn contains_named(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Named(_) => true,
-        TypeRef::Array(inner) | TypeRef::Map(inner) => contains_named(inner),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            contains_named(inner)
+        }
         _ => false,
     }
 }
@@ -235,7 +237,14 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
     });
     let body = op.body.as_ref().map(|body| {
         let attach = match (body.encoding, struct_fields(api, &body.ty)) {
-            (BodyEncoding::Json, _) => quote!(request.json(body)),
+            // `json` sets `application/json` only when no content type is set yet.
+            (BodyEncoding::Json, _) if body.content_type == "application/json" => {
+                quote!(request.json(body))
+            }
+            (BodyEncoding::Json, _) => {
+                let content_type = &body.content_type;
+                quote!(request.header(reqwest::header::CONTENT_TYPE, #content_type).json(body))
+            }
             (BodyEncoding::Form, Some(fields)) => {
                 let pairs = fields.iter().map(|field| {
                     let name = ident(&field.name);
@@ -256,6 +265,12 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
                     let name = ident(&field.name);
                     let wire = &field.wire_name;
                     match (&field.ty, field.presence) {
+                        (_, Presence::Additional) => quote! {
+                            let form = body
+                                .#name
+                                .iter()
+                                .fold(form, |form, (name, value)| multipart::field(form, name, value));
+                        },
                         (TypeRef::Bytes, Presence::Required) => {
                             quote!(let form = multipart::bytes(form, #wire, Some(&body.#name));)
                         }

@@ -116,13 +116,53 @@ pub(crate) fn inner_docs(text: &str) -> TokenStream {
 
 /// Each line with the leading space that `///` puts there.
 fn doc_lines(text: &str) -> Vec<String> {
+    let mut in_fence = false;
     text.trim()
         .lines()
         .map(|line| match line.trim_end() {
             "" => String::new(),
-            line => format!(" {line}"),
+            line if line.trim_start().starts_with("```") => {
+                in_fence = !in_fence;
+                format!(" {line}")
+            }
+            line if in_fence => format!(" {line}"),
+            line => format!(" {}", escape_brackets(line)),
         })
         .collect()
+}
+
+/// Rustdoc reads `[name]` as a link to an item; spec text such as `filter[name]` is not one.
+/// Brackets are escaped unless they form a markdown link `[text](target)` or sit in code.
+fn escape_brackets(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    let mut index = 0;
+    while index < chars.len() {
+        let c = chars[index];
+        match c {
+            '`' => in_code = !in_code,
+            '[' if !in_code => {
+                let close = chars[index..]
+                    .iter()
+                    .position(|&c| c == ']')
+                    .map(|at| index + at);
+                match close {
+                    Some(close) if chars.get(close + 1) == Some(&'(') => {
+                        out.extend(&chars[index..=close]);
+                        index = close + 1;
+                        continue;
+                    }
+                    _ => out.push('\\'),
+                }
+            }
+            ']' if !in_code => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+        index += 1;
+    }
+    out
 }
 
 /// `#[doc]` attributes for several paragraphs, skipping empty ones.
@@ -146,6 +186,10 @@ pub(crate) fn rust_type(ty: &TypeRef, module: Option<&Ident>) -> TokenStream {
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
         TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(inner, module);
+            quote!(Option<#inner>)
+        }
         TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::Named(name) => {
             let name = ident(name);
@@ -161,6 +205,27 @@ pub(crate) fn rust_type(ty: &TypeRef, module: Option<&Ident>) -> TokenStream {
         TypeRef::Map(value) => {
             let value = rust_type(value, module);
             quote!(std::collections::BTreeMap<String, #value>)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_are_escaped_outside_links_and_code() {
+        let cases = [
+            ("filter[name]=x", "filter\\[name\\]=x"),
+            (
+                "see [`Client::x`](crate::Client::x)",
+                "see [`Client::x`](crate::Client::x)",
+            ),
+            ("`a[0]` and b[1]", "`a[0]` and b\\[1\\]"),
+            ("[unclosed", "\\[unclosed"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(escape_brackets(text), expected, "{text}");
         }
     }
 }

@@ -20,16 +20,106 @@ pub(super) fn has_secrets(api: &Api) -> bool {
 
 pub(super) fn types_rs(api: &Api) -> TokenStream {
     let items = api.types.iter().map(|def| type_def(api, def));
-    let imports = (!api.types.is_empty()).then(|| {
+    let serde_types = api
+        .types
+        .iter()
+        .any(|def| !matches!(def.kind, TypeKind::StatusEnum(_)));
+    let imports = serde_types.then(|| {
         quote!(
             use serde::{Deserialize, Serialize};
         )
     });
+    let present = api.types.iter().any(|def| match &def.kind {
+        TypeKind::Struct(strukt) => strukt.fields.iter().any(keeps_null),
+        _ => false,
+    });
+    let present = present.then(|| {
+        quote! {
+            /// Reads a property that is there, `null` included, as `Some`: for an untyped
+            /// property `null` is a value, not an absence.
+            fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+                T: Deserialize<'de>,
+            {
+                T::deserialize(deserializer).map(Some)
+            }
+        }
+    });
+    let bytes_fields: Vec<&Field> = api
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct(strukt) => {
+                Some(strukt.fields.iter().filter(|f| f.ty == TypeRef::Bytes))
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let optional_bytes = bytes_fields
+        .iter()
+        .any(|f| f.presence != Presence::Required);
+    let binary = (!bytes_fields.is_empty()).then(|| binary_module(optional_bytes));
     quote! {
         //! The request and response types of the API, one for each schema of the spec.
         #imports
         #(#items)*
+        #present
+        #binary
     }
+}
+
+/// `format: binary` properties are bytes in Rust; inside JSON they travel as a string
+/// (non-UTF-8 bytes are replaced when written).
+fn binary_module(optional: bool) -> TokenStream {
+    let option = optional.then(|| {
+        quote! {
+            /// The same for an optional property.
+            pub(super) mod option {
+                use serde::{Deserialize, Deserializer, Serializer};
+
+                pub(in super::super) fn serialize<S: Serializer>(
+                    bytes: &Option<Vec<u8>>,
+                    serializer: S,
+                ) -> Result<S::Ok, S::Error> {
+                    match bytes {
+                        Some(bytes) => super::serialize(bytes, serializer),
+                        None => serializer.serialize_none(),
+                    }
+                }
+
+                pub(in super::super) fn deserialize<'de, D: Deserializer<'de>>(
+                    deserializer: D,
+                ) -> Result<Option<Vec<u8>>, D::Error> {
+                    #[derive(Deserialize)]
+                    struct Bytes(#[serde(deserialize_with = "super::deserialize")] Vec<u8>);
+                    Option::<Bytes>::deserialize(deserializer).map(|bytes| bytes.map(|Bytes(bytes)| bytes))
+                }
+            }
+        }
+    });
+    quote! {
+        /// Bytes written to and read from JSON as a string.
+        mod binary {
+            use serde::{Deserialize, Deserializer, Serializer};
+
+            pub(super) fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&String::from_utf8_lossy(bytes))
+            }
+
+            pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+                String::deserialize(deserializer).map(String::into_bytes)
+            }
+
+            #option
+        }
+    }
+}
+
+/// An optional untyped property, where `null` is kept as `Some(Value::Null)`.
+fn keeps_null(field: &Field) -> bool {
+    field.presence == Presence::Optional && field.ty == TypeRef::Json
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
@@ -57,7 +147,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 fn field_type(field: &Field) -> TokenStream {
     let ty = boxed(rust_type(&field.ty, None), field.boxed);
     match field.presence {
-        Presence::Required => ty,
+        Presence::Required | Presence::Additional => ty,
         Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
     }
 }
@@ -82,14 +172,23 @@ fn struct_def(
         };
         let field_name = ident(&field.name);
         let ty = field_type(field);
-        let rename = (unraw(&field.name) != field.wire_name).then(|| {
-            let wire = &field.wire_name;
-            quote!(rename = #wire,)
+        let rename = (unraw(&field.name) != field.wire_name
+            && field.presence != Presence::Additional)
+            .then(|| {
+                let wire = &field.wire_name;
+                quote!(rename = #wire,)
+            });
+        let flatten = (field.presence == Presence::Additional).then(|| quote!(flatten,));
+        let binary = (field.ty == TypeRef::Bytes && !field.boxed).then(|| match field.presence {
+            Presence::Required => quote!(with = "binary",),
+            _ => quote!(with = "binary::option",),
         });
         let optional = (field.presence == Presence::Optional)
             .then(|| quote!(default, skip_serializing_if = "Option::is_none",));
+        let keep_null = keeps_null(field).then(|| quote!(deserialize_with = "present",));
         let serde =
-            (rename.is_some() || optional.is_some()).then(|| quote!(#[serde(#rename #optional)]));
+            (rename.is_some() || optional.is_some() || flatten.is_some() || binary.is_some())
+                .then(|| quote!(#[serde(#rename #optional #keep_null #flatten #binary)]));
         quote! {
             #field_docs
             #serde
@@ -131,6 +230,9 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, strukt: &Struct) -> TokenSt
             (Presence::RequiredNullable | Presence::Optional, _) => {
                 initialisers.push(quote!(#field_name: None));
             }
+            (Presence::Additional, _) => {
+                initialisers.push(quote!(#field_name: Default::default()));
+            }
         }
     }
     let too_many = (arguments.len() > 7).then(|| {
@@ -148,7 +250,15 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, strukt: &Struct) -> TokenSt
         .iter()
         .any(|field| field.presence != Presence::Required)
     {
-        text.push_str("; every other field is `None`");
+        let has_map = strukt
+            .fields
+            .iter()
+            .any(|f| f.presence == Presence::Additional);
+        text.push_str(if has_map {
+            "; every other field is empty"
+        } else {
+            "; every other field is `None`"
+        });
     }
     text.push('.');
     let doc = super::docs(&text);
@@ -531,14 +641,15 @@ fn tagged_deserialize(name: &proc_macro2::Ident, property: &str, union: &Union) 
         let variant_name = ident(&variant.name);
         let ty = boxed(rust_type(&variant.ty, None), variant.boxed);
         let tag = variant.tag.as_deref().unwrap_or_default();
+        let others = &variant.also_accepted;
         quote! {
-            Some(#tag) => <#ty>::deserialize(value).map(Self::#variant_name).map_err(serde::de::Error::custom),
+            Some(#tag #(| #others)*) => <#ty>::deserialize(value).map(Self::#variant_name).map_err(serde::de::Error::custom),
         }
     });
     let expected = union
         .variants
         .iter()
-        .filter_map(|variant| variant.tag.as_deref())
+        .flat_map(|variant| variant.tag.iter().chain(&variant.also_accepted))
         .map(|tag| format!("`{tag}`"))
         .collect::<Vec<_>>()
         .join(", ");

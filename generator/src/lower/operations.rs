@@ -389,7 +389,11 @@ impl<'a> Lowerer<'a> {
                 Some(TypeKind::Alias(target)) => self.is_scalar(target),
                 _ => false,
             },
-            TypeRef::Json | TypeRef::Bytes | TypeRef::Array(_) | TypeRef::Map(_) => false,
+            TypeRef::Json
+            | TypeRef::Bytes
+            | TypeRef::Array(_)
+            | TypeRef::Map(_)
+            | TypeRef::Nullable(_) => false,
         }
     }
 
@@ -429,7 +433,7 @@ impl<'a> Lowerer<'a> {
         let definition = TypeDef {
             name: name.clone(),
             origin: at.join("parameters").as_str().to_owned(),
-            docs: Some(format!("Query and header parameters of [`Client::{method_name}`](crate::Client::{method_name}).")),
+            docs: Some(format!("Query, header and cookie parameters of [`Client::{method_name}`](crate::Client::{method_name}).")),
             kind: TypeKind::Struct(Struct { fields }),
         };
         self.types.insert(name.clone(), definition);
@@ -486,8 +490,12 @@ impl<'a> Lowerer<'a> {
             .encoding
             .iter()
             .filter_map(|(property, encoding)| {
+                // openapiv3 reads an absent `explode` as false, so only an explicit
+                // `style: form` can turn exploding off; without a style it stays on.
                 let style = match encoding.style {
-                    None | Some(QueryStyle::Form) => return None,
+                    None => return None,
+                    Some(QueryStyle::Form) if encoding.explode => return None,
+                    Some(QueryStyle::Form) => Style::Form { explode: false },
                     Some(QueryStyle::SpaceDelimited) => Style::SpaceDelimited,
                     Some(QueryStyle::PipeDelimited) => Style::PipeDelimited,
                     Some(QueryStyle::DeepObject) => Style::DeepObject,

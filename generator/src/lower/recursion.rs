@@ -34,6 +34,7 @@ pub(super) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
 fn inline_name(ty: &TypeRef) -> Option<&str> {
     match ty {
         TypeRef::Named(name) => Some(name),
+        TypeRef::Nullable(inner) => inline_name(inner),
         _ => None,
     }
 }

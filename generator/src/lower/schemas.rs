@@ -60,6 +60,8 @@ struct Property<'d> {
 struct Properties<'d> {
     list: Vec<Property<'d>>,
     required: BTreeSet<String>,
+    /// `additionalProperties` beside the properties, with where it was found.
+    additional: Option<(&'d AdditionalProperties, Pointer)>,
 }
 
 impl<'d> Properties<'d> {
@@ -238,7 +240,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Array(array)) => match &array.items {
                 Some(items) => {
                     let item =
-                        self.schema_type(items.into(), &at.join("items"), &item_hint(hint))?;
+                        self.element_type(items.into(), &at.join("items"), &item_hint(hint))?;
                     TypeRef::Array(Box::new(item))
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
@@ -253,7 +255,7 @@ impl<'a> Lowerer<'a> {
                 match &any.items {
                     Some(items) => {
                         let item =
-                            self.schema_type(items.into(), &at.join("items"), &item_hint(hint))?;
+                            self.element_type(items.into(), &at.join("items"), &item_hint(hint))?;
                         TypeRef::Array(Box::new(item))
                     }
                     None => TypeRef::Array(Box::new(TypeRef::Json)),
@@ -263,6 +265,22 @@ impl<'a> Lowerer<'a> {
                 return Err(self.error(at, "`not` schemas cannot be expressed as a Rust type"))
             }
             _ => TypeRef::Json,
+        })
+    }
+
+    /// The type of an array item or map value: `Option` of it when the schema is nullable.
+    fn element_type(
+        &mut self,
+        schema: SchemaRef<'a>,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<TypeRef, Error> {
+        let ty = self.schema_type(schema, at, hint)?;
+        let (resolved, _) = self.resolve_schema(schema, at)?;
+        Ok(if is_nullable(resolved) && ty != TypeRef::Json {
+            TypeRef::Nullable(Box::new(ty))
+        } else {
+            ty
         })
     }
 
@@ -276,7 +294,7 @@ impl<'a> Lowerer<'a> {
         Ok(match additional {
             Some(AdditionalProperties::Schema(schema)) => {
                 let schema: &'a ReferenceOr<Schema> = schema;
-                let value = self.schema_type(
+                let value = self.element_type(
                     schema.into(),
                     &at.join("additionalProperties"),
                     &format!("{hint} value"),
@@ -324,7 +342,11 @@ impl<'a> Lowerer<'a> {
                 let mut properties = Properties::default();
                 let mut visited = BTreeSet::new();
                 self.collect_properties(schema, at, name, &mut properties, &mut visited)?;
-                let fields = self.fields(properties, at)?;
+                let additional = properties.additional.clone();
+                let mut fields = self.fields(properties, at)?;
+                if let Some(field) = self.additional_field(additional, &fields, name)? {
+                    fields.push(field);
+                }
                 Ok(TypeKind::Struct(Struct { fields }))
             }
         }
@@ -339,17 +361,19 @@ impl<'a> Lowerer<'a> {
         into: &mut Properties<'a>,
         visited: &mut BTreeSet<String>,
     ) -> Result<(), Error> {
-        let (properties, required, all_of) = match &schema.schema_kind {
+        let (properties, required, all_of, additional) = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => (
                 Some(&object.properties),
                 object.required.as_slice(),
                 &[][..],
+                object.additional_properties.as_ref(),
             ),
-            SchemaKind::AllOf { all_of } => (None, &[][..], all_of.as_slice()),
+            SchemaKind::AllOf { all_of } => (None, &[][..], all_of.as_slice(), None),
             SchemaKind::Any(any) => (
                 Some(&any.properties),
                 any.required.as_slice(),
                 any.all_of.as_slice(),
+                any.additional_properties.as_ref(),
             ),
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
                 return Err(self.error(
@@ -396,7 +420,41 @@ impl<'a> Lowerer<'a> {
             });
         }
         into.required.extend(required.iter().cloned());
+        if let Some(additional) = additional {
+            into.additional = Some((additional, at.join("additionalProperties")));
+        }
         Ok(())
+    }
+
+    /// The field that keeps properties beyond the declared ones, when `additionalProperties`
+    /// allows them (`true` or a schema) beside declared properties.
+    fn additional_field(
+        &mut self,
+        additional: Option<(&'a AdditionalProperties, Pointer)>,
+        fields: &[Field],
+        owner: &str,
+    ) -> Result<Option<Field>, Error> {
+        let value = match additional {
+            Some((AdditionalProperties::Any(true), _)) => TypeRef::Json,
+            Some((AdditionalProperties::Schema(schema), at)) => {
+                let schema: &'a ReferenceOr<Schema> = schema;
+                self.element_type(schema.into(), &at, &format!("{owner} additional value"))?
+            }
+            Some((AdditionalProperties::Any(false), _)) | None => return Ok(None),
+        };
+        let mut names = UniqueNames::default();
+        for field in fields {
+            names.claim(field.name.clone());
+        }
+        Ok(Some(Field {
+            name: names.claim("additional_properties".to_owned()),
+            wire_name: String::new(),
+            docs: Some("Properties beyond the ones above, by name.".to_owned()),
+            ty: TypeRef::Map(Box::new(value)),
+            presence: Presence::Additional,
+            secret: false,
+            boxed: false,
+        }))
     }
 
     fn fields(&mut self, properties: Properties<'a>, at: &Pointer) -> Result<Vec<Field>, Error> {
@@ -422,10 +480,15 @@ impl<'a> Lowerer<'a> {
                 SchemaRef::Item(schema) => &schema.schema_data,
                 SchemaRef::Ref(_) => &resolved.schema_data,
             };
-            let presence = match (
-                properties.required.contains(&property.wire_name),
-                data.nullable,
-            ) {
+            // A readOnly property is only in responses and a writeOnly one only in requests,
+            // so `required` holds in one direction only: the field is optional.
+            let one_way = data.read_only || data.write_only;
+            let required = properties.required.contains(&property.wire_name) && !one_way;
+            let nullable = match property.schema {
+                SchemaRef::Item(schema) => is_nullable(schema),
+                SchemaRef::Ref(_) => is_nullable(resolved),
+            };
+            let presence = match (required, nullable) {
                 (true, false) => Presence::Required,
                 (true, true) => Presence::RequiredNullable,
                 (false, _) => Presence::Optional,
@@ -469,7 +532,11 @@ impl<'a> Lowerer<'a> {
                 None => format!("{name} variant {}", index + 1),
             };
             let ty = self.schema_type(member.into(), &member_at, &hint)?;
-            let tag = tags.as_ref().map(|(_, tags)| tags[index].clone());
+            let mut accepted = tags
+                .as_ref()
+                .map(|(_, tags)| tags[index].clone())
+                .unwrap_or_default();
+            let tag = (!accepted.is_empty()).then(|| accepted.remove(0));
             let base = match (&tag, title, &ty) {
                 (Some(tag), _, _) => naming::type_name(tag),
                 (None, Some(title), _) => naming::type_name(title),
@@ -479,6 +546,7 @@ impl<'a> Lowerer<'a> {
                 name: names.claim(base),
                 ty,
                 tag,
+                also_accepted: accepted,
                 boxed: false,
             });
         }
@@ -496,7 +564,7 @@ impl<'a> Lowerer<'a> {
         members: &[ReferenceOr<Schema>],
         discriminator: &Discriminator,
         at: &Pointer,
-    ) -> Result<Vec<String>, Error> {
+    ) -> Result<Vec<Vec<String>>, Error> {
         members
             .iter()
             .enumerate()
@@ -505,12 +573,18 @@ impl<'a> Lowerer<'a> {
                     let message = "a member of a union with a `discriminator` must be a `$ref`";
                     return Err(self.error(&at.join(index), message));
                 };
-                let mapped = discriminator.mapping.iter().find(|(_, target)| {
-                    *target == reference || target.as_str() == short_name(reference)
-                });
-                Ok(match mapped {
-                    Some((tag, _)) => tag.clone(),
-                    None => short_name(reference).to_owned(),
+                let mapped: Vec<String> = discriminator
+                    .mapping
+                    .iter()
+                    .filter(|(_, target)| {
+                        *target == reference || target.as_str() == short_name(reference)
+                    })
+                    .map(|(tag, _)| tag.clone())
+                    .collect();
+                Ok(if mapped.is_empty() {
+                    vec![short_name(reference).to_owned()]
+                } else {
+                    mapped
                 })
             })
             .collect()
@@ -523,7 +597,7 @@ impl<'a> Lowerer<'a> {
         &mut self,
         members: &'a [ReferenceOr<Schema>],
         at: &Pointer,
-    ) -> Result<Option<(String, Vec<String>)>, Error> {
+    ) -> Result<Option<Tags>, Error> {
         let mut candidates: Option<Vec<(String, Vec<String>)>> = None;
         for (index, member) in members.iter().enumerate() {
             let member_at = at.join(index);
@@ -560,11 +634,34 @@ impl<'a> Lowerer<'a> {
                     .collect(),
             });
         }
-        Ok(candidates
+        let found = candidates
             .into_iter()
             .flatten()
-            .find(|(_, values)| values.iter().collect::<BTreeSet<_>>().len() == values.len()))
+            .find(|(_, values)| values.iter().collect::<BTreeSet<_>>().len() == values.len());
+        Ok(found.map(|(property, values)| {
+            (
+                property,
+                values.into_iter().map(|value| vec![value]).collect(),
+            )
+        }))
     }
+}
+
+/// A union's tag property and, for each member in order, the tag values that select it (the
+/// first is the one written).
+type Tags = (String, Vec<Vec<String>>);
+
+/// `nullable: true` on the schema, or on an `allOf` member that only overrides.
+fn is_nullable(schema: &Schema) -> bool {
+    schema.schema_data.nullable
+        || match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of.iter().any(|member| {
+                matches!(member, ReferenceOr::Item(member)
+                    if member.schema_data.nullable
+                        && matches!(&member.schema_kind, SchemaKind::Any(any) if *any == Default::default()))
+            }),
+            _ => false,
+        }
 }
 
 /// A schema's documentation: its description, else its title.
@@ -694,6 +791,7 @@ fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
         TypeRef::Bool => "Boolean".to_owned(),
         TypeRef::Json => "Json".to_owned(),
+        TypeRef::Nullable(inner) => format!("Optional{}", variant_name_of(inner)),
         TypeRef::Bytes => "Bytes".to_owned(),
         TypeRef::Array(item) => format!("{}List", variant_name_of(item)),
         TypeRef::Map(value) => format!("{}Map", variant_name_of(value)),
