@@ -233,9 +233,17 @@ mod one_of {
         );
         let error = parse_error::<Shape>(json!({"kind": "Circle", "radius": 1.0}));
         assert!(error.contains("unknown `kind`"), "{error}");
-        assert!(error.contains("`circle`, `square`"), "{error}");
+        assert!(error.contains("`circle`, `round`, `square`"), "{error}");
         let error = parse_error::<Shape>(json!({"kind": "square", "radius": 1.0}));
         assert!(error.contains("missing field `side`"), "{error}");
+    }
+
+    /// A mapping may give one schema a second tag: it selects the same variant when read.
+    #[test]
+    fn a_second_mapped_tag_selects_the_same_variant() {
+        let parsed: Shape =
+            serde_json::from_value(json!({"kind": "round", "radius": 2.5})).unwrap();
+        assert_eq!(parsed, Shape::Circle(Circle::new("round".into(), 2.5)));
     }
 
     /// Without a mapping, the tags are the component names.
