@@ -5,7 +5,6 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use clientgen::{Config, Spec};
@@ -21,25 +20,16 @@ const RUNS: usize = 10;
 /// Runs the benchmark, in a release build of xtask (it re-runs itself that way when needed).
 pub(crate) fn run() -> Result<(), String> {
     if cfg!(debug_assertions) {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let status = Command::new(&cargo)
-            .args([
-                "run",
-                "--release",
-                "--quiet",
-                "--package",
-                "xtask",
-                "--",
-                "bench",
-            ])
-            .current_dir(project_root())
-            .status()
-            .map_err(|error| format!("error: cannot run `{cargo}`: {error}"))?;
-        return if status.success() {
-            Ok(())
-        } else {
-            Err(format!("error: the release benchmark failed ({status})"))
-        };
+        let args = [
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            "bench",
+        ];
+        return crate::cargo(&project_root(), &args, &[]);
     }
     let root = project_root();
     let large = synthetic_spec();

@@ -13,8 +13,9 @@ mod codegen;
 mod files;
 mod test;
 
-use std::path::PathBuf;
-use std::process::ExitCode;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
 
 const USAGE: &str = "\
 usage:
@@ -52,6 +53,26 @@ fn main() -> ExitCode {
             eprintln!("{message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs the cargo that runs xtask (`$CARGO`) in `dir` with `args` and extra `env`, failing
+/// with the command line when it fails.
+pub(crate) fn cargo(dir: &Path, args: &[&str], env: &[(&str, &OsStr)]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(&cargo)
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .status()
+        .map_err(|error| format!("error: cannot run `{cargo}`: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "error: `cargo {}` failed ({status})",
+            args.join(" ")
+        ))
     }
 }
 

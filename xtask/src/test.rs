@@ -1,12 +1,12 @@
 //! `cargo xtask test`: everything CI proves, in one command: generated code is fresh,
-//! formatted, warning-free and clippy-clean, the tests pass, and a crate generated outside
-//! the workspace builds on its own without warnings.
+//! formatted, warning-free and clippy-clean, its docs build without broken links, the tests
+//! pass, and a crate generated outside the workspace builds on its own without warnings.
 
+use std::ffi::OsStr;
 use std::path::Path;
-use std::process::Command;
 
 use crate::codegen::project_root;
-use crate::Codegen;
+use crate::{cargo, Codegen};
 
 /// Runs each step in order and stops at the first that fails.
 pub(crate) fn run() -> Result<(), String> {
@@ -17,25 +17,31 @@ pub(crate) fn run() -> Result<(), String> {
             custom: None,
         })
     })?;
-    step("formatting", || cargo(&root, &["fmt", "--all", "--check"]))?;
-    step("clippy, warnings denied", || {
-        cargo(
-            &root,
-            &[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        )
+    let deny_doc_warnings = [("RUSTDOCFLAGS", OsStr::new("-D warnings"))];
+    step("formatting", || {
+        cargo(&root, &["fmt", "--all", "--check"], &[])
     })?;
-    step(
-        "generated crates build outside the workspace, fixtures included",
-        || standalone_build(&root),
-    )?;
-    step("tests", || cargo(&root, &["test", "--workspace"]))
+    step("clippy, warnings denied", || {
+        let args = [
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ];
+        cargo(&root, &args, &[])
+    })?;
+    step("docs build without warnings (no broken links)", || {
+        let args = ["doc", "--workspace", "--no-deps", "--quiet"];
+        cargo(&root, &args, &deny_doc_warnings)
+    })?;
+    step("a generated crate builds outside the workspace", || {
+        standalone_build(&root)
+    })?;
+    step("tests", || {
+        cargo(&root, &["test", "--workspace"], &deny_doc_warnings)
+    })
 }
 
 fn step(name: &str, action: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
@@ -43,65 +49,30 @@ fn step(name: &str, action: impl FnOnce() -> Result<(), String>) -> Result<(), S
     action().map_err(|message| format!("{message}\nerror: step failed: {name}"))
 }
 
-fn cargo(dir: &Path, args: &[&str]) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(&cargo)
-        .args(args)
-        .current_dir(dir)
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .status()
-        .map_err(|error| format!("error: cannot run `{cargo}`: {error}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "error: `cargo {}` failed ({status})",
-            args.join(" ")
-        ))
-    }
-}
-
 /// Generates box-auth into a temporary workspace outside this one and runs clippy on it
 /// with warnings denied, proving the crate depends on nothing but crates.io. It reuses this
 /// workspace's lock file and a target directory under `target/`, so it rebuilds little.
 /// (Fixture crates are workspace members, so the clippy step already checks them.)
 fn standalone_build(root: &Path) -> Result<(), String> {
-    let out = std::env::temp_dir().join(format!("clientgen-standalone-{}", std::process::id()));
+    let out = std::env::temp_dir().join(format!("box-auth-standalone-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    let specs = [("box-auth".to_owned(), root.join("spec/box-auth.yaml"))];
-    for (crate_name, spec) in &specs {
-        crate::codegen::run(&Codegen {
-            check: false,
-            custom: Some(crate::CustomTarget {
-                spec: spec.clone(),
-                out: out.join(crate_name),
-                crate_name: Some(crate_name.clone()),
-                selection: clientgen::Selection::default(),
-            }),
-        })?;
-    }
-    let members: Vec<String> = specs.iter().map(|(name, _)| format!("{name:?}")).collect();
-    let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.join(", ")
-    );
-    let written = std::fs::write(out.join("Cargo.toml"), manifest)
-        .and_then(|()| std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map(drop));
-    written.map_err(|error| format!("error: cannot set up {}: {error}", out.display()))?;
+    crate::codegen::run(&Codegen {
+        check: false,
+        custom: Some(crate::CustomTarget {
+            spec: root.join("spec/box-auth.yaml"),
+            out: out.clone(),
+            crate_name: Some("box-auth".to_owned()),
+            selection: clientgen::Selection::default(),
+        }),
+    })?;
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
+        .map_err(|error| format!("error: cannot copy Cargo.lock: {error}"))?;
     let target = root.join("target").join("standalone");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(&cargo)
-        .args(["clippy", "--quiet", "--workspace", "--", "-D", "warnings"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", &target)
-        .status()
-        .map_err(|error| format!("error: cannot run `{cargo}`: {error}"))?;
+    let checked = cargo(
+        &out,
+        &["clippy", "--quiet", "--", "-D", "warnings"],
+        &[("CARGO_TARGET_DIR", target.as_os_str())],
+    );
     let _ = std::fs::remove_dir_all(&out);
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "error: the standalone crates did not pass clippy ({status})"
-        ))
-    }
+    checked
 }
