@@ -8,6 +8,7 @@
 mod client;
 mod manifest;
 mod root;
+mod status;
 mod types;
 
 use std::collections::BTreeMap;

@@ -5,8 +5,7 @@ use quote::{format_ident, quote};
 
 use super::{docs, ident, rust_type};
 use crate::model::{
-    Api, Enum, EnumKind, Field, Presence, ResponseBody, StatusMatch, StatusVariant, Struct,
-    Tagging, TypeDef, TypeKind, TypeRef, Union,
+    Api, Enum, EnumKind, Field, Presence, Struct, Tagging, TypeDef, TypeKind, TypeRef, Union,
 };
 use crate::naming::unraw;
 
@@ -133,7 +132,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(strukt) => struct_def(api, &name, &docs, strukt),
         TypeKind::Enum(enumeration) => enum_def(&name, &docs, enumeration),
         TypeKind::Union(union) => union_def(&name, &docs, union),
-        TypeKind::StatusEnum(variants) => status_enum_def(&name, &docs, variants),
+        TypeKind::StatusEnum(variants) => super::status::status_enum_def(&name, &docs, variants),
         TypeKind::Alias(target) => {
             let target = rust_type(target, None);
             quote! {
@@ -440,126 +439,6 @@ fn integer_enum_def(
     }
 }
 
-/// A response body whose type depends on the status, with the `decode` that picks it.
-fn status_enum_def(
-    name: &proc_macro2::Ident,
-    docs: &TokenStream,
-    variants: &[StatusVariant],
-) -> TokenStream {
-    let definitions = variants.iter().map(|variant| {
-        let variant_name = ident(&variant.name);
-        let status = match variant.status {
-            StatusMatch::Code(code) => format!("`{code}`"),
-            StatusMatch::Range(digit) => format!("`{digit}XX`"),
-            StatusMatch::Default => "Any other status".to_owned(),
-        };
-        let doc = super::docs(&match &variant.docs {
-            Some(description) => format!("{status}: {}", description.trim()),
-            None => format!("{status}."),
-        });
-        let payload = match &variant.body {
-            ResponseBody::Empty => None,
-            ResponseBody::Json(ty) => Some(rust_type(ty, None)),
-            ResponseBody::Text => Some(quote!(String)),
-            ResponseBody::Bytes => Some(quote!(Vec<u8>)),
-        };
-        let payload = payload.map(|ty| quote!((#ty)));
-        quote!(#doc #variant_name #payload,)
-    });
-    let codes: Vec<u16> = variants
-        .iter()
-        .filter_map(|variant| match variant.status {
-            StatusMatch::Code(code) => Some(code),
-            _ => None,
-        })
-        .collect();
-    let arms = variants.iter().filter_map(|variant| {
-        let variant_name = ident(&variant.name);
-        let literal = proc_macro2::Literal::u16_unsuffixed;
-        let pattern = match variant.status {
-            StatusMatch::Code(code) => {
-                let code = literal(code);
-                quote!(#code)
-            }
-            // A range leaves out the codes documented on their own, so no arms overlap.
-            StatusMatch::Range(digit) => {
-                let pieces = range_without(digit * 100, digit * 100 + 99, &codes);
-                if pieces.is_empty() {
-                    return None;
-                }
-                let pieces = pieces.into_iter().map(|(low, high)| {
-                    if low == high {
-                        let low = literal(low);
-                        quote!(#low)
-                    } else {
-                        let (low, high) = (literal(low), literal(high));
-                        quote!(#low..=#high)
-                    }
-                });
-                quote!(#(#pieces)|*)
-            }
-            StatusMatch::Default => quote!(_),
-        };
-        let value = match &variant.body {
-            ResponseBody::Empty => quote!(Ok(Self::#variant_name)),
-            ResponseBody::Json(_) => quote!(serde_json::from_slice(body).map(Self::#variant_name)),
-            ResponseBody::Text => {
-                quote!(Ok(Self::#variant_name(String::from_utf8_lossy(body).into_owned())))
-            }
-            ResponseBody::Bytes => quote!(Ok(Self::#variant_name(body.to_vec()))),
-        };
-        Some(quote!(#pattern => #value,))
-    });
-    let fallback = (!variants.iter().any(|v| v.status == StatusMatch::Default)).then(|| {
-        quote! {
-            _ => Err(<serde_json::Error as serde::de::Error>::custom(format_args!(
-                "status {status} is not documented"
-            ))),
-        }
-    });
-    let uses_body = variants.iter().any(|v| v.body != ResponseBody::Empty);
-    let body_arg = if uses_body {
-        quote!(body)
-    } else {
-        quote!(_body)
-    };
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #(#definitions)*
-        }
-
-        impl #name {
-            /// Decodes a response body as the spec documents it for `status`.
-            pub fn decode(status: u16, #body_arg: &[u8]) -> Result<Self, serde_json::Error> {
-                match status {
-                    #(#arms)*
-                    #fallback
-                }
-            }
-        }
-    }
-}
-
-/// The parts of `low..=high` left after taking out `codes`.
-fn range_without(low: u16, high: u16, codes: &[u16]) -> Vec<(u16, u16)> {
-    let mut pieces = Vec::new();
-    let mut start = low;
-    for code in low..=high {
-        if codes.contains(&code) {
-            if start < code {
-                pieces.push((start, code - 1));
-            }
-            start = code + 1;
-        }
-    }
-    if start <= high {
-        pieces.push((start, high));
-    }
-    pieces
-}
-
 fn boxed(ty: TokenStream, boxed: bool) -> TokenStream {
     if boxed {
         quote!(Box<#ty>)
@@ -678,19 +557,4 @@ fn tagged_deserialize(name: &proc_macro2::Ident, property: &str, union: &Union) 
 
 fn type_label(ty: &TypeRef) -> String {
     rust_type(ty, None).to_string().replace(' ', "")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::range_without;
-
-    #[test]
-    fn ranges_leave_out_documented_codes() {
-        assert_eq!(range_without(400, 499, &[]), [(400, 499)]);
-        assert_eq!(
-            range_without(400, 499, &[400, 404, 200]),
-            [(401, 403), (405, 499)]
-        );
-        assert_eq!(range_without(400, 499, &[499]), [(400, 498)]);
-    }
 }

@@ -6,6 +6,7 @@
 
 mod operations;
 mod recursion;
+mod responses;
 mod schemas;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -1,0 +1,223 @@
+//! Lowering responses: the bodies of an operation's successes and errors, grouped into one
+//! [`Outcome`] each, with a per-status enum when a group's bodies differ by status.
+
+use openapiv3::{MediaType, Operation as SpecOperation, ReferenceOr, Response, StatusCode};
+
+use super::operations::is_json;
+use super::schemas::SchemaRef;
+use super::Lowerer;
+use crate::diagnostics::{Error, Pointer};
+use crate::model::{Outcome, ResponseBody, StatusMatch, StatusVariant, TypeDef, TypeKind, TypeRef};
+use crate::naming;
+
+impl<'a> Lowerer<'a> {
+    /// What a success (2xx) response holds, and whether every success is an HTML page.
+    pub(super) fn success(
+        &mut self,
+        operation: &'a SpecOperation,
+        at: &Pointer,
+        method_name: &str,
+    ) -> Result<(Outcome, bool), Error> {
+        let documented = operation
+            .responses
+            .responses
+            .iter()
+            .filter(|(status, _)| is_success(status))
+            .map(|(status, response)| {
+                (
+                    status_match(status),
+                    response,
+                    at.join("responses").join(status),
+                )
+            });
+        let responses = self.response_bodies(documented, &format!("{method_name} response"))?;
+        let html_only = !responses.is_empty() && responses.iter().all(|r| r.html_only);
+        let outcome = self.outcome(responses, method_name, "response", ResponseBody::Empty);
+        Ok((outcome, html_only))
+    }
+
+    /// What an error response (non-2xx statuses and `default`) holds.
+    pub(super) fn errors(
+        &mut self,
+        operation: &'a SpecOperation,
+        at: &Pointer,
+        method_name: &str,
+    ) -> Result<Outcome, Error> {
+        let responses = &operation.responses;
+        let documented = responses
+            .responses
+            .iter()
+            .filter(|(status, _)| !is_success(status))
+            .map(|(status, response)| {
+                (
+                    status_match(status),
+                    response,
+                    at.join("responses").join(status),
+                )
+            })
+            .chain(responses.default.iter().map(|response| {
+                (
+                    StatusMatch::Default,
+                    response,
+                    at.join("responses").join("default"),
+                )
+            }));
+        let responses = self.response_bodies(documented, &format!("{method_name} error"))?;
+        // Statuses documented without a body (or as a page) say nothing about the error's
+        // type; when the rest agree on one JSON type, that is the error type.
+        let typed: Vec<&LoweredResponse> = responses
+            .iter()
+            .filter(|r| matches!(r.body, ResponseBody::Json(_)))
+            .collect();
+        if let Some(first) = typed.first() {
+            if typed.iter().all(|r| r.body == first.body) {
+                return Ok(Outcome::Single(first.body.clone()));
+            }
+        }
+        Ok(self.outcome(
+            responses,
+            method_name,
+            "error",
+            ResponseBody::Json(TypeRef::Json),
+        ))
+    }
+
+    fn response_bodies(
+        &mut self,
+        documented: impl Iterator<Item = (StatusMatch, &'a ReferenceOr<Response>, Pointer)>,
+        hint: &str,
+    ) -> Result<Vec<LoweredResponse>, Error> {
+        let documented: Vec<_> = documented.collect();
+        let several = documented.len() > 1;
+        let mut lowered = Vec::new();
+        for (status, response, response_at) in documented {
+            // With several responses, an inline body is named after its status too, which
+            // leaves the plain name for the per-status enum.
+            let hint = match (several, status) {
+                (false, _) => hint.to_owned(),
+                (true, StatusMatch::Code(code)) => format!("{hint} {code}"),
+                (true, StatusMatch::Range(digit)) => format!("{hint} {digit}xx"),
+                (true, StatusMatch::Default) => format!("{hint} default"),
+            };
+            let hint = hint.as_str();
+            let (response, response_at) =
+                self.resolve(response, &response_at, "responses", |c| &c.responses)?;
+            let html_only = !response.content.is_empty()
+                && response
+                    .content
+                    .keys()
+                    .all(|content_type| content_type == "text/html");
+            let body = self.response_body(response, &response_at, hint)?;
+            lowered.push(LoweredResponse {
+                status,
+                body,
+                html_only,
+                docs: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+            });
+        }
+        Ok(lowered)
+    }
+
+    /// One body when every response agrees (or there is none: `empty`), else an enum named
+    /// `{method} {suffix}` with a variant per status.
+    fn outcome(
+        &mut self,
+        mut responses: Vec<LoweredResponse>,
+        method_name: &str,
+        suffix: &str,
+        empty: ResponseBody,
+    ) -> Outcome {
+        let Some(first) = responses.first() else {
+            return Outcome::Single(empty);
+        };
+        if responses.iter().all(|r| r.body == first.body) {
+            return Outcome::Single(first.body.clone());
+        }
+        responses.sort_by_key(|r| r.status);
+        let name = self.type_names.claim(naming::type_name(&format!(
+            "{} {suffix}",
+            naming::unraw(method_name)
+        )));
+        let variants = responses
+            .into_iter()
+            .map(|response| StatusVariant {
+                name: match response.status {
+                    StatusMatch::Code(code) => format!("Status{code}"),
+                    StatusMatch::Range(digit) => format!("Status{digit}xx"),
+                    StatusMatch::Default => "Default".to_owned(),
+                },
+                status: response.status,
+                body: response.body,
+                docs: response.docs,
+            })
+            .collect();
+        let docs = format!(
+            "The {suffix} body of [`Client::{method}`](crate::Client::{method}), by status.",
+            method = naming::unraw(method_name)
+        );
+        let definition = TypeDef {
+            name: name.clone(),
+            origin: String::new(),
+            docs: Some(docs),
+            kind: TypeKind::StatusEnum(variants),
+        };
+        self.types.insert(name.clone(), definition);
+        Outcome::PerStatus(name)
+    }
+
+    fn response_body(
+        &mut self,
+        response: &'a Response,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<ResponseBody, Error> {
+        if response.content.is_empty() {
+            return Ok(ResponseBody::Empty);
+        }
+        if let Some((content_type, media)) = response.content.iter().find(|(t, _)| is_json(t)) {
+            let schema_at = at.join("content").join(content_type).join("schema");
+            return Ok(ResponseBody::Json(
+                self.media_type(media, &schema_at, hint)?,
+            ));
+        }
+        if response.content.keys().any(|t| t.starts_with("text/")) {
+            return Ok(ResponseBody::Text);
+        }
+        Ok(ResponseBody::Bytes)
+    }
+
+    fn media_type(
+        &mut self,
+        media: &'a MediaType,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<TypeRef, Error> {
+        match &media.schema {
+            Some(schema) => self.schema_type(SchemaRef::from(schema), at, hint),
+            None => Ok(TypeRef::Json),
+        }
+    }
+}
+
+/// A response after `$ref`s are resolved.
+struct LoweredResponse {
+    status: StatusMatch,
+    body: ResponseBody,
+    html_only: bool,
+    docs: Option<String>,
+}
+
+fn status_match(status: &StatusCode) -> StatusMatch {
+    match status {
+        StatusCode::Code(code) => StatusMatch::Code(*code),
+        StatusCode::Range(digit) => StatusMatch::Range(*digit),
+    }
+}
+
+/// Whether `status` is a success (`2xx` or `2XX`).
+pub(super) fn is_success(status: &StatusCode) -> bool {
+    match status {
+        StatusCode::Code(code) => (200..300).contains(code),
+        StatusCode::Range(range) => *range == 2,
+    }
+}
