@@ -131,8 +131,12 @@ fn custom_job(custom: &crate::CustomTarget) -> Job {
     for path in &custom.selection.paths {
         command.push_str(&format!(" --include-path {path}"));
     }
+    if custom.method_names == clientgen::MethodNames::OperationId {
+        command.push_str(" --method-names operation-id");
+    }
     config.generated_by = command;
     config.selection = custom.selection.clone();
+    config.method_names = custom.method_names;
     Job {
         spec_path: custom.spec.clone(),
         spec_label: custom.spec.display().to_string(),
@@ -181,6 +185,7 @@ mod tests {
                 out,
                 crate_name: Some("demo-client".to_owned()),
                 selection: clientgen::Selection::default(),
+                method_names: clientgen::MethodNames::Summary,
             }),
         }
     }

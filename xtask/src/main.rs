@@ -23,9 +23,11 @@ usage:
       Regenerates every crate under generated/ from its spec under spec/.
   cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--check]
                       [--include-tag TAG]... [--include-path PATH]...
+                    [--method-names summary|operation-id]
       Generates a client crate for any OpenAPI 3.0 document (YAML or JSON) into DIR,
       keeping only the operations with those tags or paths (and the schemas they use)
-      when either option is given.
+      when either option is given. Methods are named from summaries (as Box's SDKs
+      name them) unless `--method-names operation-id` says otherwise.
 
   --check   change nothing; fail, naming the stale files, if the output differs
   cargo xtask test
@@ -101,6 +103,8 @@ pub(crate) struct CustomTarget {
     pub(crate) crate_name: Option<String>,
     /// `--include-tag` and `--include-path`.
     pub(crate) selection: clientgen::Selection,
+    /// `--method-names`.
+    pub(crate) method_names: clientgen::MethodNames,
 }
 
 fn parse(args: &[String]) -> Result<Task, String> {
@@ -120,6 +124,7 @@ fn parse(args: &[String]) -> Result<Task, String> {
     let mut check = false;
     let (mut spec, mut out, mut crate_name) = (None, None, None);
     let mut selection = clientgen::Selection::default();
+    let mut method_names = None;
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| {
             args.next()
@@ -133,6 +138,17 @@ fn parse(args: &[String]) -> Result<Task, String> {
             "--crate-name" => crate_name = Some(value("--crate-name")?),
             "--include-tag" => selection.tags.push(value("--include-tag")?),
             "--include-path" => selection.paths.push(value("--include-path")?),
+            "--method-names" => {
+                method_names = Some(match value("--method-names")?.as_str() {
+                    "summary" => clientgen::MethodNames::Summary,
+                    "operation-id" => clientgen::MethodNames::OperationId,
+                    other => {
+                        return Err(format!(
+                            "`--method-names` is `summary` or `operation-id`, not `{other}`"
+                        ))
+                    }
+                })
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -142,8 +158,13 @@ fn parse(args: &[String]) -> Result<Task, String> {
             out,
             crate_name,
             selection,
+            method_names: method_names.unwrap_or(clientgen::MethodNames::Summary),
         }),
-        (None, None) if crate_name.is_none() && selection.is_everything() => None,
+        (None, None)
+            if crate_name.is_none() && selection.is_everything() && method_names.is_none() =>
+        {
+            None
+        }
         _ => {
             let message = "`--spec` and `--out` go together, and the other options need them";
             return Err(message.to_owned());
@@ -180,6 +201,7 @@ mod tests {
                     out: "out".into(),
                     crate_name: Some("a-client".into()),
                     selection: clientgen::Selection::default(),
+                    method_names: clientgen::MethodNames::Summary,
                 }),
             }))
         );
@@ -195,6 +217,17 @@ mod tests {
         assert_eq!(custom.selection.tags, ["Auth", "B"]);
         assert_eq!(custom.selection.paths, ["/x"]);
         assert!(parse(&args("codegen --include-tag Auth")).is_err());
+        let Ok(Task::Codegen(Codegen {
+            custom: Some(custom),
+            ..
+        })) = parse(&args(
+            "codegen --spec a.yaml --out o --method-names operation-id",
+        ))
+        else {
+            panic!("--method-names should parse");
+        };
+        assert_eq!(custom.method_names, clientgen::MethodNames::OperationId);
+        assert!(parse(&args("codegen --spec a --out o --method-names nope")).is_err());
         assert_eq!(parse(&args("bench")), Ok(Task::Bench));
         assert!(parse(&args("codegen --spec a.yaml")).is_err());
         assert!(parse(&args("codegen --out")).is_err());

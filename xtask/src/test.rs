@@ -63,6 +63,7 @@ fn standalone_build(root: &Path) -> Result<(), String> {
             out: out.clone(),
             crate_name: Some("box-auth".to_owned()),
             selection: clientgen::Selection::default(),
+            method_names: clientgen::MethodNames::Summary,
         }),
     })?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
