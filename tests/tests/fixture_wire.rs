@@ -2,8 +2,8 @@
 //! (the `tests/fixtures/wire.yaml` fixture), checked against a local server on 127.0.0.1.
 
 use fixture_wire::types::{
-    NotFound, PostFormBody, PostFormBodyAddress, Problem, SearchItemsError, SearchItemsFilter,
-    SearchItemsFilterStatus, SearchItemsParams, SearchItemsResponse, UploadBody,
+    NotFound, PatchNoteBody, PostFormBody, PostFormBodyAddress, Problem, SearchItemsError,
+    SearchItemsFilter, SearchItemsFilterStatus, SearchItemsParams, SearchItemsResponse, UploadBody,
     UploadBodyAttributes,
 };
 use fixture_wire::{ApiErrorBody, BaseUrls, Client, Error, Url};
@@ -231,5 +231,32 @@ async fn form_fields_follow_their_encoding() -> TestResult {
         String::from_utf8_lossy(&request.body),
         "name=Ann+Lee&tags=a&tags=b&address%5Bcity%5D=K%C3%B6ln"
     );
+    Ok(())
+}
+
+/// Of several content types the JSON one is chosen, and a vendor JSON type is sent as itself;
+/// a path parameter is percent-encoded as one segment.
+#[tokio::test]
+async fn a_vendor_json_body_keeps_its_content_type() -> TestResult {
+    let server = MockServer::start().await;
+    respond(
+        &server,
+        "PATCH",
+        "/api/notes/a%20b",
+        ResponseTemplate::new(204),
+    )
+    .await;
+    let body = PatchNoteBody {
+        text: Some("new".into()),
+    };
+
+    client_for(&server)?.patch_note("a b", &body).await?;
+
+    let request = only_request(&server).await;
+    assert_eq!(
+        header(&request, "content-type"),
+        ["application/merge-patch+json"]
+    );
+    assert_eq!(String::from_utf8_lossy(&request.body), r#"{"text":"new"}"#);
     Ok(())
 }
