@@ -241,12 +241,23 @@ pub enum OperationKind {
     BrowserUrl,
 }
 
-/// A piece of a path template.
+/// A piece of a path template, between two `/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathSegment {
     /// Sent as written.
     Literal(String),
     /// The value of the path parameter with this Rust name, percent-encoded.
+    Parameter(String),
+    /// Text and parameters together, such as `avatar.{format}`; percent-encoded as one segment.
+    Template(Vec<TemplatePart>),
+}
+
+/// A part of a [`PathSegment::Template`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplatePart {
+    /// Text, sent as written.
+    Literal(String),
+    /// A path parameter: its wire name while lowering, its Rust name in the model.
     Parameter(String),
 }
 

@@ -95,6 +95,16 @@ fn a_path_parameter_that_is_an_object_names_its_schema() {
 }
 
 #[test]
+fn a_path_segment_with_unbalanced_braces_names_the_operation() {
+    let text = format!(
+        "{HEAD}paths:\n  /a/{{id:\n    get:\n      responses: {{'204': {{description: ok}}}}\n"
+    );
+    let (pointer, message) = error_at(&text);
+    assert_eq!(pointer, "#/paths/~1a~1{id/get");
+    assert!(message.contains("unbalanced"), "{message}");
+}
+
+#[test]
 fn an_invalid_server_url_is_located() {
     let text = "openapi: 3.0.3\ninfo: {title: F, version: '1'}\nservers: [{url: 'https://exa mple.com'}]\npaths:\n  /a:\n    get:\n      responses: {'204': {description: ok}}\n";
     let (pointer, _) = error_at(text);

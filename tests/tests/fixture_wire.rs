@@ -260,3 +260,16 @@ async fn a_vendor_json_body_keeps_its_content_type() -> TestResult {
     assert_eq!(String::from_utf8_lossy(&request.body), r#"{"text":"new"}"#);
     Ok(())
 }
+
+/// A segment mixing text and parameters is filled in and percent-encoded as one segment.
+#[tokio::test]
+async fn a_segment_mixing_text_and_parameters() -> TestResult {
+    let server = MockServer::start().await;
+    let png = ResponseTemplate::new(200).set_body_raw(vec![137u8, 80, 78, 71], "image/png");
+    respond(&server, "GET", "/api/avatars/ann%2Fb.64x32", png).await;
+
+    let picture = client_for(&server)?.get_avatar("ann/b", 64, 32).await?;
+
+    assert_eq!(picture, [137, 80, 78, 71]);
+    Ok(())
+}

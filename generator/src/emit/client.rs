@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::{ident, paragraphs, rust_type};
 use crate::model::{
     Api, BodyEncoding, Field, Operation, OperationKind, Outcome, Parameter, PathSegment, Presence,
-    ResponseBody, Server, Style, TypeKind, TypeRef,
+    ResponseBody, Server, Style, TemplatePart, TypeKind, TypeRef,
 };
 
 pub(super) fn client_rs(api: &Api) -> TokenStream {
@@ -179,6 +179,20 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
 
     let segments = op.segments.iter().map(|segment| match segment {
         PathSegment::Literal(text) => quote!(#text),
+        PathSegment::Template(parts) => {
+            let mut template = String::new();
+            let mut arguments = Vec::new();
+            for part in parts {
+                match part {
+                    TemplatePart::Literal(text) => template.push_str(text),
+                    TemplatePart::Parameter(param) => {
+                        template.push_str("{}");
+                        arguments.push(ident(param));
+                    }
+                }
+            }
+            quote!(format!(#template, #(#arguments),*).as_str())
+        }
         PathSegment::Parameter(param) => {
             let param_ident = ident(param);
             let is_str = op
@@ -305,7 +319,15 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
     let segment_checks = op
         .path_params
         .iter()
-        .filter(|param| param.ty == TypeRef::String)
+        // A parameter that is a whole segment must not vanish from the path; inside a
+        // template (`{name}.json`) any value keeps the segment.
+        .filter(|param| {
+            param.ty == TypeRef::String
+                && op
+                    .segments
+                    .iter()
+                    .any(|segment| *segment == PathSegment::Parameter(param.name.clone()))
+        })
         .map(|param| {
             let arg = ident(&param.name);
             let wire = &param.wire_name;

@@ -10,7 +10,7 @@ use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
 use crate::model::{
     BodyEncoding, Field, Operation, OperationKind, Parameter, PathSegment, Presence, RequestBody,
-    Server, Struct, Style, TypeDef, TypeKind, TypeRef,
+    Server, Struct, Style, TemplatePart, TypeDef, TypeKind, TypeRef,
 };
 use crate::naming::{self, UniqueNames};
 use crate::{Config, MethodNames, Selection};
@@ -334,28 +334,38 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Vec<PathSegment>, Error> {
         let mut ordered = Vec::with_capacity(path_params.len());
         let mut segments = Vec::new();
+        let mut take = |name: &str| {
+            let Some(index) = path_params.iter().position(|p| p.wire_name == name) else {
+                let message = format!(
+                    "the path uses `{{{name}}}` but no path parameter `{name}` is declared"
+                );
+                return Err(self.error(at, message));
+            };
+            let parameter = path_params.remove(index);
+            let rust_name = parameter.name.clone();
+            ordered.push(parameter);
+            Ok(rust_name)
+        };
         for piece in path.split('/').filter(|piece| !piece.is_empty()) {
-            let template = piece.strip_prefix('{').and_then(|p| p.strip_suffix('}'));
-            match template {
-                Some(name) => {
-                    let Some(index) = path_params.iter().position(|p| p.wire_name == name) else {
-                        let message = format!(
-                            "the path uses `{{{name}}}` but no path parameter `{name}` is declared"
-                        );
-                        return Err(self.error(at, message));
-                    };
-                    let parameter = path_params.remove(index);
-                    segments.push(PathSegment::Parameter(parameter.name.clone()));
-                    ordered.push(parameter);
-                }
-                None if piece.contains('{') => {
-                    let message = format!(
-                        "path segment `{piece}` mixes text and a parameter, which is not supported"
-                    );
-                    return Err(self.error(at, message));
-                }
-                None => segments.push(PathSegment::Literal(piece.to_owned())),
-            }
+            let parts = template_parts(piece).ok_or_else(|| {
+                self.error(at, format!("path segment `{piece}` has unbalanced braces"))
+            })?;
+            let segment = match parts.as_slice() {
+                [TemplatePart::Literal(text)] => PathSegment::Literal(text.clone()),
+                [TemplatePart::Parameter(name)] => PathSegment::Parameter(take(name)?),
+                _ => PathSegment::Template(
+                    parts
+                        .into_iter()
+                        .map(|part| match part {
+                            TemplatePart::Parameter(name) => {
+                                take(&name).map(TemplatePart::Parameter)
+                            }
+                            literal => Ok(literal),
+                        })
+                        .collect::<Result<_, _>>()?,
+                ),
+            };
+            segments.push(segment);
         }
         if let Some(unused) = path_params.first() {
             let message = format!(
@@ -520,6 +530,32 @@ struct OperationContext<'d> {
     method: &'d str,
     operation: &'d SpecOperation,
     at: Pointer,
+}
+
+/// `avatar.{format}` -> literal `avatar.` and parameter `format`; `None` when braces do not
+/// pair up.
+fn template_parts(piece: &str) -> Option<Vec<TemplatePart>> {
+    let mut parts = Vec::new();
+    let mut rest = piece;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            parts.push(TemplatePart::Literal(rest[..open].to_owned()));
+        }
+        let close = rest[open..].find('}')? + open;
+        let name = &rest[open + 1..close];
+        if name.is_empty() || name.contains('{') {
+            return None;
+        }
+        parts.push(TemplatePart::Parameter(name.to_owned()));
+        rest = &rest[close + 1..];
+    }
+    if rest.contains('}') {
+        return None;
+    }
+    if !rest.is_empty() {
+        parts.push(TemplatePart::Literal(rest.to_owned()));
+    }
+    Some(parts)
 }
 
 /// Whether the selection keeps an operation.
