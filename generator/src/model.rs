@@ -300,6 +300,8 @@ pub enum Style {
     PipeDelimited,
     /// `style: deepObject`: `a[key]=value`.
     DeepObject,
+    /// A parameter described by `content` with a JSON media type: the value as JSON text.
+    Json,
 }
 
 /// A request body and how it is encoded.

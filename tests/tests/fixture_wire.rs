@@ -2,9 +2,9 @@
 //! (the `tests/fixtures/wire.yaml` fixture), checked against a local server on 127.0.0.1.
 
 use fixture_wire::types::{
-    NotFound, PatchNoteBody, PostFormBody, PostFormBodyAddress, Problem, SearchItemsError,
-    SearchItemsFilter, SearchItemsFilterStatus, SearchItemsParams, SearchItemsResponse, UploadBody,
-    UploadBodyAttributes,
+    ListReportsParams, ListReportsWhere, NotFound, PatchNoteBody, PostFormBody,
+    PostFormBodyAddress, Problem, SearchItemsError, SearchItemsFilter, SearchItemsFilterStatus,
+    SearchItemsParams, SearchItemsResponse, UploadBody, UploadBodyAttributes,
 };
 use fixture_wire::{ApiErrorBody, BaseUrls, Client, Error, Url};
 use wiremock::matchers::{method, path};
@@ -271,5 +271,23 @@ async fn a_segment_mixing_text_and_parameters() -> TestResult {
     let picture = client_for(&server)?.get_avatar("ann/b", 64, 32).await?;
 
     assert_eq!(picture, [137, 80, 78, 71]);
+    Ok(())
+}
+
+/// A parameter described by `content: application/json` is sent as JSON text.
+#[tokio::test]
+async fn content_parameters_are_json_text() -> TestResult {
+    let server = MockServer::start().await;
+    respond(&server, "GET", "/api/reports", ResponseTemplate::new(204)).await;
+    let params = ListReportsParams {
+        r#where: Some(ListReportsWhere { year: Some(2024) }),
+        x_trace: Some(vec!["a".into(), "b".into()]),
+    };
+
+    client_for(&server)?.list_reports(&params).await?;
+
+    let request = only_request(&server).await;
+    assert_eq!(request.url.query(), Some("where=%7B%22year%22%3A2024%7D"));
+    assert_eq!(header(&request, "x-trace"), [r#"["a","b"]"#]);
     Ok(())
 }

@@ -209,6 +209,8 @@ pub(crate) enum Style {
     PipeDelimited,
     /// `a[k]=v`, nesting as `a[k][k2]=v`.
     DeepObject,
+    /// The whole value as JSON text (a parameter described by `content`).
+    Json,
 }
 
 /// The name/value pairs `value` is written as under `name` in `style`; `None` and `null`
@@ -230,13 +232,16 @@ pub(crate) fn pairs<T: Serialize + ?Sized>(
 fn flatten(name: &str, value: &Value, style: Style, out: &mut Vec<(String, String)>) {
     match value {
         Value::Null => {}
+        Value::String(_) | Value::Array(_) | Value::Object(_) if matches!(style, Style::Json) => {
+            out.push((name.to_owned(), value.to_string()));
+        }
         Value::Array(items) => {
             let texts: Vec<String> = items.iter().filter_map(scalar).collect();
             match style {
                 Style::Form { explode: true } | Style::DeepObject => {
                     out.extend(texts.into_iter().map(|text| (name.to_owned(), text)));
                 }
-                Style::Form { explode: false } | Style::Simple { .. } => {
+                Style::Form { explode: false } | Style::Simple { .. } | Style::Json => {
                     out.push((name.to_owned(), texts.join(",")));
                 }
                 Style::SpaceDelimited => out.push((name.to_owned(), texts.join(" "))),
@@ -296,14 +301,15 @@ pub(crate) fn form_body(
         .body(body)
 }
 
-/// Adds header `name` with `value` written in `style: simple`; `None` adds nothing.
+/// Adds header `name` with `value` written in `style` (`simple`, or JSON for a header
+/// described by `content`); `None` adds nothing.
 pub(crate) fn header<T: Serialize + ?Sized>(
     request: RequestBuilder,
     name: &str,
     value: &T,
-    explode: bool,
+    style: Style,
 ) -> RequestBuilder {
-    match pairs(name, value, Style::Simple { explode }).into_iter().next() {
+    match pairs(name, value, style).into_iter().next() {
         Some((_, text)) => request.header(name, text),
         None => request,
     }

@@ -237,8 +237,8 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
     let headers = op.header_params.iter().map(|param| {
         let field = ident(&param.name);
         let wire = &param.wire_name;
-        let explode = matches!(param.style, Style::Simple { explode: true });
-        quote!(let request = http::header(request, #wire, &params.#field, #explode);)
+        let style = style_tokens(param.style);
+        quote!(let request = http::header(request, #wire, &params.#field, #style);)
     });
     let cookies = (!op.cookie_params.is_empty()).then(|| {
         let pairs = op.cookie_params.iter().map(|param| {
@@ -422,5 +422,6 @@ fn style_tokens(style: Style) -> TokenStream {
         Style::SpaceDelimited => quote!(http::Style::SpaceDelimited),
         Style::PipeDelimited => quote!(http::Style::PipeDelimited),
         Style::DeepObject => quote!(http::Style::DeepObject),
+        Style::Json => quote!(http::Style::Json),
     }
 }

@@ -1,8 +1,8 @@
 //! Lowering paths and operations into [`Operation`]s, and their servers into [`Server`]s.
 
 use openapiv3::{
-    Operation as SpecOperation, Parameter as SpecParameter, ParameterSchemaOrContent, PathItem,
-    QueryStyle, ReferenceOr,
+    MediaType, Operation as SpecOperation, Parameter as SpecParameter, ParameterSchemaOrContent,
+    PathItem, QueryStyle, ReferenceOr,
 };
 
 use super::schemas::is_secret;
@@ -166,11 +166,32 @@ impl<'a> Lowerer<'a> {
         let mut cookie_params = Vec::new();
         for ResolvedParameter { parameter, at } in parameters {
             let data = parameter.parameter_data_ref();
-            let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-                let message = "a parameter described by `content` is not supported; use `schema`";
-                return Err(self.error(&at.join("content"), message));
+            // A parameter described by `content` is written as that media type: JSON text.
+            let (schema, schema_at, style) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    (schema, at.join("schema"), parameter_style(parameter))
+                }
+                ParameterSchemaOrContent::Content(content) => {
+                    let json = content.iter().find(|(media, _)| is_json(media));
+                    let Some((
+                        media,
+                        MediaType {
+                            schema: Some(schema),
+                            ..
+                        },
+                    )) = json
+                    else {
+                        let message =
+                            "a parameter's `content` must be a JSON media type with a schema";
+                        return Err(self.error(&at.join("content"), message));
+                    };
+                    (
+                        schema,
+                        at.join("content").join(media).join("schema"),
+                        Style::Json,
+                    )
+                }
             };
-            let schema_at = at.join("schema");
             let hint = format!("{method_name} {}", data.name);
             let ty = self.schema_type(schema.into(), &schema_at, &hint)?;
             self.adopt_docs(&ty, data.description.as_deref());
@@ -183,11 +204,11 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: data.required,
                 secret,
-                style: parameter_style(parameter),
+                style,
             };
             match parameter {
                 SpecParameter::Path { .. } => {
-                    if !self.is_scalar(&lowered.ty) {
+                    if !self.is_scalar(&lowered.ty) || style == Style::Json {
                         let message = "a path parameter must be a string, number, boolean or enum";
                         return Err(self.error(&schema_at, message));
                     }
