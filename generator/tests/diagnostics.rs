@@ -105,6 +105,16 @@ fn a_path_segment_with_unbalanced_braces_names_the_operation() {
 }
 
 #[test]
+fn a_parameter_with_non_json_content_names_its_content() {
+    let text = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - {{name: q, in: query, content: {{text/csv: {{schema: {{type: string}}}}}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+    );
+    let (pointer, message) = error_at(&text);
+    assert_eq!(pointer, "#/paths/~1a/get/parameters/0/content");
+    assert!(message.contains("JSON"), "{message}");
+}
+
+#[test]
 fn an_invalid_server_url_is_located() {
     let text = "openapi: 3.0.3\ninfo: {title: F, version: '1'}\nservers: [{url: 'https://exa mple.com'}]\npaths:\n  /a:\n    get:\n      responses: {'204': {description: ok}}\n";
     let (pointer, _) = error_at(text);
