@@ -178,16 +178,7 @@ mod tests {
     }
 
     fn custom(spec: PathBuf, out: PathBuf) -> Codegen {
-        Codegen {
-            check: false,
-            custom: Some(crate::CustomTarget {
-                spec,
-                out,
-                crate_name: Some("demo-client".to_owned()),
-                selection: clientgen::Selection::default(),
-                method_names: clientgen::MethodNames::Summary,
-            }),
-        }
+        Codegen::one_spec(spec, out, "demo-client")
     }
 
     #[test]

@@ -107,6 +107,22 @@ pub(crate) struct CustomTarget {
     pub(crate) method_names: clientgen::MethodNames,
 }
 
+impl Codegen {
+    /// Writing the crate for `spec` into `out` as `crate_name`, with default options.
+    pub(crate) fn one_spec(spec: PathBuf, out: PathBuf, crate_name: &str) -> Self {
+        Self {
+            check: false,
+            custom: Some(CustomTarget {
+                spec,
+                out,
+                crate_name: Some(crate_name.to_owned()),
+                selection: clientgen::Selection::default(),
+                method_names: clientgen::MethodNames::Summary,
+            }),
+        }
+    }
+}
+
 fn parse(args: &[String]) -> Result<Task, String> {
     let mut args = args.iter();
     match args.next().map(String::as_str) {

@@ -56,16 +56,8 @@ fn step(name: &str, action: impl FnOnce() -> Result<(), String>) -> Result<(), S
 fn standalone_build(root: &Path) -> Result<(), String> {
     let out = std::env::temp_dir().join(format!("box-auth-standalone-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    crate::codegen::run(&Codegen {
-        check: false,
-        custom: Some(crate::CustomTarget {
-            spec: root.join("spec/box-auth.yaml"),
-            out: out.clone(),
-            crate_name: Some("box-auth".to_owned()),
-            selection: clientgen::Selection::default(),
-            method_names: clientgen::MethodNames::Summary,
-        }),
-    })?;
+    let spec = root.join("spec/box-auth.yaml");
+    crate::codegen::run(&Codegen::one_spec(spec, out.clone(), "box-auth"))?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
         .map_err(|error| format!("error: cannot copy Cargo.lock: {error}"))?;
     let target = root.join("target").join("standalone");

@@ -206,12 +206,7 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
             }
         }
     });
-    let query_pairs = op.query_params.iter().map(|param| {
-        let field = ident(&param.name);
-        let wire = &param.wire_name;
-        let style = style_tokens(param.style);
-        quote!(http::pairs(#wire, &params.#field, #style),)
-    });
+    let query_pairs = param_pairs(&op.query_params);
     let endpoint = quote!(http::endpoint(&self.base_urls.#server, &[#(#segments),*]));
     let (query, url) = if op.query_params.is_empty() {
         (None, endpoint)
@@ -241,12 +236,7 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
         quote!(let request = http::header(request, #wire, &params.#field, #style);)
     });
     let cookies = (!op.cookie_params.is_empty()).then(|| {
-        let pairs = op.cookie_params.iter().map(|param| {
-            let field = ident(&param.name);
-            let wire = &param.wire_name;
-            let style = style_tokens(param.style);
-            quote!(http::pairs(#wire, &params.#field, #style),)
-        });
+        let pairs = param_pairs(&op.cookie_params);
         quote!(let request = http::cookies(request, [#(#pairs)*].into_iter().flatten());)
     });
     let body = op.body.as_ref().map(|body| {
@@ -401,6 +391,17 @@ fn path_arg_type(param: &Parameter, types: &Ident) -> TokenStream {
             quote!(&#ty)
         }
     }
+}
+
+/// `http::pairs(..)` calls writing each of `params` (fields of the `params` argument) in
+/// its style, as array elements.
+fn param_pairs(params: &[Parameter]) -> impl Iterator<Item = TokenStream> + '_ {
+    params.iter().map(|param| {
+        let field = ident(&param.name);
+        let wire = &param.wire_name;
+        let style = style_tokens(param.style);
+        quote!(http::pairs(#wire, &params.#field, #style),)
+    })
 }
 
 /// The fields of `ty` when it names a struct.

@@ -90,6 +90,14 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The error for a `$ref` at `at` whose target does not exist.
+    pub(crate) fn dangling(&self, reference: &str, at: &Pointer) -> Error {
+        self.error(
+            at,
+            format!("`$ref: {reference}` points at nothing: no such component"),
+        )
+    }
+
     pub(crate) fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
         let warning = Warning {
             location: self.location(at),
@@ -131,7 +139,7 @@ impl<'a> Lowerer<'a> {
                         .components
                         .as_ref()
                         .and_then(|components| table(components).get(name))
-                        .ok_or_else(|| dangling(self, reference, &here))?;
+                        .ok_or_else(|| self.dangling(reference, &here))?;
                     here = Pointer::root().join("components").join(section).join(name);
                     current = target;
                 }
@@ -163,11 +171,4 @@ impl<'a> Lowerer<'a> {
             )),
         }
     }
-}
-
-fn dangling(lowerer: &Lowerer<'_>, reference: &str, at: &Pointer) -> Error {
-    lowerer.error(
-        at,
-        format!("`$ref: {reference}` points at nothing: no such component"),
-    )
 }

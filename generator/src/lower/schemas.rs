@@ -124,10 +124,7 @@ impl<'a> Lowerer<'a> {
                 let components = spec.document().components.as_ref();
                 match components.and_then(|c| c.schemas.get(name)) {
                     Some(entry) => self.resolve(entry, &target, "schemas", |c| &c.schemas),
-                    None => Err(self.error(
-                        at,
-                        format!("`$ref: {reference}` points at nothing: no such schema"),
-                    )),
+                    None => Err(self.dangling(reference, at)),
                 }
             }
         }
@@ -136,11 +133,7 @@ impl<'a> Lowerer<'a> {
     /// The type named after component schema `wire_name`, lowering it the first time.
     fn component(&mut self, wire_name: &str, at: &Pointer) -> Result<TypeRef, Error> {
         let Some(name) = self.components.get(wire_name).cloned() else {
-            let target = format!("#/components/schemas/{wire_name}");
-            return Err(self.error(
-                at,
-                format!("`$ref: {target}` points at nothing: no such schema"),
-            ));
+            return Err(self.dangling(&format!("#/components/schemas/{wire_name}"), at));
         };
         if self.lowered.insert(wire_name.to_owned()) {
             let origin = Pointer::root()
@@ -237,14 +230,7 @@ impl<'a> Lowerer<'a> {
                 VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
                 _ => TypeRef::F64,
             },
-            SchemaKind::Type(Type::Array(array)) => match &array.items {
-                Some(items) => {
-                    let item =
-                        self.element_type(items.into(), &at.join("items"), &item_hint(hint))?;
-                    TypeRef::Array(Box::new(item))
-                }
-                None => TypeRef::Array(Box::new(TypeRef::Json)),
-            },
+            SchemaKind::Type(Type::Array(array)) => self.array(array.items.as_ref(), at, hint)?,
             SchemaKind::Type(Type::Object(object)) => {
                 self.map(object.additional_properties.as_ref(), at, hint)?
             }
@@ -252,20 +238,27 @@ impl<'a> Lowerer<'a> {
                 self.map(any.additional_properties.as_ref(), at, hint)?
             }
             SchemaKind::Any(any) if any.items.is_some() || any.typ.as_deref() == Some("array") => {
-                match &any.items {
-                    Some(items) => {
-                        let item =
-                            self.element_type(items.into(), &at.join("items"), &item_hint(hint))?;
-                        TypeRef::Array(Box::new(item))
-                    }
-                    None => TypeRef::Array(Box::new(TypeRef::Json)),
-                }
+                self.array(any.items.as_ref(), at, hint)?
             }
             SchemaKind::Not { .. } => {
                 return Err(self.error(at, "`not` schemas cannot be expressed as a Rust type"))
             }
             _ => TypeRef::Json,
         })
+    }
+
+    /// `Vec` of the items' type; of any JSON when `items` is missing.
+    fn array(
+        &mut self,
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<TypeRef, Error> {
+        let item = match items {
+            Some(items) => self.element_type(items.into(), &at.join("items"), &item_hint(hint))?,
+            None => TypeRef::Json,
+        };
+        Ok(TypeRef::Array(Box::new(item)))
     }
 
     /// The type of an array item or map value: `Option` of it when the schema is nullable.
