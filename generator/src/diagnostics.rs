@@ -33,6 +33,77 @@ pub struct Error {
     pub message: String,
 }
 
+/// Every reason the generator refused a spec (never empty), sorted by file and pointer so
+/// that problems in one part of a document are read together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Errors(Vec<Error>);
+
+impl Errors {
+    /// Gathers `errors`, sorted by file, pointer and message, without repeats; `None` when
+    /// there are none.
+    pub fn from_vec(mut errors: Vec<Error>) -> Option<Self> {
+        errors.sort_by(|a, b| {
+            let key = |e: &Error| (e.location.file.clone(), e.location.pointer.clone());
+            key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+        });
+        errors.dedup();
+        (!errors.is_empty()).then_some(Self(errors))
+    }
+
+    /// The errors, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Error> {
+        self.0.iter()
+    }
+
+    /// How many there are (at least one).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Always `false`: there is at least one error.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The errors as a vector.
+    pub fn into_vec(self) -> Vec<Error> {
+        self.0
+    }
+}
+
+impl From<Error> for Errors {
+    fn from(error: Error) -> Self {
+        Self(vec![error])
+    }
+}
+
+impl<'e> IntoIterator for &'e Errors {
+    type Item = &'e Error;
+    type IntoIter = std::slice::Iter<'e, Error>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// One error per line, then how many there are when there are several.
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, error) in self.0.iter().enumerate() {
+            if index > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        if self.0.len() > 1 {
+            write!(f, "\n{} errors", self.0.len())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Errors {}
+
 /// Something the generator worked around; printed, never fatal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
@@ -93,6 +164,24 @@ mod tests {
             .join("/oauth2/token")
             .join("a~b");
         assert_eq!(pointer.as_str(), "#/paths/~1oauth2~1token/a~0b");
+    }
+
+    #[test]
+    fn errors_are_sorted_counted_and_deduplicated() {
+        let at = |pointer: &str| Error {
+            location: Location {
+                file: "x.yaml".into(),
+                pointer: pointer.into(),
+                line_column: None,
+            },
+            message: "bad".into(),
+        };
+        let errors = Errors::from_vec(vec![at("#/b"), at("#/a"), at("#/b")]).unwrap();
+        assert_eq!(
+            errors.to_string(),
+            "error: x.yaml: #/a: bad\nerror: x.yaml: #/b: bad\n2 errors"
+        );
+        assert_eq!(Errors::from_vec(Vec::new()), None);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! The pipeline, one module per stage:
 //!
-//! 1. [`load`]: YAML or JSON text -> a parsed document ([`Spec`]), with located parse errors.
+//! 1. [`load`]: YAML or JSON text -> a parsed document ([`Spec`]), with located parse errors,
+//!    after any [`Overlay`]s have corrected it.
 //! 2. `lower`: the document -> [`model::Api`], an owned model with `$ref`s resolved and every
 //!    Rust name chosen (through `naming`).
 //! 3. `emit`: the model -> Rust tokens -> `syn::File` -> `prettyplease` -> file contents.
@@ -13,7 +14,7 @@
 //! let spec = clientgen::Spec::parse("demo.yaml", text)?;
 //! let output = clientgen::generate(&spec, &clientgen::Config::new("demo-client"))?;
 //! assert!(output.files.contains_key("src/lib.rs"));
-//! # Ok::<(), clientgen::Error>(())
+//! # Ok::<(), clientgen::Errors>(())
 //! ```
 #![deny(missing_docs)]
 
@@ -24,11 +25,13 @@ pub mod model;
 mod emit;
 mod lower;
 mod naming;
+mod overlay;
 
 use std::collections::BTreeMap;
 
-pub use diagnostics::{Error, Location, Warning};
+pub use diagnostics::{Error, Errors, Location, Warning};
 pub use load::Spec;
+pub use overlay::Overlay;
 
 /// What to generate, besides the spec itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,22 +100,59 @@ pub struct Output {
 }
 
 /// Lowers `spec` into the model that code is emitted from, with any warnings.
-pub fn lower(spec: &Spec, config: &Config) -> Result<(model::Api, Vec<Warning>), Error> {
-    lower::lower(spec, config)
+pub fn lower(spec: &Spec, config: &Config) -> Result<(model::Api, Vec<Warning>), Errors> {
+    lower::lower(spec, config).map_err(Errors::from)
 }
 
-/// Generates the client crate for `spec`.
-pub fn generate(spec: &Spec, config: &Config) -> Result<Output, Error> {
-    let (api, warnings) = lower::lower(spec, config)?;
-    let files = emit::emit(&api, config, spec.file()).map_err(|error| Error {
-        location: Location {
-            file: spec.file().to_owned(),
-            pointer: "#".to_owned(),
-            line_column: None,
-        },
-        message: format!(
-            "internal error: the generated code does not parse ({error}); please report this"
-        ),
-    })?;
+/// The files of a crate as [`emit`] builds them: Rust code as tokens, not yet printed.
+pub struct Emitted {
+    file: String,
+    emitted: emit::Emitted,
+}
+
+/// Builds the files of the crate for `api`, the model [`lower`] made of `spec`. The two last
+/// stages of [`generate`], apart so that each can be measured.
+pub fn emit(api: &model::Api, spec: &Spec, config: &Config) -> Emitted {
+    Emitted {
+        file: spec.file().to_owned(),
+        emitted: emit::emit(api, config, &sources(spec)),
+    }
+}
+
+impl Emitted {
+    /// Prints the Rust files and returns every file, by path inside the crate.
+    pub fn print(self) -> Result<BTreeMap<String, String>, Errors> {
+        let file = self.file;
+        self.emitted.print().map_err(|error| {
+            Errors::from(Error {
+                location: Location {
+                    file,
+                    pointer: "#".to_owned(),
+                    line_column: None,
+                },
+                message: format!(
+                    "internal error: the generated code does not parse ({error}); please report this"
+                ),
+            })
+        })
+    }
+}
+
+/// Generates the client crate for `spec`: [`lower`], [`emit`], then [`Emitted::print`].
+pub fn generate(spec: &Spec, config: &Config) -> Result<Output, Errors> {
+    let (api, warnings) = lower(spec, config)?;
+    let files = emit(&api, spec, config).print()?;
     Ok(Output { files, warnings })
+}
+
+/// The files a crate is generated from, as its headers name them: "`api.json`", or
+/// "`api.json` with `fix.overlay.yaml`".
+fn sources(spec: &Spec) -> String {
+    let mut sources = format!("`{}`", spec.file());
+    for (index, overlay) in spec.overlays().iter().enumerate() {
+        sources.push_str(if index == 0 { " with `" } else { " and `" });
+        sources.push_str(overlay);
+        sources.push('`');
+    }
+    sources
 }

@@ -1,15 +1,26 @@
 //! Reading a spec: YAML or JSON text in, a parsed `openapiv3` document out, with parse errors
 //! located by file, JSON pointer and (where the parser knows it) line and column.
+//!
+//! The text is first read into a plain JSON tree (`read_tree`), which refuses repeated keys
+//! (on which `openapiv3` would panic) and lets [overlays](crate::Overlay) edit the document
+//! before it is typed. Without overlays the text itself is then parsed into `openapiv3`, so that
+//! errors keep their line and column.
+
+use std::fmt;
 
 use openapiv3::OpenAPI;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
 use serde_path_to_error::Segment;
 
-use crate::diagnostics::{Error, Location, Pointer};
+use crate::diagnostics::{Error, Errors, Location, Pointer};
+use crate::overlay::Overlay;
 
-/// A parsed OpenAPI document together with the name of the file it came from.
+/// A parsed OpenAPI document together with the names of the files it came from.
 #[derive(Debug, Clone)]
 pub struct Spec {
     file: String,
+    overlays: Vec<String>,
     document: OpenAPI,
 }
 
@@ -17,43 +28,49 @@ impl Spec {
     /// Parses `text`, which is JSON when its first non-blank character is `{` and YAML otherwise.
     ///
     /// `file` is only used to name the spec in diagnostics and in generated headers.
-    pub fn parse(file: impl Into<String>, text: &str) -> Result<Self, Error> {
+    pub fn parse(file: impl Into<String>, text: &str) -> Result<Self, Errors> {
+        Self::parse_with_overlays(file, text, &[])
+    }
+
+    /// Parses `text` as [`Spec::parse`] does, after applying `overlays` to it in order.
+    ///
+    /// Every action of every overlay must match something; all that do not are reported
+    /// together. Errors found after overlays were applied point into the edited document.
+    pub fn parse_with_overlays(
+        file: impl Into<String>,
+        text: &str,
+        overlays: &[Overlay],
+    ) -> Result<Self, Errors> {
         let file = file.into();
-        reject_duplicate_keys(&file, text)?;
-        let parsed = if text.trim_start().starts_with('{') {
-            let mut json = serde_json::Deserializer::from_str(text);
-            serde_path_to_error::deserialize::<_, OpenAPI>(&mut json).map_err(|error| {
-                let line_column = Some((error.inner().line(), error.inner().column()));
-                located(&file, error.path(), line_column, error.inner().to_string())
-            })
+        let mut tree = read_tree(&file, text)?;
+        check_version(&file, &tree)?;
+        let document = if overlays.is_empty() {
+            parse_text(&file, text)?
         } else {
-            let yaml = serde_yaml::Deserializer::from_str(text);
-            serde_path_to_error::deserialize::<_, OpenAPI>(yaml).map_err(|error| {
-                let line_column = error.inner().location().map(|l| (l.line(), l.column()));
-                let message = yaml_message(error.inner(), &error.path().to_string());
-                located(&file, error.path(), line_column, message)
-            })
+            let errors = overlays
+                .iter()
+                .flat_map(|overlay| overlay.apply(&mut tree, &file))
+                .collect();
+            if let Some(errors) = Errors::from_vec(errors) {
+                return Err(errors);
+            }
+            parse_tree(&file, &tree)?
         };
-        let document = parsed?;
-        if !document.openapi.starts_with("3.0.") {
-            return Err(Error {
-                location: Location {
-                    file,
-                    pointer: "#/openapi".to_owned(),
-                    line_column: None,
-                },
-                message: format!(
-                    "OpenAPI version `{}` is not supported; this generator reads OpenAPI 3.0.x",
-                    document.openapi
-                ),
-            });
-        }
-        Ok(Self { file, document })
+        Ok(Self {
+            file,
+            overlays: overlays.iter().map(|o| o.file().to_owned()).collect(),
+            document,
+        })
     }
 
     /// The file name given to [`Spec::parse`].
     pub fn file(&self) -> &str {
         &self.file
+    }
+
+    /// The file names of the overlays applied to the document, in order.
+    pub fn overlays(&self) -> &[String] {
+        &self.overlays
     }
 
     /// The parsed document.
@@ -62,24 +79,220 @@ impl Spec {
     }
 }
 
-/// `openapiv3` panics on a mapping that repeats a key (it parses some nodes twice, and only
-/// the first pass sees the repeat), so repeated keys are refused first. The YAML parser
-/// refuses them, and reads JSON as well.
-fn reject_duplicate_keys(file: &str, text: &str) -> Result<(), Error> {
-    match serde_yaml::from_str::<serde_yaml::Value>(text) {
-        Err(error) if error.to_string().contains("duplicate") => {
-            let line_column = error.location().map(|l| (l.line(), l.column()));
-            Err(Error {
-                location: Location {
-                    file: file.to_owned(),
-                    pointer: "#".to_owned(),
-                    line_column,
-                },
-                message: yaml_message(&error, ""),
-            })
+/// Refuses anything but OpenAPI 3.0.x before typing the document, whose 3.1 constructs would
+/// otherwise be reported as odd errors elsewhere.
+fn check_version(file: &str, tree: &Value) -> Result<(), Error> {
+    let version = tree.get("openapi").and_then(Value::as_str);
+    let message = match version {
+        Some(version) if version.starts_with("3.0.") => return Ok(()),
+        Some(version) => format!(
+            "OpenAPI version `{version}` is not supported; this generator reads OpenAPI 3.0.x"
+        ),
+        None => "an OpenAPI 3.0.x document needs an `openapi` field naming its version".into(),
+    };
+    Err(error_at(
+        file,
+        Pointer::root().join("openapi"),
+        None,
+        message,
+    ))
+}
+
+fn parse_text(file: &str, text: &str) -> Result<OpenAPI, Error> {
+    if is_json(text) {
+        let mut json = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut json).map_err(|error| {
+            let line_column = Some((error.inner().line(), error.inner().column()));
+            let message = without_position(&error.inner().to_string());
+            located(file, error.path(), line_column, message)
+        })
+    } else {
+        let yaml = serde_yaml::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(yaml).map_err(|error| yaml_error(file, &error))
+    }
+}
+
+/// Types a tree that overlays have edited; the pointer is all there is to locate an error.
+fn parse_tree(file: &str, tree: &Value) -> Result<OpenAPI, Error> {
+    serde_path_to_error::deserialize(tree).map_err(|error| {
+        let message = format!(
+            "{} (in the document as the overlays left it)",
+            error.inner()
+        );
+        located(file, error.path(), None, message)
+    })
+}
+
+/// Reads YAML or JSON `text` into a JSON tree, refusing repeated keys, which YAML and JSON
+/// parsers otherwise resolve silently (or, in `openapiv3`, by panicking).
+pub(crate) fn read_tree(file: &str, text: &str) -> Result<Value, Error> {
+    if is_json(text) {
+        let mut json = serde_json::Deserializer::from_str(text);
+        let Tree(tree) = serde_path_to_error::deserialize(&mut json).map_err(|error| {
+            let line_column = Some((error.inner().line(), error.inner().column()));
+            let message = without_position(&error.inner().to_string());
+            located(file, error.path(), line_column, message)
+        })?;
+        json.end().map_err(|error| {
+            let line_column = Some((error.line(), error.column()));
+            let message = without_position(&error.to_string());
+            error_at(file, Pointer::root(), line_column, message)
+        })?;
+        Ok(tree)
+    } else {
+        let yaml = serde_yaml::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(yaml)
+            .map(|Tree(tree)| tree)
+            .map_err(|error| yaml_error(file, &error))
+    }
+}
+
+fn is_json(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+}
+
+/// A JSON value read through serde, refusing mappings that repeat a key.
+struct Tree(Value);
+
+impl<'de> Deserialize<'de> for Tree {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TreeVisitor).map(Tree)
+    }
+}
+
+struct TreeVisitor;
+
+impl<'de> Visitor<'de> for TreeVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON-compatible value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Value, E> {
+        Number::from_f64(value)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format_args!("{value} is not a number JSON can hold")))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        Tree::deserialize(deserializer).map(|Tree(value)| value)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or_default());
+        while let Some(Tree(item)) = seq.next_element()? {
+            items.push(item);
         }
-        // Other syntax errors are reported, with a pointer, by the real parse.
-        _ => Ok(()),
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            if members.contains_key(&key) {
+                return Err(de::Error::custom(format_args!(
+                    "duplicate key `{key}`: a mapping must not repeat a key"
+                )));
+            }
+            let Tree(value) = map.next_value()?;
+            members.insert(key, value);
+        }
+        Ok(Value::Object(members))
+    }
+}
+
+/// A mapping key; YAML allows numbers and booleans there (`200:`), which JSON writes as text.
+struct Key(String);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(KeyVisitor).map(Key)
+    }
+}
+
+struct KeyVisitor;
+
+impl Visitor<'_> for KeyVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string, number or boolean as a mapping key")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<String, E> {
+        Ok(value.to_owned())
+    }
+
+    fn visit_unit<E>(self) -> Result<String, E> {
+        Ok("null".to_owned())
+    }
+}
+
+fn yaml_error(file: &str, error: &serde_path_to_error::Error<serde_yaml::Error>) -> Error {
+    let line_column = error.inner().location().map(|l| (l.line(), l.column()));
+    let message = yaml_message(error.inner(), &error.path().to_string());
+    located(file, error.path(), line_column, message)
+}
+
+/// An error for `file` at `pointer`.
+pub(crate) fn error_at(
+    file: &str,
+    pointer: Pointer,
+    line_column: Option<(usize, usize)>,
+    message: String,
+) -> Error {
+    Error {
+        location: Location {
+            file: file.to_owned(),
+            pointer: pointer.as_str().to_owned(),
+            line_column,
+        },
+        message,
     }
 }
 
@@ -98,14 +311,7 @@ fn located(
             Segment::Unknown => break,
         };
     }
-    Error {
-        location: Location {
-            file: file.to_owned(),
-            pointer: pointer.as_str().to_owned(),
-            line_column,
-        },
-        message,
-    }
+    error_at(file, pointer, line_column, message)
 }
 
 /// serde_yaml puts the path before its messages and " at line L column C" after them; the
@@ -115,6 +321,11 @@ fn yaml_message(error: &serde_yaml::Error, path: &str) -> String {
     let message = message
         .strip_prefix(&format!("{path}: "))
         .unwrap_or(&message);
+    without_position(message)
+}
+
+/// A parser message without its trailing " at line L column C", which the location says.
+fn without_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(at) => message[..at].to_owned(),
         None => message.to_owned(),
@@ -127,6 +338,11 @@ mod tests {
 
     const MINIMAL: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
 
+    fn only(errors: Errors) -> Error {
+        assert_eq!(errors.len(), 1, "{errors}");
+        errors.into_vec().remove(0)
+    }
+
     #[test]
     fn yaml_and_json_are_both_read() {
         assert!(Spec::parse("a.yaml", MINIMAL).is_ok());
@@ -135,16 +351,31 @@ mod tests {
     }
 
     #[test]
+    fn an_unquoted_yaml_version_keeps_its_text() {
+        let text = MINIMAL.replace("'1'", "1.10");
+        let spec = Spec::parse("a.yaml", &text).unwrap();
+        assert_eq!(spec.document().info.version, "1.10");
+    }
+
+    #[test]
     fn malformed_yaml_is_located_by_line() {
-        let error = Spec::parse("bad.yaml", "openapi: 3.0.3\ninfo: [unclosed\n").unwrap_err();
+        let error = only(Spec::parse("bad.yaml", "openapi: 3.0.3\ninfo: [unclosed\n").unwrap_err());
         assert_eq!(error.location.file, "bad.yaml");
         assert!(error.location.line_column.is_some(), "{error}");
     }
 
     #[test]
+    fn malformed_json_is_located_by_line_without_repeating_it() {
+        let text = "{\"openapi\": \"3.0.3\",\n \"info\": }";
+        let error = only(Spec::parse("bad.json", text).unwrap_err());
+        assert_eq!(error.location.line_column.map(|(line, _)| line), Some(2));
+        assert!(!error.message.contains("at line"), "{error}");
+    }
+
+    #[test]
     fn a_wrongly_typed_node_is_located_by_pointer_and_line() {
         let text = "openapi: 3.0.3\ninfo:\n  title: t\n  version: [1]\npaths: {}\n";
-        let error = Spec::parse("bad.yaml", text).unwrap_err();
+        let error = only(Spec::parse("bad.yaml", text).unwrap_err());
         assert_eq!(error.location.pointer, "#/info/version", "{error}");
         assert_eq!(
             error.location.line_column.map(|(line, _)| line),
@@ -156,7 +387,7 @@ mod tests {
     #[test]
     fn inside_paths_the_line_locates_what_the_pointer_cannot() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n";
-        let error = Spec::parse("bad.yaml", text).unwrap_err();
+        let error = only(Spec::parse("bad.yaml", text).unwrap_err());
         assert!(error.location.pointer.starts_with("#/paths"), "{error}");
         assert!(error.location.line_column.is_some(), "{error}");
     }
@@ -164,17 +395,31 @@ mod tests {
     #[test]
     fn a_repeated_key_is_an_error_not_a_panic() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {/: {description: a, description: b}}\n";
-        let error = Spec::parse("dup.yaml", text).unwrap_err();
-        assert!(error.message.contains("duplicate"), "{error}");
+        let error = only(Spec::parse("dup.yaml", text).unwrap_err());
+        assert!(
+            error.message.contains("duplicate key `description`"),
+            "{error}"
+        );
+        assert_eq!(error.location.pointer, "#/paths/~1");
         assert!(error.location.line_column.is_some(), "{error}");
         let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/": {"summary": "a", "summary": "b"}}}"#;
-        assert!(Spec::parse("dup.json", json).is_err());
+        let error = only(Spec::parse("dup.json", json).unwrap_err());
+        assert!(error.message.contains("duplicate key `summary`"), "{error}");
     }
 
     #[test]
     fn openapi_3_1_is_refused_at_the_version_field() {
         let text = MINIMAL.replace("3.0.3", "3.1.0");
-        let error = Spec::parse("new.yaml", &text).unwrap_err();
+        let error = only(Spec::parse("new.yaml", &text).unwrap_err());
         assert_eq!(error.location.pointer, "#/openapi");
+        let error = only(Spec::parse("none.yaml", "info: {}\n").unwrap_err());
+        assert_eq!(error.location.pointer, "#/openapi");
+    }
+
+    #[test]
+    fn yaml_keys_that_are_numbers_read_as_text() {
+        let tree = read_tree("a.yaml", "200: {a: 1}\ntrue: x\n").unwrap();
+        assert_eq!(tree["200"]["a"], 1);
+        assert_eq!(tree["true"], "x");
     }
 }

@@ -1,7 +1,8 @@
 //! Whatever the document, `Spec::parse` and `generate` return `Ok` or `Err`; they never panic.
 //!
-//! Three sources of documents: the real specs of `spec/` mutated line by line, small OpenAPI
-//! documents built from a grammar of the features the generator handles, and plain noise.
+//! Three sources of documents: BoxC's spec and several fixtures mutated line by line, small
+//! OpenAPI documents built from a grammar of the features the generator handles, and plain
+//! noise.
 //! The case counts keep the whole file at about ten seconds in a debug build on two cores.
 
 use std::cell::{Cell, RefCell};
@@ -94,13 +95,21 @@ fn boundary(text: &str, at: Index) -> usize {
 fn real_specs() -> &'static [String] {
     static SPECS: OnceLock<Vec<String>> = OnceLock::new();
     SPECS.get_or_init(|| {
-        ["box-auth.yaml", "boxc-auth.yaml"]
-            .iter()
-            .map(|name| {
-                let path = format!("{}/../spec/{name}", env!("CARGO_MANIFEST_DIR"));
-                std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-            })
-            .collect()
+        [
+            "spec/boxc-auth.yaml",
+            "tests/fixtures/all_of.yaml",
+            "tests/fixtures/all_of_scalars.yaml",
+            "tests/fixtures/one_of.yaml",
+            "tests/fixtures/params.yaml",
+            "tests/fixtures/bodies.yaml",
+            "tests/fixtures/responses.yaml",
+        ]
+        .iter()
+        .map(|name| {
+            let path = format!("{}/../{name}", env!("CARGO_MANIFEST_DIR"));
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        })
+        .collect()
     })
 }
 

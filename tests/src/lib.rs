@@ -1,4 +1,4 @@
-//! Shared helpers for the workspace's integration tests (in `tests/tests/`): loading specs and
+//! Shared helpers for the workspace's integration tests (in `tests/tests/`): finding files and
 //! running the generator on them.
 //!
 //! The README's code examples are compiled as doctests of [`readme`].
@@ -15,20 +15,8 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Parses the spec at `relative` (to the workspace root), labelled by that path.
-pub fn load(relative: &str) -> Spec {
-    let text = std::fs::read_to_string(workspace_root().join(relative))
-        .unwrap_or_else(|error| panic!("cannot read {relative}: {error}"));
-    Spec::parse(relative, &text).unwrap_or_else(|error| panic!("{error}"))
-}
-
-/// Generates the crate for `spec` with the same settings `cargo xtask codegen` uses.
-pub fn generate(spec: &Spec, crate_name: &str) -> Output {
-    clientgen::generate(spec, &Config::new(crate_name)).unwrap_or_else(|error| panic!("{error}"))
-}
-
 /// Parses an inline spec, labelled `name`, or returns the generator's error.
-pub fn generate_text(name: &str, text: &str) -> Result<Output, clientgen::Error> {
+pub fn generate_text(name: &str, text: &str) -> Result<Output, clientgen::Errors> {
     let spec = Spec::parse(name, text)?;
     clientgen::generate(&spec, &Config::new("fixture"))
 }

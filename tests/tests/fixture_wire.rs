@@ -57,8 +57,8 @@ fn search_params() -> SearchItemsParams {
     }
 }
 
-/// Query arrays follow their style (exploded, comma, space), an object is deepObject, the
-/// path integer is in place, and header and cookies are sent.
+/// Query arrays follow their style (exploded, comma, space), an object is deepObject with its
+/// members in the spec's order, the path integer is in place, and header and cookies are sent.
 #[tokio::test]
 async fn parameters_follow_their_style() -> TestResult {
     let server = MockServer::start().await;
@@ -75,7 +75,7 @@ async fn parameters_follow_their_style() -> TestResult {
         request.url.query(),
         Some(
             "tags=red&tags=big+box&ids=1%2C2%2C3&words=a+b\
-             &filter%5Bowner%5D=me%26you&filter%5Bstatus%5D=open"
+             &filter%5Bstatus%5D=open&filter%5Bowner%5D=me%26you"
         )
     );
     assert_eq!(header(&request, "x-request-id"), ["req-42"]);

@@ -211,6 +211,77 @@ mod all_of {
     }
 }
 
+mod all_of_scalars {
+    use fixture_all_of_scalars::types::{Item, ItemPhase, Status};
+
+    use super::*;
+
+    /// Each `allOf` around one value became that value's type: a referenced scalar stays its
+    /// alias, a referenced enum stays the enum, nullability follows every member, an array
+    /// keeps its items and an integer its format.
+    #[test]
+    fn each_merged_property_has_its_value_type() {
+        let wire = json!({
+            "id": "item-1",
+            "sequence": "7",
+            "revision": null,
+            "status": "archived",
+            "phase": "done",
+            "tags": ["a", "b"],
+            "hidden": false,
+            "secret": "hunter2",
+            "count": 3
+        });
+        let expected = Item {
+            revision: None,
+            phase: Some(ItemPhase::Done),
+            hidden: Some(false),
+            secret: Some("hunter2".into()),
+            count: Some(3_i32),
+            ..Item::new(
+                "item-1".to_owned(),
+                "7".to_owned(),
+                Status::Archived,
+                vec!["a".into(), "b".into()],
+            )
+        };
+        round_trip(wire, &expected);
+    }
+
+    /// `sequence` is nullable in its typed member only, so `null` is refused; `revision` is
+    /// nullable in every member and required, so it is written as `null`.
+    #[test]
+    fn nullable_only_when_every_member_allows_null() {
+        let mut wire =
+            json!({"id": "i", "sequence": null, "revision": null, "status": "active", "tags": []});
+        assert!(parse_error::<Item>(wire.clone()).contains("invalid type: null"));
+        wire["sequence"] = json!("1");
+        let item: Item = parse_and_write(wire);
+        assert_eq!(item.revision, None);
+    }
+
+    /// The narrowed enum has only the values both members allow.
+    #[test]
+    fn a_narrowed_enum_refuses_the_dropped_value() {
+        let error = parse_error::<ItemPhase>(json!("draft"));
+        assert!(error.contains("unknown variant"), "{error}");
+    }
+
+    /// A member that only sets `format: password` makes the value a secret.
+    #[test]
+    fn a_format_member_marks_a_secret() {
+        let item = Item {
+            secret: Some("hunter2".into()),
+            ..Item::new("i".into(), "1".into(), Status::Active, Vec::new())
+        };
+        let debug = format!("{item:?}");
+        assert!(
+            !debug.contains("hunter2") && debug.contains("<redacted>"),
+            "{debug}"
+        );
+    }
+}
+
 mod one_of {
     use fixture_one_of::types::{
         Cat, Circle, Contact, Dog, Drawing, EmailAddress, File, Folder, Item, Pet, PhoneNumber,
@@ -632,9 +703,16 @@ mod formats {
             ..sample()
         };
         round_trip(wire, &expected);
+        // `password`, `token` and `jwt` mark credentials; other formats do not.
         let debug = format!("{expected:?}");
-        assert!(!debug.contains("s3cret"), "{debug}");
-        assert!(debug.contains("<redacted>"), "{debug}");
+        for secret in ["s3cret", "tok_123", "eyJhbGciOiJub25lIn0"] {
+            assert!(!debug.contains(secret), "{debug}");
+        }
+        assert_eq!(debug.matches("<redacted>").count(), 3, "{debug}");
+        assert!(
+            debug.contains("urn:ietf:params:oauth:token-type:jwt"),
+            "{debug}"
+        );
     }
 
     /// An `int32` rejects a value outside its range rather than wrapping it.

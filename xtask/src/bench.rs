@@ -1,21 +1,30 @@
-//! `cargo xtask bench`: how long generation takes and how much memory it peaks at, for
-//! spec/box-auth.yaml and for a large synthetic spec this command writes (301 schemas, 200
-//! operations, using objects, enums, allOf, tagged oneOf, arrays, maps, nullable fields and
-//! path/query parameters). A benchmark, not a test: it reports, it does not assert.
+//! `cargo xtask bench`: how long generation takes, stage by stage, and how much memory it
+//! peaks at, for Box's whole published document, for the box-auth part of it, and for a
+//! large synthetic spec this command writes (301 schemas, 200 operations, using objects,
+//! enums, allOf, tagged oneOf, arrays, maps, nullable fields and path/query parameters). A
+//! benchmark, not a test: it reports, it does not assert.
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use clientgen::{Config, Spec};
+use clientgen::{Config, Overlay, Spec};
 
-use crate::codegen::project_root;
+use crate::codegen::{project_root, BOX_OVERLAY, BOX_SPEC};
 
 /// Each index gives two schemas (`Base{i}` and `Thing{i}`), plus one shared `Problem`.
 const SCHEMA_PAIRS: usize = 150;
 /// Each path has two operations (`GET` and `POST`).
 const PATHS: usize = 100;
 const RUNS: usize = 10;
+
+/// One spec to measure.
+struct Case {
+    label: &'static str,
+    text: String,
+    overlays: Vec<Overlay>,
+    config: Config,
+}
 
 /// Runs the benchmark, in a release build of xtask (it re-runs itself that way when needed).
 pub(crate) fn run() -> Result<(), String> {
@@ -32,29 +41,60 @@ pub(crate) fn run() -> Result<(), String> {
         return crate::cargo(&project_root(), &args, &[]);
     }
     let root = project_root();
+    let read = |relative: &str| {
+        std::fs::read_to_string(root.join(relative))
+            .map_err(|error| format!("error: {relative}: {error}"))
+    };
     let large = synthetic_spec();
     let large_path = root.join("target/bench/large.yaml");
     std::fs::create_dir_all(root.join("target/bench"))
         .and_then(|()| std::fs::write(&large_path, &large))
         .map_err(|error| format!("error: {}: {error}", large_path.display()))?;
-    let box_auth = std::fs::read_to_string(root.join("spec/box-auth.yaml"))
-        .map_err(|error| format!("error: spec/box-auth.yaml: {error}"))?;
+    let box_spec = read(BOX_SPEC)?;
+    let overlay = Overlay::parse(BOX_OVERLAY, &read(BOX_OVERLAY)?).map_err(|e| e.to_string())?;
+    let mut box_auth = Config::new("box-auth");
+    box_auth.selection.tags.push("Authorization".to_owned());
+    let cases = [
+        Case {
+            label: "Box's whole document",
+            text: box_spec.clone(),
+            overlays: vec![overlay.clone()],
+            config: Config::new("box-api"),
+        },
+        Case {
+            label: "box-auth (tag Authorization)",
+            text: box_spec,
+            overlays: vec![overlay],
+            config: box_auth,
+        },
+        Case {
+            label: "synthetic (target/bench/large.yaml)",
+            text: large,
+            overlays: Vec::new(),
+            config: Config::new("bench"),
+        },
+    ];
 
-    println!("generation time, median of {RUNS} runs (parse / lower / whole pipeline):");
-    for (label, text) in [
-        ("spec/box-auth.yaml", box_auth.as_str()),
-        ("target/bench/large.yaml", large.as_str()),
-    ] {
-        let timing = time(label, text)?;
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("generation time in ms, median of {RUNS} runs:");
+    println!(
+        "  {:<38} {:>7} {:>7} {:>7} {:>7} {:>7}   output",
+        "spec", "load", "lower", "emit", "print", "total"
+    );
+    for case in &cases {
+        let timing = time(case)?;
+        let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
         println!(
-            "  {label}: {:.1} / {:.1} / {:.1} ms ({} bytes of spec -> {} files, {} bytes)",
-            ms(timing.parse),
+            "  {:<38} {:>7} {:>7} {:>7} {:>7} {:>7}   {} KB of spec -> {} files, {} lines, {} KB",
+            case.label,
+            ms(timing.load),
             ms(timing.lower),
+            ms(timing.emit),
+            ms(timing.print),
             ms(timing.total),
-            text.len(),
+            case.text.len() / 1024,
             timing.files,
-            timing.bytes
+            timing.lines,
+            timing.bytes / 1024,
         );
     }
     match peak_memory() {
@@ -67,42 +107,57 @@ pub(crate) fn run() -> Result<(), String> {
     Ok(())
 }
 
-/// Median durations of the stages, and the size of the output.
+/// Median durations of the stages and of a whole run, and the size of the output.
 struct Timing {
-    parse: Duration,
+    load: Duration,
     lower: Duration,
+    emit: Duration,
+    print: Duration,
     total: Duration,
     files: usize,
+    lines: usize,
     bytes: usize,
 }
 
-fn time(label: &str, text: &str) -> Result<Timing, String> {
-    let config = Config::new("bench");
-    let (mut parse, mut lower, mut total) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut files, mut bytes) = (0, 0);
+fn time(case: &Case) -> Result<Timing, String> {
+    let mut stages: [Vec<Duration>; 5] = Default::default();
+    let (mut files, mut lines, mut bytes) = (0, 0, 0);
     for _ in 0..RUNS {
         let started = Instant::now();
-        let spec = Spec::parse(label, text).map_err(|error| error.to_string())?;
-        parse.push(started.elapsed());
-        let lowering = Instant::now();
-        clientgen::lower(&spec, &config).map_err(|error| error.to_string())?;
-        lower.push(lowering.elapsed());
-        let whole = Instant::now();
-        let output = clientgen::generate(&spec, &config).map_err(|error| error.to_string())?;
-        // The whole pipeline is parse plus generate (which lowers again, then emits).
-        total.push(parse[parse.len() - 1] + whole.elapsed());
-        files = output.files.len();
-        bytes = output.files.values().map(String::len).sum();
+        let spec = Spec::parse_with_overlays(case.label, &case.text, &case.overlays)
+            .map_err(|error| error.to_string())?;
+        let loaded = Instant::now();
+        let (api, _) = clientgen::lower(&spec, &case.config).map_err(|error| error.to_string())?;
+        let lowered = Instant::now();
+        let emitted = clientgen::emit(&api, &spec, &case.config);
+        let built = Instant::now();
+        let output = emitted.print().map_err(|error| error.to_string())?;
+        let printed = Instant::now();
+        for (stage, (from, to)) in stages.iter_mut().zip([
+            (started, loaded),
+            (loaded, lowered),
+            (lowered, built),
+            (built, printed),
+            (started, printed),
+        ]) {
+            stage.push(to - from);
+        }
+        files = output.len();
+        lines = output.values().map(|text| text.lines().count()).sum();
+        bytes = output.values().map(String::len).sum();
     }
-    let median = |mut durations: Vec<Duration>| {
+    let [load, lower, emit, print, total] = stages.map(|mut durations| {
         durations.sort();
         durations[durations.len() / 2]
-    };
+    });
     Ok(Timing {
-        parse: median(parse),
-        lower: median(lower),
-        total: median(total),
+        load,
+        lower,
+        emit,
+        print,
+        total,
         files,
+        lines,
         bytes,
     })
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clientgen::{Config, Spec};
+use clientgen::{Config, Overlay, Spec};
 
 use crate::files::{self, Mode};
 use crate::Codegen;
@@ -10,20 +10,33 @@ use crate::Codegen;
 /// A spec of this workspace and the crate generated from it.
 struct Target {
     spec: &'static str,
+    /// Overlays applied to the spec, in order.
+    overlays: &'static [&'static str],
+    /// Keep only the operations with one of these tags (all of them when empty).
+    tags: &'static [&'static str],
     out: &'static str,
     crate_name: &'static str,
 }
+
+/// Box's published document, vendored unchanged.
+pub(crate) const BOX_SPEC: &str = "spec/box/openapi.json";
+/// Our corrections to it.
+pub(crate) const BOX_OVERLAY: &str = "spec/box/oauth2.overlay.yaml";
 
 /// Every crate under `generated/` (fixtures are found in [`FIXTURES`]). Paths are relative
 /// to the workspace root.
 const TARGETS: &[Target] = &[
     Target {
-        spec: "spec/box-auth.yaml",
+        spec: BOX_SPEC,
+        overlays: &[BOX_OVERLAY],
+        tags: &["Authorization"],
         out: "generated/box-auth",
         crate_name: "box-auth",
     },
     Target {
         spec: "spec/boxc-auth.yaml",
+        overlays: &[],
+        tags: &[],
         out: "generated/boxc-auth",
         crate_name: "boxc-auth",
     },
@@ -38,10 +51,7 @@ pub(crate) fn run(command: &Codegen) -> Result<(), String> {
     };
     let mut outputs = Vec::with_capacity(jobs.len());
     for job in &jobs {
-        let text = std::fs::read_to_string(&job.spec_path)
-            .map_err(|error| format!("error: {}: cannot read the spec: {error}", job.spec_label))?;
-        let spec = Spec::parse(&job.spec_label, &text).map_err(|error| error.to_string())?;
-        let output = clientgen::generate(&spec, &job.config).map_err(|error| error.to_string())?;
+        let output = generate(job)?;
         for warning in &output.warnings {
             eprintln!("{warning}");
         }
@@ -70,12 +80,67 @@ pub(crate) fn run(command: &Codegen) -> Result<(), String> {
     ))
 }
 
-/// One generator run: where the spec is, how it is named in output, where the crate goes.
-struct Job {
-    spec_path: PathBuf,
-    spec_label: String,
-    out: PathBuf,
-    config: Config,
+/// One generator run: where the spec and its overlays are, how they are named in output,
+/// where the crate goes.
+pub(crate) struct Job {
+    pub(crate) spec: Input,
+    pub(crate) overlays: Vec<Input>,
+    pub(crate) out: PathBuf,
+    pub(crate) config: Config,
+}
+
+/// A file the generator reads, and the name diagnostics and headers give it.
+pub(crate) struct Input {
+    pub(crate) path: PathBuf,
+    pub(crate) label: String,
+}
+
+impl Input {
+    /// `relative` to the workspace root, labelled as written.
+    fn in_workspace(relative: &str) -> Self {
+        Self {
+            path: project_root().join(relative),
+            label: relative.to_owned(),
+        }
+    }
+
+    /// A path given on the command line, labelled as given.
+    fn given(path: &Path) -> Self {
+        Self {
+            path: path.to_owned(),
+            label: path.display().to_string(),
+        }
+    }
+
+    fn read(&self) -> Result<String, String> {
+        std::fs::read_to_string(&self.path)
+            .map_err(|error| format!("error: {}: cannot read it: {error}", self.label))
+    }
+}
+
+/// Reads and parses a job's overlays and spec, and generates its crate in memory. Every
+/// problem of every file is reported together.
+pub(crate) fn generate(job: &Job) -> Result<clientgen::Output, String> {
+    let spec = load(job)?;
+    clientgen::generate(&spec, &job.config).map_err(|errors| errors.to_string())
+}
+
+/// Reads and parses a job's overlays and its spec, with the overlays applied.
+fn load(job: &Job) -> Result<Spec, String> {
+    let mut overlays = Vec::with_capacity(job.overlays.len());
+    let mut problems = Vec::new();
+    for input in &job.overlays {
+        match Overlay::parse(&input.label, &input.read()?) {
+            Ok(overlay) => overlays.push(overlay),
+            Err(errors) => problems.push(errors.to_string()),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
+    }
+    let text = job.spec.read()?;
+    Spec::parse_with_overlays(&job.spec.label, &text, &overlays)
+        .map_err(|errors| errors.to_string())
 }
 
 /// Where fixture specs live; each `NAME.yaml` there becomes crate `fixture-NAME` in
@@ -86,11 +151,19 @@ fn workspace_jobs() -> Result<Vec<Job>, String> {
     let root = project_root();
     let mut jobs: Vec<Job> = TARGETS
         .iter()
-        .map(|target| Job {
-            spec_path: root.join(target.spec),
-            spec_label: target.spec.to_owned(),
-            out: root.join(target.out),
-            config: Config::new(target.crate_name),
+        .map(|target| {
+            let mut config = Config::new(target.crate_name);
+            config.selection.tags = target.tags.iter().map(|t| (*t).to_owned()).collect();
+            Job {
+                spec: Input::in_workspace(target.spec),
+                overlays: target
+                    .overlays
+                    .iter()
+                    .map(|o| Input::in_workspace(o))
+                    .collect(),
+                out: root.join(target.out),
+                config,
+            }
         })
         .collect();
     let entries = std::fs::read_dir(root.join(FIXTURES))
@@ -103,10 +176,9 @@ fn workspace_jobs() -> Result<Vec<Job>, String> {
         .collect();
     stems.sort();
     for stem in stems {
-        let spec_label = format!("{FIXTURES}/{stem}.yaml");
         jobs.push(Job {
-            spec_path: root.join(&spec_label),
-            spec_label,
+            spec: Input::in_workspace(&format!("{FIXTURES}/{stem}.yaml")),
+            overlays: Vec::new(),
             out: root.join(FIXTURES).join("generated").join(&stem),
             config: Config::new(format!("fixture-{stem}")),
         });
@@ -114,7 +186,7 @@ fn workspace_jobs() -> Result<Vec<Job>, String> {
     Ok(jobs)
 }
 
-fn custom_job(custom: &crate::CustomTarget) -> Job {
+pub(crate) fn custom_job(custom: &crate::CustomTarget) -> Job {
     let crate_name = custom.crate_name.clone().unwrap_or_else(|| {
         let stem = custom.out.file_name().unwrap_or(custom.out.as_os_str());
         stem.to_string_lossy().into_owned()
@@ -125,6 +197,9 @@ fn custom_job(custom: &crate::CustomTarget) -> Job {
         custom.spec.display(),
         custom.out.display()
     );
+    for overlay in &custom.overlays {
+        command.push_str(&format!(" --overlay {}", overlay.display()));
+    }
     for tag in &custom.selection.tags {
         command.push_str(&format!(" --include-tag {tag}"));
     }
@@ -138,8 +213,8 @@ fn custom_job(custom: &crate::CustomTarget) -> Job {
     config.selection = custom.selection.clone();
     config.method_names = custom.method_names;
     Job {
-        spec_path: custom.spec.clone(),
-        spec_label: custom.spec.display().to_string(),
+        spec: Input::given(&custom.spec),
+        overlays: custom.overlays.iter().map(|o| Input::given(o)).collect(),
         out: custom.out.clone(),
         config,
     }
@@ -170,6 +245,69 @@ mod tests {
         }
     }
 
+    /// The model each workspace target lowers to: the one stage no checked-in file shows.
+    /// Review changes with `cargo insta review`.
+    #[test]
+    fn lowered_models() {
+        let jobs = workspace_jobs().unwrap();
+        for (target, job) in TARGETS.iter().zip(&jobs) {
+            let spec = load(job).unwrap_or_else(|message| panic!("{message}"));
+            let (api, warnings) = clientgen::lower(&spec, &job.config).unwrap();
+            assert!(
+                warnings.is_empty(),
+                "{target:?}: {warnings:?}",
+                target = target.spec
+            );
+            let name = format!("{}__model", target.crate_name.replace('-', "_"));
+            insta::assert_debug_snapshot!(name, api);
+        }
+    }
+
+    /// Box's overlay still applies to the vendored document and each correction takes effect.
+    /// When a new copy of Box's document breaks it, this (and the freshness check) fails with
+    /// the overlay file and the index of the action that no longer matches.
+    #[test]
+    fn the_box_overlay_corrects_the_vendored_document() {
+        let job = &workspace_jobs().unwrap()[0];
+        assert_eq!(job.spec.label, BOX_SPEC);
+        let spec = load(job).unwrap_or_else(|message| panic!("{message}"));
+        let (api, warnings) = clientgen::lower(&spec, &job.config).unwrap();
+        // Without the overlay, `PostOAuth2Revoke` requires a property it lacks: a warning.
+        assert!(warnings.is_empty(), "{warnings:?}");
+        for operation in &api.operations {
+            if let Some(body) = &operation.body {
+                assert!(
+                    body.required,
+                    "{} takes a required body",
+                    operation.method_name
+                );
+            }
+        }
+        for name in [
+            "PostOAuth2Token",
+            "PostOAuth2TokenRefreshAccessToken",
+            "PostOAuth2Revoke",
+        ] {
+            let definition = api.types.iter().find(|def| def.name == name).unwrap();
+            let clientgen::model::TypeKind::Struct(strukt) = &definition.kind else {
+                panic!("{name} is a struct");
+            };
+            let secret = strukt
+                .fields
+                .iter()
+                .find(|f| f.wire_name == "client_secret");
+            assert!(secret.unwrap().secret, "{name}.client_secret is a secret");
+        }
+    }
+
+    /// Two runs of the generator give the same bytes.
+    #[test]
+    fn generation_is_deterministic() {
+        for job in &workspace_jobs().unwrap()[..TARGETS.len()] {
+            assert_eq!(generate(job), generate(job), "{}", job.spec.label);
+        }
+    }
+
     fn scratch(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("xtask-codegen-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -184,9 +322,7 @@ mod tests {
     #[test]
     fn a_failing_spec_leaves_the_output_as_it_was() {
         let dir = scratch("failing");
-        let out = dir.join("out");
-        std::fs::create_dir_all(out.join("src")).unwrap();
-        std::fs::write(out.join("src/lib.rs"), "// previous output\n").unwrap();
+        let out = previous_output(&dir);
         let spec = dir.join("bad.yaml");
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: array, items: {$ref: '#/components/schemas/B'}}\n";
         std::fs::write(&spec, text).unwrap();
@@ -197,12 +333,52 @@ mod tests {
             message.contains("#/components/schemas/A/items"),
             "{message}"
         );
+        assert_output_untouched(&out);
+    }
+
+    #[test]
+    fn an_overlay_that_no_longer_matches_leaves_the_output_as_it_was() {
+        let dir = scratch("stale-overlay");
+        let out = previous_output(&dir);
+        let spec = dir.join("api.yaml");
+        std::fs::write(
+            &spec,
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        let overlay = dir.join("fix.overlay.yaml");
+        let text = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: {title: u}\n  - target: $.paths['/gone']\n    remove: true\n";
+        std::fs::write(&overlay, text).unwrap();
+        let mut command = custom(spec, out.clone());
+        if let Some(custom) = &mut command.custom {
+            custom.overlays.push(overlay);
+        }
+
+        let message = run(&command).unwrap_err();
+        assert!(
+            message.contains(
+                "fix.overlay.yaml: #/actions/1/target: target `$.paths['/gone']` matches nothing"
+            ),
+            "{message}"
+        );
+        assert_output_untouched(&out);
+    }
+
+    /// An output directory holding one file, as a previous run might have left it.
+    fn previous_output(dir: &Path) -> PathBuf {
+        let out = dir.join("out");
+        std::fs::create_dir_all(out.join("src")).unwrap();
+        std::fs::write(out.join("src/lib.rs"), "// previous output\n").unwrap();
+        out
+    }
+
+    fn assert_output_untouched(out: &Path) {
         assert_eq!(
             std::fs::read_to_string(out.join("src/lib.rs")).unwrap(),
             "// previous output\n"
         );
         assert_eq!(
-            std::fs::read_dir(&out).unwrap().count(),
+            std::fs::read_dir(out).unwrap().count(),
             1,
             "nothing was added"
         );

@@ -27,7 +27,7 @@ license = "MIT OR Apache-2.0"
 [dependencies]
 reqwest = {{ version = "0.12", default-features = false, features = {reqwest_features} }}
 serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
+serde_json = {{ version = "1", features = ["preserve_order"] }}
 thiserror = "2"
 url = "2"
 "#,

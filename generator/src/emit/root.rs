@@ -10,7 +10,7 @@ use crate::Config;
 pub(super) fn lib_rs(
     api: &Api,
     config: &Config,
-    spec_file: &str,
+    sources: &str,
     has_secrets: bool,
     has_multipart: bool,
 ) -> TokenStream {
@@ -25,7 +25,7 @@ pub(super) fn lib_rs(
         text.push_str("\n\n");
     }
     text.push_str(&format!(
-        "Generated from `{spec_file}` by `{}`; regenerate rather than edit.\n\n",
+        "Generated from {sources} by `{}`; regenerate rather than edit.\n\n",
         config.generated_by
     ));
     text.push_str("# Operations\n\n| Method | Request | Summary |\n| --- | --- | --- |\n");

@@ -90,9 +90,15 @@ pub(super) fn status_enum_def(
     } else {
         quote!(_body)
     };
+    let payloads = variants.iter().filter_map(|variant| match &variant.body {
+        ResponseBody::Json(ty) => Some(ty),
+        _ => None,
+    });
+    let sizes = super::types::holds_named(payloads).then(super::types::variant_sizes_differ);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
+        #sizes
         pub enum #name {
             #(#definitions)*
         }

@@ -474,10 +474,12 @@ fn union_def(name: &proc_macro2::Ident, docs: &TokenStream, union: &Union) -> To
             (quote!(), quote!(), Some(quote!(#serialize #deserialize)))
         }
     };
+    let sizes = holds_named(union.variants.iter().map(|v| &v.ty)).then(variant_sizes_differ);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive)]
         #serde_attribute
+        #sizes
         pub enum #name {
             #(#variants)*
         }
@@ -553,6 +555,17 @@ fn tagged_deserialize(name: &proc_macro2::Ident, property: &str, union: &Union) 
             }
         }
     }
+}
+
+/// Whether any of `types` is a named type, whose size the spec decides.
+pub(super) fn holds_named<'t>(mut types: impl Iterator<Item = &'t TypeRef>) -> bool {
+    types.any(|ty| matches!(ty, TypeRef::Named(_)))
+}
+
+/// The allowance an enum whose variants hold the spec's types needs: their sizes differ as
+/// the schemas do, and boxing the large ones would make every match on the enum clumsier.
+pub(super) fn variant_sizes_differ() -> TokenStream {
+    quote!(#[allow(clippy::large_enum_variant, reason = "variants hold the spec's types as they are")])
 }
 
 fn type_label(ty: &TypeRef) -> String {

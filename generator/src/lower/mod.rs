@@ -4,6 +4,7 @@
 //! handed out, the named types defined so far, and the warnings. Schemas are lowered in
 //! `schemas.rs`, operations in `operations.rs`; this file resolves `$ref`s.
 
+mod all_of;
 mod operations;
 mod recursion;
 mod responses;
@@ -12,7 +13,8 @@ mod schemas;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use indexmap::IndexMap;
-use openapiv3::{Components, ReferenceOr};
+use openapiv3::{Components, ReferenceOr, Schema};
+use typed_arena::Arena;
 
 use crate::diagnostics::{Error, Location, Pointer, Warning};
 use crate::load::Spec;
@@ -22,7 +24,8 @@ use crate::Config;
 
 /// Lowers `spec` into the model code is emitted from.
 pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>), Error> {
-    let mut lowerer = Lowerer::new(spec);
+    let arena = Arena::new();
+    let mut lowerer = Lowerer::new(spec, &arena);
     let (servers, operations) = lowerer.operations(config)?;
     // A selection keeps only the schemas its operations reach, which lowering them defined.
     if config.selection.is_everything() {
@@ -47,6 +50,10 @@ const MAX_REF_CHAIN: usize = 64;
 /// State shared by every step of lowering one spec.
 pub(crate) struct Lowerer<'a> {
     spec: &'a Spec,
+    /// Schemas lowering makes itself (merged `allOf`s), living as long as the document.
+    arena: &'a Arena<Schema>,
+    /// `allOf`s merged into one non-object schema (or found not to be), by pointer.
+    merged: HashMap<Pointer, Option<all_of::Merged<'a>>>,
     /// Every type name handed out so far, including the reserved ones.
     type_names: UniqueNames,
     /// Component schema names on the wire -> their Rust type names.
@@ -61,7 +68,7 @@ pub(crate) struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(spec: &'a Spec) -> Self {
+    fn new(spec: &'a Spec, arena: &'a Arena<Schema>) -> Self {
         let mut type_names = UniqueNames::with_reserved(naming::RESERVED_TYPE_NAMES);
         // Component schemas claim their names before any inline schema can take one, so a
         // derived name that collides with a component's gets the suffix, never the component.
@@ -74,6 +81,8 @@ impl<'a> Lowerer<'a> {
             .collect();
         Self {
             spec,
+            arena,
+            merged: HashMap::new(),
             type_names,
             components,
             lowered: BTreeSet::new(),

@@ -5,7 +5,6 @@ use openapiv3::{
     PathItem, QueryStyle, ReferenceOr,
 };
 
-use super::schemas::is_secret;
 use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
 use crate::model::{
@@ -195,8 +194,7 @@ impl<'a> Lowerer<'a> {
             let hint = format!("{method_name} {}", data.name);
             let ty = self.schema_type(schema.into(), &schema_at, &hint)?;
             self.adopt_docs(&ty, data.description.as_deref());
-            let (resolved, _) = self.resolve_schema(schema.into(), &schema_at)?;
-            let secret = is_secret(resolved);
+            let secret = self.facts(schema.into(), &schema_at)?.secret;
             let mut lowered = Parameter {
                 name: String::new(),
                 wire_name: data.name.clone(),

@@ -13,6 +13,7 @@ use openapiv3::{
     SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
+use super::all_of::Merged;
 use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
 use crate::model::{
@@ -150,20 +151,31 @@ impl<'a> Lowerer<'a> {
                     ReferenceOr::Reference { reference } => Some(reference.as_str()),
                     ReferenceOr::Item(schema) => single_ref_all_of(schema),
                 };
-                let kind = match single_ref {
+                let merged = self.merged_scalar(schema, &target_origin)?;
+                let kind = match (single_ref, merged) {
                     // A component that is only another one is an alias of it, so values of
                     // both are one Rust type.
-                    Some(reference) => TypeKind::Alias(self.schema_type(
+                    (Some(reference), _)
+                    | (
+                        None,
+                        Some(Merged {
+                            reference: Some(reference),
+                            ..
+                        }),
+                    ) => TypeKind::Alias(self.schema_type(
                         SchemaRef::Ref(reference),
                         &origin,
                         &name,
                     )?),
-                    None if needs_name(schema) => self.kind(schema, &target_origin, &name)?,
-                    None => TypeKind::Alias(self.plain(schema, &target_origin, &name)?),
+                    (None, Some(merged)) => {
+                        self.definition(merged.schema, &target_origin, &name)?
+                    }
+                    (None, None) => self.definition(schema, &target_origin, &name)?,
                 };
-                let docs = match entry {
-                    ReferenceOr::Item(own) => schema_docs(own),
-                    ReferenceOr::Reference { .. } => None,
+                let docs = match (entry, merged) {
+                    (ReferenceOr::Item(_), Some(merged)) => schema_docs(merged.schema),
+                    (ReferenceOr::Item(own), None) => schema_docs(own),
+                    (ReferenceOr::Reference { .. }, _) => None,
                 };
                 self.define(&name, &origin, docs, kind);
             }
@@ -171,9 +183,33 @@ impl<'a> Lowerer<'a> {
         Ok(TypeRef::Named(name))
     }
 
+    /// The definition of the component schema named `name`: a named type when Rust needs
+    /// one, else an alias of a built-in type.
+    fn definition(
+        &mut self,
+        schema: &'a Schema,
+        at: &Pointer,
+        name: &str,
+    ) -> Result<TypeKind, Error> {
+        if needs_name(schema) {
+            self.kind(schema, at, name)
+        } else {
+            Ok(TypeKind::Alias(self.plain(schema, at, name)?))
+        }
+    }
+
     fn inline(&mut self, schema: &'a Schema, at: &Pointer, hint: &str) -> Result<TypeRef, Error> {
         if let Some(single) = single_ref_all_of(schema) {
             return self.schema_type(SchemaRef::Ref(single), &at.join("allOf").join(0), hint);
+        }
+        match self.merged_scalar(schema, at)? {
+            Some(Merged {
+                reference: Some(reference),
+                ..
+            }) => return self.schema_type(SchemaRef::Ref(reference), at, hint),
+            // The merged schema has no `allOf`, so this does not come back here.
+            Some(merged) => return self.inline(merged.schema, at, hint),
+            None => {}
         }
         if !needs_name(schema) {
             return self.plain(schema, at, hint);
@@ -269,8 +305,7 @@ impl<'a> Lowerer<'a> {
         hint: &str,
     ) -> Result<TypeRef, Error> {
         let ty = self.schema_type(schema, at, hint)?;
-        let (resolved, _) = self.resolve_schema(schema, at)?;
-        Ok(if is_nullable(resolved) && ty != TypeRef::Json {
+        Ok(if self.facts(schema, at)?.nullable && ty != TypeRef::Json {
             TypeRef::Nullable(Box::new(ty))
         } else {
             ty
@@ -463,25 +498,12 @@ impl<'a> Lowerer<'a> {
         for property in properties.list {
             let hint = format!("{} {}", property.owner, property.wire_name);
             let ty = self.schema_type(property.schema, &property.at, &hint)?;
-            let docs = match property.schema {
-                SchemaRef::Item(schema) => schema.schema_data.description.clone(),
-                SchemaRef::Ref(_) => None,
-            };
-            self.adopt_docs(&ty, docs.as_deref());
-            let (resolved, _) = self.resolve_schema(property.schema, &property.at)?;
-            let data = match property.schema {
-                SchemaRef::Item(schema) => &schema.schema_data,
-                SchemaRef::Ref(_) => &resolved.schema_data,
-            };
+            let facts = self.facts(property.schema, &property.at)?;
+            self.adopt_docs(&ty, facts.docs.as_deref());
             // A readOnly property is only in responses and a writeOnly one only in requests,
             // so `required` holds in one direction only: the field is optional.
-            let one_way = data.read_only || data.write_only;
-            let required = properties.required.contains(&property.wire_name) && !one_way;
-            let nullable = match property.schema {
-                SchemaRef::Item(schema) => is_nullable(schema),
-                SchemaRef::Ref(_) => is_nullable(resolved),
-            };
-            let presence = match (required, nullable) {
+            let required = properties.required.contains(&property.wire_name) && !facts.one_way;
+            let presence = match (required, facts.nullable) {
                 (true, false) => Presence::Required,
                 (true, true) => Presence::RequiredNullable,
                 (false, _) => Presence::Optional,
@@ -489,14 +511,36 @@ impl<'a> Lowerer<'a> {
             fields.push(Field {
                 name: names.claim(naming::value_name(&property.wire_name)),
                 wire_name: property.wire_name,
-                docs,
+                docs: facts.docs,
                 ty,
                 presence,
-                secret: is_secret(resolved),
+                secret: facts.secret,
                 boxed: false,
             });
         }
         Ok(fields)
+    }
+
+    /// What the schema of a property, parameter, item or map value says about its values,
+    /// with the members of an `allOf` around one non-object schema merged.
+    pub(crate) fn facts(&mut self, schema: SchemaRef<'a>, at: &Pointer) -> Result<Facts, Error> {
+        let (resolved, resolved_at) = self.resolve_schema(schema, at)?;
+        let merged = self.merged_scalar(resolved, &resolved_at)?;
+        let view = merged.map_or(resolved, |merged| merged.schema);
+        let data = &view.schema_data;
+        Ok(Facts {
+            nullable: match merged {
+                Some(merged) => merged.schema.schema_data.nullable,
+                None => is_nullable(resolved),
+            },
+            secret: is_secret(view),
+            one_way: data.read_only || data.write_only,
+            // A reference documents itself, on its type.
+            docs: match schema {
+                SchemaRef::Item(_) => data.description.clone(),
+                SchemaRef::Ref(_) => None,
+            },
+        })
     }
 
     fn union(
@@ -640,6 +684,18 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// What a schema says about the values it describes, beyond their type.
+pub(crate) struct Facts {
+    /// The value may be `null`.
+    pub(crate) nullable: bool,
+    /// The value is a credential, to be redacted (see [`is_secret`]).
+    pub(crate) secret: bool,
+    /// `readOnly` or `writeOnly`: the value travels in one direction only.
+    pub(crate) one_way: bool,
+    /// The schema's own description.
+    pub(crate) docs: Option<String>,
+}
+
 /// A union's tag property and, for each member in order, the tag values that select it (the
 /// first is the one written).
 type Tags = (String, Vec<Vec<String>>);
@@ -755,13 +811,29 @@ fn integer_enum(values: impl Iterator<Item = i64>) -> Enum {
     }
 }
 
-/// A secret is a string with `format: password`.
+/// Formats that mark a string as a credential: OpenAPI's `password`, and the `token` and
+/// `jwt` that vendors (Box among them) use for codes, tokens and assertions.
+const SECRET_FORMATS: &[&str] = &["password", "token", "jwt"];
+
+/// A secret is a plain string (not an enum, whose values the spec publishes) with one of
+/// the [`SECRET_FORMATS`].
 pub(crate) fn is_secret(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => {
-            string.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+            let format = match &string.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::Password) => "password",
+                VariantOrUnknownOrEmpty::Unknown(format) => format.as_str(),
+                _ => "",
+            };
+            string.enumeration.is_empty() && SECRET_FORMATS.contains(&format)
         }
-        SchemaKind::Any(any) => any.format.as_deref() == Some("password"),
+        SchemaKind::Any(any) => {
+            any.enumeration.is_empty()
+                && any
+                    .format
+                    .as_deref()
+                    .is_some_and(|f| SECRET_FORMATS.contains(&f))
+        }
         _ => false,
     }
 }
