@@ -6,22 +6,24 @@ use crate::Error;
 use crate::http;
 use crate::Client;
 use crate::types;
+
 /// Where each of the API's servers is reached.
 ///
-/// [`BaseUrls::default`] holds the URLs of the spec; override them to reach a proxy or a
-/// test server. Each must be an absolute `http` or `https` URL; an operation's path is
-/// appended to it.
+/// [`BaseUrls::default`] holds the URLs of the spec; override them to reach a proxy or a test
+/// server. Each must be an absolute `http` or `https` URL; an operation's path is appended to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrls {
     /// `https://api.boxc.com/v1`: BoxC production API.
     pub api_boxc_com_v1: Url,
 }
+
 impl BaseUrls {
     /// Every server at the same `url`, as for a local test server.
     pub fn all(url: Url) -> Self {
         Self { api_boxc_com_v1: url }
     }
 }
+
 impl Default for BaseUrls {
     fn default() -> Self {
         Self {
@@ -29,10 +31,13 @@ impl Default for BaseUrls {
         }
     }
 }
+
 impl Client {
     /// Authorize application
     ///
-    /// Browser page where the user signs in to BoxC and approves the permissions the application asks for. BoxC then redirects the browser to `return_uri` with a `nonce` query parameter, which the application must keep to request an access token.
+    /// Browser page where the user signs in to BoxC and approves the permissions the application
+    /// asks for. BoxC then redirects the browser to `return_uri` with a `nonce` query parameter,
+    /// which the application must keep to request an access token.
     ///
     /// Returns the URL to open in the user's browser; this method sends no request.
     ///
@@ -58,9 +63,12 @@ impl Client {
             query.into_iter().flatten(),
         )
     }
+
     /// Create access token
     ///
-    /// Trades the nonce received on the authorization redirect, together with the application's ID and secret, for an access token. Use the token on later requests in the header `Authorization: Bearer <access_token>`.
+    /// Trades the nonce received on the authorization redirect, together with the application's ID
+    /// and secret, for an access token. Use the token on later requests in the header
+    /// `Authorization: Bearer <access_token>`.
     ///
     /// `POST /oauth/access_token` (`postOAuthAccessToken`).
     pub async fn create_access_token(
@@ -77,9 +85,11 @@ impl Client {
         let response = self.send(OPERATION, request).await?;
         http::json(OPERATION, response, http::json_error).await
     }
+
     /// Revoke access token
     ///
-    /// Invalidates the given access token, withdrawing the permissions the user granted to the application.
+    /// Invalidates the given access token, withdrawing the permissions the user granted to the
+    /// application.
     ///
     /// `DELETE /oauth/{access_token}` (`deleteOAuthToken`).
     pub async fn revoke_access_token(

@@ -2,7 +2,9 @@
 
 //! A client for the BoxC OAuth API (version 1.0).
 //!
-//! OAuth endpoints of BoxC, a shipping and logistics API that has no connection to Box. An application sends the user to BoxC to approve access, swaps the returned nonce for an access token, and may revoke that token later.
+//! OAuth endpoints of BoxC, a shipping and logistics API that has no connection to Box. An
+//! application sends the user to BoxC to approve access, swaps the returned nonce for an access
+//! token, and may revoke that token later.
 //!
 //! Generated from `spec/boxc-auth.yaml` by `cargo xtask codegen`; regenerate rather than edit.
 //!
@@ -16,8 +18,8 @@
 //!
 //! # Example
 //!
-//! Every server defaults to the spec's URL; point them elsewhere for a proxy or a test server,
-//! and pass a `reqwest::Client` of your own to share its connection pool.
+//! Every server defaults to the spec's URL; point them elsewhere for a proxy or a test server, and
+//! pass a `reqwest::Client` of your own to share its connection pool.
 //!
 //! ```no_run
 //! use boxc_auth::{BaseUrls, Client, Url};
@@ -37,10 +39,13 @@ mod error;
 mod http;
 mod redact;
 pub mod types;
+
 pub use client::BaseUrls;
 pub use error::{ApiErrorBody, DecodeFailure, DecodeFailureKind, Error};
+
 pub use http::{Client, ClientBuilder};
-/// The HTTP client crate the client is built on, re-exported so callers can name its
-/// types (`reqwest::Client`, `reqwest::header::HeaderMap`) at the same version.
+
+/// The HTTP client crate the client is built on, re-exported so callers can name its types
+/// (`reqwest::Client`, `reqwest::header::HeaderMap`) at the same version.
 pub use reqwest;
 pub use url::Url;

@@ -2,7 +2,9 @@
 
 //! The request and response types of the API, one for each schema of the spec.
 use serde::{Deserialize, Serialize};
-/// Token issued for a user who authorized the application. It stays valid until it expires, if ever, or until the user withdraws the application's access.
+
+/// Token issued for a user who authorized the application. It stays valid until it expires, if
+/// ever, or until the user withdraws the application's access.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccessToken {
     /// Bearer token to send with API requests made on the user's behalf.
@@ -12,8 +14,10 @@ pub struct AccessToken {
     /// Kind of token issued; always `Bearer`.
     pub token_type: AccessTokenTokenType,
 }
+
 impl AccessToken {
-    /// Builds a `AccessToken` from its required fields, with `token_type` set to the only value allowed; every other field is `None`.
+    /// Builds a `AccessToken` from its required fields, with `token_type` set to the only value
+    /// allowed; every other field is `None`.
     pub fn new(access_token: String) -> Self {
         Self {
             access_token,
@@ -22,6 +26,7 @@ impl AccessToken {
         }
     }
 }
+
 impl std::fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AccessToken")
@@ -31,6 +36,7 @@ impl std::fmt::Debug for AccessToken {
             .finish()
     }
 }
+
 /// JSON body for exchanging an authorization nonce for an access token.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccessTokenRequest {
@@ -41,6 +47,7 @@ pub struct AccessTokenRequest {
     /// One-time value BoxC appended to `return_uri` after the user approved the application.
     pub nonce: String,
 }
+
 impl AccessTokenRequest {
     /// Builds a `AccessTokenRequest` from its required fields.
     pub fn new(
@@ -55,6 +62,7 @@ impl AccessTokenRequest {
         }
     }
 }
+
 impl std::fmt::Debug for AccessTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AccessTokenRequest")
@@ -64,6 +72,7 @@ impl std::fmt::Debug for AccessTokenRequest {
             .finish()
     }
 }
+
 /// Kind of token issued; always `Bearer`.
 #[derive(
     Debug,
@@ -82,6 +91,7 @@ pub enum AccessTokenTokenType {
     #[serde(rename = "Bearer")]
     Bearer,
 }
+
 impl AccessTokenTokenType {
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -90,19 +100,24 @@ impl AccessTokenTokenType {
         }
     }
 }
+
 impl std::fmt::Display for AccessTokenTokenType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-/// Query, header and cookie parameters of [`Client::authorize_application`](crate::Client::authorize_application).
+
+/// Query, header and cookie parameters of
+/// [`Client::authorize_application`](crate::Client::authorize_application).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuthorizeApplicationParams {
     /// Unique identifier of the application asking for authorization.
     pub application_id: String,
-    /// Callback address of the application that receives the redirect, with the `nonce` attached, once the user has approved access.
+    /// Callback address of the application that receives the redirect, with the `nonce` attached,
+    /// once the user has approved access.
     pub return_uri: String,
 }
+
 impl AuthorizeApplicationParams {
     /// Builds a `AuthorizeApplicationParams` from its required fields.
     pub fn new(application_id: String, return_uri: String) -> Self {
