@@ -19,7 +19,7 @@ use crate::diagnostics::{Error, Pointer};
 pub(crate) struct Merged<'a> {
     /// The merged schema; it has no `allOf`.
     pub(crate) schema: &'a Schema,
-    /// The `$ref` that gives the value its type, when a reference does: the value is then that
+    /// The first `$ref` that gives the value a type, if any: the value is then that
     /// component's type (one enum stays one enum), with the merged annotations.
     pub(crate) reference: Option<&'a str>,
 }
@@ -79,15 +79,13 @@ impl<'a> Lowerer<'a> {
         let Ok(merged) = serde_json::from_value::<Schema>(Value::Object(merged)) else {
             return Ok(None);
         };
-        // The member that gives the type, when it is a reference, stays one.
-        let typed: Vec<&Member<'a>> = members
+        // When a reference gives the type, the value is of that component's type (so one enum
+        // stays one type, and a schema that contains itself is reached through the component,
+        // whose lowering is guarded, rather than merged again at every level).
+        let reference = members
             .iter()
             .filter(|m| m.json.contains_key("type"))
-            .collect();
-        let reference = match typed.as_slice() {
-            [only] => only.reference,
-            _ => None,
-        };
+            .find_map(|m| m.reference);
         Ok(Some(Merged {
             schema: self.arena.alloc(merged),
             reference,
