@@ -1,4 +1,8 @@
 //! Building `multipart/form-data` request bodies: one part per property.
+#![allow(
+    dead_code,
+    reason = "a body need not have every kind of property, so some helpers go unused"
+)]
 
 use reqwest::multipart::{Form, Part};
 use serde::Serialize;
@@ -13,6 +17,16 @@ pub(crate) fn field<T: Serialize + ?Sized>(form: Form, name: &str, value: &T) ->
             Ok(part) => form.part(name.to_owned(), part),
             Err(_) => form,
         },
+    }
+}
+
+/// Adds each member of `value`, an object written into the form it sits in, as its own part.
+pub(crate) fn members<T: Serialize + ?Sized>(form: Form, value: &T) -> Form {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(members)) => members
+            .iter()
+            .fold(form, |form, (name, member)| field(form, name, member)),
+        _ => form,
     }
 }
 

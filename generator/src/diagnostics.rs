@@ -129,6 +129,11 @@ impl Pointer {
         Pointer("#".to_owned())
     }
 
+    /// A pointer written out before, such as a type's origin.
+    pub(crate) fn verbatim(text: &str) -> Self {
+        Pointer(text.to_owned())
+    }
+
     /// Parses a local `$ref` such as `#/components/schemas/X`.
     pub(crate) fn from_ref(reference: &str) -> Option<Self> {
         reference

@@ -6,7 +6,7 @@
 //! 1. [`load`]: YAML or JSON text -> a parsed document ([`Spec`]), with located parse errors,
 //!    after any [`Overlay`]s have corrected it.
 //! 2. `lower`: the document -> [`model::Api`], an owned model with `$ref`s resolved and every
-//!    Rust name chosen (through `naming`).
+//!    Rust name chosen (through `naming`); `validate` then checks the model's invariants.
 //! 3. `emit`: the model -> Rust tokens -> `syn::File` -> `prettyplease` -> file contents.
 //!
 //! ```
@@ -26,6 +26,7 @@ mod emit;
 mod lower;
 mod naming;
 mod overlay;
+mod validate;
 
 use std::collections::BTreeMap;
 
@@ -80,6 +81,11 @@ impl Config {
     }
 }
 
+/// Why `name` cannot be the package name of a generated crate, or `None` when it can.
+pub fn crate_name_problem(name: &str) -> Option<String> {
+    naming::crate_name_problem(name)
+}
+
 /// Which part of an operation names its Rust method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MethodNames {
@@ -99,9 +105,12 @@ pub struct Output {
     pub warnings: Vec<Warning>,
 }
 
-/// Lowers `spec` into the model that code is emitted from, with any warnings.
+/// Lowers `spec` into the model that code is emitted from, with any warnings, and checks the
+/// model's invariants. Every problem found is reported.
 pub fn lower(spec: &Spec, config: &Config) -> Result<(model::Api, Vec<Warning>), Errors> {
-    lower::lower(spec, config).map_err(Errors::from)
+    let (api, warnings) = lower::lower(spec, config)?;
+    validate::validate(&api, spec.file())?;
+    Ok((api, warnings))
 }
 
 /// The files of a crate as [`emit`] builds them: Rust code as tokens, not yet printed.
@@ -140,6 +149,16 @@ impl Emitted {
 
 /// Generates the client crate for `spec`: [`lower`], [`emit`], then [`Emitted::print`].
 pub fn generate(spec: &Spec, config: &Config) -> Result<Output, Errors> {
+    if let Some(problem) = crate_name_problem(&config.crate_name) {
+        return Err(Errors::from(Error {
+            location: Location {
+                file: spec.file().to_owned(),
+                pointer: "#".to_owned(),
+                line_column: None,
+            },
+            message: problem,
+        }));
+    }
     let (api, warnings) = lower(spec, config)?;
     let files = emit(&api, spec, config).print()?;
     Ok(Output { files, warnings })

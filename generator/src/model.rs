@@ -20,6 +20,16 @@ pub struct Api {
     pub operations: Vec<Operation>,
 }
 
+impl Api {
+    /// The definition of the named type `name`.
+    pub fn kind_of(&self, name: &str) -> Option<&TypeKind> {
+        self.types
+            .binary_search_by(|definition| definition.name.as_str().cmp(name))
+            .ok()
+            .map(|index| &self.types[index].kind)
+    }
+}
+
 /// A server URL some operations are sent to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Server {
@@ -68,6 +78,18 @@ pub enum TypeKind {
 pub struct Struct {
     /// Fields in the order the spec lists the properties.
     pub fields: Vec<Field>,
+    /// What the struct stands for.
+    pub purpose: Purpose,
+}
+
+/// What a struct stands for, which decides how it travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// An object of the spec: read and written as JSON (or a form).
+    Schema,
+    /// An operation's query, header and cookie parameters: each field is written where its
+    /// parameter goes, so two may share a wire name (a query and a header `id`).
+    Parameters,
 }
 
 /// One property of an object.
@@ -101,6 +123,22 @@ pub enum Presence {
     /// The properties an object has beyond its declared ones (`additionalProperties` beside
     /// `properties`): a map flattened into the object, its wire name empty.
     Additional,
+    /// A union (a `oneOf`/`anyOf` beside the properties) read from and written into the same
+    /// object: required, flattened, its wire name empty.
+    Flattened,
+}
+
+impl Presence {
+    /// Whether the field is read from and written into the object that holds it, rather than
+    /// being one property of it.
+    pub fn is_flattened(self) -> bool {
+        matches!(self, Presence::Additional | Presence::Flattened)
+    }
+
+    /// Whether a value must be given to build the object.
+    pub fn is_required(self) -> bool {
+        matches!(self, Presence::Required | Presence::Flattened)
+    }
 }
 
 /// An enumeration of strings or integers.
@@ -193,11 +231,75 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// Whether a value of this type is written as one plain string (no array or object): a
+    /// string, number, boolean or enum, or an alias or untagged union of those. `kind_of`
+    /// finds a named type's definition; aliases are followed a bounded number of times, so a
+    /// cycle of them is not scalar.
+    pub fn is_scalar<'t>(&self, kind_of: &dyn Fn(&str) -> Option<&'t TypeKind>) -> bool {
+        self.is_scalar_within(kind_of, 64)
+    }
+
+    fn is_scalar_within<'t>(
+        &self,
+        kind_of: &dyn Fn(&str) -> Option<&'t TypeKind>,
+        depth: usize,
+    ) -> bool {
+        match self {
+            TypeRef::String
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::Bool => true,
+            TypeRef::Named(_) if depth == 0 => false,
+            TypeRef::Named(name) => match kind_of(name) {
+                Some(TypeKind::Enum(_)) => true,
+                Some(TypeKind::Alias(target)) => target.is_scalar_within(kind_of, depth - 1),
+                Some(TypeKind::Union(union)) => {
+                    union.tagging == Tagging::Untagged
+                        && !union.variants.is_empty()
+                        && union
+                            .variants
+                            .iter()
+                            .all(|v| !v.boxed && v.ty.is_scalar_within(kind_of, depth - 1))
+                }
+                _ => false,
+            },
+            TypeRef::Json
+            | TypeRef::Bytes
+            | TypeRef::Array(_)
+            | TypeRef::Map(_)
+            | TypeRef::Nullable(_) => false,
+        }
+    }
+
+    /// The named types this type refers to, anywhere inside it.
+    pub fn named_types(&self) -> Vec<&str> {
+        match self {
+            TypeRef::Named(name) => vec![name.as_str()],
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.named_types()
+            }
+            TypeRef::String
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::Bool
+            | TypeRef::Json
+            | TypeRef::Bytes => Vec::new(),
+        }
+    }
+}
+
 /// One API operation and how to call it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// The Rust method name.
     pub method_name: String,
+    /// Where the operation is in the spec, as a JSON pointer.
+    pub origin: String,
     /// `operationId`, or the method and path when there is none.
     pub operation_id: String,
     /// The HTTP method, upper case.

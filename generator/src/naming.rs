@@ -1,7 +1,9 @@
 //! The one place where names from a spec become Rust identifiers.
 //!
 //! Every identifier the generator emits goes through here: case conversion (heck), characters
-//! Rust does not allow, leading digits, keywords, and making names unique within a scope.
+//! Rust does not allow, leading digits, keywords, and making names unique within a scope. The
+//! names generated code already uses, which the spec's names must not take, are listed here
+//! too, and only here.
 
 use std::collections::BTreeSet;
 
@@ -45,6 +47,43 @@ pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
     "Vec",
 ];
 
+/// Method names the generated `Client` already has, its own and its traits'.
+pub(crate) const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "base_urls",
+    "with_extra_headers",
+    "send",
+    "clone",
+    "clone_from",
+    "default",
+    "fmt",
+    "eq",
+    "ne",
+    "to_owned",
+    "into",
+    "from",
+    "try_into",
+    "try_from",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+];
+
+/// Names an operation method uses for its own arguments and locals, which a path parameter
+/// must not take.
+pub(crate) const FIXED_ARGUMENTS: &[&str] = &[
+    "self",
+    "params",
+    "body",
+    "query",
+    "url",
+    "request",
+    "response",
+    "form",
+    "OPERATION",
+];
+
 /// `File--Mini` -> `FileMini`: a name for a struct, enum or enum variant.
 pub(crate) fn type_name(raw: &str) -> String {
     let name = words(raw).to_upper_camel_case();
@@ -55,6 +94,10 @@ pub(crate) fn type_name(raw: &str) -> String {
 /// or method.
 pub(crate) fn value_name(raw: &str) -> String {
     let name = words(raw).to_snake_case();
+    // `_1` would be a name of only underscores and digits, which reads as a placeholder.
+    if !name.is_empty() && name.chars().all(|c| c.is_ascii_digit() || c == '_') {
+        return format!("n{name}");
+    }
     finish(name, "value")
 }
 
@@ -89,6 +132,38 @@ fn finish(name: String, fallback: &str) -> String {
     } else {
         name
     }
+}
+
+/// Crates whose names a generated crate must not take: the ones every Rust program may use.
+const BUILT_IN_CRATES: &[&str] = &["std", "core", "alloc", "proc_macro", "test"];
+
+/// Why `name` cannot be the package name of a generated crate, if it cannot: cargo takes
+/// ASCII letters, digits, `-` and `_`, not starting with a digit, and the library's name
+/// (with `-` as `_`) must be an identifier that is not a keyword or a built-in crate.
+pub(crate) fn crate_name_problem(name: &str) -> Option<String> {
+    let library = name.replace('-', "_");
+    let problem = if name.is_empty() {
+        "it is empty"
+    } else if name.len() > 64 {
+        "it is longer than 64 characters"
+    } else if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Some(format!(
+            "crate name `{name}` has `{c}`; use ASCII letters, digits, `-` and `_`"
+        ));
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        "it starts with a digit"
+    } else if RAW_KEYWORDS.contains(&library.as_str())
+        || NON_RAW_KEYWORDS.contains(&library.as_str())
+        || BUILT_IN_CRATES.contains(&library.as_str())
+    {
+        "it is a Rust keyword or the name of a built-in crate"
+    } else {
+        return None;
+    };
+    Some(format!("crate name `{name}` cannot be used: {problem}"))
 }
 
 /// A scope in which every name handed out is different from every other.
@@ -164,11 +239,23 @@ mod tests {
             ("Self", "self_"),
             ("post_oauth2_token#refresh", "post_oauth2_token_refresh"),
             ("2fa code", "_2fa_code"),
+            ("1", "n1"),
+            ("2 3", "n2_3"),
             ("Authorize user", "authorize_user"),
             ("x-request-id", "x_request_id"),
         ];
         for (raw, expected) in cases {
             assert_eq!(value_name(raw), expected, "value_name({raw:?})");
+        }
+    }
+
+    #[test]
+    fn crate_names() {
+        for good in ["box-auth", "my_client2", "a"] {
+            assert_eq!(crate_name_problem(good), None, "{good}");
+        }
+        for bad in ["", "my.client", "2fa", "fn", "self", "std", "a b", "é"] {
+            assert!(crate_name_problem(bad).is_some(), "{bad:?}");
         }
     }
 

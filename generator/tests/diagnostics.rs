@@ -60,13 +60,20 @@ fn an_external_ref_is_refused_where_it_stands() {
 }
 
 #[test]
-fn a_not_schema_is_unsupported_at_its_pointer() {
+fn a_not_schema_is_any_json_with_a_warning_at_its_pointer() {
     let text = format!(
         "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          not: {{type: string}}\n"
     );
-    let (pointer, message) = error_at(&text);
-    assert_eq!(pointer, "#/components/schemas/A/properties/b");
-    assert!(message.contains("`not`"), "{message}");
+    let output = run(&text).unwrap_or_else(|errors| panic!("{errors}"));
+    let [warning] = output.warnings.as_slice() else {
+        panic!("one warning expected: {:?}", output.warnings);
+    };
+    assert_eq!(
+        warning.location.pointer,
+        "#/components/schemas/A/properties/b"
+    );
+    assert!(warning.message.contains("`not`"), "{warning}");
+    assert!(output.files["src/types.rs"].contains("pub b: Option<serde_json::Value>"));
 }
 
 #[test]
@@ -122,10 +129,14 @@ fn a_parameter_with_non_json_content_names_its_content() {
 }
 
 #[test]
-fn an_invalid_server_url_is_located() {
+fn an_invalid_server_url_is_a_warning_and_a_placeholder() {
     let text = "openapi: 3.0.3\ninfo: {title: F, version: '1'}\nservers: [{url: 'https://exa mple.com'}]\npaths:\n  /a:\n    get:\n      responses: {'204': {description: ok}}\n";
-    let (pointer, _) = error_at(text);
-    assert_eq!(pointer, "#/servers/0/url");
+    let output = run(text).unwrap_or_else(|errors| panic!("{errors}"));
+    let [warning] = output.warnings.as_slice() else {
+        panic!("one warning expected: {:?}", output.warnings);
+    };
+    assert_eq!(warning.location.pointer, "#/servers/0/url");
+    assert!(output.files["src/client.rs"].contains("http://localhost"));
 }
 
 #[test]
@@ -148,4 +159,42 @@ fn a_required_name_without_a_property_is_a_warning() {
     let warning = &output.warnings[0];
     assert_eq!(warning.location.pointer, "#/components/schemas/A/required");
     assert!(warning.message.contains("`ghost`"), "{}", warning.message);
+}
+
+#[test]
+fn every_independent_problem_is_reported_at_once_sorted_by_pointer() {
+    let text = format!(
+        "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: array, items: {{type: string}}}}}}\n      responses: {{'204': {{description: ok}}}}\n  /upload:\n    post:\n      requestBody:\n        content:\n          multipart/form-data: {{schema: {{type: string}}}}\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    Token:\n      type: object\n      properties:\n        owner: {{$ref: '#/components/schemas/Missing'}}\n"
+    );
+    let errors = run(&text).expect_err("three problems");
+    let pointers: Vec<&str> = errors.iter().map(|e| e.location.pointer.as_str()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "#/components/schemas/Token/properties/owner",
+            "#/paths/~1a~1{id}/get/parameters/0/schema",
+            "#/paths/~1upload/post/requestBody/content/multipart~1form-data/schema",
+        ]
+    );
+    assert!(errors.to_string().ends_with("\n3 errors"), "{errors}");
+}
+
+#[test]
+fn aliases_defined_through_each_other_as_a_path_parameter_are_an_error_not_a_crash() {
+    let text = format!(
+        "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{$ref: '#/components/schemas/A'}}}}\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    A: {{allOf: [{{$ref: '#/components/schemas/B'}}]}}\n    B: {{allOf: [{{$ref: '#/components/schemas/A'}}]}}\n"
+    );
+    let (pointer, message) = error_at(&text);
+    assert_eq!(pointer, "#/paths/~1a~1{id}/get/parameters/0/schema");
+    assert!(message.contains("path parameter"), "{message}");
+}
+
+#[test]
+fn a_crate_name_cargo_would_refuse_is_an_error() {
+    let spec = Spec::parse("fixture.yaml", &format!("{HEAD}paths: {{}}\n")).unwrap();
+    let errors = generate(&spec, &Config::new("my.client")).expect_err("a `.` in the name");
+    assert!(
+        errors.to_string().contains("crate name `my.client`"),
+        "{errors}"
+    );
 }

@@ -1,19 +1,28 @@
-//! Whatever the document, `Spec::parse` and `generate` return `Ok` or `Err`; they never panic.
+//! Whatever the document, `Spec::parse` and `generate` return `Ok` or `Err`; they never panic,
+//! and an `Err` is about the document, never an internal error of the generator.
 //!
 //! Three sources of documents: BoxC's spec and several fixtures mutated line by line, small
 //! OpenAPI documents built from a grammar of the features the generator handles, and plain
 //! noise.
 //! The case counts keep the whole file at about ten seconds in a debug build on two cores.
+//!
+//! Failures stay found: proptest records the seed of a failing case in
+//! `regressions/no_panics.txt` (replayed first on every run), and a document that once broke
+//! the generator is kept in `regressions/*.yaml`. A fixed sample of grammar documents is
+//! generated into `target/fuzz-samples/`, where `cargo xtask test` compiles them, so that
+//! "generates" is checked to mean "compiles".
 
 use std::cell::{Cell, RefCell};
 use std::panic::catch_unwind;
+use std::path::Path;
 use std::sync::{Once, OnceLock};
 
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
-use proptest::test_runner::TestCaseError;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{FileFailurePersistence, TestCaseError, TestRunner};
 
 thread_local! {
     /// Whether a panic on this thread is one `check` catches, so the hook need not print it.
@@ -48,8 +57,15 @@ fn check(text: &str) -> Result<(), TestCaseError> {
         clientgen::generate(&spec, &clientgen::Config::new("fuzz")).map(drop)
     });
     CATCHING.set(false);
-    let Err(payload) = outcome else {
-        return Ok(());
+    let payload = match outcome {
+        Ok(Ok(())) => return Ok(()),
+        Ok(Err(errors)) if !errors.to_string().contains("internal error") => return Ok(()),
+        Ok(Err(errors)) => {
+            return Err(TestCaseError::fail(format!(
+                "the generator failed inside: {errors}\n--- document ---\n{text}\n--- end ---"
+            )))
+        }
+        Err(payload) => payload,
     };
     let message = payload
         .downcast_ref::<&str>()
@@ -62,12 +78,13 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     )))
 }
 
-/// No `proptest-regressions` files: the failing document is printed instead.
+/// Failing seeds are kept in `regressions/no_panics.txt`, beside this file, and the failing
+/// document is printed too.
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
         cases,
         max_shrink_iters: 512,
-        failure_persistence: None,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
         ..ProptestConfig::default()
     }
 }
@@ -860,4 +877,70 @@ fn the_real_specs_generate() {
         let spec = clientgen::Spec::parse("fuzz.yaml", text).unwrap();
         clientgen::generate(&spec, &clientgen::Config::new("fuzz")).unwrap();
     }
+}
+
+/// Documents that once crashed or hung the generator, kept so they never do again.
+#[test]
+fn regression_documents_do_not_panic() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions");
+    let mut documents: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    documents.sort();
+    assert!(
+        !documents.is_empty(),
+        "{} holds no documents",
+        dir.display()
+    );
+    for path in documents {
+        let text = std::fs::read_to_string(&path).unwrap();
+        if let Err(failure) = check(&text) {
+            panic!("{}: {failure}", path.display());
+        }
+    }
+}
+
+/// How many generated grammar documents `cargo xtask test` compiles.
+const SAMPLES: usize = 32;
+
+/// Generates grammar documents from a fixed seed (the same every run) until `SAMPLES` of them
+/// generate, and writes those crates into `target/fuzz-samples/` with a workspace manifest over
+/// them; `cargo xtask test` then builds them with clippy and warnings denied.
+#[test]
+fn a_fixed_sample_of_documents_is_written_for_compilation() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = root.join("target/fuzz-samples");
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut runner = TestRunner::deterministic();
+    let strategy = document();
+    let mut members = Vec::new();
+    for _ in 0..SAMPLES * 40 {
+        if members.len() == SAMPLES {
+            break;
+        }
+        let text = strategy.new_tree(&mut runner).unwrap().current();
+        let name = format!("sample-{:02}", members.len());
+        let config = clientgen::Config::new(name.clone());
+        let Ok(output) = clientgen::Spec::parse("sample.yaml", &text)
+            .and_then(|spec| clientgen::generate(&spec, &config))
+        else {
+            continue;
+        };
+        for (file, contents) in &output.files {
+            let path = dir.join(&name).join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, contents).unwrap();
+        }
+        std::fs::write(dir.join(&name).join("sample.yaml"), &text).unwrap();
+        members.push(format!("{name:?}"));
+    }
+    assert_eq!(members.len(), SAMPLES, "too few sampled documents generate");
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
 }

@@ -291,3 +291,82 @@ async fn content_parameters_are_json_text() -> TestResult {
     assert_eq!(header(&request, "x-trace"), [r#"["a","b"]"#]);
     Ok(())
 }
+
+/// Path parameters that are unions of scalars (`tests/fixtures/loose_params.yaml`) are written
+/// as the value they hold, percent-encoded as one segment.
+mod loose_params {
+    use fixture_loose_params::types::{GetBuildProject, GetUserUser};
+    use fixture_loose_params::{BaseUrls, Client, Url};
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::TestResult;
+
+    #[tokio::test]
+    async fn each_alternative_is_one_path_segment() -> TestResult {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(3)
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_urls(BaseUrls::all(Url::parse(&server.uri())?))
+            .build();
+
+        client.get_user(&GetUserUser::Integer(42)).await?;
+        client
+            .get_user(&GetUserUser::String("octo cat".into()))
+            .await?;
+        let project = GetBuildProject::ProjectPath("group/name".into());
+        client.get_build(&project, "7").await?;
+
+        let paths: Vec<String> = server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(|request| request.url.path().to_owned())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "/users/42",
+                "/users/octo%20cat",
+                "/projects/group%2Fname/builds/7"
+            ]
+        );
+        Ok(())
+    }
+}
+
+/// Servers the spec cannot give a usable URL for (`tests/fixtures/odd_servers.yaml`) start at
+/// `http://localhost`, and `BaseUrls` points them at the real one.
+mod odd_servers {
+    use fixture_odd_servers::{BaseUrls, Client, Url};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::TestResult;
+
+    #[test]
+    fn unusable_urls_default_to_localhost() {
+        let defaults = BaseUrls::default();
+        assert_eq!(defaults.localhost.as_str(), "http://localhost/");
+    }
+
+    #[tokio::test]
+    async fn base_urls_reach_the_real_server() -> TestResult {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/agent/status"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let base = Url::parse(&format!("{}/agent", server.uri()))?;
+        let client = Client::builder().base_urls(BaseUrls::all(base)).build();
+        client.get_status().await?;
+        Ok(())
+    }
+}

@@ -1127,3 +1127,68 @@ mod enums {
         round_trip(json!({"level": -1}), &Settings::new(SettingsLevel::VMinus1));
     }
 }
+
+mod unions_in_all_of {
+    use fixture_unions_in_all_of::types::{Cat, Dog, Owner, Pet, PetVariant};
+
+    use super::*;
+
+    /// The nullable reference is `Option<Owner>`, written as `null` when absent (the property
+    /// is required); the cat-or-dog alternatives are read from the pet object itself.
+    #[test]
+    fn nullable_reference_and_flattened_alternatives() {
+        let wire = json!({"id": "p1", "tag": "t", "owner": null, "meows": true});
+        let expected = Pet {
+            tag: Some("t".into()),
+            ..Pet::new("p1".into(), PetVariant::Cat(Cat::new(true)))
+        };
+        round_trip(wire, &expected);
+        let wire = json!({"id": "p2", "chip": "c", "owner": {"name": "Ada"}, "barks": false});
+        let expected = Pet {
+            chip: Some("c".into()),
+            owner: Some(Owner::new("Ada".into())),
+            ..Pet::new("p2".into(), PetVariant::Dog(Dog::new(false)))
+        };
+        round_trip(wire, &expected);
+    }
+}
+
+mod foreign_keywords {
+    use fixture_foreign_keywords::types::Record;
+
+    use super::*;
+
+    /// Each property keeps its declared type; the string enum written as YAML numbers is a
+    /// string enum of their text.
+    #[test]
+    fn declared_types_win_over_foreign_keywords() {
+        let wire = json!({"name": "n", "note": "x", "count": 3, "level": "2"});
+        let parsed: Record = parse_and_write(wire);
+        let (name, note, count): (Option<String>, Option<String>, Option<i64>) =
+            (parsed.name, parsed.note, parsed.count);
+        assert_eq!(
+            (name.as_deref(), note.as_deref(), count),
+            (Some("n"), Some("x"), Some(3))
+        );
+        assert_eq!(parsed.level.map(|level| level.as_str()), Some("2"));
+    }
+}
+
+mod alias_cycles {
+    use fixture_alias_cycles::types::{Holder, Left, Nest, Right};
+
+    use super::*;
+
+    /// A schema defined only through itself holds any JSON.
+    #[test]
+    fn cyclic_aliases_hold_any_json() {
+        let wire = json!({"left": {"a": 1}, "right": [1, "two"], "nest": [[], [[]]]});
+        let parsed: Holder = parse_and_write(wire);
+        let left: Option<Left> = parsed.left;
+        let right: Option<Right> = parsed.right;
+        let nest: Option<Nest> = parsed.nest;
+        assert_eq!(left, Some(json!({"a": 1})));
+        assert_eq!(right, Some(json!([1, "two"])));
+        assert_eq!(nest, Some(json!([[], [[]]])));
+    }
+}

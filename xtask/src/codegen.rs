@@ -50,12 +50,21 @@ pub(crate) fn run(command: &Codegen) -> Result<(), String> {
         Some(custom) => vec![custom_job(custom)],
     };
     let mut outputs = Vec::with_capacity(jobs.len());
+    let mut warnings = Vec::new();
     for job in &jobs {
         let output = generate(job)?;
-        for warning in &output.warnings {
-            eprintln!("{warning}");
-        }
+        warnings.extend(output.warnings.iter().map(ToString::to_string));
         outputs.push(output.files);
+    }
+    if command.deny_warnings && !warnings.is_empty() {
+        let count = warnings.len();
+        return Err(format!(
+            "{}\n\nerror: {count} warning(s) with `--deny-warnings`; nothing was written",
+            warnings.join("\n")
+        ));
+    }
+    for warning in &warnings {
+        eprintln!("{warning}");
     }
     let mode = if command.check {
         Mode::Check
@@ -238,6 +247,7 @@ mod tests {
     fn generated_crates_are_fresh() {
         let command = Codegen {
             check: true,
+            deny_warnings: false,
             custom: None,
         };
         if let Err(message) = run(&command) {
@@ -362,6 +372,35 @@ mod tests {
             "{message}"
         );
         assert_output_untouched(&out);
+    }
+
+    #[test]
+    fn deny_warnings_turns_warnings_into_errors_and_writes_nothing() {
+        let dir = scratch("strict");
+        let out = previous_output(&dir);
+        let spec = dir.join("lenient.yaml");
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: object, required: [ghost], properties: {a: {type: string}}}\n";
+        std::fs::write(&spec, text).unwrap();
+        let mut command = custom(spec, out.clone());
+        command.deny_warnings = true;
+
+        let message = run(&command).unwrap_err();
+        assert!(
+            message.contains("#/components/schemas/A/required"),
+            "{message}"
+        );
+        assert!(
+            message.contains("1 warning(s) with `--deny-warnings`"),
+            "{message}"
+        );
+        assert_output_untouched(&out);
+
+        command.deny_warnings = false;
+        run(&command).unwrap();
+        assert!(
+            out.join("src/types.rs").exists(),
+            "without it, the warning is printed only"
+        );
     }
 
     /// An output directory holding one file, as a previous run might have left it.

@@ -2,8 +2,8 @@
 //! file I/O around the `clientgen` library.
 //!
 //! ```text
-//! cargo xtask codegen [--check]
-//! cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--check]
+//! cargo xtask codegen [--check] [--deny-warnings]
+//! cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--check] [--deny-warnings]
 //! cargo xtask test
 //! cargo xtask bench
 //! ```
@@ -19,7 +19,7 @@ use std::process::{Command, ExitCode};
 
 const USAGE: &str = "\
 usage:
-  cargo xtask codegen [--check]
+  cargo xtask codegen [--check] [--deny-warnings]
       Regenerates every crate under generated/ from its spec under spec/.
   cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--check]
                       [--overlay FILE]... [--include-tag TAG]... [--include-path PATH]...
@@ -30,7 +30,8 @@ usage:
       option is given. Methods are named from summaries (as Box's SDKs name them)
       unless `--method-names operation-id` says otherwise.
 
-  --check   change nothing; fail, naming the stale files, if the output differs
+  --check          change nothing; fail, naming the stale files, if the output differs
+  --deny-warnings  fail, writing nothing, if the generator worked around anything
   cargo xtask test
       Everything CI checks: freshness, formatting, clippy, a standalone build, the tests.
   cargo xtask bench
@@ -93,6 +94,8 @@ enum Task {
 pub(crate) struct Codegen {
     /// Compare instead of writing.
     pub(crate) check: bool,
+    /// Treat warnings as errors: nothing is written when the generator worked around anything.
+    pub(crate) deny_warnings: bool,
     /// One spec given on the command line, instead of the workspace's targets.
     pub(crate) custom: Option<CustomTarget>,
 }
@@ -116,6 +119,7 @@ impl Codegen {
     pub(crate) fn one_spec(spec: PathBuf, out: PathBuf, crate_name: &str) -> Self {
         Self {
             check: false,
+            deny_warnings: false,
             custom: Some(CustomTarget {
                 spec,
                 out,
@@ -142,7 +146,7 @@ fn parse(args: &[String]) -> Result<Task, String> {
         Some("-h" | "--help") | None => return Err("no task given".to_owned()),
         Some(other) => return Err(format!("unknown task `{other}`")),
     }
-    let mut check = false;
+    let (mut check, mut deny_warnings) = (false, false);
     let (mut spec, mut out, mut crate_name) = (None, None, None);
     let mut overlays = Vec::new();
     let mut selection = clientgen::Selection::default();
@@ -155,9 +159,16 @@ fn parse(args: &[String]) -> Result<Task, String> {
         };
         match arg.as_str() {
             "--check" => check = true,
+            "--deny-warnings" => deny_warnings = true,
             "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--crate-name" => crate_name = Some(value("--crate-name")?),
+            "--crate-name" => {
+                let name = value("--crate-name")?;
+                if let Some(problem) = clientgen::crate_name_problem(&name) {
+                    return Err(problem);
+                }
+                crate_name = Some(name);
+            }
             "--overlay" => overlays.push(PathBuf::from(value("--overlay")?)),
             "--include-tag" => selection.tags.push(value("--include-tag")?),
             "--include-path" => selection.paths.push(value("--include-path")?),
@@ -197,7 +208,11 @@ fn parse(args: &[String]) -> Result<Task, String> {
             return Err(message.to_owned());
         }
     };
-    Ok(Task::Codegen(Codegen { check, custom }))
+    Ok(Task::Codegen(Codegen {
+        check,
+        deny_warnings,
+        custom,
+    }))
 }
 
 #[cfg(test)]
@@ -214,6 +229,7 @@ mod tests {
             parse(&args("codegen --check")),
             Ok(Task::Codegen(Codegen {
                 check: true,
+                deny_warnings: false,
                 custom: None
             }))
         );
@@ -223,6 +239,7 @@ mod tests {
             )),
             Ok(Task::Codegen(Codegen {
                 check: false,
+                deny_warnings: false,
                 custom: Some(CustomTarget {
                     spec: "a.yaml".into(),
                     out: "out".into(),
@@ -272,6 +289,10 @@ mod tests {
         assert!(parse(&args("codegen --spec a --out o --method-names nope")).is_err());
         assert_eq!(parse(&args("bench")), Ok(Task::Bench));
         assert!(parse(&args("codegen --spec a.yaml")).is_err());
+        let refused = parse(&args(
+            "codegen --spec a.yaml --out o --crate-name my.client",
+        ));
+        assert!(refused.unwrap_err().contains("`.`"));
         assert!(parse(&args("codegen --out")).is_err());
         assert!(parse(&args("codegen --frobnicate")).is_err());
         assert_eq!(parse(&args("test")), Ok(Task::Test));

@@ -121,7 +121,7 @@ impl std::fmt::Display for AccessTokenTokenType {
 
 /// Query, header and cookie parameters of
 /// [`Client::authorize_user`](crate::Client::authorize_user).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthorizeUserParams {
     /// The type of response we'd like to receive.
     pub response_type: AuthorizeUserResponseType,
@@ -138,16 +138,13 @@ pub struct AuthorizeUserParams {
     /// must be a part of the authorization URL if you configured multiple redirect URIs for the
     /// application in the developer console. A missing parameter causes a `redirect_uri_missing`
     /// error after the user grants application access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
     /// A custom string of your choice. Box will pass the same string to the redirect URL when
     /// authentication is complete. This parameter can be used to identify a user on redirect, as
     /// well as protect against hijacked sessions and other exploits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// A space-separated list of application scopes you'd like to authenticate the user for. This
     /// defaults to all the scopes configured for the application in its configuration page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
 
@@ -268,7 +265,7 @@ pub struct FileMini {
     /// local file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha1: Option<String>,
-    /// The `file_version` property.
+    /// The information about the current version of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_version: Option<FileVersionMini>,
 }

@@ -109,7 +109,7 @@ impl std::fmt::Display for AccessTokenTokenType {
 
 /// Query, header and cookie parameters of
 /// [`Client::authorize_application`](crate::Client::authorize_application).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthorizeApplicationParams {
     /// Unique identifier of the application asking for authorization.
     pub application_id: String,

@@ -31,6 +31,12 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
             use crate::multipart;
         )
     });
+    // An API without servers has nothing to send and no URL to build.
+    let import_http = (!api.servers.is_empty()).then(|| {
+        quote!(
+            use crate::http;
+        )
+    });
     let base_urls = base_urls(&api.servers);
     let methods = api.operations.iter().map(|op| operation(api, op, &types));
     quote! {
@@ -39,7 +45,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         use url::Url;
 
         #import_error
-        use crate::http;
+        #import_http
         #import_multipart
         use crate::Client;
         #import_types
@@ -112,13 +118,27 @@ fn base_urls(servers: &[Server]) -> TokenStream {
         quote!(#name: http::spec_url(#url))
     });
     let unused_url = servers.is_empty().then(|| quote!(let _ = url;));
+    let (derive_default, default_impl) = if servers.is_empty() {
+        (Some(quote!(Default,)), None)
+    } else {
+        (
+            None,
+            Some(quote! {
+                impl Default for BaseUrls {
+                    fn default() -> Self {
+                        Self { #(#defaults),* }
+                    }
+                }
+            }),
+        )
+    };
     quote! {
         /// Where each of the API's servers is reached.
         ///
         /// [`BaseUrls::default`] holds the URLs of the spec; override them to reach a proxy or a
         /// test server. Each must be an absolute `http` or `https` URL; an operation's path is
         /// appended to it.
-        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[derive(Debug, Clone, PartialEq, Eq, #derive_default)]
         pub struct BaseUrls {
             #(#fields)*
         }
@@ -131,11 +151,7 @@ fn base_urls(servers: &[Server]) -> TokenStream {
             }
         }
 
-        impl Default for BaseUrls {
-            fn default() -> Self {
-                Self { #(#defaults),* }
-            }
-        }
+        #default_impl
     }
 }
 
@@ -269,6 +285,9 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
                     let name = ident(&field.name);
                     let wire = &field.wire_name;
                     match (&field.ty, field.presence) {
+                        (_, Presence::Flattened) => {
+                            quote!(let form = multipart::members(form, &body.#name);)
+                        }
                         (_, Presence::Additional) => quote! {
                             let form = body
                                 .#name
@@ -409,7 +428,7 @@ fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [Field]> {
     let TypeRef::Named(name) = ty else {
         return None;
     };
-    match &api.types.iter().find(|def| &def.name == name)?.kind {
+    match api.kind_of(name)? {
         TypeKind::Struct(strukt) => Some(&strukt.fields),
         _ => None,
     }

@@ -72,7 +72,7 @@ fn needs_blank_line(previous: &str, line: &str) -> bool {
         return false;
     }
     let (previous, line) = (previous.trim(), line.trim());
-    if !starts_item(line) {
+    if !starts_item(line) || previous.starts_with("//") {
         return false;
     }
     match previous {
@@ -351,6 +351,12 @@ mod tests {
             tidy(source),
             "use a;\nuse b;\n\nmod c;\n\n/// Doc.\npub struct S {\n    x: u8,\n}\n\nimpl S {\n    fn a() {}\n\n    fn b() {\n        let x = 1;\n    }\n\n    fn c() {}\n}\n"
         );
+    }
+
+    #[test]
+    fn a_doc_comment_ending_in_a_brace_stays_on_its_item() {
+        let source = "/// Text {}\npub type A = u8;\n";
+        assert_eq!(tidy(source), source);
     }
 
     #[test]

@@ -5,7 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{docs, ident, rust_type};
 use crate::model::{
-    Api, Enum, EnumKind, Field, Presence, Struct, Tagging, TypeDef, TypeKind, TypeRef, Union,
+    Api, Enum, EnumKind, Field, Presence, Purpose, Struct, Tagging, TypeDef, TypeKind, TypeRef,
+    Union,
 };
 use crate::naming::unraw;
 
@@ -19,19 +20,13 @@ pub(super) fn has_secrets(api: &Api) -> bool {
 
 pub(super) fn types_rs(api: &Api) -> TokenStream {
     let items = api.types.iter().map(|def| type_def(api, def));
-    let serde_types = api
-        .types
-        .iter()
-        .any(|def| !matches!(def.kind, TypeKind::StatusEnum(_)));
+    let serde_types = api.types.iter().any(|def| is_serialized(&def.kind));
     let imports = serde_types.then(|| {
         quote!(
             use serde::{Deserialize, Serialize};
         )
     });
-    let present = api.types.iter().any(|def| match &def.kind {
-        TypeKind::Struct(strukt) => strukt.fields.iter().any(keeps_null),
-        _ => false,
-    });
+    let present = schema_fields(api).any(keeps_null);
     let present = present.then(|| {
         quote! {
             /// Reads a property that is there, `null` included, as `Some`: for an untyped
@@ -45,16 +40,8 @@ pub(super) fn types_rs(api: &Api) -> TokenStream {
             }
         }
     });
-    let bytes_fields: Vec<&Field> = api
-        .types
-        .iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Struct(strukt) => {
-                Some(strukt.fields.iter().filter(|f| f.ty == TypeRef::Bytes))
-            }
-            _ => None,
-        })
-        .flatten()
+    let bytes_fields: Vec<&Field> = schema_fields(api)
+        .filter(|f| f.ty == TypeRef::Bytes)
         .collect();
     let optional_bytes = bytes_fields
         .iter()
@@ -67,6 +54,27 @@ pub(super) fn types_rs(api: &Api) -> TokenStream {
         #present
         #binary
     }
+}
+
+/// Whether a type's definition implements serde's traits (an alias has its target's; status
+/// enums and parameter structs are written by hand).
+fn is_serialized(kind: &TypeKind) -> bool {
+    match kind {
+        TypeKind::Struct(strukt) => strukt.purpose == Purpose::Schema,
+        TypeKind::StatusEnum(_) | TypeKind::Alias(_) => false,
+        TypeKind::Enum(_) | TypeKind::Union(_) => true,
+    }
+}
+
+/// The fields of every struct that travels as JSON.
+fn schema_fields(api: &Api) -> impl Iterator<Item = &Field> {
+    api.types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct(strukt) if strukt.purpose == Purpose::Schema => Some(&strukt.fields),
+            _ => None,
+        })
+        .flatten()
 }
 
 /// `format: binary` properties are bytes in Rust; inside JSON they travel as a string
@@ -131,7 +139,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(strukt) => struct_def(api, &name, &docs, strukt),
         TypeKind::Enum(enumeration) => enum_def(&name, &docs, enumeration),
-        TypeKind::Union(union) => union_def(&name, &docs, union),
+        TypeKind::Union(union) => union_def(api, def, &name, &docs, union),
         TypeKind::StatusEnum(variants) => super::status::status_enum_def(&name, &docs, variants),
         TypeKind::Alias(target) => {
             let target = rust_type(target, None);
@@ -146,7 +154,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 fn field_type(field: &Field) -> TokenStream {
     let ty = boxed(rust_type(&field.ty, None), field.boxed);
     match field.presence {
-        Presence::Required | Presence::Additional => ty,
+        Presence::Required | Presence::Additional | Presence::Flattened => ty,
         Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
     }
 }
@@ -158,12 +166,11 @@ fn struct_def(
     strukt: &Struct,
 ) -> TokenStream {
     let has_secret = strukt.fields.iter().any(|field| field.secret);
-    let has_required = strukt
-        .fields
-        .iter()
-        .any(|f| f.presence == Presence::Required);
+    let has_required = strukt.fields.iter().any(|f| f.presence.is_required());
     let debug = (!has_secret).then(|| quote!(Debug,));
     let default = (!has_required).then(|| quote!(Default,));
+    let serialized = strukt.purpose == Purpose::Schema;
+    let serde_derives = serialized.then(|| quote!(Serialize, Deserialize));
     let fields = strukt.fields.iter().map(|field| {
         let field_docs = match &field.docs {
             Some(text) => super::docs(text),
@@ -171,13 +178,12 @@ fn struct_def(
         };
         let field_name = ident(&field.name);
         let ty = field_type(field);
-        let rename = (unraw(&field.name) != field.wire_name
-            && field.presence != Presence::Additional)
+        let rename = (unraw(&field.name) != field.wire_name && !field.presence.is_flattened())
             .then(|| {
                 let wire = &field.wire_name;
                 quote!(rename = #wire,)
             });
-        let flatten = (field.presence == Presence::Additional).then(|| quote!(flatten,));
+        let flatten = field.presence.is_flattened().then(|| quote!(flatten,));
         let binary = (field.ty == TypeRef::Bytes && !field.boxed).then(|| match field.presence {
             Presence::Required => quote!(with = "binary",),
             _ => quote!(with = "binary::option",),
@@ -185,9 +191,9 @@ fn struct_def(
         let optional = (field.presence == Presence::Optional)
             .then(|| quote!(default, skip_serializing_if = "Option::is_none",));
         let keep_null = keeps_null(field).then(|| quote!(deserialize_with = "present",));
-        let serde =
-            (rename.is_some() || optional.is_some() || flatten.is_some() || binary.is_some())
-                .then(|| quote!(#[serde(#rename #optional #keep_null #flatten #binary)]));
+        let serde = (serialized
+            && (rename.is_some() || optional.is_some() || flatten.is_some() || binary.is_some()))
+        .then(|| quote!(#[serde(#rename #optional #keep_null #flatten #binary)]));
         quote! {
             #field_docs
             #serde
@@ -198,7 +204,7 @@ fn struct_def(
     let debug_impl = has_secret.then(|| redacting_debug(name, strukt));
     quote! {
         #docs
-        #[derive(#debug Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(#debug Clone, PartialEq, #default #serde_derives)]
         pub struct #name {
             #(#fields)*
         }
@@ -221,7 +227,7 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, strukt: &Struct) -> TokenSt
                 initialisers.push(quote!(#field_name: #ty::#variant));
                 fixed.push(format!("`{}`", field.wire_name));
             }
-            (Presence::Required, None) => {
+            (Presence::Required, None) | (Presence::Flattened, _) => {
                 let ty = field_type(field);
                 arguments.push(quote!(#field_name: #ty));
                 initialisers.push(quote!(#field_name));
@@ -236,6 +242,9 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, strukt: &Struct) -> TokenSt
     }
     let too_many = (arguments.len() > 7).then(|| {
         quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required property")])
+    });
+    let named_new = (name == "New").then(|| {
+        quote!(#[allow(clippy::self_named_constructors, reason = "the spec names the type `New`")])
     });
     let mut text = format!("Builds a `{name}` from its required fields");
     if !fixed.is_empty() {
@@ -274,6 +283,7 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, strukt: &Struct) -> TokenSt
         impl #name {
             #doc
             #too_many
+            #named_new
             pub fn new(#(#arguments),*) -> Self {
                 Self { #(#initialisers),* }
             }
@@ -287,8 +297,7 @@ fn only_variant(api: &Api, ty: &TypeRef) -> Option<proc_macro2::Ident> {
     let TypeRef::Named(name) = ty else {
         return None;
     };
-    let def = api.types.iter().find(|def| &def.name == name)?;
-    match &def.kind {
+    match api.kind_of(name)? {
         TypeKind::Enum(Enum { variants, .. }) if variants.len() == 1 => {
             Some(ident(&variants[0].name))
         }
@@ -447,7 +456,13 @@ fn boxed(ty: TokenStream, boxed: bool) -> TokenStream {
     }
 }
 
-fn union_def(name: &proc_macro2::Ident, docs: &TokenStream, union: &Union) -> TokenStream {
+fn union_def(
+    api: &Api,
+    def: &TypeDef,
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    union: &Union,
+) -> TokenStream {
     let variants = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let ty = boxed(rust_type(&variant.ty, None), variant.boxed);
@@ -475,6 +490,24 @@ fn union_def(name: &proc_macro2::Ident, docs: &TokenStream, union: &Union) -> To
         }
     };
     let sizes = holds_named(union.variants.iter().map(|v| &v.ty)).then(variant_sizes_differ);
+    // A union of scalars (a path parameter that is an id or a name) is written as its value.
+    let display = TypeRef::Named(def.name.clone())
+        .is_scalar(&|name| api.kind_of(name))
+        .then(|| {
+            let arms = union.variants.iter().map(|variant| {
+                let variant_name = ident(&variant.name);
+                quote!(Self::#variant_name(value) => std::fmt::Display::fmt(value, f),)
+            });
+            quote! {
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        match self {
+                            #(#arms)*
+                        }
+                    }
+                }
+            }
+        });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive)]
@@ -484,6 +517,7 @@ fn union_def(name: &proc_macro2::Ident, docs: &TokenStream, union: &Union) -> To
             #(#variants)*
         }
         #impls
+        #display
     }
 }
 

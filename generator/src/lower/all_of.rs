@@ -33,6 +33,7 @@ struct Member<'a> {
 impl<'a> Lowerer<'a> {
     /// `schema` (found at `at`) merged into one schema when it is an `allOf` around one
     /// non-object schema; `None` for any other schema, an `allOf` of objects included.
+    /// Called through `simplified`, which remembers the answer.
     pub(crate) fn merged_scalar(
         &mut self,
         schema: &'a Schema,
@@ -43,12 +44,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Any(any) if !any.all_of.is_empty() => &any.all_of,
             _ => return Ok(None),
         };
-        if let Some(known) = self.merged.get(at) {
-            return Ok(*known);
-        }
-        let merged = self.merge(schema, all_of, at)?;
-        self.merged.insert(at.clone(), merged);
-        Ok(merged)
+        self.merge(schema, all_of, at)
     }
 
     fn merge(

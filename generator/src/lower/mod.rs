@@ -1,14 +1,24 @@
 //! Lowering: an `openapiv3` document becomes a [`model::Api`](crate::model::Api).
 //!
 //! [`Lowerer`] carries what lowering needs across schemas and operations: the names already
-//! handed out, the named types defined so far, and the warnings. Schemas are lowered in
-//! `schemas.rs`, operations in `operations.rs`; this file resolves `$ref`s.
+//! handed out, the named types defined so far, the warnings and the errors. Schemas are
+//! lowered in `schemas.rs` (objects in `objects.rs`, unions in `unions.rs`, after
+//! `simplify.rs` has put them in the shape they mean), operations in `operations.rs`; this
+//! file resolves `$ref`s.
+//!
+//! An error does not stop lowering: it is recorded where it stands, the part it spoils (a
+//! field, a component, an operation) is left out or stands in as any JSON, and lowering goes
+//! on, so that one run reports every problem of a document.
 
+mod aliases;
 mod all_of;
+mod objects;
 mod operations;
 mod recursion;
 mod responses;
 mod schemas;
+mod simplify;
+mod unions;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -16,32 +26,51 @@ use indexmap::IndexMap;
 use openapiv3::{Components, ReferenceOr, Schema};
 use typed_arena::Arena;
 
-use crate::diagnostics::{Error, Location, Pointer, Warning};
+use crate::diagnostics::{Error, Errors, Location, Pointer, Warning};
 use crate::load::Spec;
 use crate::model::{Api, TypeDef};
 use crate::naming::{self, UniqueNames};
 use crate::Config;
 
-/// Lowers `spec` into the model code is emitted from.
-pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>), Error> {
+/// Lowers `spec` into the model code is emitted from, or returns every error found.
+pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>), Errors> {
     let arena = Arena::new();
     let mut lowerer = Lowerer::new(spec, &arena);
-    let (servers, operations) = lowerer.operations(config)?;
+    let (servers, operations) = lowerer.operations(config);
     // A selection keeps only the schemas its operations reach, which lowering them defined.
     if config.selection.is_everything() {
-        lowerer.all_components()?;
+        lowerer.all_components();
+    }
+    if let Some(errors) = Errors::from_vec(std::mem::take(&mut lowerer.errors)) {
+        return Err(errors);
+    }
+    for (name, cycle) in aliases::break_cycles(&mut lowerer.types) {
+        let origin = Pointer::verbatim(&lowerer.types[&name].origin);
+        let message = format!(
+            "this schema is defined only through itself ({}); its values are any JSON",
+            cycle.join(" -> ")
+        );
+        lowerer.warn(&origin, message);
     }
     recursion::box_cycles(&mut lowerer.types);
     let info = &spec.document().info;
     let api = Api {
         title: info.title.clone(),
         version: info.version.clone(),
-        description: info.description.clone(),
+        description: simplify::text(&info.description),
         servers,
         types: lowerer.types.into_values().collect(),
         operations,
     };
-    Ok((api, lowerer.warnings))
+    let mut warnings = lowerer.warnings;
+    warnings.sort_by(|a, b| a.location.pointer.cmp(&b.location.pointer));
+    warnings.dedup();
+    Ok((api, warnings))
+}
+
+/// A cycle of aliases among `types`, as the names along it, if there is one.
+pub(crate) fn alias_cycle(types: &[TypeDef]) -> Option<Vec<String>> {
+    aliases::find_cycle(types)
 }
 
 /// Longest chain of `$ref`s followed before it is reported as a cycle.
@@ -52,8 +81,8 @@ pub(crate) struct Lowerer<'a> {
     spec: &'a Spec,
     /// Schemas lowering makes itself (merged `allOf`s), living as long as the document.
     arena: &'a Arena<Schema>,
-    /// `allOf`s merged into one non-object schema (or found not to be), by pointer.
-    merged: HashMap<Pointer, Option<all_of::Merged<'a>>>,
+    /// Schemas put in the shape they mean (or found to have it already), by pointer.
+    simplified: HashMap<(usize, Pointer), Option<simplify::Simplified<'a>>>,
     /// Every type name handed out so far, including the reserved ones.
     type_names: UniqueNames,
     /// Component schema names on the wire -> their Rust type names.
@@ -65,6 +94,8 @@ pub(crate) struct Lowerer<'a> {
     /// Named types defined so far, by Rust name.
     types: BTreeMap<String, TypeDef>,
     warnings: Vec<Warning>,
+    /// Every problem found so far.
+    errors: Vec<Error>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -82,13 +113,14 @@ impl<'a> Lowerer<'a> {
         Self {
             spec,
             arena,
-            merged: HashMap::new(),
+            simplified: HashMap::new(),
             type_names,
             components,
             lowered: BTreeSet::new(),
             inline_names: HashMap::new(),
             types: BTreeMap::new(),
             warnings: Vec::new(),
+            errors: Vec::new(),
         }
     }
 
@@ -105,6 +137,15 @@ impl<'a> Lowerer<'a> {
             at,
             format!("`$ref: {reference}` points at nothing: no such component"),
         )
+    }
+
+    /// The value of `result`, or `fallback` with the error recorded: how lowering goes on
+    /// past a problem to find the next one.
+    pub(crate) fn recover<T>(&mut self, result: Result<T, Error>, fallback: T) -> T {
+        result.unwrap_or_else(|error| {
+            self.errors.push(error);
+            fallback
+        })
     }
 
     pub(crate) fn warn(&mut self, at: &Pointer, message: impl Into<String>) {

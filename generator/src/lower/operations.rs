@@ -5,51 +5,16 @@ use openapiv3::{
     PathItem, QueryStyle, ReferenceOr,
 };
 
+use super::simplify::text;
 use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
 use crate::model::{
-    BodyEncoding, Field, Operation, OperationKind, Parameter, PathSegment, Presence, RequestBody,
-    Server, Struct, Style, TemplatePart, TypeDef, TypeKind, TypeRef,
+    BodyEncoding, Field, Operation, OperationKind, Outcome, Parameter, PathSegment, Presence,
+    Purpose, RequestBody, ResponseBody, Server, Struct, Style, TemplatePart, TypeDef, TypeKind,
+    TypeRef,
 };
 use crate::naming::{self, UniqueNames};
 use crate::{Config, MethodNames, Selection};
-
-/// Method names the generated `Client` already has, its own and its traits'.
-const CLIENT_METHODS: &[&str] = &[
-    "new",
-    "builder",
-    "base_urls",
-    "with_extra_headers",
-    "send",
-    "clone",
-    "clone_from",
-    "default",
-    "fmt",
-    "eq",
-    "ne",
-    "to_owned",
-    "into",
-    "from",
-    "try_into",
-    "try_from",
-    "borrow",
-    "borrow_mut",
-    "type_id",
-];
-
-/// Names an operation method uses for its own arguments and locals, which a path parameter
-/// must not take.
-const FIXED_ARGUMENTS: &[&str] = &[
-    "self",
-    "params",
-    "body",
-    "query",
-    "url",
-    "request",
-    "response",
-    "form",
-    "OPERATION",
-];
 
 /// Where a server used by operations is declared, for placeholders a spec leaves out.
 const FALLBACK_SERVER: &str = "http://localhost";
@@ -84,43 +49,49 @@ struct ResolvedParameter<'d> {
 }
 
 impl<'a> Lowerer<'a> {
-    /// Lowers every operation, in document order, and the servers they use.
-    pub(super) fn operations(
-        &mut self,
-        config: &Config,
-    ) -> Result<(Vec<Server>, Vec<Operation>), Error> {
+    /// Lowers every operation, in document order, and the servers they use. An operation
+    /// with a problem is recorded as an error and left out; the others are still lowered.
+    pub(super) fn operations(&mut self, config: &Config) -> (Vec<Server>, Vec<Operation>) {
         let spec: &'a crate::load::Spec = self.spec;
         let mut servers = Servers::default();
-        let mut method_names = UniqueNames::with_reserved(CLIENT_METHODS);
+        let mut method_names = UniqueNames::with_reserved(naming::CLIENT_METHODS);
         let mut operations = Vec::new();
+        let mut selected_any = false;
         for (path_key, item) in &spec.document().paths.paths {
             let path_at = Pointer::root().join("paths").join(path_key);
             let ReferenceOr::Item(item) = item else {
-                return Err(self.error(&path_at, "a `$ref` to a path item is not supported"));
+                let error = self.error(&path_at, "a `$ref` to a path item is not supported");
+                self.errors.push(error);
+                continue;
             };
             for (method, operation) in item.iter() {
                 if !selected(&config.selection, path_key, operation) {
                     continue;
                 }
-                let at = path_at.join(method);
+                selected_any = true;
                 let context = OperationContext {
                     path_key,
                     item,
                     method,
                     operation,
-                    at,
+                    at: path_at.join(method),
                 };
-                let lowered = self.operation(&context, config, &mut servers, &mut method_names)?;
-                operations.push(lowered);
+                let errors_before = self.errors.len();
+                let lowered = self.operation(&context, config, &mut servers, &mut method_names);
+                let lowered = self.recover(lowered.map(Some), None);
+                if let Some(lowered) = lowered.filter(|_| self.errors.len() == errors_before) {
+                    operations.push(lowered);
+                }
             }
         }
-        if operations.is_empty() && !config.selection.is_everything() {
+        if !selected_any && !config.selection.is_everything() {
             let Selection { tags, paths } = &config.selection;
             let message =
                 format!("no operation has one of the tags {tags:?} or one of the paths {paths:?}");
-            return Err(self.error(&Pointer::root().join("paths"), message));
+            let error = self.error(&Pointer::root().join("paths"), message);
+            self.errors.push(error);
         }
-        Ok((servers.list, operations))
+        (servers.list, operations)
     }
 
     fn operation(
@@ -156,61 +127,30 @@ impl<'a> Lowerer<'a> {
         .unwrap_or(&fallback);
         let method_name = method_names.claim(naming::value_name(base_name));
 
-        let server = self.server(context, servers)?;
+        let server = self.server(context, servers);
         let parameters = self.parameters(context)?;
-        let mut arguments = UniqueNames::with_reserved(FIXED_ARGUMENTS);
+        let mut arguments = UniqueNames::with_reserved(naming::FIXED_ARGUMENTS);
         let mut path_params = Vec::new();
         let mut query_params = Vec::new();
         let mut header_params = Vec::new();
         let mut cookie_params = Vec::new();
-        for ResolvedParameter { parameter, at } in parameters {
-            let data = parameter.parameter_data_ref();
-            // A parameter described by `content` is written as that media type: JSON text.
-            let (schema, schema_at, style) = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => {
-                    (schema, at.join("schema"), parameter_style(parameter))
-                }
-                ParameterSchemaOrContent::Content(content) => {
-                    let json = content.iter().find(|(media, _)| is_json(media));
-                    let Some((
-                        media,
-                        MediaType {
-                            schema: Some(schema),
-                            ..
-                        },
-                    )) = json
-                    else {
-                        let message =
-                            "a parameter's `content` must be a JSON media type with a schema";
-                        return Err(self.error(&at.join("content"), message));
-                    };
-                    (
-                        schema,
-                        at.join("content").join(media).join("schema"),
-                        Style::Json,
-                    )
-                }
-            };
-            let hint = format!("{method_name} {}", data.name);
-            let ty = self.schema_type(schema.into(), &schema_at, &hint)?;
-            self.adopt_docs(&ty, data.description.as_deref());
-            let secret = self.facts(schema.into(), &schema_at)?.secret;
-            let mut lowered = Parameter {
+        for resolved in parameters {
+            let lowered = self.parameter(&resolved, &method_name);
+            // A parameter that failed is recorded and stands in as any JSON (the operation is
+            // then left out), so the path template does not also report it as undeclared.
+            let stand_in = Parameter {
                 name: String::new(),
-                wire_name: data.name.clone(),
-                docs: data.description.clone(),
-                ty,
-                required: data.required,
-                secret,
-                style,
+                wire_name: resolved.parameter.parameter_data_ref().name.clone(),
+                docs: None,
+                ty: TypeRef::Json,
+                required: false,
+                secret: false,
+                style: Style::Json,
             };
-            match parameter {
+            let mut lowered = self.recover(lowered, stand_in);
+            match resolved.parameter {
                 SpecParameter::Path { .. } => {
-                    if !self.is_scalar(&lowered.ty) || style == Style::Json {
-                        let message = "a path parameter must be a string, number, boolean or enum";
-                        return Err(self.error(&schema_at, message));
-                    }
-                    lowered.name = arguments.claim(naming::value_name(&data.name));
+                    lowered.name = arguments.claim(naming::value_name(&lowered.wire_name));
                     lowered.required = true;
                     path_params.push(lowered);
                 }
@@ -225,9 +165,13 @@ impl<'a> Lowerer<'a> {
             [&mut query_params, &mut header_params, &mut cookie_params],
             at,
         );
-        let body = self.request_body(operation, at, &method_name)?;
-        let (success, browser) = self.success(operation, at, &method_name)?;
-        let error = self.errors(operation, at, &method_name)?;
+        let body = self.request_body(operation, at, &method_name);
+        let body = self.recover(body, None);
+        let success = self.success(operation, at, &method_name);
+        let (success, browser) =
+            self.recover(success, (Outcome::Single(ResponseBody::Empty), false));
+        let error = self.errors(operation, at, &method_name);
+        let error = self.recover(error, Outcome::Single(ResponseBody::Empty));
         // A page for a browser has only a URL to build; one with path parameters is fetched
         // instead, so that a value a URL cannot carry is reported as an error.
         let kind = if browser && *method == "get" && body.is_none() && path_params.is_empty() {
@@ -237,6 +181,7 @@ impl<'a> Lowerer<'a> {
         };
         Ok(Operation {
             method_name,
+            origin: at.as_str().to_owned(),
             operation_id,
             http_method: method.to_uppercase(),
             path,
@@ -256,12 +201,10 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// The first server of the operation, else of its path, else of the document.
-    fn server(
-        &mut self,
-        context: &OperationContext<'a>,
-        servers: &mut Servers,
-    ) -> Result<usize, Error> {
+    /// The first server of the operation, else of its path, else of the document. A URL the
+    /// client cannot use as it is gets the nearest one it can, with a warning: the caller
+    /// sets the real one in `BaseUrls`.
+    fn server(&mut self, context: &OperationContext<'a>, servers: &mut Servers) -> usize {
         let document = &self.spec.document().servers;
         let (declared, at) = if !context.operation.servers.is_empty() {
             (&context.operation.servers, context.at.join("servers"))
@@ -275,32 +218,96 @@ impl<'a> Lowerer<'a> {
             let message =
                 format!("no `servers` are declared; the client defaults to `{FALLBACK_SERVER}`");
             self.warn(&context.at, message);
-            return Ok(servers.index_of(FALLBACK_SERVER.to_owned(), None));
+            return servers.index_of(FALLBACK_SERVER.to_owned(), None);
         };
         let at = at.join(0).join("url");
         let mut url = server.url.clone();
         for (name, variable) in server.variables.iter().flatten() {
             url = url.replace(&format!("{{{name}}}"), &variable.default);
         }
-        if url.contains('{') {
-            let message =
-                format!("server URL `{url}` uses a variable that `variables` does not define");
-            return Err(self.error(&at, message));
+        // What the URL lacks, in order, and the URL the client starts with instead.
+        let mut lacks = Vec::new();
+        if url.contains('{') || url.contains('}') {
+            lacks.push("still holds a placeholder once its variables are filled in".to_owned());
+            url = url.replace(['{', '}'], "");
         }
         if url.starts_with('/') || url.is_empty() {
-            let message = format!(
-                "server URL `{url}` is relative; the client defaults to `{FALLBACK_SERVER}{url}`"
-            );
-            self.warn(&at, message);
+            lacks.push("is relative".to_owned());
             url = format!("{FALLBACK_SERVER}{url}");
         }
-        if let Err(error) = url::Url::parse(&url) {
-            return Err(self.error(
-                &at,
-                format!("server URL `{url}` is not a valid URL: {error}"),
-            ));
+        let usable = url::Url::parse(&url)
+            .map_err(|error| error.to_string())
+            .and_then(|parsed| match parsed.scheme() {
+                "http" | "https" if parsed.has_host() => Ok(()),
+                _ => Err("it is not an http or https URL with a host".to_owned()),
+            });
+        if let Err(reason) = usable {
+            lacks.push(format!("cannot be used ({reason})"));
+            url = FALLBACK_SERVER.to_owned();
         }
-        Ok(servers.index_of(url, server.description.clone()))
+        if !lacks.is_empty() {
+            let message = format!(
+                "server URL `{}` {}; the client defaults to `{url}` until `BaseUrls` says \
+                 otherwise",
+                server.url,
+                lacks.join(" and ")
+            );
+            self.warn(&at, message);
+        }
+        servers.index_of(url, server.description.clone())
+    }
+
+    /// One parameter of an operation.
+    fn parameter(
+        &mut self,
+        resolved: &ResolvedParameter<'a>,
+        method_name: &str,
+    ) -> Result<Parameter, Error> {
+        let ResolvedParameter { parameter, at } = resolved;
+        let data = parameter.parameter_data_ref();
+        // A parameter described by `content` is written as that media type: JSON text.
+        let (schema, schema_at, style) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                (schema, at.join("schema"), parameter_style(parameter))
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                let json = content.iter().find(|(media, _)| is_json(media));
+                let Some((
+                    media,
+                    MediaType {
+                        schema: Some(schema),
+                        ..
+                    },
+                )) = json
+                else {
+                    let message = "a parameter's `content` must be a JSON media type with a schema";
+                    return Err(self.error(&at.join("content"), message));
+                };
+                let schema_at = at.join("content").join(media).join("schema");
+                (schema, schema_at, Style::Json)
+            }
+        };
+        let hint = format!("{method_name} {}", data.name);
+        let ty = self.schema_type(schema.into(), &schema_at, &hint)?;
+        let facts = self.facts(schema.into(), &schema_at)?;
+        let docs = text(&data.description).or(facts.docs);
+        self.adopt_docs(&ty, docs.as_deref());
+        let is_path = matches!(parameter, SpecParameter::Path { .. });
+        let kind_of = |name: &str| self.types.get(name).map(|definition| &definition.kind);
+        if is_path && (!ty.is_scalar(&kind_of) || style == Style::Json) {
+            let message = "a path parameter must be a string, number, boolean or enum, or a \
+                           union of those; an array or object cannot be one path segment";
+            return Err(self.error(&schema_at, message));
+        }
+        Ok(Parameter {
+            name: String::new(),
+            wire_name: data.name.clone(),
+            docs,
+            ty,
+            required: data.required,
+            secret: facts.secret,
+            style,
+        })
     }
 
     /// Path-level and operation-level parameters, the operation's replacing the path's of the
@@ -403,28 +410,6 @@ impl<'a> Lowerer<'a> {
             if matches!(self.types.get(name).map(|def| &def.kind), Some(TypeKind::Struct(_))))
     }
 
-    /// Whether a value of `ty` is written as one plain string (no array or object).
-    fn is_scalar(&self, ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::String
-            | TypeRef::I32
-            | TypeRef::I64
-            | TypeRef::F32
-            | TypeRef::F64
-            | TypeRef::Bool => true,
-            TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
-                Some(TypeKind::Enum(_)) => true,
-                Some(TypeKind::Alias(target)) => self.is_scalar(target),
-                _ => false,
-            },
-            TypeRef::Json
-            | TypeRef::Bytes
-            | TypeRef::Array(_)
-            | TypeRef::Map(_)
-            | TypeRef::Nullable(_) => false,
-        }
-    }
-
     /// Defines the struct that holds an operation's query, header and cookie parameters,
     /// naming each parameter after its field.
     fn params_struct(
@@ -462,7 +447,10 @@ impl<'a> Lowerer<'a> {
             name: name.clone(),
             origin: at.join("parameters").as_str().to_owned(),
             docs: Some(format!("Query, header and cookie parameters of [`Client::{method_name}`](crate::Client::{method_name}).")),
-            kind: TypeKind::Struct(Struct { fields }),
+            kind: TypeKind::Struct(Struct {
+                fields,
+                purpose: Purpose::Parameters,
+            }),
         };
         self.types.insert(name.clone(), definition);
         Some(name)

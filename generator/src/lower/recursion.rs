@@ -92,7 +92,10 @@ mod tests {
             name: name.into(),
             origin: String::new(),
             docs: None,
-            kind: TypeKind::Struct(Struct { fields }),
+            kind: TypeKind::Struct(Struct {
+                fields,
+                purpose: crate::model::Purpose::Schema,
+            }),
         };
         (name.into(), def)
     }

@@ -1,0 +1,119 @@
+//! Type aliases defined through themselves (`A = B` with `B = A`, or `A = Vec<A>`): Rust refuses
+//! them (E0391), and a schema that is only itself constrains nothing, so one alias of each
+//! cycle becomes any JSON.
+
+use std::collections::BTreeMap;
+
+use crate::model::{TypeDef, TypeKind, TypeRef};
+
+/// Breaks every cycle of aliases: the first alias of each, in name order, becomes any JSON.
+/// Returns each alias changed, with the cycle it closed (`A`, `B`, `A`).
+pub(super) fn break_cycles(types: &mut BTreeMap<String, TypeDef>) -> Vec<(String, Vec<String>)> {
+    let mut broken = Vec::new();
+    while let Some(cycle) = find_cycle(types.values()) {
+        let first = cycle.iter().min().cloned().unwrap_or_default();
+        if let Some(definition) = types.get_mut(&first) {
+            definition.kind = TypeKind::Alias(TypeRef::Json);
+        }
+        broken.push((first, cycle));
+    }
+    broken
+}
+
+/// A cycle among aliases, as the names along it with the first repeated at the end.
+pub(crate) fn find_cycle<'t>(types: impl IntoIterator<Item = &'t TypeDef>) -> Option<Vec<String>> {
+    let kinds: BTreeMap<&str, &TypeKind> = types
+        .into_iter()
+        .map(|definition| (definition.name.as_str(), &definition.kind))
+        .collect();
+    let edges: BTreeMap<&str, Vec<&str>> = kinds
+        .iter()
+        .filter_map(|(name, kind)| match kind {
+            TypeKind::Alias(target) => {
+                let aliases = target
+                    .named_types()
+                    .into_iter()
+                    .filter(|named| matches!(kinds.get(named), Some(TypeKind::Alias(_))))
+                    .collect();
+                Some((*name, aliases))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut done = std::collections::BTreeSet::new();
+    for &start in edges.keys() {
+        let mut path = vec![start];
+        if let Some(cycle) = walk(&edges, &mut path, &mut done) {
+            return Some(cycle);
+        }
+    }
+    None
+}
+
+/// Depth-first from the last name of `path`; `done` holds names known to lead to no cycle.
+fn walk<'n>(
+    edges: &BTreeMap<&'n str, Vec<&'n str>>,
+    path: &mut Vec<&'n str>,
+    done: &mut std::collections::BTreeSet<&'n str>,
+) -> Option<Vec<String>> {
+    let current = *path.last()?;
+    if done.contains(current) {
+        return None;
+    }
+    for &next in edges.get(current).into_iter().flatten() {
+        if let Some(at) = path.iter().position(|name| *name == next) {
+            let mut cycle: Vec<String> = path[at..].iter().map(|n| (*n).to_owned()).collect();
+            cycle.push(next.to_owned());
+            return Some(cycle);
+        }
+        path.push(next);
+        let found = walk(edges, path, done);
+        path.pop();
+        if found.is_some() {
+            return found;
+        }
+    }
+    done.insert(current);
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alias(name: &str, target: TypeRef) -> (String, TypeDef) {
+        let definition = TypeDef {
+            name: name.into(),
+            origin: format!("#/components/schemas/{name}"),
+            docs: None,
+            kind: TypeKind::Alias(target),
+        };
+        (name.into(), definition)
+    }
+
+    #[test]
+    fn mutual_and_container_cycles_are_broken_and_chains_are_not() {
+        let named = |name: &str| TypeRef::Named(name.into());
+        let mut types: BTreeMap<String, TypeDef> = [
+            alias("A", named("B")),
+            alias("B", named("A")),
+            alias("List", TypeRef::Array(Box::new(named("List")))),
+            alias("Chain", named("End")),
+            alias("End", TypeRef::String),
+        ]
+        .into_iter()
+        .collect();
+        let broken = break_cycles(&mut types);
+        assert_eq!(
+            broken,
+            [
+                ("A".to_owned(), vec!["A".to_owned(), "B".into(), "A".into()]),
+                ("List".to_owned(), vec!["List".to_owned(), "List".into()]),
+            ]
+        );
+        assert_eq!(types["A"].kind, TypeKind::Alias(TypeRef::Json));
+        assert_eq!(types["B"].kind, TypeKind::Alias(named("A")));
+        assert_eq!(types["Chain"].kind, TypeKind::Alias(named("End")));
+        assert_eq!(find_cycle(types.values()), None);
+    }
+}

@@ -1,0 +1,296 @@
+//! Checking the model before code is emitted from it. Lowering is meant to produce only models
+//! that hold these invariants; this step proves it on every run, so a slip in lowering is a
+//! located error rather than code that does not compile:
+//!
+//! - every named type is defined once, under a name Rust accepts and generated code does not
+//!   use already;
+//! - every reference to a named type resolves, and no alias is defined through itself;
+//! - within a type, field and variant names are distinct (and enum values too);
+//! - operation methods are distinct and do not take the `Client`'s own names, and what an
+//!   operation refers to (parameter struct, per-status enums, server) exists;
+//! - documentation, where there is any, is not blank.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostics::{Error, Errors, Location};
+use crate::model::{Api, Operation, Outcome, ResponseBody, TypeDef, TypeKind, TypeRef};
+use crate::naming::{self, unraw};
+
+/// Checks `api`, lowered from `file`; every broken invariant is an error at the place in the
+/// spec the broken part came from.
+pub(crate) fn validate(api: &Api, file: &str) -> Result<(), Errors> {
+    let mut check = Check {
+        file,
+        types: api.types.iter().map(|d| (d.name.as_str(), d)).collect(),
+        errors: Vec::new(),
+    };
+    check.type_names(api);
+    for definition in &api.types {
+        check.definition(definition);
+    }
+    if let Some(cycle) = crate::lower::alias_cycle(&api.types) {
+        let origin = check
+            .types
+            .get(cycle[0].as_str())
+            .map_or("#", |d| d.origin.as_str());
+        check.fail(
+            origin,
+            format!("aliases defined through themselves: {}", cycle.join(" -> ")),
+        );
+    }
+    let mut methods = BTreeSet::new();
+    for operation in &api.operations {
+        check.operation(api, operation, &mut methods);
+    }
+    match Errors::from_vec(check.errors) {
+        Some(errors) => Err(errors),
+        None => Ok(()),
+    }
+}
+
+struct Check<'a> {
+    file: &'a str,
+    types: BTreeMap<&'a str, &'a TypeDef>,
+    errors: Vec<Error>,
+}
+
+impl<'a> Check<'a> {
+    fn fail(&mut self, pointer: &str, problem: String) {
+        let pointer = if pointer.is_empty() { "#" } else { pointer };
+        self.errors.push(Error {
+            location: Location {
+                file: self.file.to_owned(),
+                pointer: pointer.to_owned(),
+                line_column: None,
+            },
+            message: format!(
+                "internal error: {problem}; the generator made a model it cannot emit (please \
+                 report this)"
+            ),
+        });
+    }
+
+    fn type_names(&mut self, api: &'a Api) {
+        let mut seen = BTreeSet::new();
+        for definition in &api.types {
+            let name = unraw(&definition.name);
+            if !seen.insert(name) {
+                self.fail(&definition.origin, format!("two types are named `{name}`"));
+            }
+            if naming::RESERVED_TYPE_NAMES.contains(&name) || !is_identifier(&definition.name) {
+                self.fail(&definition.origin, format!("`{name}` cannot name a type"));
+            }
+        }
+    }
+
+    fn definition(&mut self, definition: &'a TypeDef) {
+        let origin = definition.origin.as_str();
+        self.docs(origin, &definition.docs);
+        let mut referred: Vec<&TypeRef> = Vec::new();
+        match &definition.kind {
+            TypeKind::Struct(strukt) => {
+                self.distinct(
+                    origin,
+                    "field",
+                    strukt.fields.iter().map(|f| f.name.as_str()),
+                );
+                for field in &strukt.fields {
+                    self.docs(origin, &field.docs);
+                    referred.push(&field.ty);
+                }
+            }
+            TypeKind::Enum(enumeration) => {
+                let names = enumeration.variants.iter().map(|v| v.name.as_str());
+                self.distinct(origin, "variant", names);
+                let values = enumeration.variants.iter().map(|v| v.value.as_str());
+                self.distinct(origin, "value", values);
+            }
+            TypeKind::Union(union) => {
+                self.distinct(
+                    origin,
+                    "variant",
+                    union.variants.iter().map(|v| v.name.as_str()),
+                );
+                referred.extend(union.variants.iter().map(|v| &v.ty));
+            }
+            TypeKind::Alias(target) => referred.push(target),
+            TypeKind::StatusEnum(variants) => {
+                self.distinct(origin, "variant", variants.iter().map(|v| v.name.as_str()));
+                for variant in variants {
+                    self.docs(origin, &variant.docs);
+                    if let ResponseBody::Json(ty) = &variant.body {
+                        referred.push(ty);
+                    }
+                }
+            }
+        }
+        for ty in referred {
+            self.resolves(origin, ty);
+        }
+    }
+
+    fn operation(&mut self, api: &Api, operation: &'a Operation, methods: &mut BTreeSet<&'a str>) {
+        let origin = operation.origin.as_str();
+        let method = unraw(&operation.method_name);
+        if !methods.insert(method) || naming::CLIENT_METHODS.contains(&method) {
+            self.fail(origin, format!("method name `{method}` is taken"));
+        }
+        if operation.server >= api.servers.len() {
+            self.fail(origin, "the operation's server is missing".to_owned());
+        }
+        let parameters = [
+            &operation.path_params,
+            &operation.query_params,
+            &operation.header_params,
+            &operation.cookie_params,
+        ];
+        for parameter in parameters.into_iter().flatten() {
+            self.docs(origin, &parameter.docs);
+            self.resolves(origin, &parameter.ty);
+        }
+        let arguments = operation.path_params.iter().map(|p| p.name.as_str());
+        self.distinct(origin, "argument", arguments);
+        if let Some(params) = &operation.params_type {
+            self.kind(origin, params, "a struct", |kind| {
+                matches!(kind, TypeKind::Struct(_))
+            });
+        }
+        if let Some(body) = &operation.body {
+            self.resolves(origin, &body.ty);
+        }
+        for outcome in [&operation.success, &operation.error] {
+            match outcome {
+                Outcome::Single(ResponseBody::Json(ty)) => self.resolves(origin, ty),
+                Outcome::Single(_) => {}
+                Outcome::PerStatus(name) => self.kind(origin, name, "a per-status enum", |kind| {
+                    matches!(kind, TypeKind::StatusEnum(_))
+                }),
+            }
+        }
+    }
+
+    /// Checks that `name` is defined and of the kind `expected` describes.
+    fn kind(&mut self, origin: &str, name: &str, expected: &str, is: fn(&TypeKind) -> bool) {
+        match self.types.get(name) {
+            Some(definition) if is(&definition.kind) => {}
+            _ => self.fail(origin, format!("`{name}` should be {expected}")),
+        }
+    }
+
+    fn resolves(&mut self, origin: &str, ty: &TypeRef) {
+        for name in ty.named_types() {
+            if !self.types.contains_key(name) {
+                self.fail(origin, format!("`{name}` is used but never defined"));
+            }
+        }
+    }
+
+    fn distinct<'n>(&mut self, origin: &str, what: &str, names: impl Iterator<Item = &'n str>) {
+        let mut seen = BTreeSet::new();
+        for name in names {
+            if !seen.insert(unraw(name)) {
+                self.fail(origin, format!("two of its {what}s are `{name}`"));
+            }
+        }
+    }
+
+    fn docs(&mut self, origin: &str, docs: &Option<String>) {
+        if docs.as_deref().is_some_and(|text| text.trim().is_empty()) {
+            self.fail(origin, "blank documentation".to_owned());
+        }
+    }
+}
+
+/// Whether `name` (perhaps raw, `r#type`) is an identifier Rust accepts.
+fn is_identifier(name: &str) -> bool {
+    syn::parse_str::<syn::Ident>(name).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Field, Presence, Struct};
+
+    fn api(types: Vec<TypeDef>) -> Api {
+        Api {
+            title: "t".into(),
+            version: "1".into(),
+            description: None,
+            servers: Vec::new(),
+            types,
+            operations: Vec::new(),
+        }
+    }
+
+    fn definition(name: &str, kind: TypeKind) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            origin: format!("#/components/schemas/{name}"),
+            docs: None,
+            kind,
+        }
+    }
+
+    fn field(name: &str, ty: TypeRef) -> Field {
+        Field {
+            name: name.into(),
+            wire_name: name.into(),
+            docs: Some(" ".into()),
+            ty,
+            presence: Presence::Optional,
+            secret: false,
+            boxed: false,
+        }
+    }
+
+    fn messages(api: &Api) -> Vec<String> {
+        match validate(api, "x.yaml") {
+            Ok(()) => Vec::new(),
+            Err(errors) => errors
+                .iter()
+                .map(|e| format!("{}: {}", e.location.pointer, e.message))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_sound_model_passes() {
+        let types = vec![
+            definition("Id", TypeKind::Alias(TypeRef::String)),
+            definition(
+                "Ids",
+                TypeKind::Alias(TypeRef::Array(Box::new(TypeRef::Named("Id".into())))),
+            ),
+        ];
+        assert_eq!(messages(&api(types)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_broken_invariant_is_a_located_error() {
+        let strukt = Struct {
+            purpose: crate::model::Purpose::Schema,
+            fields: vec![
+                field("a", TypeRef::Named("Missing".into())),
+                field("a", TypeRef::String),
+            ],
+        };
+        let types = vec![
+            definition("A", TypeKind::Alias(TypeRef::Named("B".into()))),
+            definition("B", TypeKind::Alias(TypeRef::Named("A".into()))),
+            definition("Box", TypeKind::Alias(TypeRef::String)),
+            definition("S", TypeKind::Struct(strukt)),
+        ];
+        let found = messages(&api(types));
+        let expected = [
+            "#/components/schemas/A: internal error: aliases defined through themselves: A -> B -> A",
+            "#/components/schemas/Box: internal error: `Box` cannot name a type",
+            "#/components/schemas/S: internal error: `Missing` is used but never defined",
+            "#/components/schemas/S: internal error: blank documentation",
+            "#/components/schemas/S: internal error: two of its fields are `a`",
+        ];
+        assert_eq!(found.len(), expected.len(), "{found:#?}");
+        for (found, expected) in found.iter().zip(expected) {
+            assert!(found.starts_with(expected), "{found}");
+        }
+    }
+}
