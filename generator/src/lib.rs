@@ -47,6 +47,9 @@ pub struct Config {
     pub generated_by: String,
     /// Which operations to generate; the default keeps all of them.
     pub selection: Selection,
+    /// Where the generated crate finds `clientgen-runtime`, as a path relative to the crate
+    /// (`../../runtime`); `None` takes it from crates.io by version alone.
+    pub runtime_path: Option<String>,
 }
 
 /// Part of a spec to generate: the operations that carry one of `tags` or sit at one of
@@ -77,6 +80,7 @@ impl Config {
             method_names: MethodNames::Summary,
             generated_by: "cargo xtask codegen".to_owned(),
             selection: Selection::default(),
+            runtime_path: None,
         }
     }
 }

@@ -80,16 +80,22 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// What the struct stands for.
     pub purpose: Purpose,
+    /// The name of the builder that makes values of it.
+    pub builder: String,
 }
 
 /// What a struct stands for, which decides how it travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Purpose {
     /// An object of the spec: read and written as JSON (or a form).
     Schema,
-    /// An operation's query, header and cookie parameters: each field is written where its
-    /// parameter goes, so two may share a wire name (a query and a header `id`).
-    Parameters,
+    /// An operation's query, header and cookie parameters. Only the query parameters are
+    /// serialised (as the query string); headers and cookies are written one by one, so a
+    /// header may share a wire name with a query parameter.
+    Parameters {
+        /// The Rust names of the fields that are query parameters.
+        query: Vec<String>,
+    },
 }
 
 /// One property of an object.
@@ -332,6 +338,8 @@ pub struct Operation {
     pub error: Outcome,
     /// Whether the operation is called by the client or only opened in a browser.
     pub kind: OperationKind,
+    /// The content types of the success responses, as the `Accept` header lists them.
+    pub accept: Option<String>,
 }
 
 /// How an operation is used.

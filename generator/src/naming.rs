@@ -134,6 +134,23 @@ fn finish(name: String, fallback: &str) -> String {
     }
 }
 
+/// Names a generated enum keeps for its own variants: the catch-all of values the spec does
+/// not list.
+pub(crate) const RESERVED_VARIANT_NAMES: &[&str] = &["Unknown"];
+
+/// Method names a generated builder has besides its setters.
+const BUILDER_METHODS: &[&str] = &["build"];
+
+/// The setter of field `field` on a generated builder: the field's name, unless the builder
+/// already has a method of that name.
+pub(crate) fn setter_name(field: &str) -> String {
+    if BUILDER_METHODS.contains(&unraw(field)) {
+        format!("set_{}", unraw(field))
+    } else {
+        field.to_owned()
+    }
+}
+
 /// Crates whose names a generated crate must not take: the ones every Rust program may use.
 const BUILT_IN_CRATES: &[&str] = &["std", "core", "alloc", "proc_macro", "test"];
 

@@ -72,6 +72,21 @@ impl<'a> Check<'a> {
 
     fn type_names(&mut self, api: &'a Api) {
         let mut seen = BTreeSet::new();
+        let builders = api
+            .types
+            .iter()
+            .filter_map(|definition| match &definition.kind {
+                TypeKind::Struct(strukt) => Some((strukt.builder.as_str(), definition)),
+                _ => None,
+            });
+        for (builder, definition) in builders {
+            if !seen.insert(unraw(builder)) || !is_identifier(builder) {
+                self.fail(
+                    &definition.origin,
+                    format!("builder name `{builder}` is taken"),
+                );
+            }
+        }
         for definition in &api.types {
             let name = unraw(&definition.name);
             if !seen.insert(name) {
@@ -269,6 +284,7 @@ mod tests {
     fn each_broken_invariant_is_a_located_error() {
         let strukt = Struct {
             purpose: crate::model::Purpose::Schema,
+            builder: "SBuilder".to_owned(),
             fields: vec![
                 field("a", TypeRef::Named("Missing".into())),
                 field("a", TypeRef::String),

@@ -12,7 +12,9 @@ use box_auth::types::{
     PostOAuth2TokenBoxSubjectType, PostOAuth2TokenGrantType, PostOAuth2TokenRefreshAccessToken,
     PostOAuth2TokenSubjectTokenType, Resource, ResourceScope, ResourceScopeScope,
 };
-use box_auth::{ApiErrorBody, BaseUrls, Client, DecodeFailureKind, Error, Url};
+use box_auth::{
+    ApiErrorBody, BaseUrls, Client, DecodeFailureKind, Error, Response, RetryPolicy, Url,
+};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -31,10 +33,12 @@ fn token_json() -> String {
     )
 }
 
-/// A client whose every server is the mock server.
+/// A client whose every server is the mock server, without retries (each mock is expected to
+/// be hit exactly as often as the test calls the client).
 fn client_for(server: &MockServer) -> Result<Client, url::ParseError> {
     Ok(Client::builder()
         .base_urls(BaseUrls::all(Url::parse(&server.uri())?))
+        .retry(RetryPolicy::none())
         .build())
 }
 
@@ -89,18 +93,18 @@ async fn send_token_request(body: &PostOAuth2Token, expected_form: &str) -> Acce
         .expect("token request succeeds");
 
     assert_form_post(&only_request(&server).await, "/oauth2/token", expected_form);
-    token
+    token.into_inner()
 }
 
 /// The `authorization_code` grant sends exactly grant_type, client_id, client_secret and code.
 #[tokio::test]
 async fn authorization_code_grant_sends_exact_form() {
-    let body = PostOAuth2Token {
-        client_id: Some(CLIENT_ID.into()),
-        client_secret: Some(CLIENT_SECRET.into()),
-        code: Some("n22JPxrh18m4Y0wIZPIqYZK7VRrsMTWW".into()),
-        ..PostOAuth2Token::new(PostOAuth2TokenGrantType::AuthorizationCode)
-    };
+    let body = PostOAuth2Token::builder()
+        .grant_type(PostOAuth2TokenGrantType::AuthorizationCode)
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .code("n22JPxrh18m4Y0wIZPIqYZK7VRrsMTWW")
+        .build();
     let token = send_token_request(
         &body,
         "grant_type=authorization_code\
@@ -117,12 +121,12 @@ async fn authorization_code_grant_sends_exact_form() {
 /// reserved characters of the secret.
 #[tokio::test]
 async fn refresh_token_grant_sends_exact_form() {
-    let body = PostOAuth2Token {
-        client_id: Some(CLIENT_ID.into()),
-        client_secret: Some("s3cr3t+/=&x y".into()),
-        refresh_token: Some(REFRESH_TOKEN.into()),
-        ..PostOAuth2Token::new(PostOAuth2TokenGrantType::RefreshToken)
-    };
+    let body = PostOAuth2Token::builder()
+        .grant_type(PostOAuth2TokenGrantType::RefreshToken)
+        .client_id(CLIENT_ID)
+        .client_secret("s3cr3t+/=&x y")
+        .refresh_token(REFRESH_TOKEN)
+        .build();
     let token = send_token_request(
         &body,
         "grant_type=refresh_token\
@@ -137,13 +141,13 @@ async fn refresh_token_grant_sends_exact_form() {
 /// The `client_credentials` grant sends box_subject_type and box_subject_id after the credentials.
 #[tokio::test]
 async fn client_credentials_grant_sends_exact_form() {
-    let body = PostOAuth2Token {
-        client_id: Some(CLIENT_ID.into()),
-        client_secret: Some(CLIENT_SECRET.into()),
-        box_subject_type: Some(PostOAuth2TokenBoxSubjectType::Enterprise),
-        box_subject_id: Some("690678".into()),
-        ..PostOAuth2Token::new(PostOAuth2TokenGrantType::ClientCredentials)
-    };
+    let body = PostOAuth2Token::builder()
+        .grant_type(PostOAuth2TokenGrantType::ClientCredentials)
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .box_subject_type(PostOAuth2TokenBoxSubjectType::Enterprise)
+        .box_subject_id("690678")
+        .build();
     send_token_request(
         &body,
         "grant_type=client_credentials\
@@ -158,12 +162,12 @@ async fn client_credentials_grant_sends_exact_form() {
 /// The JWT-bearer grant percent-encodes its URN grant type and sends the assertion verbatim.
 #[tokio::test]
 async fn jwt_bearer_grant_percent_encodes_urn() {
-    let body = PostOAuth2Token {
-        client_id: Some(CLIENT_ID.into()),
-        client_secret: Some(CLIENT_SECRET.into()),
-        assertion: Some("eyJhbGciOiJSUzUxMiJ9.eyJpc3MiOiJseTFuIn0.c2ln-bmF0_dXJl".into()),
-        ..PostOAuth2Token::new(PostOAuth2TokenGrantType::UrnIetfParamsOauthGrantTypeJwtBearer)
-    };
+    let body = PostOAuth2Token::builder()
+        .grant_type(PostOAuth2TokenGrantType::UrnIetfParamsOauthGrantTypeJwtBearer)
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .assertion("eyJhbGciOiJSUzUxMiJ9.eyJpc3MiOiJseTFuIn0.c2ln-bmF0_dXJl")
+        .build();
     send_token_request(
         &body,
         "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer\
@@ -178,18 +182,16 @@ async fn jwt_bearer_grant_percent_encodes_urn() {
 /// the space-separated scope form-encoded, and no client credentials.
 #[tokio::test]
 async fn token_exchange_grant_sends_exact_form() {
-    let body = PostOAuth2Token {
-        subject_token: Some(ACCESS_TOKEN.into()),
-        subject_token_type: Some(
-            PostOAuth2TokenSubjectTokenType::UrnIetfParamsOauthTokenTypeAccessToken,
-        ),
-        actor_token: Some("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbm5vIn0.".into()),
-        actor_token_type: Some(PostOAuth2TokenActorTokenType::UrnIetfParamsOauthTokenTypeIdToken),
-        scope: Some("item_upload item_preview base_explorer".into()),
-        resource: Some("https://api.box.com/2.0/files/123456".into()),
-        box_shared_link: Some("https://app.box.com/s/abc123?p=1&q=2".into()),
-        ..PostOAuth2Token::new(PostOAuth2TokenGrantType::UrnIetfParamsOauthGrantTypeTokenExchange)
-    };
+    let body = PostOAuth2Token::builder()
+        .grant_type(PostOAuth2TokenGrantType::UrnIetfParamsOauthGrantTypeTokenExchange)
+        .subject_token(ACCESS_TOKEN)
+        .subject_token_type(PostOAuth2TokenSubjectTokenType::UrnIetfParamsOauthTokenTypeAccessToken)
+        .actor_token("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbm5vIn0.")
+        .actor_token_type(PostOAuth2TokenActorTokenType::UrnIetfParamsOauthTokenTypeIdToken)
+        .scope("item_upload item_preview base_explorer")
+        .resource("https://api.box.com/2.0/files/123456")
+        .box_shared_link("https://app.box.com/s/abc123?p=1&q=2")
+        .build();
     send_token_request(
         &body,
         "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange\
@@ -247,37 +249,37 @@ async fn downscoped_token_response_decodes_every_field() -> TestResult {
         }}"#
     );
     mount_post(&server, "/oauth2/token", json_response(&response)).await;
-    let body = PostOAuth2Token {
-        subject_token: Some(ACCESS_TOKEN.into()),
-        subject_token_type: Some(
-            PostOAuth2TokenSubjectTokenType::UrnIetfParamsOauthTokenTypeAccessToken,
-        ),
-        scope: Some("item_download item_preview".into()),
-        ..PostOAuth2Token::new(PostOAuth2TokenGrantType::UrnIetfParamsOauthGrantTypeTokenExchange)
-    };
+    let body = PostOAuth2Token::builder()
+        .grant_type(PostOAuth2TokenGrantType::UrnIetfParamsOauthGrantTypeTokenExchange)
+        .subject_token(ACCESS_TOKEN)
+        .subject_token_type(PostOAuth2TokenSubjectTokenType::UrnIetfParamsOauthTokenTypeAccessToken)
+        .scope("item_download item_preview")
+        .build();
 
     let token = client_for(&server)?.request_access_token(&body).await?;
 
-    let file = FileMini {
-        id: "12345".into(),
-        etag: None,
-        r#type: FileBaseType::File,
-        sequence_id: Some("3".into()),
-        name: Some("Contract.pdf".into()),
-        sha1: Some("85136C79CBF9FE36BB9D05D0639C70C265C18D37".into()),
-        file_version: Some(FileVersionMini {
-            id: "67890".into(),
-            r#type: FileVersionBaseType::FileVersion,
-            sha1: Some("134b65991ed521fcfe4724b7d814ab8ded5185dc".into()),
-        }),
-    };
-    let folder = FolderMini {
-        id: "54321".into(),
-        etag: Some("1".into()),
-        r#type: FolderBaseType::Folder,
-        sequence_id: Some("2".into()),
-        name: Some("Contracts".into()),
-    };
+    // `etag` is left unset: the `null` in the response reads as `None`.
+    let file = FileMini::builder()
+        .id("12345")
+        .r#type(FileBaseType::File)
+        .sequence_id("3")
+        .name("Contract.pdf")
+        .sha1("85136C79CBF9FE36BB9D05D0639C70C265C18D37")
+        .file_version(
+            FileVersionMini::builder()
+                .id("67890")
+                .r#type(FileVersionBaseType::FileVersion)
+                .sha1("134b65991ed521fcfe4724b7d814ab8ded5185dc")
+                .build(),
+        )
+        .build();
+    let folder = FolderMini::builder()
+        .id("54321")
+        .etag("1")
+        .r#type(FolderBaseType::Folder)
+        .sequence_id("2")
+        .name("Contracts")
+        .build();
     let restricted = token
         .restricted_to
         .as_deref()
@@ -290,24 +292,24 @@ async fn downscoped_token_response_decodes_every_field() -> TestResult {
     assert_eq!(folder_scope.scope, Some(ResourceScopeScope::ItemPreview));
     assert!(matches!(&folder_scope.object, Some(Resource::Folder(f)) if *f == folder));
 
-    let expected = AccessToken {
-        access_token: Some(ACCESS_TOKEN.into()),
-        expires_in: Some(3600),
-        token_type: Some(AccessTokenTokenType::Bearer),
-        restricted_to: Some(vec![
-            ResourceScope {
-                scope: Some(ResourceScopeScope::ItemDownload),
-                object: Some(Resource::File(file)),
-            },
-            ResourceScope {
-                scope: Some(ResourceScopeScope::ItemPreview),
-                object: Some(Resource::Folder(folder)),
-            },
-        ]),
-        refresh_token: Some(REFRESH_TOKEN.into()),
-        issued_token_type: Some(AccessTokenIssuedTokenType::UrnIetfParamsOauthTokenTypeAccessToken),
-    };
-    assert_eq!(token, expected);
+    let expected = AccessToken::builder()
+        .access_token(ACCESS_TOKEN)
+        .expires_in(3600)
+        .token_type(AccessTokenTokenType::Bearer)
+        .restricted_to([
+            ResourceScope::builder()
+                .scope(ResourceScopeScope::ItemDownload)
+                .object(Resource::File(file))
+                .build(),
+            ResourceScope::builder()
+                .scope(ResourceScopeScope::ItemPreview)
+                .object(Resource::Folder(folder))
+                .build(),
+        ])
+        .refresh_token(REFRESH_TOKEN)
+        .issued_token_type(AccessTokenIssuedTokenType::UrnIetfParamsOauthTokenTypeAccessToken)
+        .build();
+    assert_eq!(*token, expected);
     Ok(())
 }
 
@@ -316,11 +318,11 @@ async fn downscoped_token_response_decodes_every_field() -> TestResult {
 async fn refresh_access_token_sends_exact_form_and_decodes_token() -> TestResult {
     let server = MockServer::start().await;
     mount_post(&server, "/oauth2/token", json_response(&token_json())).await;
-    let body = PostOAuth2TokenRefreshAccessToken::new(
-        CLIENT_ID.into(),
-        CLIENT_SECRET.into(),
-        REFRESH_TOKEN.into(),
-    );
+    let body = PostOAuth2TokenRefreshAccessToken::builder()
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .refresh_token(REFRESH_TOKEN)
+        .build();
 
     let token = client_for(&server)?.refresh_access_token(&body).await?;
 
@@ -332,15 +334,16 @@ async fn refresh_access_token_sends_exact_form_and_decodes_token() -> TestResult
          &client_secret=hOzsTeFlT6ko0dme22uGbQal04SBPYc1\
          &refresh_token=J7rxTiWOHMoSC1isKZKBZWizoRXjkQzig5C6jFgCVJ9bUnsUfGMinKBDLZWP9BgR",
     );
-    let expected = AccessToken {
-        access_token: Some(ACCESS_TOKEN.into()),
-        expires_in: Some(4169),
-        token_type: Some(AccessTokenTokenType::Bearer),
-        restricted_to: Some(vec![]),
-        refresh_token: Some(REFRESH_TOKEN.into()),
-        issued_token_type: None,
-    };
-    assert_eq!(token, expected);
+    // `issued_token_type` is left unset: the response has none.
+    let expected = AccessToken::builder()
+        .access_token(ACCESS_TOKEN)
+        .expires_in(4169)
+        .token_type(AccessTokenTokenType::Bearer)
+        .restricted_to(Vec::<ResourceScope>::new())
+        .refresh_token(REFRESH_TOKEN)
+        .build();
+    assert_eq!(token.status(), 200);
+    assert_eq!(token.into_inner(), expected);
     Ok(())
 }
 
@@ -356,33 +359,29 @@ async fn bad_request_surfaces_parsed_oauth2_error() -> TestResult {
         ResponseTemplate::new(400).set_body_raw(error_body, "application/json"),
     )
     .await;
-    let body = PostOAuth2Token {
-        client_id: Some(CLIENT_ID.into()),
-        client_secret: Some(CLIENT_SECRET.into()),
-        code: Some("expired-code".into()),
-        ..PostOAuth2Token::new(PostOAuth2TokenGrantType::AuthorizationCode)
-    };
+    let body = PostOAuth2Token::builder()
+        .grant_type(PostOAuth2TokenGrantType::AuthorizationCode)
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .code("expired-code")
+        .build();
 
     let error = client_for(&server)?
         .request_access_token(&body)
         .await
         .expect_err("a 400 is an error");
 
-    let expected = OAuth2Error {
-        error: Some("invalid_grant".into()),
-        error_description: Some("The authorization code has expired".into()),
-    };
+    let expected = OAuth2Error::builder()
+        .error("invalid_grant")
+        .error_description("The authorization code has expired")
+        .build();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
     assert_eq!(error.api_error(), Some(&expected));
     match error {
-        Error::Api {
-            operation,
-            status,
-            body,
-        } => {
-            assert_eq!(operation, "post_oauth2_token");
-            assert_eq!(status, 400);
-            assert_eq!(body, ApiErrorBody::Parsed(expected));
+        Error::Api(api) => {
+            assert_eq!(api.operation, "post_oauth2_token");
+            assert_eq!(api.status, 400);
+            assert_eq!(api.body, ApiErrorBody::Parsed(expected));
         }
         other => panic!("expected Error::Api, got {other:?}"),
     }
@@ -400,11 +399,11 @@ async fn server_error_with_html_surfaces_unparsed_body() -> TestResult {
         ResponseTemplate::new(500).set_body_raw(html, "text/html"),
     )
     .await;
-    let body = PostOAuth2Token {
-        client_id: Some(CLIENT_ID.into()),
-        client_secret: Some(CLIENT_SECRET.into()),
-        ..PostOAuth2Token::new(PostOAuth2TokenGrantType::ClientCredentials)
-    };
+    let body = PostOAuth2Token::builder()
+        .grant_type(PostOAuth2TokenGrantType::ClientCredentials)
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .build();
 
     let error = client_for(&server)?
         .request_access_token(&body)
@@ -417,9 +416,9 @@ async fn server_error_with_html_surfaces_unparsed_body() -> TestResult {
         "post_oauth2_token: the server answered 500 Internal Server Error"
     );
     match error {
-        Error::Api { status, body, .. } => {
-            assert_eq!(status, 500);
-            assert_eq!(body, ApiErrorBody::Unparsed(html.to_owned()));
+        Error::Api(api) => {
+            assert_eq!(api.status, 500);
+            assert_eq!(api.body, ApiErrorBody::Unparsed(html.to_owned()));
         }
         other => panic!("expected Error::Api, got {other:?}"),
     }
@@ -430,11 +429,11 @@ async fn server_error_with_html_surfaces_unparsed_body() -> TestResult {
 async fn decode_error_for(response: &str) -> Error<OAuth2Error> {
     let server = MockServer::start().await;
     mount_post(&server, "/oauth2/token", json_response(response)).await;
-    let body = PostOAuth2Token {
-        client_id: Some(CLIENT_ID.into()),
-        client_secret: Some(CLIENT_SECRET.into()),
-        ..PostOAuth2Token::new(PostOAuth2TokenGrantType::ClientCredentials)
-    };
+    let body = PostOAuth2Token::builder()
+        .grant_type(PostOAuth2TokenGrantType::ClientCredentials)
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .build();
     client_for(&server)
         .expect("mock server URI parses")
         .request_access_token(&body)
@@ -459,15 +458,11 @@ async fn success_with_invalid_json_is_decode_error_without_body() {
     );
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
     match error {
-        Error::Decode {
-            operation,
-            status,
-            reason,
-        } => {
-            assert_eq!(operation, "post_oauth2_token");
-            assert_eq!(status, 200);
-            assert_eq!(reason.kind, DecodeFailureKind::Syntax);
-            assert_eq!((reason.line, reason.column), (1, 1));
+        Error::Decode(decode) => {
+            assert_eq!(decode.operation, "post_oauth2_token");
+            assert_eq!(decode.status, 200);
+            assert_eq!(decode.reason.kind, DecodeFailureKind::Syntax);
+            assert_eq!((decode.reason.line, decode.reason.column), (1, 1));
         }
         other => panic!("expected Error::Decode, got {other:?}"),
     }
@@ -496,9 +491,9 @@ async fn success_with_wrong_field_type_is_decode_error_without_body() {
         assert!(!debug.contains(secret), "Debug leaks a token: {debug}");
     }
     match error {
-        Error::Decode { status, reason, .. } => {
-            assert_eq!(status, 200);
-            assert_eq!(reason.kind, DecodeFailureKind::Data);
+        Error::Decode(decode) => {
+            assert_eq!(decode.status, 200);
+            assert_eq!(decode.reason.kind, DecodeFailureKind::Data);
         }
         other => panic!("expected Error::Decode, got {other:?}"),
     }
@@ -517,13 +512,15 @@ async fn success_with_wrong_field_type_is_decode_error_without_body() {
 async fn revoke_sends_exact_form_and_accepts_empty_success() -> TestResult {
     let server = MockServer::start().await;
     mount_post(&server, "/oauth2/revoke", ResponseTemplate::new(200)).await;
-    let body = PostOAuth2Revoke {
-        client_id: Some(CLIENT_ID.into()),
-        client_secret: Some(CLIENT_SECRET.into()),
-        token: Some(ACCESS_TOKEN.into()),
-    };
+    let body = PostOAuth2Revoke::builder()
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .token(ACCESS_TOKEN)
+        .build();
 
-    client_for(&server)?.revoke_access_token(&body).await?;
+    let response: Response<()> = client_for(&server)?.revoke_access_token(&body).await?;
+
+    assert_eq!(response.status(), 200);
 
     assert_form_post(
         &only_request(&server).await,
@@ -548,11 +545,11 @@ async fn revoke_rejection_surfaces_typed_error() -> TestResult {
         ),
     )
     .await;
-    let body = PostOAuth2Revoke {
-        client_id: Some(CLIENT_ID.into()),
-        client_secret: Some("wrong".into()),
-        token: Some(ACCESS_TOKEN.into()),
-    };
+    let body = PostOAuth2Revoke::builder()
+        .client_id(CLIENT_ID)
+        .client_secret("wrong")
+        .token(ACCESS_TOKEN)
+        .build();
 
     let error = client_for(&server)?
         .revoke_access_token(&body)
@@ -560,19 +557,17 @@ async fn revoke_rejection_surfaces_typed_error() -> TestResult {
         .expect_err("a 400 is an error");
 
     match error {
-        Error::Api {
-            operation,
-            status,
-            body,
-        } => {
-            assert_eq!(operation, "post_oauth2_revoke");
-            assert_eq!(status, 400);
+        Error::Api(api) => {
+            assert_eq!(api.operation, "post_oauth2_revoke");
+            assert_eq!(api.status, 400);
             assert_eq!(
-                body,
-                ApiErrorBody::Parsed(OAuth2Error {
-                    error: Some("invalid_client".into()),
-                    error_description: Some("The client credentials are invalid".into()),
-                })
+                api.body,
+                ApiErrorBody::Parsed(
+                    OAuth2Error::builder()
+                        .error("invalid_client")
+                        .error_description("The client credentials are invalid")
+                        .build()
+                )
             );
         }
         other => panic!("expected Error::Api, got {other:?}"),
@@ -588,12 +583,12 @@ async fn authorize_user_builds_exact_url_without_sending() -> TestResult {
     let redirect_uri = "https://example.com/callback?next=/home&tab=my files";
     let state = "csrf token 42";
     let scope = "root_readwrite manage_groups";
-    let params = AuthorizeUserParams {
-        redirect_uri: Some(redirect_uri.into()),
-        state: Some(state.into()),
-        scope: Some(scope.into()),
-        ..AuthorizeUserParams::new(CLIENT_ID.into())
-    };
+    let params = AuthorizeUserParams::builder()
+        .client_id(CLIENT_ID)
+        .redirect_uri(redirect_uri)
+        .state(state)
+        .scope(scope)
+        .build();
 
     let url = client_for(&server)?.authorize_user(&params);
 
@@ -630,7 +625,7 @@ async fn authorize_user_builds_exact_url_without_sending() -> TestResult {
 /// leaves out optional parameters that are `None`.
 #[test]
 fn authorize_user_defaults_to_box_account_server() {
-    let params = AuthorizeUserParams::new(CLIENT_ID.into());
+    let params = AuthorizeUserParams::builder().client_id(CLIENT_ID).build();
 
     let url = Client::new().authorize_user(&params);
 
@@ -665,11 +660,11 @@ async fn extra_headers_are_sent_only_by_the_derived_client() -> TestResult {
     let client = client_for(&server)?;
     let mut headers = HeaderMap::new();
     headers.insert("x-box-request-tag", HeaderValue::from_static("tag-123"));
-    let body = PostOAuth2Token {
-        client_id: Some(CLIENT_ID.into()),
-        client_secret: Some(CLIENT_SECRET.into()),
-        ..PostOAuth2Token::new(PostOAuth2TokenGrantType::ClientCredentials)
-    };
+    let body = PostOAuth2Token::builder()
+        .grant_type(PostOAuth2TokenGrantType::ClientCredentials)
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .build();
 
     client
         .with_extra_headers(headers)
@@ -708,14 +703,13 @@ async fn with_extra_headers_replaces_builder_header_of_same_name() -> TestResult
     second.insert("x-box-request-tag", HeaderValue::from_static("per-call"));
     let client = Client::builder()
         .base_urls(BaseUrls::all(Url::parse(&server.uri())?))
-        .extra_headers(first)
+        .retry(RetryPolicy::none())
+        .default_headers(first)
         .build();
 
     client
         .with_extra_headers(second)
-        .request_access_token(&PostOAuth2Token::new(
-            PostOAuth2TokenGrantType::ClientCredentials,
-        ))
+        .request_access_token(&client_credentials_only())
         .await?;
 
     let request = only_request(&server).await;
@@ -730,6 +724,13 @@ async fn with_extra_headers_replaces_builder_header_of_same_name() -> TestResult
         "grant_type=client_credentials"
     );
     Ok(())
+}
+
+/// A client-credentials token request with no other field set.
+fn client_credentials_only() -> PostOAuth2Token {
+    PostOAuth2Token::builder()
+        .grant_type(PostOAuth2TokenGrantType::ClientCredentials)
+        .build()
 }
 
 /// Asserts `debug` hides every one of `secrets`, shows `<redacted>` once for each, and shows
@@ -759,18 +760,18 @@ fn token_request_debug_redacts_credentials() {
         "secret-subject",
         "secret-actor",
     ];
-    let body = PostOAuth2Token {
-        client_id: Some(CLIENT_ID.into()),
-        client_secret: Some(secrets[0].into()),
-        code: Some(secrets[1].into()),
-        refresh_token: Some(secrets[2].into()),
-        assertion: Some(secrets[3].into()),
-        subject_token: Some(secrets[4].into()),
-        actor_token: Some(secrets[5].into()),
-        scope: Some("item_preview".into()),
-        box_subject_id: Some("690678".into()),
-        ..PostOAuth2Token::new(PostOAuth2TokenGrantType::UrnIetfParamsOauthGrantTypeTokenExchange)
-    };
+    let body = PostOAuth2Token::builder()
+        .grant_type(PostOAuth2TokenGrantType::UrnIetfParamsOauthGrantTypeTokenExchange)
+        .client_id(CLIENT_ID)
+        .client_secret(secrets[0])
+        .code(secrets[1])
+        .refresh_token(secrets[2])
+        .assertion(secrets[3])
+        .subject_token(secrets[4])
+        .actor_token(secrets[5])
+        .scope("item_preview")
+        .box_subject_id("690678")
+        .build();
 
     assert_redacted(
         &format!("{body:?}"),
@@ -787,22 +788,22 @@ fn token_request_debug_redacts_credentials() {
 /// `Debug` of the refresh and revoke bodies redacts the secret and the token.
 #[test]
 fn refresh_and_revoke_debug_redact_credentials() {
-    let refresh = PostOAuth2TokenRefreshAccessToken::new(
-        CLIENT_ID.into(),
-        CLIENT_SECRET.into(),
-        REFRESH_TOKEN.into(),
-    );
+    let refresh = PostOAuth2TokenRefreshAccessToken::builder()
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .refresh_token(REFRESH_TOKEN)
+        .build();
     assert_redacted(
         &format!("{refresh:?}"),
         &[CLIENT_SECRET, REFRESH_TOKEN],
         &[CLIENT_ID, "RefreshToken"],
     );
 
-    let revoke = PostOAuth2Revoke {
-        client_id: Some(CLIENT_ID.into()),
-        client_secret: Some(CLIENT_SECRET.into()),
-        token: Some(ACCESS_TOKEN.into()),
-    };
+    let revoke = PostOAuth2Revoke::builder()
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .token(ACCESS_TOKEN)
+        .build();
     assert_redacted(
         &format!("{revoke:?}"),
         &[CLIENT_SECRET, ACCESS_TOKEN],
@@ -813,13 +814,12 @@ fn refresh_and_revoke_debug_redact_credentials() {
 /// `Debug` of `AccessToken` redacts both tokens but shows the rest.
 #[test]
 fn access_token_debug_redacts_tokens() {
-    let token = AccessToken {
-        access_token: Some(ACCESS_TOKEN.into()),
-        expires_in: Some(3600),
-        token_type: Some(AccessTokenTokenType::Bearer),
-        refresh_token: Some(REFRESH_TOKEN.into()),
-        ..AccessToken::default()
-    };
+    let token = AccessToken::builder()
+        .access_token(ACCESS_TOKEN)
+        .expires_in(3600)
+        .token_type(AccessTokenTokenType::Bearer)
+        .refresh_token(REFRESH_TOKEN)
+        .build();
 
     assert_redacted(
         &format!("{token:?}"),
@@ -828,7 +828,8 @@ fn access_token_debug_redacts_tokens() {
     );
 }
 
-/// `Debug` of a client (and its builder) names an `Authorization` extra header but hides its value.
+/// `Debug` of a client (and its builder) names an `Authorization` default or extra header but
+/// hides its value.
 #[test]
 fn client_debug_hides_header_values() {
     let bearer = format!("Bearer {ACCESS_TOKEN}");
@@ -838,7 +839,7 @@ fn client_debug_hides_header_values() {
         HeaderValue::from_str(&bearer).expect("valid header"),
     );
 
-    let builder = Client::builder().extra_headers(headers.clone());
+    let builder = Client::builder().default_headers(headers.clone());
     let builder_debug = format!("{builder:?}");
     let client = builder.build();
     let derived = Client::new().with_extra_headers(headers);
@@ -867,9 +868,7 @@ async fn unreachable_server_is_transport_error() -> TestResult {
         .build();
 
     let error = client
-        .request_access_token(&PostOAuth2Token::new(
-            PostOAuth2TokenGrantType::ClientCredentials,
-        ))
+        .request_access_token(&client_credentials_only())
         .await
         .expect_err("nothing listens on the port");
 
@@ -899,7 +898,7 @@ async fn extra_headers_keep_repeated_values_and_not_the_body_type() -> TestResul
     headers.append("x-multi", HeaderValue::from_static("a"));
     headers.append("x-multi", HeaderValue::from_static("b"));
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    let body = PostOAuth2Token::new(PostOAuth2TokenGrantType::ClientCredentials);
+    let body = client_credentials_only();
 
     client_for(&server)?
         .with_extra_headers(headers)

@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use boxc_auth::types::{
     AccessToken, AccessTokenRequest, AccessTokenTokenType, AuthorizeApplicationParams,
 };
-use boxc_auth::{ApiErrorBody, BaseUrls, Client, Error, Url};
+use boxc_auth::{ApiErrorBody, BaseUrls, Client, Error, RequestProblem, RetryPolicy, Url};
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -25,20 +25,22 @@ fn base_url(server: &MockServer) -> Result<Url, url::ParseError> {
     Url::parse(&format!("{}/v1", server.uri()))
 }
 
-/// A client whose every server is the mock server.
+/// A client whose every server is the mock server, without retries (each mock is expected to
+/// be hit exactly as often as the test calls the client).
 fn client_for(server: &MockServer) -> Result<Client, url::ParseError> {
     Ok(Client::builder()
         .base_urls(BaseUrls::all(base_url(server)?))
+        .retry(RetryPolicy::none())
         .build())
 }
 
 /// The seed's access token request.
 fn token_request() -> AccessTokenRequest {
-    AccessTokenRequest::new(
-        APPLICATION_ID.to_owned(),
-        APPLICATION_SECRET.to_owned(),
-        NONCE.to_owned(),
-    )
+    AccessTokenRequest::builder()
+        .application_id(APPLICATION_ID)
+        .application_secret(APPLICATION_SECRET)
+        .nonce(NONCE)
+        .build()
 }
 
 /// A `201 Created` token response with `expires_in` set to `expires_in`.
@@ -97,6 +99,7 @@ async fn create_access_token_sends_json_and_decodes_null_expiry() -> TestResult 
         .create_access_token(&token_request())
         .await?;
 
+    assert_eq!(token.status(), 201);
     assert_eq!(token.access_token, ACCESS_TOKEN);
     assert_eq!(token.expires_in, None);
     assert_eq!(token.token_type, AccessTokenTokenType::Bearer);
@@ -137,7 +140,7 @@ async fn create_access_token_decodes_numeric_expiry() -> TestResult {
 /// Serialising an AccessToken without an expiry writes the required field as `null`.
 #[test]
 fn access_token_serialises_missing_expiry_as_null() -> TestResult {
-    let token = AccessToken::new(ACCESS_TOKEN.to_owned());
+    let token = AccessToken::builder().access_token(ACCESS_TOKEN).build();
 
     let value = serde_json::to_value(&token)?;
 
@@ -201,18 +204,12 @@ async fn error_status_with_json_body_is_parsed() -> TestResult {
 
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(error.api_error(), Some(&body));
-    match error {
-        Error::Api {
-            operation,
-            status,
-            body: ApiErrorBody::Parsed(parsed),
-        } => {
-            assert_eq!(operation, "postOAuthAccessToken");
-            assert_eq!(status.as_u16(), 401);
-            assert_eq!(parsed, body);
-        }
-        other => panic!("expected Error::Api with a parsed body, got {other:?}"),
-    }
+    let Error::Api(api) = error else {
+        panic!("expected Error::Api, got {error:?}");
+    };
+    assert_eq!(api.operation, "postOAuthAccessToken");
+    assert_eq!(api.status.as_u16(), 401);
+    assert_eq!(api.body, ApiErrorBody::Parsed(body));
     Ok(())
 }
 
@@ -232,18 +229,15 @@ async fn error_status_with_text_body_is_unparsed() -> TestResult {
         .expect_err("a 404 is an error");
 
     assert_eq!(error.api_error(), None);
-    match error {
-        Error::Api {
-            operation,
-            status,
-            body: ApiErrorBody::Unparsed(text),
-        } => {
-            assert_eq!(operation, "deleteOAuthToken");
-            assert_eq!(status.as_u16(), 404);
-            assert_eq!(text, "Token not found");
-        }
-        other => panic!("expected Error::Api with an unparsed body, got {other:?}"),
-    }
+    let Error::Api(api) = error else {
+        panic!("expected Error::Api, got {error:?}");
+    };
+    assert_eq!(api.operation, "deleteOAuthToken");
+    assert_eq!(api.status.as_u16(), 404);
+    assert_eq!(
+        api.body,
+        ApiErrorBody::Unparsed("Token not found".to_owned())
+    );
     Ok(())
 }
 
@@ -251,7 +245,10 @@ async fn error_status_with_text_body_is_unparsed() -> TestResult {
 #[tokio::test]
 async fn authorize_application_builds_url_without_request() -> TestResult {
     let server = MockServer::start().await;
-    let params = AuthorizeApplicationParams::new(APPLICATION_ID.to_owned(), RETURN_URI.to_owned());
+    let params = AuthorizeApplicationParams::builder()
+        .application_id(APPLICATION_ID)
+        .return_uri(RETURN_URI)
+        .build();
 
     let url = client_for(&server)?.authorize_application(&params);
 
@@ -293,11 +290,11 @@ async fn nonce_from_redirect_url_reaches_the_token_request() -> TestResult {
         .query_pairs()
         .find_map(|(name, value)| (name == "nonce").then(|| value.into_owned()))
         .ok_or("the redirect has no nonce")?;
-    let request = AccessTokenRequest::new(
-        APPLICATION_ID.to_owned(),
-        APPLICATION_SECRET.to_owned(),
-        nonce,
-    );
+    let request = AccessTokenRequest::builder()
+        .application_id(APPLICATION_ID)
+        .application_secret(APPLICATION_SECRET)
+        .nonce(nonce)
+        .build();
     let token = client_for(&server)?.create_access_token(&request).await?;
 
     assert_eq!(token.access_token, ACCESS_TOKEN);
@@ -320,8 +317,10 @@ fn access_token_request_debug_redacts_secrets() {
 /// Debug of AccessToken hides the token itself.
 #[test]
 fn access_token_debug_redacts_token() {
-    let mut token = AccessToken::new(ACCESS_TOKEN.to_owned());
-    token.expires_in = Some(3600);
+    let token = AccessToken::builder()
+        .access_token(ACCESS_TOKEN)
+        .expires_in(3600)
+        .build();
 
     let debug = format!("{token:?}");
 
@@ -335,6 +334,7 @@ fn access_token_debug_redacts_token() {
 async fn transport_error_hides_token() -> TestResult {
     let client = Client::builder()
         .base_urls(BaseUrls::all(closed_port_url()?))
+        .retry(RetryPolicy::none())
         .build();
 
     let error = client
@@ -369,14 +369,11 @@ async fn revoke_access_token_refuses_dot_segments() -> TestResult {
     let client = client_for(&server)?;
     for token in ["", ".", ".."] {
         match client.revoke_access_token(token).await {
-            Err(Error::InvalidPathParameter {
-                operation,
-                parameter,
-            }) => {
+            Err(Error::InvalidRequest { operation, problem }) => {
                 assert_eq!(operation, "deleteOAuthToken");
-                assert_eq!(parameter, "access_token");
+                assert_eq!(problem, RequestProblem::PathParameter("access_token"));
             }
-            other => panic!("expected InvalidPathParameter for {token:?}, got {other:?}"),
+            other => panic!("expected InvalidRequest for {token:?}, got {other:?}"),
         }
     }
     let requests = server.received_requests().await.unwrap_or_default();

@@ -6,16 +6,20 @@ use fixture_wire::types::{
     PostFormBodyAddress, Problem, SearchItemsError, SearchItemsFilter, SearchItemsFilterStatus,
     SearchItemsParams, SearchItemsResponse, UploadBody, UploadBodyAttributes,
 };
-use fixture_wire::{ApiErrorBody, BaseUrls, Client, Error, Url};
+use fixture_wire::{ApiErrorBody, BaseUrls, Client, Error, RetryPolicy, Url};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-/// A client whose server is the mock server, under the spec's `/api` prefix.
+/// A client whose server is the mock server, under the spec's `/api` prefix, without retries
+/// (each mock is expected to be hit exactly once).
 fn client_for(server: &MockServer) -> Result<Client, url::ParseError> {
     let base = Url::parse(&format!("{}/api", server.uri()))?;
-    Ok(Client::builder().base_urls(BaseUrls::all(base)).build())
+    Ok(Client::builder()
+        .base_urls(BaseUrls::all(base))
+        .retry(RetryPolicy::none())
+        .build())
 }
 
 async fn respond(server: &MockServer, verb: &str, route: &str, response: ResponseTemplate) {
@@ -43,18 +47,25 @@ fn header<'r>(request: &'r Request, name: &str) -> Vec<&'r str> {
 }
 
 fn search_params() -> SearchItemsParams {
-    SearchItemsParams {
-        tags: Some(vec!["red".into(), "big box".into()]),
-        ids: Some(vec![1, 2, 3]),
-        words: Some(vec!["a".into(), "b".into()]),
-        filter: Some(SearchItemsFilter {
-            status: Some(SearchItemsFilterStatus::Open),
-            owner: Some("me&you".into()),
-        }),
-        session: Some("s1".into()),
-        theme: Some("dark".into()),
-        ..SearchItemsParams::new("req-42".into())
-    }
+    SearchItemsParams::builder()
+        .x_request_id("req-42")
+        .tags(["red", "big box"])
+        .ids([1, 2, 3])
+        .words(["a", "b"])
+        .filter(
+            SearchItemsFilter::builder()
+                .status(SearchItemsFilterStatus::Open)
+                .owner("me&you")
+                .build(),
+        )
+        .session("s1")
+        .theme("dark")
+        .build()
+}
+
+/// The parameters of `searchItems` with only the required request id set.
+fn minimal_search_params() -> SearchItemsParams {
+    SearchItemsParams::builder().x_request_id("r").build()
 }
 
 /// Query arrays follow their style (exploded, comma, space), an object is deepObject with its
@@ -69,7 +80,7 @@ async fn parameters_follow_their_style() -> TestResult {
         .search_items(7, &search_params())
         .await?;
 
-    assert_eq!(found, SearchItemsResponse::Status200(vec!["x".into()]));
+    assert_eq!(*found, SearchItemsResponse::Status200(vec!["x".into()]));
     let request = only_request(&server).await;
     assert_eq!(
         request.url.query(),
@@ -91,7 +102,7 @@ async fn absent_parameters_send_nothing() -> TestResult {
     respond(&server, "GET", "/api/items/1/search", ok).await;
 
     client_for(&server)?
-        .search_items(1, &SearchItemsParams::new("r".into()))
+        .search_items(1, &minimal_search_params())
         .await?;
 
     let request = only_request(&server).await;
@@ -108,10 +119,14 @@ async fn a_second_success_status_decodes_as_its_own_type() -> TestResult {
     respond(&server, "GET", "/api/items/1/search", partial).await;
 
     let found = client_for(&server)?
-        .search_items(1, &SearchItemsParams::new("r".into()))
+        .search_items(1, &minimal_search_params())
         .await?;
 
-    assert_eq!(found, SearchItemsResponse::Status206("some of it".into()));
+    assert_eq!(found.status(), 206);
+    assert_eq!(
+        found.into_inner(),
+        SearchItemsResponse::Status206("some of it".into())
+    );
     Ok(())
 }
 
@@ -130,21 +145,24 @@ async fn error_bodies_are_chosen_by_status() -> TestResult {
         respond(&server, "GET", "/api/items/1/search", answer).await;
 
         let error = client_for(&server)?
-            .search_items(1, &SearchItemsParams::new("r".into()))
+            .search_items(1, &minimal_search_params())
             .await
             .expect_err("an error status");
 
-        let Error::Api { body: parsed, .. } = error else {
+        let Error::Api(api) = error else {
             panic!("expected Error::Api for {status}, got {error:?}");
         };
         let expected = match status {
-            404 => ApiErrorBody::Parsed(SearchItemsError::Status404(NotFound { missing: Some(9) })),
-            409 => ApiErrorBody::Parsed(SearchItemsError::Status4xx(Problem {
-                title: Some("conflict".into()),
-            })),
+            404 => ApiErrorBody::Parsed(SearchItemsError::Status404(
+                NotFound::builder().missing(9).build(),
+            )),
+            409 => ApiErrorBody::Parsed(SearchItemsError::Status4xx(
+                Problem::builder().title("conflict").build(),
+            )),
             _ => ApiErrorBody::Unparsed(body.to_owned()),
         };
-        assert_eq!(parsed, expected, "status {status}");
+        assert_eq!(api.status, status, "status {status}");
+        assert_eq!(api.body, expected, "status {status}");
     }
     Ok(())
 }
@@ -155,13 +173,11 @@ async fn error_bodies_are_chosen_by_status() -> TestResult {
 async fn multipart_sends_a_part_per_property() -> TestResult {
     let server = MockServer::start().await;
     respond(&server, "POST", "/api/upload", ResponseTemplate::new(204)).await;
-    let body = UploadBody {
-        attributes: Some(UploadBodyAttributes {
-            name: Some("report".into()),
-        }),
-        note: Some("hello".into()),
-        ..UploadBody::new(b"%PDF-1.7 bytes".to_vec())
-    };
+    let body = UploadBody::builder()
+        .file(b"%PDF-1.7 bytes".to_vec())
+        .attributes(UploadBodyAttributes::builder().name("report").build())
+        .note("hello")
+        .build();
 
     client_for(&server)?.upload(&body).await?;
 
@@ -195,7 +211,7 @@ async fn raw_bytes_in_and_out() -> TestResult {
 
     let echoed = client_for(&server)?.put_raw(&[1, 2, 3, 255]).await?;
 
-    assert_eq!(echoed, [0, 159, 146, 150]);
+    assert_eq!(echoed.into_inner(), [0, 159, 146, 150]);
     let request = only_request(&server).await;
     assert_eq!(
         header(&request, "content-type"),
@@ -211,14 +227,12 @@ async fn raw_bytes_in_and_out() -> TestResult {
 async fn form_fields_follow_their_encoding() -> TestResult {
     let server = MockServer::start().await;
     respond(&server, "POST", "/api/form", ResponseTemplate::new(204)).await;
-    let body = PostFormBody {
-        name: Some("Ann Lee".into()),
-        tags: Some(vec!["a".into(), "b".into()]),
-        address: Some(PostFormBodyAddress {
-            city: Some("Köln".into()),
-            zip: None,
-        }),
-    };
+    // The address's `zip` is left unset, so it is not sent.
+    let body = PostFormBody::builder()
+        .name("Ann Lee")
+        .tags(["a", "b"])
+        .address(PostFormBodyAddress::builder().city("Köln").build())
+        .build();
 
     client_for(&server)?.post_form(&body).await?;
 
@@ -246,9 +260,7 @@ async fn a_vendor_json_body_keeps_its_content_type() -> TestResult {
         ResponseTemplate::new(204),
     )
     .await;
-    let body = PatchNoteBody {
-        text: Some("new".into()),
-    };
+    let body = PatchNoteBody::builder().text("new").build();
 
     client_for(&server)?.patch_note("a b", &body).await?;
 
@@ -270,7 +282,7 @@ async fn a_segment_mixing_text_and_parameters() -> TestResult {
 
     let picture = client_for(&server)?.get_avatar("ann/b", 64, 32).await?;
 
-    assert_eq!(picture, [137, 80, 78, 71]);
+    assert_eq!(picture.into_inner(), [137, 80, 78, 71]);
     Ok(())
 }
 
@@ -279,10 +291,10 @@ async fn a_segment_mixing_text_and_parameters() -> TestResult {
 async fn content_parameters_are_json_text() -> TestResult {
     let server = MockServer::start().await;
     respond(&server, "GET", "/api/reports", ResponseTemplate::new(204)).await;
-    let params = ListReportsParams {
-        r#where: Some(ListReportsWhere { year: Some(2024) }),
-        x_trace: Some(vec!["a".into(), "b".into()]),
-    };
+    let params = ListReportsParams::builder()
+        .r#where(ListReportsWhere::builder().year(2024).build())
+        .x_trace(["a", "b"])
+        .build();
 
     client_for(&server)?.list_reports(&params).await?;
 

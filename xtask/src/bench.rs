@@ -1,8 +1,10 @@
 //! `cargo xtask bench`: how long generation takes, stage by stage, and how much memory it
 //! peaks at, for Box's whole published document, for the box-auth part of it, and for a
 //! large synthetic spec this command writes (301 schemas, 200 operations, using objects,
-//! enums, allOf, tagged oneOf, arrays, maps, nullable fields and path/query parameters). A
-//! benchmark, not a test: it reports, it does not assert.
+//! enums, allOf, tagged oneOf, arrays, maps, nullable fields and path/query parameters); then
+//! what a generated call costs over the same request written by hand on reqwest
+//! (`tests/benches/client_overhead.rs`). A benchmark, not a test: it reports, it does not
+//! assert.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -104,7 +106,17 @@ pub(crate) fn run() -> Result<(), String> {
         ),
         None => println!("peak resident memory: not available on this platform"),
     }
-    Ok(())
+    // What a generated call costs over the same request by hand: its own benchmark binary,
+    // which needs the generated client and a runtime.
+    let args = [
+        "bench",
+        "--quiet",
+        "--package",
+        "tests",
+        "--bench",
+        "client_overhead",
+    ];
+    crate::cargo(&root, &args, &[])
 }
 
 /// Median durations of the stages and of a whole run, and the size of the output.

@@ -63,8 +63,11 @@ pub(crate) fn run(command: &Codegen) -> Result<(), String> {
             warnings.join("\n")
         ));
     }
-    for warning in &warnings {
-        eprintln!("{warning}");
+    // Checking is for CI and hooks: the warnings matter when generating.
+    if !command.check {
+        for warning in &warnings {
+            eprintln!("{warning}");
+        }
     }
     let mode = if command.check {
         Mode::Check
@@ -163,6 +166,7 @@ fn workspace_jobs() -> Result<Vec<Job>, String> {
         .map(|target| {
             let mut config = Config::new(target.crate_name);
             config.selection.tags = target.tags.iter().map(|t| (*t).to_owned()).collect();
+            config.runtime_path = Some(runtime_path(&root.join(target.out)));
             Job {
                 spec: Input::in_workspace(target.spec),
                 overlays: target
@@ -185,11 +189,14 @@ fn workspace_jobs() -> Result<Vec<Job>, String> {
         .collect();
     stems.sort();
     for stem in stems {
+        let out = root.join(FIXTURES).join("generated").join(&stem);
+        let mut config = Config::new(format!("fixture-{stem}"));
+        config.runtime_path = Some(runtime_path(&out));
         jobs.push(Job {
             spec: Input::in_workspace(&format!("{FIXTURES}/{stem}.yaml")),
             overlays: Vec::new(),
-            out: root.join(FIXTURES).join("generated").join(&stem),
-            config: Config::new(format!("fixture-{stem}")),
+            out,
+            config,
         });
     }
     Ok(jobs)
@@ -221,12 +228,56 @@ pub(crate) fn custom_job(custom: &crate::CustomTarget) -> Job {
     config.generated_by = command;
     config.selection = custom.selection.clone();
     config.method_names = custom.method_names;
+    config.runtime_path = Some(runtime_path(&custom.out));
     Job {
         spec: Input::given(&custom.spec),
         overlays: custom.overlays.iter().map(|o| Input::given(o)).collect(),
         out: custom.out.clone(),
         config,
     }
+}
+
+/// Where a crate generated into `out` finds this workspace's `clientgen-runtime`: a path
+/// relative to `out` when they share a root, else an absolute one. The runtime is not on
+/// crates.io yet, so generated crates depend on it by path (and by version, for later).
+pub(crate) fn runtime_path(out: &Path) -> String {
+    let runtime = project_root().join("runtime");
+    let out = std::env::current_dir()
+        .map(|cwd| cwd.join(out))
+        .unwrap_or_else(|_| out.to_owned());
+    let (out, runtime) = (normalize(&out), normalize(&runtime));
+    let shared = out
+        .components()
+        .zip(runtime.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if shared == 0 {
+        return runtime.display().to_string();
+    }
+    let ups = out.components().count() - shared;
+    let mut relative: Vec<String> = vec!["..".to_owned(); ups];
+    relative.extend(
+        runtime
+            .components()
+            .skip(shared)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    relative.join("/")
+}
+
+/// `path` with `.` and `..` taken out, without asking the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -253,6 +304,23 @@ mod tests {
         if let Err(message) = run(&command) {
             panic!("{message}");
         }
+    }
+
+    #[test]
+    fn generated_crates_reach_the_runtime_by_a_relative_path() {
+        let root = project_root();
+        assert_eq!(
+            runtime_path(&root.join("generated/box-auth")),
+            "../../runtime"
+        );
+        assert_eq!(
+            runtime_path(&root.join("tests/fixtures/generated/wire")),
+            "../../../../runtime"
+        );
+        assert_eq!(
+            runtime_path(&root.join("generated/./x/../box-auth")),
+            "../../runtime"
+        );
     }
 
     /// The model each workspace target lowers to: the one stage no checked-in file shows.

@@ -19,18 +19,21 @@
 //! | [`refresh_access_token`](Client::refresh_access_token) | sends `POST /oauth2/token` | Refresh access token |
 //! | [`revoke_access_token`](Client::revoke_access_token) | sends `POST /oauth2/revoke` | Revoke access token |
 //!
-//! # Example
+//! # Setting up a client
 //!
-//! Every server defaults to the spec's URL; point them elsewhere for a proxy or a test server, and
-//! pass a `reqwest::Client` of your own to share its connection pool.
+//! Every server defaults to the spec's URL; point them elsewhere for a proxy or a test server.
+//! Calls time out after 60 seconds and are retried as \[`RetryPolicy`\] says; hooks (\[`Hook`\])
+//! run around every request, to add credentials for instance.
 //!
 //! ```no_run
-//! use box_auth::{BaseUrls, Client, Url};
+//! use std::time::Duration;
+//! use box_auth::{BaseUrls, Client, RetryPolicy, Url};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::builder()
 //!     .base_urls(BaseUrls::all(Url::parse("http://127.0.0.1:8080")?))
-//!     .http_client(reqwest::Client::new())
+//!     .timeout(Duration::from_secs(30))
+//!     .retry(RetryPolicy::default().max_attempts(5))
 //!     .build();
 //! # let _ = client;
 //! # Ok(())
@@ -38,17 +41,16 @@
 //! ```
 #![deny(missing_docs)]
 mod client;
-mod error;
-mod http;
-mod redact;
 pub mod types;
 
-pub use client::BaseUrls;
-pub use error::{ApiErrorBody, DecodeFailure, DecodeFailureKind, Error};
+pub use client::{BaseUrls, Client};
 
-pub use http::{Client, ClientBuilder};
+pub use clientgen_runtime::{
+    hook, ApiError, ApiErrorBody, ClientBuilder, DecodeError, DecodeFailure,
+    DecodeFailureKind, Error, Hook, RequestProblem, Response, RetryPolicy, Unknown,
+};
 
 /// The HTTP client crate the client is built on, re-exported so callers can name its types
 /// (`reqwest::Client`, `reqwest::header::HeaderMap`) at the same version.
-pub use reqwest;
-pub use url::Url;
+pub use clientgen_runtime::reqwest;
+pub use clientgen_runtime::Url;

@@ -1,56 +1,58 @@
-//! `src/client.rs`: the `BaseUrls` of the API's servers and one `Client` method per operation.
+//! `src/client.rs`: the `Client`, the `BaseUrls` of the API's servers, and one method per
+//! operation. Each method says what is particular to its operation (its path, parameters, body
+//! and responses); `clientgen-runtime` does the sending.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{ident, paragraphs, rust_type};
+use super::{ident, paragraphs, runtime, rust_type};
 use crate::model::{
     Api, BodyEncoding, Field, Operation, OperationKind, Outcome, Parameter, PathSegment, Presence,
-    ResponseBody, Server, Style, TemplatePart, TypeKind, TypeRef,
+    RequestBody, ResponseBody, Server, Style, TemplatePart, TypeKind, TypeRef,
 };
 
 pub(super) fn client_rs(api: &Api) -> TokenStream {
-    let types = format_ident!("types");
-    let uses_types = api.operations.iter().any(mentions_named_type);
-    let import_types = uses_types.then(|| {
+    let requests = api
+        .operations
+        .iter()
+        .any(|op| op.kind == OperationKind::Request);
+    let import_requests = requests.then(|| {
+        quote!(
+            use clientgen_runtime::reqwest::Method;
+            use clientgen_runtime::{Error, Operation, Response};
+        )
+    });
+    // An operation at the server's root (`/`) has no segments to write.
+    let import_segment = api
+        .operations
+        .iter()
+        .any(|op| op.kind == OperationKind::Request && !op.segments.is_empty())
+        .then(|| {
+            quote!(
+                use clientgen_runtime::encode::Segment;
+            )
+        });
+    let import_types = api.operations.iter().any(mentions_named_type).then(|| {
         quote!(
             use crate::types;
         )
     });
-    let has_requests = api
-        .operations
-        .iter()
-        .any(|op| op.kind == OperationKind::Request);
-    let import_error = has_requests.then(|| {
-        quote!(
-            use crate::Error;
-        )
-    });
-    let import_multipart = uses_multipart(api).then(|| {
-        quote!(
-            use crate::multipart;
-        )
-    });
-    // An API without servers has nothing to send and no URL to build.
-    let import_http = (!api.servers.is_empty()).then(|| {
-        quote!(
-            use crate::http;
-        )
-    });
     let base_urls = base_urls(&api.servers);
-    let methods = api.operations.iter().map(|op| operation(api, op, &types));
+    let client = client_struct(api);
+    let methods = api.operations.iter().map(|op| operation(api, op));
     quote! {
-        //! The API's operations, as methods of [`Client`], and the servers they are sent to.
+        //! The API's client: [`Client`], with one method per operation, and the servers it
+        //! sends to.
 
-        use url::Url;
-
-        #import_error
-        #import_http
-        #import_multipart
-        use crate::Client;
+        use clientgen_runtime::reqwest::header::HeaderMap;
+        use clientgen_runtime::{ApiClient, ClientBuilder, Transport, Url};
+        #import_requests
+        #import_segment
         #import_types
 
         #base_urls
+
+        #client
 
         impl Client {
             #(#methods)*
@@ -58,17 +60,8 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
     }
 }
 
-/// Whether any operation sends a `multipart/form-data` body.
-pub(super) fn uses_multipart(api: &Api) -> bool {
-    api.operations.iter().any(|op| {
-        op.body
-            .as_ref()
-            .is_some_and(|body| body.encoding == BodyEncoding::Multipart)
-    })
-}
-
 fn mentions_named_type(op: &Operation) -> bool {
-    let named = |ty: &TypeRef| contains_named(ty);
+    let named = |ty: &TypeRef| !ty.named_types().is_empty();
     op.params_type.is_some()
         || op.path_params.iter().any(|p| named(&p.ty))
         || op.body.as_ref().is_some_and(|body| named(&body.ty))
@@ -80,16 +73,6 @@ fn mentions_named_type(op: &Operation) -> bool {
                     Outcome::PerStatus(_) => true,
                     Outcome::Single(_) => false,
                 }))
-}
-
-fn contains_named(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(_) => true,
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            contains_named(inner)
-        }
-        _ => false,
-    }
 }
 
 fn base_urls(servers: &[Server]) -> TokenStream {
@@ -115,7 +98,7 @@ fn base_urls(servers: &[Server]) -> TokenStream {
     let defaults = servers.iter().map(|server| {
         let name = ident(&server.field);
         let url = &server.url;
-        quote!(#name: http::spec_url(#url))
+        quote!(#name: Url::parse(#url).expect("the generator checked the spec's server URLs"))
     });
     let unused_url = servers.is_empty().then(|| quote!(let _ = url;));
     let (derive_default, default_impl) = if servers.is_empty() {
@@ -155,9 +138,72 @@ fn base_urls(servers: &[Server]) -> TokenStream {
     }
 }
 
-fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
+/// The `Client` struct, how the runtime's builder makes one, and its own methods.
+fn client_struct(api: &Api) -> TokenStream {
+    let docs = format!(
+        " A client for the {}; each operation is a method.",
+        api.title.trim()
+    );
+    quote! {
+        #[doc = #docs]
+        ///
+        /// Cloning is cheap: clones share the connection pool, hooks and settings.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            transport: Transport,
+            base_urls: BaseUrls,
+        }
+
+        impl ApiClient for Client {
+            type BaseUrls = BaseUrls;
+
+            fn from_parts(transport: Transport, base_urls: BaseUrls) -> Self {
+                Self { transport, base_urls }
+            }
+        }
+
+        impl Default for Client {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl Client {
+            /// A client for the spec's servers, with the default timeouts and retries.
+            ///
+            /// # Panics
+            ///
+            /// When the TLS backend cannot be initialised, as `reqwest::Client::new` does.
+            pub fn new() -> Self {
+                Self::builder().build()
+            }
+
+            /// A builder to set the base URLs, the HTTP client, timeouts, retries, hooks and
+            /// default headers.
+            pub fn builder() -> ClientBuilder<Self> {
+                ClientBuilder::new()
+            }
+
+            /// Where each server is reached.
+            pub fn base_urls(&self) -> &BaseUrls {
+                &self.base_urls
+            }
+
+            /// A copy of this client that also sends `headers` with every request: use it for
+            /// one call (`client.with_extra_headers(h).operation(..)`) or keep it. A header
+            /// named here replaces all values of that name set before.
+            pub fn with_extra_headers(&self, headers: HeaderMap) -> Self {
+                Self {
+                    transport: self.transport.with_headers(headers),
+                    base_urls: self.base_urls.clone(),
+                }
+            }
+        }
+    }
+}
+
+fn operation(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
-    let server = ident(&api.servers[op.server].field);
     let request_line = format!("`{} {}` (`{}`).", op.http_method, op.path, op.operation_id);
     let kind_note = match op.kind {
         OperationKind::BrowserUrl => {
@@ -171,20 +217,20 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
         kind_note,
         Some(request_line.as_str()),
     ]);
-
+    let types = quote!(types::);
     let path_args = op.path_params.iter().map(|param| {
         let arg = ident(&param.name);
-        let ty = path_arg_type(param, types);
+        let ty = path_arg_type(param, &types);
         quote!(#arg: #ty)
     });
     let params_arg = op.params_type.as_ref().map(|params| {
         let params = ident(params);
-        quote!(params: &#types::#params,)
+        quote!(params: &types::#params,)
     });
     let body_arg = op.body.as_ref().map(|body| {
         let ty = match body.encoding {
             BodyEncoding::Bytes => quote!([u8]),
-            _ => rust_type(&body.ty, Some(types)),
+            _ => rust_type(&body.ty, &types),
         };
         if body.required {
             quote!(body: &#ty,)
@@ -192,235 +238,250 @@ fn operation(api: &Api, op: &Operation, types: &Ident) -> TokenStream {
             quote!(body: Option<&#ty>,)
         }
     });
+    let args = quote!(&self, #(#path_args,)* #params_arg #body_arg);
+    let server = ident(&api.servers[op.server].field);
+    let base = quote!(&self.base_urls.#server);
+    match op.kind {
+        OperationKind::BrowserUrl => page(op, &docs, &name, &args, &base),
+        OperationKind::Request => request(api, op, &docs, &name, &args, &base),
+    }
+}
 
-    let segments = op.segments.iter().map(|segment| match segment {
-        PathSegment::Literal(text) => quote!(#text),
+/// The method of an operation that is a page for a browser: it builds the URL.
+fn page(
+    op: &Operation,
+    docs: &TokenStream,
+    name: &Ident,
+    args: &TokenStream,
+    base: &TokenStream,
+) -> TokenStream {
+    let rt = runtime();
+    let path = op.segments.iter().filter_map(|segment| match segment {
+        PathSegment::Literal(text) => Some(quote!(#text)),
+        // Lowering makes a page only of a path without parameters.
+        PathSegment::Parameter(_) | PathSegment::Template(_) => None,
+    });
+    let query = match op.params_type {
+        Some(_) => quote!(params),
+        None => quote!(&()),
+    };
+    let styles = styles(&op.query_params);
+    quote! {
+        #docs
+        pub fn #name(#args) -> Url {
+            #rt::encode::page_url(#base, &[#(#path),*], #query, &[#(#styles),*])
+        }
+    }
+}
+
+/// The method of an operation the client sends.
+fn request(
+    api: &Api,
+    op: &Operation,
+    docs: &TokenStream,
+    name: &Ident,
+    args: &TokenStream,
+    base: &TokenStream,
+) -> TokenStream {
+    let operation_id = &op.operation_id;
+    let method = format_ident!("{}", op.http_method);
+    let segments = op.segments.iter().map(|segment| path_segment(op, segment));
+    let accept = op.accept.as_ref().map(|types| quote!(.accept(#types)));
+    let query = (!op.query_params.is_empty()).then(|| {
+        let styles = styles(&op.query_params);
+        quote!(.query(params, &[#(#styles),*]))
+    });
+    let headers = op.header_params.iter().map(|param| {
+        let field = ident(&param.name);
+        let wire = &param.wire_name;
+        let style = style_tokens(param.style);
+        quote!(.header(#wire, &params.#field, #style))
+    });
+    let cookies = op.cookie_params.iter().map(|param| {
+        let field = ident(&param.name);
+        let wire = &param.wire_name;
+        let style = style_tokens(param.style);
+        quote!(.cookie(#wire, &params.#field, #style))
+    });
+    let assemble = quote!(request #accept #query #(#headers)* #(#cookies)*);
+    let assemble = match &op.body {
+        None => assemble,
+        Some(body) => {
+            let attach = attach_body(api, body);
+            if body.required {
+                quote!(#assemble #attach)
+            } else {
+                quote!({
+                    let request = #assemble;
+                    match body {
+                        Some(body) => request #attach,
+                        None => request,
+                    }
+                })
+            }
+        }
+    };
+    let (error, parse_error) = error_body(op);
+    let (output, decode) = success_body(op, &parse_error);
+    quote! {
+        #docs
+        pub async fn #name(#args) -> Result<Response<#output>, Error<#error>> {
+            const OPERATION: Operation = Operation::new(#operation_id, Method::#method);
+            let url = OPERATION.url(#base, &[#(#segments),*])?;
+            let response = self
+                .transport
+                .send(&OPERATION, &url, |request| #assemble)
+                .await?;
+            response.#decode
+        }
+    }
+}
+
+fn path_segment(op: &Operation, segment: &PathSegment) -> TokenStream {
+    match segment {
+        PathSegment::Literal(text) => quote!(Segment::Literal(#text)),
+        PathSegment::Parameter(name) => {
+            let wire = op
+                .path_params
+                .iter()
+                .find(|param| &param.name == name)
+                .map_or(name.as_str(), |param| param.wire_name.as_str());
+            let arg = ident(name);
+            quote!(Segment::parameter(#wire, #arg))
+        }
         PathSegment::Template(parts) => {
             let mut template = String::new();
             let mut arguments = Vec::new();
             for part in parts {
                 match part {
-                    TemplatePart::Literal(text) => template.push_str(text),
+                    TemplatePart::Literal(text) => {
+                        template.push_str(&text.replace('{', "{{").replace('}', "}}"));
+                    }
                     TemplatePart::Parameter(param) => {
                         template.push_str("{}");
                         arguments.push(ident(param));
                     }
                 }
             }
-            quote!(format!(#template, #(#arguments),*).as_str())
-        }
-        PathSegment::Parameter(param) => {
-            let param_ident = ident(param);
-            let is_str = op
-                .path_params
-                .iter()
-                .any(|p| &p.name == param && p.ty == TypeRef::String);
-            if is_str {
-                quote!(#param_ident)
-            } else {
-                quote!(#param_ident.to_string().as_str())
-            }
-        }
-    });
-    let query_pairs = param_pairs(&op.query_params);
-    let endpoint = quote!(http::endpoint(&self.base_urls.#server, &[#(#segments),*]));
-    let (query, url) = if op.query_params.is_empty() {
-        (None, endpoint)
-    } else {
-        (
-            Some(quote!(let query = [#(#query_pairs)*];)),
-            quote!(http::with_query(#endpoint, query.into_iter().flatten())),
-        )
-    };
-
-    let args = quote!(&self, #(#path_args,)* #params_arg #body_arg);
-    if op.kind == OperationKind::BrowserUrl {
-        return quote! {
-            #docs
-            pub fn #name(#args) -> Url {
-                #query
-                #url
-            }
-        };
-    }
-
-    let method = format_ident!("{}", op.http_method);
-    let headers = op.header_params.iter().map(|param| {
-        let field = ident(&param.name);
-        let wire = &param.wire_name;
-        let style = style_tokens(param.style);
-        quote!(let request = http::header(request, #wire, &params.#field, #style);)
-    });
-    let cookies = (!op.cookie_params.is_empty()).then(|| {
-        let pairs = param_pairs(&op.cookie_params);
-        quote!(let request = http::cookies(request, [#(#pairs)*].into_iter().flatten());)
-    });
-    let body = op.body.as_ref().map(|body| {
-        let attach = match (body.encoding, struct_fields(api, &body.ty)) {
-            // `json` sets `application/json` only when no content type is set yet.
-            (BodyEncoding::Json, _) if body.content_type == "application/json" => {
-                quote!(request.json(body))
-            }
-            (BodyEncoding::Json, _) => {
-                let content_type = &body.content_type;
-                quote!(request.header(reqwest::header::CONTENT_TYPE, #content_type).json(body))
-            }
-            (BodyEncoding::Form, Some(fields)) => {
-                let pairs = fields.iter().map(|field| {
-                    let name = ident(&field.name);
-                    let wire = &field.wire_name;
-                    let style = body
-                        .field_styles
-                        .iter()
-                        .find(|(property, _)| property == wire)
-                        .map_or(Style::Form { explode: true }, |(_, style)| *style);
-                    let style = style_tokens(style);
-                    quote!(http::pairs(#wire, &body.#name, #style),)
-                });
-                quote!(http::form_body(request, [#(#pairs)*].into_iter().flatten()))
-            }
-            (BodyEncoding::Form, None) => quote!(request.form(body)),
-            (BodyEncoding::Multipart, fields) => {
-                let parts = fields.unwrap_or_default().iter().map(|field| {
-                    let name = ident(&field.name);
-                    let wire = &field.wire_name;
-                    match (&field.ty, field.presence) {
-                        (_, Presence::Flattened) => {
-                            quote!(let form = multipart::members(form, &body.#name);)
-                        }
-                        (_, Presence::Additional) => quote! {
-                            let form = body
-                                .#name
-                                .iter()
-                                .fold(form, |form, (name, value)| multipart::field(form, name, value));
-                        },
-                        (TypeRef::Bytes, Presence::Required) => {
-                            quote!(let form = multipart::bytes(form, #wire, Some(&body.#name));)
-                        }
-                        (TypeRef::Bytes, _) => {
-                            quote!(let form = multipart::bytes(form, #wire, body.#name.as_deref());)
-                        }
-                        _ => quote!(let form = multipart::field(form, #wire, &body.#name);),
-                    }
-                });
-                quote!({
-                    let form = reqwest::multipart::Form::new();
-                    #(#parts)*
-                    request.multipart(form)
-                })
-            }
-            (BodyEncoding::Bytes, _) => {
-                let content_type = &body.content_type;
-                quote!(request.header(reqwest::header::CONTENT_TYPE, #content_type).body(body.to_vec()))
-            }
-        };
-        if body.required {
-            quote!(let request = #attach;)
-        } else {
-            quote! {
-                let request = match body {
-                    Some(body) => #attach,
-                    None => request,
-                };
-            }
-        }
-    });
-    let segment_checks = op
-        .path_params
-        .iter()
-        // A parameter that is a whole segment must not vanish from the path; inside a
-        // template (`{name}.json`) any value keeps the segment.
-        .filter(|param| {
-            param.ty == TypeRef::String
-                && op
-                    .segments
-                    .iter()
-                    .any(|segment| *segment == PathSegment::Parameter(param.name.clone()))
-        })
-        .map(|param| {
-            let arg = ident(&param.name);
-            let wire = &param.wire_name;
-            quote!(http::path_segment(OPERATION, #wire, #arg)?;)
-        });
-    // Error bodies: one JSON type, a per-status enum, or (undocumented) any JSON.
-    let (error, parse_error) = match &op.error {
-        Outcome::Single(ResponseBody::Json(ty)) => {
-            (rust_type(ty, Some(types)), quote!(http::json_error))
-        }
-        Outcome::PerStatus(name) => {
-            let name = ident(name);
-            (
-                quote!(#types::#name),
-                quote!(|status, body| #types::#name::decode(status.as_u16(), body).ok()),
-            )
-        }
-        Outcome::Single(_) => (quote!(serde_json::Value), quote!(http::json_error)),
-    };
-    let operation_id = &op.operation_id;
-    let (output, decode) = match &op.success {
-        Outcome::Single(ResponseBody::Empty) => (
-            quote!(()),
-            quote!(http::empty(OPERATION, response, #parse_error)),
-        ),
-        Outcome::Single(ResponseBody::Text) => (
-            quote!(String),
-            quote!(http::text(OPERATION, response, #parse_error)),
-        ),
-        Outcome::Single(ResponseBody::Bytes) => (
-            quote!(Vec<u8>),
-            quote!(http::bytes(OPERATION, response, #parse_error)),
-        ),
-        Outcome::Single(ResponseBody::Json(ty)) => (
-            rust_type(ty, Some(types)),
-            quote!(http::json(OPERATION, response, #parse_error)),
-        ),
-        Outcome::PerStatus(name) => {
-            let name = ident(name);
-            (
-                quote!(#types::#name),
-                quote!(http::per_status(OPERATION, response, #parse_error, #types::#name::decode)),
-            )
-        }
-    };
-    quote! {
-        #docs
-        pub async fn #name(#args) -> Result<#output, Error<#error>> {
-            const OPERATION: &str = #operation_id;
-            #(#segment_checks)*
-            #query
-            let url = #url;
-            let request = self.http.request(reqwest::Method::#method, url);
-            #(#headers)*
-            #cookies
-            #body
-            let response = self.send(OPERATION, request).await?;
-            #decode.await
+            quote!(Segment::Template(format!(#template, #(#arguments),*)))
         }
     }
 }
 
-fn path_arg_type(param: &Parameter, types: &Ident) -> TokenStream {
+/// The body, as the request builder attaches it.
+fn attach_body(api: &Api, body: &RequestBody) -> TokenStream {
+    let rt = runtime();
+    match body.encoding {
+        BodyEncoding::Json => {
+            let content_type = &body.content_type;
+            quote!(.json(body, #content_type))
+        }
+        BodyEncoding::Form => {
+            let styles = body.field_styles.iter().map(|(property, style)| {
+                let style = style_tokens(*style);
+                quote!((#property, #style))
+            });
+            quote!(.form(body, &[#(#styles),*]))
+        }
+        BodyEncoding::Multipart => {
+            let fields = struct_fields(api, &body.ty).unwrap_or_default();
+            let parts = fields.iter().map(multipart_part);
+            quote!(.multipart({
+                let mut form = #rt::reqwest::multipart::Form::new();
+                #(#parts)*
+                form
+            }))
+        }
+        BodyEncoding::Bytes => {
+            let content_type = &body.content_type;
+            quote!(.bytes(body, #content_type))
+        }
+    }
+}
+
+/// Adds one property of a multipart body as its own part (bytes as a file part).
+fn multipart_part(field: &Field) -> TokenStream {
+    let rt = runtime();
+    let name = ident(&field.name);
+    let wire = &field.wire_name;
+    match (&field.ty, field.presence) {
+        (_, Presence::Flattened) => quote!(form = #rt::multipart::members(form, &body.#name);),
+        (_, Presence::Additional) => quote! {
+            form = body
+                .#name
+                .iter()
+                .fold(form, |form, (name, value)| #rt::multipart::field(form, name, value));
+        },
+        (TypeRef::Bytes, Presence::Required) => {
+            quote!(form = #rt::multipart::bytes(form, #wire, Some(&body.#name));)
+        }
+        (TypeRef::Bytes, _) => {
+            quote!(form = #rt::multipart::bytes(form, #wire, body.#name.as_deref());)
+        }
+        _ => quote!(form = #rt::multipart::field(form, #wire, &body.#name);),
+    }
+}
+
+/// The documented error type of an operation, and how a body of it is parsed.
+fn error_body(op: &Operation) -> (TokenStream, TokenStream) {
+    let rt = runtime();
+    match &op.error {
+        Outcome::Single(ResponseBody::Json(ty)) => {
+            (rust_type(ty, &quote!(types::)), quote!(#rt::json_error))
+        }
+        Outcome::PerStatus(name) => {
+            let name = ident(name);
+            (
+                quote!(types::#name),
+                quote!(|status, body| types::#name::decode(status.as_u16(), body).ok()),
+            )
+        }
+        Outcome::Single(_) => (quote!(serde_json::Value), quote!(#rt::json_error)),
+    }
+}
+
+/// The success type of an operation, and the call on the raw response that decodes it.
+fn success_body(op: &Operation, parse_error: &TokenStream) -> (TokenStream, TokenStream) {
+    match &op.success {
+        Outcome::Single(ResponseBody::Empty) => (quote!(()), quote!(empty(#parse_error))),
+        Outcome::Single(ResponseBody::Text) => (quote!(String), quote!(text(#parse_error))),
+        Outcome::Single(ResponseBody::Bytes) => (quote!(Vec<u8>), quote!(bytes(#parse_error))),
+        Outcome::Single(ResponseBody::Json(ty)) => {
+            (rust_type(ty, &quote!(types::)), quote!(json(#parse_error)))
+        }
+        Outcome::PerStatus(name) => {
+            let name = ident(name);
+            (
+                quote!(types::#name),
+                quote!(per_status(#parse_error, types::#name::decode)),
+            )
+        }
+    }
+}
+
+fn path_arg_type(param: &Parameter, types: &TokenStream) -> TokenStream {
     match &param.ty {
         TypeRef::String => quote!(&str),
         TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Bool => {
-            rust_type(&param.ty, None)
+            rust_type(&param.ty, &quote!())
         }
         other => {
-            let ty = rust_type(other, Some(types));
+            let ty = rust_type(other, types);
             quote!(&#ty)
         }
     }
 }
 
-/// `http::pairs(..)` calls writing each of `params` (fields of the `params` argument) in
-/// its style, as array elements.
-fn param_pairs(params: &[Parameter]) -> impl Iterator<Item = TokenStream> + '_ {
-    params.iter().map(|param| {
-        let field = ident(&param.name);
-        let wire = &param.wire_name;
-        let style = style_tokens(param.style);
-        quote!(http::pairs(#wire, &params.#field, #style),)
-    })
+/// The style of each parameter that is not written the default way, by wire name.
+fn styles(params: &[Parameter]) -> impl Iterator<Item = TokenStream> + '_ {
+    params
+        .iter()
+        .filter(|param| param.style != (Style::Form { explode: true }))
+        .map(|param| {
+            let wire = &param.wire_name;
+            let style = style_tokens(param.style);
+            quote!((#wire, #style))
+        })
 }
 
 /// The fields of `ty` when it names a struct.
@@ -434,14 +495,16 @@ fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [Field]> {
     }
 }
 
-/// The runtime's `http::Style` value for `style`.
+/// The runtime's `Style` value for `style`.
 fn style_tokens(style: Style) -> TokenStream {
-    match style {
-        Style::Form { explode } => quote!(http::Style::Form { explode: #explode }),
-        Style::Simple { explode } => quote!(http::Style::Simple { explode: #explode }),
-        Style::SpaceDelimited => quote!(http::Style::SpaceDelimited),
-        Style::PipeDelimited => quote!(http::Style::PipeDelimited),
-        Style::DeepObject => quote!(http::Style::DeepObject),
-        Style::Json => quote!(http::Style::Json),
-    }
+    let rt = runtime();
+    let style = match style {
+        Style::Form { explode } => quote!(Form { explode: #explode }),
+        Style::Simple { explode } => quote!(Simple { explode: #explode }),
+        Style::SpaceDelimited => quote!(SpaceDelimited),
+        Style::PipeDelimited => quote!(PipeDelimited),
+        Style::DeepObject => quote!(DeepObject),
+        Style::Json => quote!(Json),
+    };
+    quote!(#rt::encode::Style::#style)
 }

@@ -7,29 +7,33 @@ use crate::Config;
 /// wrote it, so `cargo fmt --check` over a workspace does not fail on it.
 pub(super) const RUSTFMT_TOML: &str = "disable_all_formatting = true\n";
 
-/// The manifest: crates.io dependencies only, so the crate builds wherever it is written.
-pub(super) fn cargo_toml(api: &Api, config: &Config, multipart: bool) -> String {
-    let reqwest_features = if multipart {
-        r#"["rustls-tls", "json", "multipart"]"#
-    } else {
-        r#"["rustls-tls", "json"]"#
-    };
+/// The version of `clientgen-runtime` generated code is written against: any compatible one.
+const RUNTIME_VERSION: &str = "0.1";
+
+/// The manifest: the runtime (by path when the config gives one, so it builds from this
+/// repository) and serde.
+pub(super) fn cargo_toml(api: &Api, config: &Config) -> String {
     let description = toml_string(&format!("Typed client for the {}.", api.title.trim()));
+    let runtime = match &config.runtime_path {
+        Some(path) => format!(
+            "{{ version = \"{RUNTIME_VERSION}\", path = {} }}",
+            toml_string(path)
+        ),
+        None => format!("\"{RUNTIME_VERSION}\""),
+    };
     format!(
         r#"[package]
 name = "{name}"
 version = "{version}"
 edition = "2021"
-rust-version = "1.81"
+rust-version = "1.88"
 description = {description}
 license = "MIT OR Apache-2.0"
 
 [dependencies]
-reqwest = {{ version = "0.12", default-features = false, features = {reqwest_features} }}
+clientgen-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["preserve_order"] }}
-thiserror = "2"
-url = "2"
 "#,
         name = config.crate_name,
         version = config.crate_version,

@@ -7,13 +7,30 @@ use super::inner_docs;
 use crate::model::{Api, OperationKind};
 use crate::Config;
 
-pub(super) fn lib_rs(
-    api: &Api,
-    config: &Config,
-    sources: &str,
-    has_secrets: bool,
-    has_multipart: bool,
-) -> TokenStream {
+pub(super) fn lib_rs(api: &Api, config: &Config, sources: &str) -> TokenStream {
+    let crate_docs = inner_docs(&crate_docs(api, config, sources));
+    quote! {
+        #crate_docs
+        #![deny(missing_docs)]
+
+        mod client;
+        pub mod types;
+
+        pub use client::{BaseUrls, Client};
+        pub use clientgen_runtime::{
+            hook, ApiError, ApiErrorBody, ClientBuilder, DecodeError, DecodeFailure,
+            DecodeFailureKind, Error, Hook, RequestProblem, Response, RetryPolicy, Unknown,
+        };
+        /// The HTTP client crate the client is built on, re-exported so callers can name its
+        /// types (`reqwest::Client`, `reqwest::header::HeaderMap`) at the same version.
+        pub use clientgen_runtime::reqwest;
+        pub use clientgen_runtime::Url;
+    }
+}
+
+/// The crate's documentation: what it is a client for, where it comes from, its operations
+/// and an example of setting it up.
+fn crate_docs(api: &Api, config: &Config, sources: &str) -> String {
     let crate_ident = config.crate_name.replace('-', "_");
     let mut text = format!(
         "A client for the {} (version {}).\n\n",
@@ -47,49 +64,23 @@ pub(super) fn lib_rs(
         ));
     }
     text.push_str(&format!(
-        "\n# Example\n\n\
-         Every server defaults to the spec's URL; point them elsewhere for a proxy or a test server,\n\
-         and pass a `reqwest::Client` of your own to share its connection pool.\n\n\
+        "\n# Setting up a client\n\n\
+         Every server defaults to the spec's URL; point them elsewhere for a proxy or a test \
+         server. Calls time out after 60 seconds and are retried as [`RetryPolicy`] says; \
+         hooks ([`Hook`]) run around every request, to add credentials for instance.\n\n\
          ```no_run\n\
-         use {crate_ident}::{{BaseUrls, Client, Url}};\n\n\
+         use std::time::Duration;\n\
+         use {crate_ident}::{{BaseUrls, Client, RetryPolicy, Url}};\n\n\
          # fn main() -> Result<(), Box<dyn std::error::Error>> {{\n\
          let client = Client::builder()\n    \
              .base_urls(BaseUrls::all(Url::parse(\"http://127.0.0.1:8080\")?))\n    \
-             .http_client(reqwest::Client::new())\n    \
+             .timeout(Duration::from_secs(30))\n    \
+             .retry(RetryPolicy::default().max_attempts(5))\n    \
              .build();\n\
          # let _ = client;\n\
          # Ok(())\n\
          # }}\n\
          ```\n"
     ));
-    let crate_docs = inner_docs(&text);
-    let multipart = has_multipart.then(|| {
-        quote!(
-            mod multipart;
-        )
-    });
-    let redact = has_secrets.then(|| {
-        quote!(
-            mod redact;
-        )
-    });
-    quote! {
-        #crate_docs
-        #![deny(missing_docs)]
-
-        mod client;
-        mod error;
-        mod http;
-        #multipart
-        #redact
-        pub mod types;
-
-        pub use client::BaseUrls;
-        pub use error::{ApiErrorBody, DecodeFailure, DecodeFailureKind, Error};
-        pub use http::{Client, ClientBuilder};
-        /// The HTTP client crate the client is built on, re-exported so callers can name its
-        /// types (`reqwest::Client`, `reqwest::header::HeaderMap`) at the same version.
-        pub use reqwest;
-        pub use url::Url;
-    }
+    text
 }

@@ -26,7 +26,7 @@ pub(super) fn status_enum_def(
         });
         let payload = match &variant.body {
             ResponseBody::Empty => None,
-            ResponseBody::Json(ty) => Some(rust_type(ty, None)),
+            ResponseBody::Json(ty) => Some(rust_type(ty, &quote!())),
             ResponseBody::Text => Some(quote!(String)),
             ResponseBody::Bytes => Some(quote!(Vec<u8>)),
         };

@@ -94,7 +94,16 @@ impl<'a> Lowerer<'a> {
         Ok(TypeKind::Struct(Struct {
             fields,
             purpose: Purpose::Schema,
+            builder: self.builder_name(name),
         }))
+    }
+
+    /// The name of the builder of struct `name`, claimed like any type name.
+    pub(super) fn builder_name(&mut self, name: &str) -> String {
+        self.type_names.claim(naming::type_name(&format!(
+            "{} builder",
+            naming::unraw(name)
+        )))
     }
 
     /// Gathers the properties of an object schema, merging the members of `allOf`.

@@ -198,6 +198,7 @@ impl<'a> Lowerer<'a> {
             success,
             error,
             kind,
+            accept: self.accepted(operation),
         })
     }
 
@@ -427,8 +428,20 @@ impl<'a> Lowerer<'a> {
         )));
         let mut field_names = UniqueNames::default();
         let mut fields = Vec::new();
-        for parameter in groups.into_iter().flatten() {
+        let mut query = Vec::new();
+        let [query_params, header_params, cookie_params] = groups;
+        for parameter in query_params.iter_mut() {
             parameter.name = field_names.claim(naming::value_name(&parameter.wire_name));
+            query.push(parameter.name.clone());
+        }
+        for parameter in header_params.iter_mut().chain(cookie_params.iter_mut()) {
+            parameter.name = field_names.claim(naming::value_name(&parameter.wire_name));
+        }
+        let all = query_params
+            .iter()
+            .chain(&*header_params)
+            .chain(&*cookie_params);
+        for parameter in all {
             fields.push(Field {
                 name: parameter.name.clone(),
                 wire_name: parameter.wire_name.clone(),
@@ -449,7 +462,8 @@ impl<'a> Lowerer<'a> {
             docs: Some(format!("Query, header and cookie parameters of [`Client::{method_name}`](crate::Client::{method_name}).")),
             kind: TypeKind::Struct(Struct {
                 fields,
-                purpose: Purpose::Parameters,
+                purpose: Purpose::Parameters { query },
+                builder: self.builder_name(&name),
             }),
         };
         self.types.insert(name.clone(), definition);

@@ -95,6 +95,7 @@ mod tests {
             kind: TypeKind::Struct(Struct {
                 fields,
                 purpose: crate::model::Purpose::Schema,
+                builder: String::new(),
             }),
         };
         (name.into(), def)

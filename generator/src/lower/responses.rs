@@ -11,6 +11,29 @@ use crate::model::{Outcome, ResponseBody, StatusMatch, StatusVariant, TypeDef, T
 use crate::naming;
 
 impl<'a> Lowerer<'a> {
+    /// The content types an operation's success responses come in, in order, for `Accept`.
+    pub(super) fn accepted(&self, operation: &'a SpecOperation) -> Option<String> {
+        let mut types: Vec<&str> = Vec::new();
+        let successes = operation
+            .responses
+            .responses
+            .iter()
+            .filter(|(status, _)| is_success(status));
+        for (_, response) in successes {
+            // A response that does not resolve is reported where responses are lowered.
+            let resolved = self.resolve(response, &Pointer::root(), "responses", |c| &c.responses);
+            let Ok((response, _)) = resolved else {
+                continue;
+            };
+            for content_type in response.content.keys() {
+                if !types.contains(&content_type.as_str()) {
+                    types.push(content_type);
+                }
+            }
+        }
+        (!types.is_empty()).then(|| types.join(", "))
+    }
+
     /// What a success (2xx) response holds, and whether every success is an HTML page.
     pub(super) fn success(
         &mut self,

@@ -442,7 +442,7 @@ fn needs_name(schema: &Schema) -> bool {
 }
 
 fn string_enum<'v>(values: impl Iterator<Item = &'v str>) -> Enum {
-    let mut names = UniqueNames::default();
+    let mut names = UniqueNames::with_reserved(naming::RESERVED_VARIANT_NAMES);
     let mut seen = BTreeSet::new();
     let variants = values
         .filter(|value| seen.insert(*value))
@@ -468,7 +468,7 @@ fn string_enum<'v>(values: impl Iterator<Item = &'v str>) -> Enum {
 
 /// Integer values become variants such as `V200` and `VMinus1`.
 fn integer_enum(values: impl Iterator<Item = i64>) -> Enum {
-    let mut names = UniqueNames::default();
+    let mut names = UniqueNames::with_reserved(naming::RESERVED_VARIANT_NAMES);
     let mut seen = BTreeSet::new();
     let variants = values
         .filter(|value| seen.insert(*value))

@@ -40,7 +40,7 @@ impl<'a> Lowerer<'a> {
             Some(tags) => Some(tags),
             None => self.single_value_tags(members, at)?,
         };
-        let mut names = UniqueNames::default();
+        let mut names = UniqueNames::with_reserved(naming::RESERVED_VARIANT_NAMES);
         let mut variants = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
             let member_at = at.join(index);

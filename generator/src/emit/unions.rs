@@ -1,0 +1,200 @@
+//! Unions (`oneOf`/`anyOf`): an enum with a variant per alternative, tagged by a property or
+//! tried in order, and an `Unknown` variant that keeps, as raw JSON, a value with a tag the
+//! spec did not list (or, untagged, one no alternative matches), writing it back unchanged.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::structs::boxed;
+use super::types::{holds_named, variant_sizes_differ};
+use super::{ident, rust_type};
+use crate::model::{Api, EnumKind, Tagging, TypeDef, TypeKind, TypeRef, Union};
+
+const UNKNOWN_DOCS: &str = " A value none of the alternatives above describes (a tag the spec \
+                            did not list when this client was generated, say), kept as \
+                            received and sent back unchanged.";
+
+pub(super) fn union_def(
+    api: &Api,
+    def: &TypeDef,
+    name: &Ident,
+    docs: &TokenStream,
+    union: &Union,
+) -> TokenStream {
+    let variants = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let ty = boxed(rust_type(&variant.ty, &quote!()), variant.boxed);
+        let doc = match (&union.tagging, &variant.tag) {
+            (Tagging::Property(property), Some(tag)) => {
+                format!(" The value when `{property}` is `{tag}`.")
+            }
+            _ => format!(" A `{}`.", type_label(&variant.ty)),
+        };
+        quote! {
+            #[doc = #doc]
+            #variant_name(#ty),
+        }
+    });
+    let (derive, serde_attribute, impls) = match &union.tagging {
+        Tagging::Untagged => (
+            quote!(Serialize),
+            quote!(#[serde(untagged)]),
+            Some(untagged_deserialize(api, name, union)),
+        ),
+        Tagging::Property(property) => {
+            let serialize = tagged_serialize(name, property, union);
+            let deserialize = tagged_deserialize(name, property, union);
+            (quote!(), quote!(), Some(quote!(#serialize #deserialize)))
+        }
+    };
+    let sizes = holds_named(union.variants.iter().map(|v| &v.ty)).then(variant_sizes_differ);
+    let display = TypeRef::Named(def.name.clone())
+        .is_scalar(&|name| api.kind_of(name))
+        .then(|| scalar_display(name, union));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive)]
+        #serde_attribute
+        #sizes
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #UNKNOWN_DOCS]
+            Unknown(serde_json::Value),
+        }
+        #impls
+        #display
+    }
+}
+
+/// A union of scalars (a path parameter that is an id or a name) is written as its value.
+fn scalar_display(name: &Ident, union: &Union) -> TokenStream {
+    let arms = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        quote!(Self::#variant_name(value) => std::fmt::Display::fmt(value, f),)
+    });
+    quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(#arms)*
+                    Self::Unknown(serde_json::Value::String(text)) => f.write_str(text),
+                    Self::Unknown(other) => std::fmt::Display::fmt(other, f),
+                }
+            }
+        }
+    }
+}
+
+/// Writes the variant, adding the tag property when the variant's own type does not.
+fn tagged_serialize(name: &Ident, property: &str, union: &Union) -> TokenStream {
+    let arms = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let tag = variant.tag.as_deref().unwrap_or_default();
+        quote!(Self::#variant_name(value) => (#tag, serde_json::to_value(value)),)
+    });
+    quote! {
+        impl Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+            where
+                S: serde::Serializer,
+            {
+                let (tag, value) = match self {
+                    #(#arms)*
+                    Self::Unknown(value) => return value.serialize(serializer),
+                };
+                let mut value = value.map_err(serde::ser::Error::custom)?;
+                if let serde_json::Value::Object(members) = &mut value {
+                    members
+                        .entry(#property)
+                        .or_insert_with(|| serde_json::Value::String(tag.to_owned()));
+                }
+                value.serialize(serializer)
+            }
+        }
+    }
+}
+
+/// Picks the variant by the tag property, then decodes the whole object (tag included) as that
+/// variant, so a variant's own `type` field is filled and errors name the tag. A tag the spec
+/// does not list, or none, is kept as [`Unknown`](serde_json::Value).
+fn tagged_deserialize(name: &Ident, property: &str, union: &Union) -> TokenStream {
+    let arms = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let ty = boxed(rust_type(&variant.ty, &quote!()), variant.boxed);
+        let tag = variant.tag.as_deref().unwrap_or_default();
+        let others = &variant.also_accepted;
+        quote! {
+            Some(#tag #(| #others)*) => <#ty>::deserialize(value).map(Self::#variant_name).map_err(serde::de::Error::custom),
+        }
+    });
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+/// Tries each alternative in order and keeps the first that takes the value, else keeps the
+/// value as `Unknown`. An alternative that is an enum takes only the values its spec lists:
+/// its own `Unknown` would otherwise take every string (or integer) and hide the alternatives
+/// after it.
+fn untagged_deserialize(api: &Api, name: &Ident, union: &Union) -> TokenStream {
+    let attempts = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let ty = rust_type(&variant.ty, &quote!());
+        let value = if variant.boxed {
+            quote!(Box::new(value))
+        } else {
+            quote!(value)
+        };
+        let listed = match &variant.ty {
+            TypeRef::Named(named) => match api.kind_of(named) {
+                Some(TypeKind::Enum(enumeration)) => Some(match enumeration.kind {
+                    EnumKind::String => {
+                        quote!(value.as_str().is_some_and(|text| #ty::VALUES.contains(&text)))
+                    }
+                    EnumKind::Integer => {
+                        quote!(value.as_i64().is_some_and(|number| #ty::VALUES.contains(&number)))
+                    }
+                }),
+                _ => None,
+            },
+            _ => None,
+        };
+        let attempt = quote! {
+            if let Ok(value) = <#ty>::deserialize(&value) {
+                return Ok(Self::#variant_name(#value));
+            }
+        };
+        match listed {
+            Some(listed) => quote!(if #listed { #attempt }),
+            None => attempt,
+        }
+    });
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                #(#attempts)*
+                Ok(Self::Unknown(value))
+            }
+        }
+    }
+}
+
+fn type_label(ty: &TypeRef) -> String {
+    rust_type(ty, &quote!()).to_string().replace(' ', "")
+}

@@ -1,0 +1,453 @@
+//! Sending requests: the [`Transport`] a generated client holds (the HTTP client, timeouts,
+//! retries, hooks and default headers), the [`ClientBuilder`] that sets it up, and the loop
+//! that sends one call: build the request, run the hooks, send, retry when the policy says so,
+//! read the body.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::Method;
+use url::Url;
+
+use crate::encode::{self, Segment};
+use crate::error::{Error, RequestProblem};
+use crate::hook::{
+    AfterResponse, BoxFuture, Hook, HookContext, HookError, RequestHead, ResponseHead,
+};
+use crate::request::RequestBuilder;
+use crate::response::RawResponse;
+use crate::retry::{Failed, RetryPolicy};
+
+/// How long a client waits to connect, unless told otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client waits for a whole response, unless told otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What the runtime needs to know about an operation to send it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The `operationId`.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+}
+
+impl Operation {
+    /// The operation `id`, sent with `method`.
+    pub const fn new(id: &'static str, method: Method) -> Self {
+        Self { id, method }
+    }
+
+    /// The operation's URL: `base` with `segments` appended, each percent-encoded as one
+    /// segment; a path parameter that would not stay one segment is refused.
+    pub fn url(&self, base: &Url, segments: &[Segment]) -> Result<Url, Failure> {
+        encode::endpoint(base, segments).map_err(|problem| Failure::invalid(self, problem))
+    }
+}
+
+/// How a client waits before retrying: `tokio::time::sleep` unless [`ClientBuilder::sleep_with`]
+/// says otherwise.
+pub type Sleep = Arc<dyn Fn(Duration) -> BoxFuture<'static, ()> + Send + Sync>;
+
+/// A generated client: its base URLs, and how to make one from a transport and base URLs.
+/// [`ClientBuilder`] builds any of them.
+pub trait ApiClient: Sized {
+    /// Where the API's servers are reached; its `Default` holds the spec's URLs.
+    type BaseUrls: Default;
+
+    /// The client sending through `transport` to `base_urls`.
+    fn from_parts(transport: Transport, base_urls: Self::BaseUrls) -> Self;
+}
+
+/// Sets up a generated client `C`: base URLs, the HTTP client, timeouts, retries, hooks and
+/// default headers. `C::builder()` returns one.
+pub struct ClientBuilder<C: ApiClient> {
+    http: Option<reqwest::Client>,
+    base_urls: Option<C::BaseUrls>,
+    timeout: Option<Duration>,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    hooks: Vec<Arc<dyn Hook>>,
+    headers: HeaderMap,
+    sleep: Sleep,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C: ApiClient> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        Self {
+            http: None,
+            base_urls: None,
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            hooks: Vec::new(),
+            headers: HeaderMap::new(),
+            sleep: Arc::new(|wait| Box::pin(tokio::time::sleep(wait))),
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C: ApiClient> ClientBuilder<C> {
+    /// A builder with the defaults: the spec's servers, a 10 s connect timeout, a 60 s
+    /// timeout for each response, [`RetryPolicy::default`], no hooks.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reaches the servers at `base_urls` instead of the spec's URLs.
+    pub fn base_urls(mut self, base_urls: C::BaseUrls) -> Self {
+        self.base_urls = Some(base_urls);
+        self
+    }
+
+    /// Sends requests through `http` instead of a new `reqwest::Client` (to share its pool or
+    /// its proxy settings). Its own connect timeout then applies; [`ClientBuilder::timeout`]
+    /// still applies to each request.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Gives up on a request when its response has not fully arrived within `timeout`.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Waits for responses as long as they take.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
+    /// Gives up connecting after `timeout` (for the client this builder makes itself).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Retries failed attempts as `policy` says ([`RetryPolicy::none`] turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Runs `hook` around every request, after the hooks added before it.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Runs a shared `hook` around every request (one token provider for several clients).
+    pub fn shared_hook(mut self, hook: Arc<dyn Hook>) -> Self {
+        self.hooks.push(hook);
+        self
+    }
+
+    /// Sends `headers` with every request, unless an operation sets a header of that name.
+    pub fn default_headers(mut self, headers: HeaderMap) -> Self {
+        self.headers = headers;
+        self
+    }
+
+    /// Waits between attempts with `sleep` instead of `tokio::time::sleep`: a test can record
+    /// the waits the retry policy asks for, and go on at once.
+    pub fn sleep_with(
+        mut self,
+        sleep: impl Fn(Duration) -> BoxFuture<'static, ()> + Send + Sync + 'static,
+    ) -> Self {
+        self.sleep = Arc::new(sleep);
+        self
+    }
+
+    /// The client.
+    ///
+    /// # Panics
+    ///
+    /// Without [`ClientBuilder::http_client`], when the TLS backend cannot be initialised,
+    /// as `reqwest::Client::new` does.
+    pub fn build(self) -> C {
+        let http = self.http.unwrap_or_else(|| {
+            reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .expect("the TLS backend initialises")
+        });
+        let transport = Transport {
+            inner: Arc::new(Inner {
+                http,
+                timeout: self.timeout,
+                retry: self.retry,
+                hooks: self.hooks,
+                headers: self.headers,
+                sleep: self.sleep,
+            }),
+        };
+        C::from_parts(transport, self.base_urls.unwrap_or_default())
+    }
+}
+
+/// Shows the settings, never header values.
+impl<C: ApiClient> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("hooks", &self.hooks.len())
+            .field("default_headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a generated client sends requests. Cloning is cheap: clones share the connection pool,
+/// the hooks and the settings.
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    hooks: Vec<Arc<dyn Hook>>,
+    headers: HeaderMap,
+    sleep: Sleep,
+}
+
+/// A hook may have a request sent again this many times per call.
+const MAX_RESENDS: u32 = 1;
+
+impl Transport {
+    /// A copy that also sends `headers` with every request; a header named here replaces all
+    /// values of that name set before.
+    pub fn with_headers(&self, headers: HeaderMap) -> Self {
+        let mut merged = self.inner.headers.clone();
+        // Iterating a `HeaderMap` gives the name with the first value only; later values of
+        // the same name come with `None`.
+        let mut current = None;
+        for (name, value) in headers {
+            if let Some(name) = name {
+                merged.remove(&name);
+                current = Some(name);
+            }
+            if let Some(name) = &current {
+                merged.append(name, value);
+            }
+        }
+        let inner = Inner {
+            http: self.inner.http.clone(),
+            timeout: self.inner.timeout,
+            retry: self.inner.retry.clone(),
+            hooks: self.inner.hooks.clone(),
+            headers: merged,
+            sleep: Arc::clone(&self.inner.sleep),
+        };
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The retry policy calls follow.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// Sends a call of `operation` to `url`: each attempt's request is assembled by `build`,
+    /// passed through the hooks, sent, and retried as the policy says; the response that
+    /// ends the call is read in full.
+    pub async fn send(
+        &self,
+        operation: &Operation,
+        url: &Url,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<RawResponse, Failure> {
+        let inner = &*self.inner;
+        // The waits between attempts, made when the first retry needs one.
+        let mut schedule = None;
+        let mut context = HookContext {
+            operation: operation.id,
+            attempt: 0,
+            resent: false,
+        };
+        loop {
+            context.attempt += 1;
+            let fresh = RequestBuilder::new(operation.method.clone(), url.clone());
+            let mut request = build(fresh)
+                .build(&inner.http)
+                .map_err(|problem| Failure::invalid(operation, problem))?;
+            self.prepare(&mut request, &context).await?;
+            // Only hooks look at the request once it is sent; without them, nothing is copied.
+            let head = (!inner.hooks.is_empty()).then(|| RequestHead {
+                method: request.method().clone(),
+                url: request.url().clone(),
+                headers: request.headers().clone(),
+            });
+            let mut response = match inner.http.execute(request).await {
+                Ok(response) => response,
+                Err(error) => {
+                    let failed = Failed::Transport(&error);
+                    match inner
+                        .retry
+                        .delay(operation, context.attempt, &failed, &mut schedule)
+                    {
+                        Some(wait) => {
+                            (inner.sleep)(wait).await;
+                            continue;
+                        }
+                        None => return Err(Failure::transport(operation, error)),
+                    }
+                }
+            };
+            let status = response.status();
+            if let Some(head) = &head {
+                let response_head = ResponseHead {
+                    status,
+                    headers: response.headers().clone(),
+                };
+                if self.resend(head, &response_head, &mut context).await? {
+                    continue;
+                }
+            }
+            let failed = Failed::Status(status, response.headers());
+            if let Some(wait) =
+                inner
+                    .retry
+                    .delay(operation, context.attempt, &failed, &mut schedule)
+            {
+                (inner.sleep)(wait).await;
+                continue;
+            }
+            let headers = std::mem::take(response.headers_mut());
+            let body = response
+                .bytes()
+                .await
+                .map_err(|error| Failure::transport(operation, error))?;
+            return Ok(RawResponse {
+                operation: operation.id,
+                status,
+                headers,
+                body,
+            });
+        }
+    }
+
+    /// Adds the default headers a request does not set itself, the timeout, then runs the
+    /// hooks' `before_send`.
+    async fn prepare(
+        &self,
+        request: &mut reqwest::Request,
+        context: &HookContext,
+    ) -> Result<(), Failure> {
+        let inner = &*self.inner;
+        let headers = request.headers_mut();
+        for name in inner.headers.keys() {
+            if !headers.contains_key(name) {
+                for value in inner.headers.get_all(name) {
+                    headers.append(name, value.clone());
+                }
+            }
+        }
+        if request.timeout().is_none() {
+            *request.timeout_mut() = inner.timeout;
+        }
+        for hook in &inner.hooks {
+            hook.before_send(request, context)
+                .await
+                .map_err(|source| Failure::hook(context.operation, source))?;
+        }
+        Ok(())
+    }
+
+    /// Runs the hooks' `after_response`; whether one has the request sent again (once).
+    async fn resend(
+        &self,
+        request: &RequestHead,
+        response: &ResponseHead,
+        context: &mut HookContext,
+    ) -> Result<bool, Failure> {
+        for hook in &self.inner.hooks {
+            let verdict = hook
+                .after_response(request, response, context)
+                .await
+                .map_err(|source| Failure::hook(context.operation, source))?;
+            let resends = u32::from(context.resent);
+            if verdict == AfterResponse::SendAgain && resends < MAX_RESENDS {
+                context.resent = true;
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// Shows the settings, never header values.
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("hooks", &self.inner.hooks.len())
+            .field(
+                "default_headers",
+                &self.inner.headers.keys().collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a call failed before any response body was decoded. Generated code turns it into the
+/// operation's [`Error`] with `?`.
+#[derive(Debug)]
+pub struct Failure {
+    operation: &'static str,
+    kind: FailureKind,
+}
+
+#[derive(Debug)]
+enum FailureKind {
+    Transport(reqwest::Error),
+    InvalidRequest(RequestProblem),
+    Hook(HookError),
+}
+
+impl Failure {
+    fn transport(operation: &Operation, source: reqwest::Error) -> Self {
+        let kind = FailureKind::Transport(source.without_url());
+        Self {
+            operation: operation.id,
+            kind,
+        }
+    }
+
+    fn hook(operation: &'static str, source: HookError) -> Self {
+        let kind = FailureKind::Hook(source);
+        Self { operation, kind }
+    }
+
+    /// A request for `operation` that could not be built (in generated code: a path parameter
+    /// that cannot be one segment).
+    pub fn invalid(operation: &Operation, problem: RequestProblem) -> Self {
+        let kind = FailureKind::InvalidRequest(problem);
+        Self {
+            operation: operation.id,
+            kind,
+        }
+    }
+}
+
+impl<E> From<Failure> for Error<E> {
+    fn from(Failure { operation, kind }: Failure) -> Self {
+        match kind {
+            FailureKind::Transport(source) => Error::Transport { operation, source },
+            FailureKind::InvalidRequest(problem) => Error::InvalidRequest { operation, problem },
+            FailureKind::Hook(source) => Error::Hook { operation, source },
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! The error of every operation of a generated client.
+
+use std::fmt;
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use crate::hook::HookError;
+
+/// Why an operation failed.
+///
+/// `E` is the body the API documents for the operation's error responses. Nothing in an
+/// `Error` shows a request's credentials: transport errors have their URL removed (a path can
+/// carry a token), decoding errors keep only where decoding stopped, not the body, and `Debug`
+/// shows the names of response headers, not their values. The answers of the server are
+/// boxed, so that a `Result` carrying an `Error` stays small.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The server answered with a status outside `200..=299`.
+    #[error("{}: the server answered {}", .0.operation, .0.status)]
+    Api(Box<ApiError<E>>),
+    /// The request could not be sent, or the response could not be read (a timeout among
+    /// them: see [`Error::is_timeout`]).
+    #[error("{operation}: the request failed")]
+    Transport {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// The underlying error, with the request URL removed.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The request could not be built from the values given; nothing was sent.
+    #[error("{operation}: the request cannot be sent: {problem}")]
+    InvalidRequest {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// What is wrong with it.
+        problem: RequestProblem,
+    },
+    /// A success response whose body is not the documented type.
+    #[error("{}: the {} response could not be decoded: {}", .0.operation, .0.status, .0.reason)]
+    Decode(Box<DecodeError>),
+    /// A hook (an authentication provider, say) failed; nothing more was sent.
+    #[error("{operation}: a hook failed")]
+    Hook {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// What the hook reported.
+        #[source]
+        source: HookError,
+    },
+}
+
+/// An answer of the server with a status outside `200..=299`.
+pub struct ApiError<E> {
+    /// The operation's `operationId`.
+    pub operation: &'static str,
+    /// The response status.
+    pub status: StatusCode,
+    /// The response headers (`Retry-After`, `WWW-Authenticate`, rate limits, ...).
+    pub headers: HeaderMap,
+    /// The response body, parsed as the documented error type when it matches.
+    pub body: ApiErrorBody<E>,
+}
+
+/// A success response whose body is not the documented type.
+pub struct DecodeError {
+    /// The operation's `operationId`.
+    pub operation: &'static str,
+    /// The response status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// Where and why decoding failed.
+    pub reason: DecodeFailure,
+}
+
+impl<E> Error<E> {
+    /// The operation's `operationId`.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Error::Api(api) => api.operation,
+            Error::Decode(decode) => decode.operation,
+            Error::Transport { operation, .. }
+            | Error::InvalidRequest { operation, .. }
+            | Error::Hook { operation, .. } => operation,
+        }
+    }
+
+    /// The response status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode(decode) => Some(decode.status),
+            Error::Transport { source, .. } => source.status(),
+            Error::InvalidRequest { .. } | Error::Hook { .. } => None,
+        }
+    }
+
+    /// The response headers, when the server answered.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api(api) => Some(&api.headers),
+            Error::Decode(decode) => Some(&decode.headers),
+            _ => None,
+        }
+    }
+
+    /// The documented error body, when the server sent one that parsed.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Error::Api(api) => match &api.body {
+                ApiErrorBody::Parsed(body) => Some(body),
+                ApiErrorBody::Unparsed(_) => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether the request timed out (connecting, or waiting for the response).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport { source, .. } if source.is_timeout())
+    }
+}
+
+/// Shows header names but not their values, which can hold credentials or session cookies.
+impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &header_names(&self.headers))
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+/// Shows header names but not their values.
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &header_names(&self.headers))
+            .field("reason", &self.reason)
+            .finish()
+    }
+}
+
+/// The names of `headers`, without their values.
+fn header_names(headers: &HeaderMap) -> Vec<&str> {
+    headers.keys().map(|name| name.as_str()).collect()
+}
+
+/// Why a request could not be built. It names the part, never the value, which may be a
+/// credential.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RequestProblem {
+    /// A path parameter's value cannot travel as one path segment: it is empty, `.` or `..`,
+    /// which URLs drop or resolve away.
+    #[error("path parameter `{0}` must not be empty, `.` or `..`")]
+    PathParameter(&'static str),
+    /// A header's value has characters a header cannot carry (a line break, say).
+    #[error("header `{0}` has a value that cannot be sent in a header")]
+    HeaderValue(String),
+    /// The body could not be written in its content type.
+    #[error("the body cannot be written: {0}")]
+    Body(String),
+    /// The request could not be assembled (an unusable base URL, say).
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The body of an error response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiErrorBody<E> {
+    /// The body parsed as the operation's documented error type.
+    Parsed(E),
+    /// The body did not parse (an HTML page from a proxy, say); here it is as text.
+    Unparsed(String),
+}
+
+/// Where decoding a response body stopped, without the body itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeFailure {
+    /// What kind of problem serde_json met.
+    pub kind: DecodeFailureKind,
+    /// 1-based line of the body where it stopped.
+    pub line: usize,
+    /// 1-based column where it stopped.
+    pub column: usize,
+}
+
+/// The kinds of decoding failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeFailureKind {
+    /// The body is not JSON.
+    Syntax,
+    /// The body is JSON of another shape than the documented type.
+    Data,
+    /// The body ended early.
+    Eof,
+    /// Reading the body failed.
+    Io,
+}
+
+impl DecodeFailure {
+    /// Where `error` stopped, and what kind of error it is.
+    pub fn new(error: &serde_json::Error) -> Self {
+        use serde_json::error::Category;
+        let kind = match error.classify() {
+            Category::Syntax => DecodeFailureKind::Syntax,
+            Category::Data => DecodeFailureKind::Data,
+            Category::Eof => DecodeFailureKind::Eof,
+            Category::Io => DecodeFailureKind::Io,
+        };
+        Self {
+            kind,
+            line: error.line(),
+            column: error.column(),
+        }
+    }
+}
+
+impl fmt::Display for DecodeFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            DecodeFailureKind::Syntax => "the body is not valid JSON",
+            DecodeFailureKind::Data => "the JSON does not have the documented shape",
+            DecodeFailureKind::Eof => "the body ended early",
+            DecodeFailureKind::Io => "the body could not be read",
+        };
+        write!(f, "{what} (line {}, column {})", self.line, self.column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderValue, SET_COOKIE};
+
+    use super::*;
+
+    #[test]
+    fn debug_shows_header_names_but_not_values() {
+        let mut headers = HeaderMap::new();
+        headers.insert(SET_COOKIE, HeaderValue::from_static("session=s3cr3t"));
+        let error: Error<()> = Error::Api(Box::new(ApiError {
+            operation: "op",
+            status: StatusCode::BAD_REQUEST,
+            headers,
+            body: ApiErrorBody::Unparsed(String::new()),
+        }));
+        let debug = format!("{error:?}");
+        assert!(
+            debug.contains("set-cookie") && !debug.contains("s3cr3t"),
+            "{debug}"
+        );
+        assert_eq!(error.to_string(), "op: the server answered 400 Bad Request");
+    }
+
+    #[test]
+    fn decode_failures_keep_the_position_not_the_body() {
+        let error = serde_json::from_str::<u8>("\n \"secret\"").unwrap_err();
+        let failure = DecodeFailure::new(&error);
+        assert_eq!(failure.kind, DecodeFailureKind::Data);
+        assert_eq!(failure.line, 2);
+        assert!(!failure.to_string().contains("secret"), "{failure}");
+    }
+}

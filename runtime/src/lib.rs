@@ -1,0 +1,67 @@
+//! The runtime of the clients `clientgen` generates: everything a generated client does that
+//! does not depend on its spec, in one versioned, tested crate that generated crates depend
+//! on instead of carrying copies.
+//!
+//! - [`ClientBuilder`] and [`Transport`]: the HTTP client (reqwest with rustls), default
+//!   connect and response [timeouts](DEFAULT_TIMEOUT), default headers, [hooks](hook) and the
+//!   [`RetryPolicy`].
+//! - [`Response`]: a success's value with its status and headers; [`Error`]: why a call
+//!   failed, with the status, headers and documented error body when the server answered.
+//! - [`encode`]: how parameters and form fields are written (OpenAPI `style` and `explode`).
+//! - [`Unknown`]: how generated enums keep values the spec did not list.
+//!
+//! Generated code uses this crate through a few calls per operation:
+//!
+//! ```no_run
+//! use clientgen_runtime::encode::Segment;
+//! use clientgen_runtime::reqwest::Method;
+//! use clientgen_runtime::{json_error, Error, Operation, Response, Transport, Url};
+//!
+//! async fn get_item(
+//!     transport: &Transport,
+//!     base: &Url,
+//!     id: &str,
+//! ) -> Result<Response<serde_json::Value>, Error<serde_json::Value>> {
+//!     const OPERATION: Operation = Operation::new("getItem", Method::GET);
+//!     let url = clientgen_runtime::encode::endpoint(
+//!         base,
+//!         &[Segment::Literal("items"), Segment::parameter("id", id)],
+//!     )
+//!     .map_err(|problem| clientgen_runtime::Failure::invalid(&OPERATION, problem))?;
+//!     let response = transport
+//!         .send(&OPERATION, &url, |request| request.accept("application/json"))
+//!         .await?;
+//!     response.json(json_error)
+//! }
+//! ```
+#![deny(missing_docs)]
+
+mod client;
+pub mod encode;
+mod error;
+pub mod hook;
+mod markers;
+mod request;
+mod response;
+mod retry;
+mod unknown;
+
+pub use client::{
+    ApiClient, ClientBuilder, Failure, Operation, Sleep, Transport, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
+};
+pub use error::{
+    ApiError, ApiErrorBody, DecodeError, DecodeFailure, DecodeFailureKind, Error, RequestProblem,
+};
+pub use hook::Hook;
+pub use markers::{Missing, Redacted};
+pub use request::{multipart, RequestBuilder};
+pub use response::{json_error, ParseError, RawResponse, Response};
+pub use retry::RetryPolicy;
+pub use unknown::Unknown;
+
+/// The HTTP client crate the runtime is built on, re-exported so that generated code and its
+/// callers name its types (`reqwest::Client`, `reqwest::header::HeaderMap`) at the same
+/// version.
+pub use reqwest;
+pub use url::Url;

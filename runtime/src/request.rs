@@ -1,0 +1,231 @@
+//! Assembling one request of an operation: query, headers, cookies and body, each written the
+//! way the spec says. A value that cannot be sent (a header with a line break, a body that
+//! cannot be serialised) is kept as a [`RequestProblem`] and reported before anything is sent.
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE};
+use reqwest::multipart::Form;
+use reqwest::Method;
+use serde::Serialize;
+use url::Url;
+
+use crate::encode::{self, Style};
+use crate::error::RequestProblem;
+
+/// One request being assembled. Generated code builds it, once for each attempt, through the
+/// closure it gives [`Transport::send`](crate::Transport::send).
+pub struct RequestBuilder {
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    cookies: Vec<(String, String)>,
+    body: Option<Body>,
+    problem: Option<RequestProblem>,
+}
+
+enum Body {
+    Bytes(Vec<u8>),
+    Multipart(Form),
+}
+
+impl RequestBuilder {
+    pub(crate) fn new(method: Method, url: Url) -> Self {
+        Self {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            body: None,
+            problem: None,
+        }
+    }
+
+    /// Appends the query parameters held by `params` (a struct whose other fields serde
+    /// skips), each in the style `styles` gives for its name, else `form`, exploded.
+    pub fn query<T: Serialize + ?Sized>(mut self, params: &T, styles: &[(&str, Style)]) -> Self {
+        let pairs = encode::object_pairs(params, styles);
+        if !pairs.is_empty() {
+            self.url.query_pairs_mut().extend_pairs(pairs);
+        }
+        self
+    }
+
+    /// Sets header `name` to `value` written in `style`; `None` sets nothing.
+    pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: &T, style: Style) -> Self {
+        let Some((_, text)) = encode::pairs(name, value, style).into_iter().next() else {
+            return self;
+        };
+        match (HeaderName::try_from(name), HeaderValue::try_from(text)) {
+            (Ok(name), Ok(value)) => {
+                self.headers.insert(name, value);
+            }
+            _ => self.fail(RequestProblem::HeaderValue(name.to_owned())),
+        }
+        self
+    }
+
+    /// Adds cookie `name` with `value` written in `style`; all cookies travel in one `Cookie`
+    /// header.
+    pub fn cookie<T: Serialize + ?Sized>(mut self, name: &str, value: &T, style: Style) -> Self {
+        self.cookies.extend(encode::pairs(name, value, style));
+        self
+    }
+
+    /// Sets the `Accept` header: the content types the operation documents for its responses.
+    pub fn accept(mut self, content_types: &'static str) -> Self {
+        self.headers
+            .insert(ACCEPT, HeaderValue::from_static(content_types));
+        self
+    }
+
+    /// Sends `body` as JSON with `content_type` (`application/json` or a vendor's `+json`).
+    pub fn json<T: Serialize + ?Sized>(self, body: &T, content_type: &'static str) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.bytes(bytes, content_type),
+            Err(error) => {
+                let mut builder = self;
+                builder.fail(RequestProblem::Body(error.to_string()));
+                builder
+            }
+        }
+    }
+
+    /// Sends `body` (a struct) as `application/x-www-form-urlencoded`, each field in the style
+    /// `styles` gives for its name, else `form`, exploded.
+    pub fn form<T: Serialize + ?Sized>(self, body: &T, styles: &[(&str, Style)]) -> Self {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        encode::each_object_pair(body, styles, &mut |name, value| {
+            form.append_pair(name, value);
+        });
+        self.bytes(
+            form.finish().into_bytes(),
+            "application/x-www-form-urlencoded",
+        )
+    }
+
+    /// Sends a `multipart/form-data` body.
+    pub fn multipart(mut self, form: Form) -> Self {
+        self.body = Some(Body::Multipart(form));
+        self
+    }
+
+    /// Sends `body` as it is, with `content_type`.
+    pub fn bytes(mut self, body: impl Into<Vec<u8>>, content_type: &'static str) -> Self {
+        self.headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        self.body = Some(Body::Bytes(body.into()));
+        self
+    }
+
+    fn fail(&mut self, problem: RequestProblem) {
+        self.problem.get_or_insert(problem);
+    }
+
+    /// The request, for `http` to send, or the first problem met assembling it.
+    pub(crate) fn build(self, http: &reqwest::Client) -> Result<reqwest::Request, RequestProblem> {
+        if let Some(problem) = self.problem {
+            return Err(problem);
+        }
+        let mut request = http.request(self.method, self.url).headers(self.headers);
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            match HeaderValue::try_from(cookie) {
+                Ok(value) => request = request.header(COOKIE, value),
+                Err(_) => return Err(RequestProblem::HeaderValue("cookie".to_owned())),
+            }
+        }
+        request = match self.body {
+            Some(Body::Bytes(bytes)) => request.body(bytes),
+            Some(Body::Multipart(form)) => request.multipart(form),
+            None => request,
+        };
+        request
+            .build()
+            .map_err(|error| RequestProblem::Other(error.without_url().to_string()))
+    }
+}
+
+/// Building parts of a `multipart/form-data` body, one part per property.
+pub mod multipart {
+    use reqwest::multipart::{Form, Part};
+    use serde::Serialize;
+    use serde_json::Value;
+
+    /// Adds `value` as part `name`: a string as text, anything else as JSON, `None` not at all.
+    pub fn field<T: Serialize + ?Sized>(form: Form, name: &str, value: &T) -> Form {
+        match serde_json::to_value(value) {
+            Ok(Value::Null) | Err(_) => form,
+            Ok(Value::String(text)) => form.text(name.to_owned(), text),
+            Ok(other) => match Part::text(other.to_string()).mime_str("application/json") {
+                Ok(part) => form.part(name.to_owned(), part),
+                Err(_) => form,
+            },
+        }
+    }
+
+    /// Adds each member of `value`, an object written into the form it sits in, as its own
+    /// part.
+    pub fn members<T: Serialize + ?Sized>(form: Form, value: &T) -> Form {
+        match serde_json::to_value(value) {
+            Ok(Value::Object(members)) => members
+                .iter()
+                .fold(form, |form, (name, member)| field(form, name, member)),
+            _ => form,
+        }
+    }
+
+    /// Adds raw bytes (a `format: binary` property) as a file part named `name`.
+    pub fn bytes(form: Form, name: &str, value: Option<&[u8]>) -> Form {
+        match value {
+            Some(bytes) => form.part(
+                name.to_owned(),
+                Part::bytes(bytes.to_vec()).file_name(name.to_owned()),
+            ),
+            None => form,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn builder() -> RequestBuilder {
+        RequestBuilder::new(Method::POST, Url::parse("https://api.example/x").unwrap())
+    }
+
+    #[test]
+    fn a_header_that_cannot_be_sent_is_a_problem_naming_it_not_its_value() {
+        let request = builder().header("x-token", "line\nbreak", encode::FORM);
+        let problem = request.build(&reqwest::Client::new()).unwrap_err();
+        assert_eq!(problem, RequestProblem::HeaderValue("x-token".to_owned()));
+        assert!(!problem.to_string().contains("line"), "{problem}");
+    }
+
+    #[test]
+    fn query_form_and_cookies_are_written_in_one_go() {
+        let params = json!({"tags": ["a", "b"], "skip": null});
+        let body = json!({"grant_type": "refresh_token", "scope": "a b"});
+        let request = builder()
+            .query(&params, &[])
+            .cookie("session", "s1", encode::FORM)
+            .cookie("theme", "dark", encode::FORM)
+            .form(&body, &[])
+            .build(&reqwest::Client::new())
+            .unwrap();
+        assert_eq!(request.url().query(), Some("tags=a&tags=b"));
+        assert_eq!(request.headers()[COOKIE], "session=s1; theme=dark");
+        assert_eq!(
+            request.headers()[CONTENT_TYPE],
+            "application/x-www-form-urlencoded"
+        );
+        let sent = request.body().and_then(|body| body.as_bytes()).unwrap();
+        assert_eq!(sent, b"grant_type=refresh_token&scope=a+b");
+    }
+}
