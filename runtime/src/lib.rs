@@ -57,7 +57,7 @@ pub use hook::Hook;
 pub use markers::{Missing, Redacted};
 pub use request::{multipart, RequestBuilder};
 pub use response::{json_error, ParseError, RawResponse, Response};
-pub use retry::RetryPolicy;
+pub use retry::{Retries, RetryPolicy};
 pub use unknown::Unknown;
 
 /// The HTTP client crate the runtime is built on, re-exported so that generated code and its

@@ -9,13 +9,14 @@ use reqwest::header::{HeaderMap, DATE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
 use crate::client::Operation;
+use crate::error::Error;
 
 /// Which failed attempts a client tries again, how often and how long it waits first.
 ///
 /// The default tries each call up to 3 times. A request whose method is idempotent (`GET`,
 /// `HEAD`, `OPTIONS`, `PUT`, `DELETE`, `TRACE`), or whose operation is marked
 /// [safe to retry](RetryPolicy::safe_to_retry), is tried again after a connection failure or
-/// timeout and on `429`, `502`, `503` and `504`; any other request only on `429` and `503`,
+/// timeout, on `429` and on any `5xx` but `501` and `505`; any other request only on `429` and `503`,
 /// where the server says it did not act on it. A `Retry-After` header (seconds, or an HTTP
 /// date) sets the wait, capped at [`max_retry_after`](RetryPolicy::max_retry_after); otherwise
 /// the wait doubles from 250 ms up to 8 s, with random jitter of up to as much again.
@@ -145,8 +146,9 @@ impl RetryPolicy {
             Failed::Status(status, headers) => (
                 match *status {
                     StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => true,
-                    StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT => idempotent,
-                    _ => false,
+                    // These two say the request can never work, however often it is sent.
+                    StatusCode::NOT_IMPLEMENTED | StatusCode::HTTP_VERSION_NOT_SUPPORTED => false,
+                    status => idempotent && status.is_server_error(),
                 },
                 Some(*headers),
             ),
@@ -163,6 +165,69 @@ impl RetryPolicy {
                 .next()
                 .map(|wait| Duration::from_millis(wait.as_millis().try_into().unwrap_or(u64::MAX))),
         }
+    }
+}
+
+impl RetryPolicy {
+    /// The retries of one call of `operation`, for code that sends each attempt itself
+    /// rather than through a client (to sign a fresh credential for every attempt, say).
+    ///
+    /// ```
+    /// use clientgen_runtime::reqwest::Method;
+    /// use clientgen_runtime::{Error, Operation, RetryPolicy};
+    ///
+    /// async fn with_retries<T>(
+    ///     policy: &RetryPolicy,
+    ///     mut attempt: impl AsyncFnMut() -> Result<T, Error<()>>,
+    /// ) -> Result<T, Error<()>> {
+    ///     let mut retries = policy.retries(&Operation::new("getItem", Method::GET));
+    ///     loop {
+    ///         match attempt().await {
+    ///             Err(error) => match retries.after(&error) {
+    ///                 Some(wait) => tokio::time::sleep(wait).await,
+    ///                 None => return Err(error),
+    ///             },
+    ///             done => return done,
+    ///         }
+    ///     }
+    /// }
+    /// ```
+    pub fn retries(&self, operation: &Operation) -> Retries<'_> {
+        Retries {
+            policy: self,
+            operation: operation.clone(),
+            attempts: 0,
+            schedule: None,
+        }
+    }
+}
+
+/// Where one call stands in its [`RetryPolicy`]: how many attempts failed, and the waits
+/// still to come. Made by [`RetryPolicy::retries`].
+#[derive(Debug)]
+pub struct Retries<'a> {
+    policy: &'a RetryPolicy,
+    operation: Operation,
+    attempts: u32,
+    schedule: Option<ExponentialBackoff>,
+}
+
+impl Retries<'_> {
+    /// Counts one failed attempt, which ended with `error`: how long to wait before the
+    /// next attempt, or `None` when the call should give up with this error.
+    ///
+    /// Only a failed connection, a timeout and the statuses the policy names are retried;
+    /// a request that could not be built, a body that could not be decoded or a failed hook
+    /// never are.
+    pub fn after<E>(&mut self, error: &Error<E>) -> Option<Duration> {
+        self.attempts = self.attempts.saturating_add(1);
+        let failed = match error {
+            Error::Transport { source, .. } => Failed::Transport(source),
+            Error::Api(api) => Failed::Status(api.status, &api.headers),
+            _ => return None,
+        };
+        self.policy
+            .delay(&self.operation, self.attempts, &failed, &mut self.schedule)
     }
 }
 
@@ -241,14 +306,16 @@ mod tests {
             let failed = Failed::Status(status, &none);
             policy.delay(operation, 1, &failed, &mut None).is_some()
         };
-        for status in [429, 502, 503, 504] {
+        for status in [429, 500, 502, 503, 504, 599] {
             assert!(retried(&get, status), "GET {status}");
+        }
+        for status in [400, 401, 404, 501, 505] {
+            assert!(!retried(&get, status), "GET {status}");
         }
         assert!(retried(&post, 429) && retried(&post, 503));
         for status in [500, 502, 504, 400, 401] {
             assert!(!retried(&post, status), "POST {status}");
         }
-        assert!(!retried(&get, 500));
         let marked = RetryPolicy::default().safe_to_retry("post");
         let failed = Failed::Status(StatusCode::BAD_GATEWAY, &none);
         assert!(marked.delay(&post, 1, &failed, &mut None).is_some());
@@ -270,6 +337,37 @@ mod tests {
         let ms = |n| Some(Duration::from_millis(n));
         assert_eq!(waits, [ms(100), ms(200), ms(300), ms(300), ms(300), None]);
         assert_eq!(RetryPolicy::none().attempts(), 1);
+    }
+
+    #[test]
+    fn retries_count_the_attempts_of_one_call() {
+        use crate::error::{ApiError, ApiErrorBody, RequestProblem};
+
+        let policy = RetryPolicy::default()
+            .without_jitter()
+            .backoff(Duration::from_millis(10), Duration::from_secs(1))
+            .safe_to_retry("token");
+        let api = |status: u16| -> Error<()> {
+            Error::Api(Box::new(ApiError {
+                operation: "token",
+                status: StatusCode::from_u16(status).unwrap(),
+                headers: HeaderMap::new(),
+                body: ApiErrorBody::Unparsed(String::new()),
+            }))
+        };
+        let mut retries = policy.retries(&Operation::new("token", Method::POST));
+        assert_eq!(retries.after(&api(500)), Some(Duration::from_millis(10)));
+        assert_eq!(retries.after(&api(429)), Some(Duration::from_millis(20)));
+        // The third attempt was the last the policy allows.
+        assert_eq!(retries.after(&api(500)), None);
+
+        let mut fresh = policy.retries(&Operation::new("token", Method::POST));
+        assert_eq!(fresh.after(&api(400)), None);
+        let unsendable: Error<()> = Error::InvalidRequest {
+            operation: "token",
+            problem: RequestProblem::Other("no".into()),
+        };
+        assert_eq!(fresh.after(&unsendable), None);
     }
 
     #[test]
