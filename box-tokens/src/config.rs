@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::jwt::JwtSubject;
+use crate::jwt::Subject;
 use crate::secret::Secret;
 
 /// The credentials of a Box app that authenticates with server-side JWT.
@@ -78,8 +78,8 @@ impl AppConfig {
     }
 
     /// Returns the enterprise as a JWT subject, when the config names one.
-    pub fn enterprise_subject(&self) -> Option<JwtSubject> {
-        self.enterprise_id.clone().map(JwtSubject::Enterprise)
+    pub fn enterprise_subject(&self) -> Option<Subject> {
+        self.enterprise_id.clone().map(Subject::Enterprise)
     }
 }
 
@@ -186,7 +186,7 @@ mod tests {
         assert_eq!(config.enterprise_id.as_deref(), Some("1234567"));
         assert_eq!(
             config.enterprise_subject(),
-            Some(JwtSubject::Enterprise("1234567".into()))
+            Some(Subject::Enterprise("1234567".into()))
         );
     }
 

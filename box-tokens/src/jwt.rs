@@ -29,26 +29,26 @@ const JTI_BYTES: usize = 16;
 
 /// Who the requested token acts for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum JwtSubject {
+pub enum Subject {
     /// The app's service account in this enterprise (by enterprise id).
     Enterprise(String),
     /// An app user or managed user (by user id).
     User(String),
 }
 
-impl JwtSubject {
+impl Subject {
     /// The Box id carried in the `sub` claim.
     pub fn id(&self) -> &str {
         match self {
-            JwtSubject::Enterprise(id) | JwtSubject::User(id) => id,
+            Subject::Enterprise(id) | Subject::User(id) => id,
         }
     }
 
     /// The `box_sub_type` claim: `enterprise` or `user`.
     pub fn box_sub_type(&self) -> &'static str {
         match self {
-            JwtSubject::Enterprise(_) => "enterprise",
-            JwtSubject::User(_) => "user",
+            Subject::Enterprise(_) => "enterprise",
+            Subject::User(_) => "user",
         }
     }
 
@@ -146,7 +146,7 @@ impl JwtSigner {
     /// Signs a fresh assertion for `subject`, valid from `now` for the
     /// configured lifetime; every call draws a new random `jti`, so a
     /// retried request never reuses one.
-    pub fn sign(&self, subject: &JwtSubject, now: SystemTime) -> Result<Secret, JwtError> {
+    pub fn sign(&self, subject: &Subject, now: SystemTime) -> Result<Secret, JwtError> {
         if subject.id().is_empty() {
             return Err(JwtError::EmptySubject);
         }
@@ -219,7 +219,7 @@ mod tests {
     #[test]
     fn signs_the_claims_box_expects() {
         let now = UNIX_EPOCH + Duration::from_millis(1_700_000_000_250);
-        let subject = JwtSubject::Enterprise("777".into());
+        let subject = Subject::Enterprise("777".into());
         let (header, claims) = verify(&signer().sign(&subject, now).expect("signs"));
         assert_eq!(header.alg, Algorithm::RS256);
         assert_eq!(header.kid.as_deref(), Some("kid-1"));
@@ -235,7 +235,7 @@ mod tests {
     #[test]
     fn user_subjects_say_user() {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        let token = signer().sign(&JwtSubject::User("42".into()), now);
+        let token = signer().sign(&Subject::User("42".into()), now);
         let (_, claims) = verify(&token.expect("signs"));
         assert_eq!(
             (claims.sub.as_str(), claims.box_sub_type.as_str()),
@@ -246,7 +246,7 @@ mod tests {
     #[test]
     fn passes_full_validation_at_the_current_time() {
         let token = signer()
-            .sign(&JwtSubject::User("1".into()), SystemTime::now())
+            .sign(&Subject::User("1".into()), SystemTime::now())
             .expect("signs");
         let key = DecodingKey::from_rsa_pem(RSA_PUBLIC_PEM.as_bytes()).expect("public key");
         let mut validation = Validation::new(Algorithm::RS256);
@@ -258,7 +258,7 @@ mod tests {
     #[test]
     fn every_call_gets_a_fresh_jti() {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        let subject = JwtSubject::Enterprise("777".into());
+        let subject = Subject::Enterprise("777".into());
         let first = verify(&signer().sign(&subject, now).expect("signs")).1;
         let second = verify(&signer().sign(&subject, now).expect("signs")).1;
         assert_ne!(first.jti, second.jti);
@@ -270,7 +270,7 @@ mod tests {
             .with_lifetime(Duration::from_secs(60))
             .expect("60 s is fine");
         let now = UNIX_EPOCH + Duration::from_millis(1_700_000_000_999);
-        let (_, claims) = verify(&max.sign(&JwtSubject::User("1".into()), now).expect("signs"));
+        let (_, claims) = verify(&max.sign(&Subject::User("1".into()), now).expect("signs"));
         assert!(claims.exp - unix(now) <= 60);
         for bad in [
             Duration::ZERO,
@@ -286,10 +286,10 @@ mod tests {
 
     #[test]
     fn refuses_empty_subjects_and_pre_epoch_clocks() {
-        let empty = signer().sign(&JwtSubject::User(String::new()), SystemTime::now());
+        let empty = signer().sign(&Subject::User(String::new()), SystemTime::now());
         assert!(matches!(empty, Err(JwtError::EmptySubject)));
         let early = UNIX_EPOCH - Duration::from_secs(1);
-        let result = signer().sign(&JwtSubject::User("1".into()), early);
+        let result = signer().sign(&Subject::User("1".into()), early);
         assert!(matches!(result, Err(JwtError::ClockBeforeEpoch)));
     }
 
@@ -304,11 +304,8 @@ mod tests {
 
     #[test]
     fn store_keys_separate_subject_kinds() {
-        assert_eq!(
-            JwtSubject::Enterprise("5".into()).store_key(),
-            "enterprise:5"
-        );
-        assert_eq!(JwtSubject::User("5".into()).store_key(), "user:5");
+        assert_eq!(Subject::Enterprise("5".into()).store_key(), "enterprise:5");
+        assert_eq!(Subject::User("5".into()).store_key(), "user:5");
     }
 
     #[test]

@@ -1,86 +1,58 @@
-//! The Box token layer: gets Box OAuth 2.0 tokens and keeps them valid.
+//! Box sign-in for the clients generated from Box's OpenAPI document: gets tokens by every Box
+//! auth method, stores them safely, and keeps them valid.
 //!
-//! This crate holds the parts of Box authentication that do not need an
-//! HTTP client, so that the generated API client only has to send the
-//! requests:
+//! * [`TokenClient`] makes the token requests of one Box app through the generated `box-auth`
+//!   client: the authorization-code flow (with a CSPRNG [`State`] checked in constant time),
+//!   refresh, client credentials, JWT (from Box's [`AppConfig`], the key decrypted with its
+//!   passphrase, a fresh assertion per attempt, and the clock corrected by Box's `Date` when
+//!   Box refuses an `exp`), downscoping and revocation, each retried as its grant allows.
+//! * [`TokenProvider`] is what every caller asks for a token: it refreshes ahead of expiry,
+//!   lets one caller renew while the others wait (across processes through the store's
+//!   lock), persists a new pair before handing it out, and renews after a `401` only if the
+//!   rejected token is still the current one. As a runtime [`Hook`](clientgen_runtime::Hook),
+//!   it makes any generated Box client send a valid bearer token.
+//! * [`Tokens`] have absolute expiry times; [`TokenStore`] keeps them: [`MemoryStore`] for one
+//!   process, [`FileStore`] for processes sharing files (atomic writes, mode 0600, a
+//!   cross-process lock).
+//! * [`as_user`] makes a call act as another user.
 //!
-//! * [`AppConfig`] reads the app config JSON downloaded from the Box
-//!   developer console.
-//! * [`SigningKey`] decrypts the app's private key (encrypted PKCS#8, as Box
-//!   issues it) and [`JwtSigner`] signs the RS256 assertions for the
-//!   `urn:ietf:params:oauth:grant-type:jwt-bearer` grant, with a fresh `jti`
-//!   and an `exp` at most 60 seconds ahead on every call.
-//! * [`State`] and [`Redirect`] cover the browser side of the
-//!   authorization-code flow: an unguessable CSRF `state`, and reading the
-//!   `code` (or Box's error) from the redirect URL, checking the state in
-//!   constant time.
-//! * [`Tokens`] is what Box returns, with absolute expiry times, and
-//!   [`TokenStore`] keeps it: [`MemoryStore`] for one process,
-//!   [`FileStore`] for files shared between processes, written atomically
-//!   and locked across processes.
+//! ```no_run
+//! use box_tokens::{AppConfig, JwtSigner, TokenClient, TokenProvider};
 //!
-//! # Keeping tokens valid
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = AppConfig::from_json(&std::fs::read_to_string("box_config.json")?)?;
+//! let client = TokenClient::new(config.client_id.clone(), config.client_secret.clone());
+//! let subject = config.enterprise_subject().ok_or("the app has no enterprise")?;
+//! let provider = TokenProvider::jwt(client, JwtSigner::from_config(&config)?, subject).build();
 //!
-//! Box access tokens last 60 minutes. Refresh tokens last 60 days and are
-//! single-use: each refresh returns a new pair and retires the old refresh
-//! token. Two processes refreshing at once would therefore break each
-//! other, so a caller should:
-//!
-//! 1. take [`TokenStore::lock`] for the subject;
-//! 2. [`TokenStore::load`] the tokens again (another holder may have just
-//!    refreshed them);
-//! 3. if [`Tokens::expires_within`] a safety margin, refresh (or sign a new
-//!    assertion with [`JwtSigner::sign`]) and [`TokenStore::save`] the result
-//!    built with [`Tokens::from_response`];
-//! 4. drop the lock.
-//!
-//! ```
-//! use std::time::{Duration, SystemTime};
-//! use box_tokens::{MemoryStore, Secret, TokenStore, Tokens};
-//!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), box_tokens::Error> {
-//! let store = MemoryStore::new();
-//! let subject = "user:42";
-//! let now = SystemTime::now();
-//!
-//! let guard = store.lock(subject).await?;
-//! let current = store.load(subject).await?;
-//! let stale = current
-//!     .as_ref()
-//!     .is_none_or(|tokens| tokens.expires_within(Duration::from_secs(300), now));
-//! if stale {
-//!     // Here the HTTP client would call Box's token endpoint; these values
-//!     // stand in for its response.
-//!     let fresh = Tokens::from_response(
-//!         Secret::from("new-access-token"),
-//!         Some(3600),
-//!         Some(Secret::from("new-refresh-token")),
-//!         now,
-//!     );
-//!     store.save(subject, &fresh).await?;
-//! }
-//! drop(guard);
+//! // Any client generated from Box's document now authenticates itself.
+//! let api = box_auth::Client::builder().hook(provider.clone()).build();
+//! # let _ = api;
 //! # Ok(())
 //! # }
 //! ```
 //!
 //! # Secrets
 //!
-//! Every credential is a [`Secret`], whose `Debug` and `Display` print
-//! `<redacted>` and whose memory is wiped on drop. No error type and no
-//! `tracing` event of this crate carries a secret value.
+//! Every credential is a [`Secret`], whose `Debug` and `Display` print `<redacted>` and whose
+//! memory is wiped on drop. No error type and no `tracing` event of this crate carries a
+//! secret value.
 //!
 //! # Time
 //!
-//! Functions that depend on the clock take the current time as an argument,
-//! so callers and tests control it.
+//! The clock is a [`Clock`]: the system's by default, a [`ManualClock`] in tests, so that
+//! expiry is reached without waiting.
 
 #![deny(missing_docs)]
 
+mod client;
+mod clock;
 mod config;
+mod error;
+mod hook;
 mod jwt;
 mod key;
+mod provider;
 mod random;
 mod secret;
 mod state;
@@ -90,12 +62,19 @@ mod tokens;
 #[cfg(test)]
 mod test_support;
 
+pub use client::{Authorization, Downscope, TokenClient, TokenClientBuilder};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{AppConfig, ConfigError};
+pub use error::{Refusal, TokenCall, TokenError};
+pub use hook::{as_user, InvalidUserId, AS_USER};
 pub use jwt::{
-    JwtError, JwtSigner, JwtSubject, BOX_TOKEN_AUDIENCE, DEFAULT_ASSERTION_LIFETIME,
+    JwtError, JwtSigner, Subject, BOX_TOKEN_AUDIENCE, DEFAULT_ASSERTION_LIFETIME,
     JWT_BEARER_GRANT_TYPE, MAX_ASSERTION_LIFETIME,
 };
 pub use key::{KeyError, SigningKey};
+pub use provider::{
+    TokenProvider, TokenProviderBuilder, DEFAULT_REFRESH_JITTER, DEFAULT_REFRESH_MARGIN,
+};
 pub use random::RandomError;
 pub use secret::Secret;
 pub use state::{Redirect, RedirectError, State};
@@ -124,6 +103,12 @@ pub enum Error {
     /// The operating system's random source failed.
     #[error(transparent)]
     Random(#[from] RandomError),
+    /// No token could be had from Box.
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// A user id for `As-User` is not a Box user id.
+    #[error(transparent)]
+    UserId(#[from] InvalidUserId),
 }
 
 #[cfg(test)]
@@ -141,6 +126,7 @@ mod tests {
         assert_error::<RedirectError>();
         assert_error::<StoreError>();
         assert_error::<RandomError>();
+        assert_error::<TokenError>();
     }
 
     #[test]

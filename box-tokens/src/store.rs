@@ -18,7 +18,7 @@ pub use file::FileStore;
 pub use memory::MemoryStore;
 
 /// Keeps [`Tokens`] per subject (any string key, such as
-/// [`JwtSubject::store_key`](crate::JwtSubject::store_key)) and serializes
+/// [`Subject::store_key`](crate::Subject::store_key)) and serializes
 /// refreshes.
 ///
 /// Box refresh tokens are single-use, so two refreshes racing with the same

@@ -2,6 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use box_auth::types::ResourceScope;
 use serde::{Deserialize, Serialize};
 
 use crate::secret::Secret;
@@ -21,12 +22,13 @@ pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 24 * 60 * 
 ///
 /// ```json
 /// {"access_token": "…", "refresh_token": "…" or null, "expires_at": 1700003600,
-///  "issued_at": 1700000000, "scopes": [], "restricted_to": null}
+///  "issued_at": 1700000000, "scopes": [], "restricted_to": []}
 /// ```
 ///
 /// with both times in whole Unix seconds (sub-second parts are dropped, so
 /// a round trip can only make the expiry earlier). `Debug` redacts tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Tokens {
     /// The bearer token sent to the API.
     pub access_token: Secret,
@@ -43,9 +45,10 @@ pub struct Tokens {
     /// The scopes granted, when known; may be empty.
     #[serde(default)]
     pub scopes: Vec<String>,
-    /// Box's `restricted_to` value, kept as raw JSON; null when absent.
+    /// The resources a downscoped token is limited to, and the scopes it has on each; empty
+    /// for a token that is not downscoped.
     #[serde(default)]
-    pub restricted_to: serde_json::Value,
+    pub restricted_to: Vec<ResourceScope>,
 }
 
 impl Tokens {
@@ -75,7 +78,7 @@ impl Tokens {
             expires_at: issued_at.checked_add(lifetime).unwrap_or(issued_at),
             issued_at,
             scopes: Vec::new(),
-            restricted_to: serde_json::Value::Null,
+            restricted_to: Vec::new(),
         }
     }
 
@@ -85,8 +88,8 @@ impl Tokens {
         self
     }
 
-    /// Replaces the `restricted_to` value.
-    pub fn with_restricted_to(mut self, restricted_to: serde_json::Value) -> Tokens {
+    /// Replaces the resources the token is restricted to.
+    pub fn with_restricted_to(mut self, restricted_to: Vec<ResourceScope>) -> Tokens {
         self.restricted_to = restricted_to;
         self
     }
@@ -216,7 +219,7 @@ mod tests {
                 "expires_at": 1_700_003_600_u64,
                 "issued_at": 1_700_000_000_u64,
                 "scopes": ["root_readwrite"],
-                "restricted_to": null,
+                "restricted_to": [],
             })
         );
         let back: Tokens = serde_json::from_value(json).expect("deserializes");
@@ -229,9 +232,10 @@ mod tests {
         let tokens: Tokens = serde_json::from_str(json).expect("deserializes");
         assert_eq!(tokens.refresh_token, None);
         assert!(tokens.scopes.is_empty());
-        assert!(tokens.restricted_to.is_null());
-        let restricted = tokens.with_restricted_to(serde_json::json!([{"scope": "x"}]));
-        assert!(restricted.restricted_to.is_array());
+        assert!(tokens.restricted_to.is_empty());
+        let scope = ResourceScope::builder().scope("item_preview").build();
+        let restricted = tokens.with_restricted_to(vec![scope.clone()]);
+        assert_eq!(restricted.restricted_to, [scope]);
     }
 
     #[test]

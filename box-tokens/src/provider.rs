@@ -1,0 +1,455 @@
+//! [`TokenProvider`]: the one place every caller asks for a valid token. It refreshes ahead of
+//! expiry, lets one caller renew while the others wait (single flight, across processes
+//! through the store's lock), persists a new pair before handing it out, and recovers from a
+//! token Box rejects.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use crate::client::{Downscope, TokenClient};
+use crate::error::{Refusal, TokenError};
+use crate::jwt::{JwtSigner, Subject};
+use crate::random::random_below;
+use crate::secret::Secret;
+use crate::state::State;
+use crate::store::{MemoryStore, TokenStore};
+use crate::tokens::Tokens;
+
+/// How long before expiry a token is renewed, unless set otherwise.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+/// The most that is added at random to the margin, unless set otherwise, so that processes
+/// sharing a token do not all renew at the same moment.
+pub const DEFAULT_REFRESH_JITTER: Duration = Duration::from_secs(60);
+
+/// Hands out valid access tokens for one Box identity, getting new ones the way that identity
+/// gets them: a user's refresh token (after the authorization-code flow), the client
+/// credentials grant, the JWT grant, or a fixed developer token.
+///
+/// - **Ahead of expiry.** A token is renewed once it is within the refresh margin of its
+///   expiry (5 minutes, plus up to a minute at random), never in the first half of its life.
+/// - **Single flight.** However many tasks ask at once, one renews and the others wait for
+///   its result; across processes, the store's lock does the same, and the store is read
+///   again under it, so a pair another process just stored is used, not refreshed again.
+///   That matters because Box's refresh tokens are single-use.
+/// - **Persisted first.** A new pair is saved to the store before anyone gets it.
+/// - **Rejections.** After a `401`, the token is renewed only if the rejected one is still
+///   the current one; a refresh token Box refuses (`invalid_grant`) makes the provider read
+///   the store again before it gives up, in case another process rotated the pair.
+///
+/// As a [`Hook`](clientgen_runtime::Hook) on any client generated from Box's document, it
+/// sends the bearer token with every request and, after a `401`, renews and has the request
+/// sent once more. Cloning is cheap; clones share the token.
+pub struct TokenProvider<S = MemoryStore> {
+    inner: Arc<Inner<S>>,
+}
+
+impl<S> Clone for TokenProvider<S> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+struct Inner<S> {
+    client: TokenClient,
+    source: Source,
+    store: S,
+    key: String,
+    renewal: Renewal,
+    cached: Mutex<Option<Current>>,
+    flight: tokio::sync::Mutex<()>,
+}
+
+/// Where new tokens come from.
+enum Source {
+    /// The user's refresh token, kept in the store.
+    User,
+    ClientCredentials(Subject),
+    Jwt(JwtSigner, Subject),
+    Developer(Secret),
+}
+
+impl Source {
+    fn name(&self) -> &'static str {
+        match self {
+            Source::User => "user",
+            Source::ClientCredentials(_) => "client_credentials",
+            Source::Jwt(..) => "jwt",
+            Source::Developer(_) => "developer_token",
+        }
+    }
+}
+
+/// When tokens are renewed ahead of their expiry.
+#[derive(Debug, Clone, Copy)]
+struct Renewal {
+    margin: Duration,
+    jitter: Duration,
+}
+
+impl Renewal {
+    /// When `tokens` should be renewed: the margin (with its jitter) before expiry, but not
+    /// in the first half of their life, so that a short-lived token is not renewed on every
+    /// call.
+    fn renew_at(self, tokens: &Tokens) -> SystemTime {
+        let jitter = random_below(self.jitter).unwrap_or_default();
+        let early = tokens
+            .expires_at
+            .checked_sub(self.margin + jitter)
+            .unwrap_or(tokens.issued_at);
+        let half_life = tokens
+            .expires_at
+            .duration_since(tokens.issued_at)
+            .unwrap_or_default()
+            / 2;
+        early.max(tokens.issued_at + half_life)
+    }
+}
+
+/// The tokens in use, and when to renew them.
+struct Current {
+    tokens: Tokens,
+    renew_at: SystemTime,
+}
+
+impl Current {
+    /// Whether the access token may be handed out at `now`: not due for renewal, and not the
+    /// one the server just `rejected`.
+    fn usable(&self, now: SystemTime, rejected: Option<&Secret>) -> bool {
+        now < self.renew_at && rejected != Some(&self.tokens.access_token)
+    }
+}
+
+/// Sets up a [`TokenProvider`]: its store and when it renews.
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct TokenProviderBuilder<S = MemoryStore> {
+    client: TokenClient,
+    source: Source,
+    key: String,
+    store: S,
+    renewal: Renewal,
+}
+
+impl<S: TokenStore> TokenProviderBuilder<S> {
+    /// Keeps the tokens in `store` (a [`FileStore`](crate::FileStore) shared by processes,
+    /// say) instead of in memory.
+    pub fn store<T: TokenStore>(self, store: T) -> TokenProviderBuilder<T> {
+        TokenProviderBuilder {
+            client: self.client,
+            source: self.source,
+            key: self.key,
+            store,
+            renewal: self.renewal,
+        }
+    }
+
+    /// Renews a token `margin` before it expires, plus a random part of up to `jitter`.
+    pub fn refresh_ahead(mut self, margin: Duration, jitter: Duration) -> Self {
+        self.renewal = Renewal { margin, jitter };
+        self
+    }
+
+    /// The provider.
+    pub fn build(self) -> TokenProvider<S> {
+        TokenProvider {
+            inner: Arc::new(Inner {
+                client: self.client,
+                source: self.source,
+                store: self.store,
+                key: self.key,
+                renewal: self.renewal,
+                cached: Mutex::new(None),
+                flight: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+}
+
+impl TokenProvider {
+    /// A provider for a user who signs in through the authorization-code flow; `user` names
+    /// them in the store (your own user id, say). Sign them in with
+    /// [`TokenProvider::finish_authorization`]; after that, their refresh token keeps the
+    /// provider going for up to 60 days of disuse.
+    pub fn user(client: TokenClient, user: impl Into<String>) -> TokenProviderBuilder {
+        let key = format!("{}/user:{}", client.client_id(), user.into());
+        Self::builder(client, Source::User, key)
+    }
+
+    /// A provider for `subject` (the enterprise's service account or a user) through the
+    /// client-credentials grant.
+    pub fn client_credentials(client: TokenClient, subject: Subject) -> TokenProviderBuilder {
+        let key = format!("{}/{}", client.client_id(), subject.store_key());
+        Self::builder(client, Source::ClientCredentials(subject), key)
+    }
+
+    /// A provider for `subject` through the JWT grant, signing assertions with `signer`.
+    pub fn jwt(client: TokenClient, signer: JwtSigner, subject: Subject) -> TokenProviderBuilder {
+        let key = format!("{}/{}", client.client_id(), subject.store_key());
+        Self::builder(client, Source::Jwt(signer, subject), key)
+    }
+
+    /// A provider that always hands out the developer token `token` from the developer
+    /// console (for trying things out: it lasts 60 minutes and cannot be renewed). `client`
+    /// serves downscoping.
+    pub fn developer_token(client: TokenClient, token: Secret) -> TokenProviderBuilder {
+        let key = format!("{}/developer-token", client.client_id());
+        Self::builder(client, Source::Developer(token), key)
+    }
+
+    fn builder(client: TokenClient, source: Source, key: String) -> TokenProviderBuilder {
+        TokenProviderBuilder {
+            client,
+            source,
+            key,
+            store: MemoryStore::new(),
+            renewal: Renewal {
+                margin: DEFAULT_REFRESH_MARGIN,
+                jitter: DEFAULT_REFRESH_JITTER,
+            },
+        }
+    }
+}
+
+impl<S: TokenStore> TokenProvider<S> {
+    /// The key the tokens are stored under: the app's client id and the identity.
+    pub fn store_key(&self) -> &str {
+        &self.inner.key
+    }
+
+    /// The store the tokens are kept in.
+    pub fn store(&self) -> &S {
+        &self.inner.store
+    }
+
+    /// The token client the provider renews through.
+    pub fn client(&self) -> &TokenClient {
+        &self.inner.client
+    }
+
+    /// A valid access token: the current one, or a new one when it is due for renewal.
+    pub async fn token(&self) -> Result<Secret, TokenError> {
+        if let Source::Developer(token) = &self.inner.source {
+            return Ok(token.clone());
+        }
+        match self.current_token(None) {
+            Some(token) => Ok(token),
+            None => self.renew(None).await,
+        }
+    }
+
+    /// Box rejected `rejected` (a `401`): renews it if it is still the current token; whether
+    /// a different token is now available to try. A developer token is never renewed.
+    pub async fn token_rejected(&self, rejected: &Secret) -> Result<bool, TokenError> {
+        if let Source::Developer(_) = &self.inner.source {
+            return Ok(false);
+        }
+        tracing::debug!(key = %self.inner.key, "access token rejected");
+        self.renew(Some(rejected)).await?;
+        Ok(true)
+    }
+
+    /// Finishes the authorization-code flow for this provider's user: checks the redirect's
+    /// `state` against `expected`, trades the code for tokens and stores them.
+    pub async fn finish_authorization(
+        &self,
+        redirect_url: &str,
+        expected: &State,
+    ) -> Result<(), TokenError> {
+        let tokens = self
+            .inner
+            .client
+            .finish_authorization(redirect_url, expected)
+            .await?;
+        self.set_tokens(tokens).await
+    }
+
+    /// Makes `tokens` the current ones, stored (tokens from an authorization code exchanged
+    /// elsewhere, say).
+    pub async fn set_tokens(&self, tokens: Tokens) -> Result<(), TokenError> {
+        let inner = &*self.inner;
+        let _flight = inner.flight.lock().await;
+        let _lock = inner.store.lock(&inner.key).await?;
+        inner.store.save(&inner.key, &tokens).await?;
+        self.remember(tokens, None);
+        Ok(())
+    }
+
+    /// A token limited as `request` says, exchanged from the current token. It is not stored
+    /// and cannot be refreshed: ask again when it expires.
+    pub async fn downscope(&self, request: &Downscope) -> Result<Tokens, TokenError> {
+        let token = self.token().await?;
+        self.inner.client.downscope(&token, request).await
+    }
+
+    /// Signs out: revokes the stored tokens at Box, then removes them from the store (even
+    /// when Box cannot be reached, the tokens are no longer used here; the error still says
+    /// so). A developer token is revoked in the developer console instead.
+    pub async fn revoke(&self) -> Result<(), TokenError> {
+        let inner = &*self.inner;
+        if let Source::Developer(_) = &inner.source {
+            return Err(TokenError::DeveloperToken);
+        }
+        let _flight = inner.flight.lock().await;
+        let _lock = inner.store.lock(&inner.key).await?;
+        let stored = inner.store.load(&inner.key).await?;
+        let revoked = match &stored {
+            // Revoking either token of a pair ends the session; the refresh token lives longer.
+            Some(tokens) => {
+                let token = tokens
+                    .refresh_token
+                    .as_ref()
+                    .unwrap_or(&tokens.access_token);
+                inner.client.revoke(token).await
+            }
+            None => Ok(()),
+        };
+        inner.store.clear(&inner.key).await?;
+        *self.cached() = None;
+        tracing::info!(key = %inner.key, "tokens revoked and cleared");
+        revoked
+    }
+
+    /// The current access token, when it may be handed out now.
+    fn current_token(&self, rejected: Option<&Secret>) -> Option<Secret> {
+        let now = self.inner.client.now();
+        let cached = self.cached();
+        let current = cached
+            .as_ref()
+            .filter(|current| current.usable(now, rejected))?;
+        Some(current.tokens.access_token.clone())
+    }
+
+    /// Gets a usable token, one caller at a time: another caller may have renewed while this
+    /// one waited (here or, through the store, in another process).
+    async fn renew(&self, rejected: Option<&Secret>) -> Result<Secret, TokenError> {
+        let inner = &*self.inner;
+        let _flight = inner.flight.lock().await;
+        if let Some(token) = self.current_token(rejected) {
+            return Ok(token);
+        }
+        let _lock = inner.store.lock(&inner.key).await?;
+        let stored = inner.store.load(&inner.key).await?;
+        if let Some(token) = stored
+            .clone()
+            .and_then(|tokens| self.remember(tokens, rejected))
+        {
+            return Ok(token);
+        }
+        let tokens = self.obtain(stored).await?;
+        inner.store.save(&inner.key, &tokens).await?;
+        tracing::info!(
+            key = %inner.key,
+            source = inner.source.name(),
+            lifetime_seconds = tokens
+                .expires_at
+                .duration_since(tokens.issued_at)
+                .unwrap_or_default()
+                .as_secs(),
+            "tokens renewed"
+        );
+        let token = tokens.access_token.clone();
+        self.remember(tokens, None);
+        Ok(token)
+    }
+
+    /// New tokens from the source; `stored` are the tokens in the store now.
+    async fn obtain(&self, stored: Option<Tokens>) -> Result<Tokens, TokenError> {
+        let client = &self.inner.client;
+        match &self.inner.source {
+            Source::User => self.refresh_user(stored).await,
+            Source::ClientCredentials(subject) => client.client_credentials(subject).await,
+            Source::Jwt(signer, subject) => client.jwt(signer, subject).await,
+            Source::Developer(_) => Err(TokenError::DeveloperToken),
+        }
+    }
+
+    /// Refreshes the user's tokens. When Box refuses the refresh token, another process may
+    /// have used it without this store's lock and stored the next pair: the store is read
+    /// once more before giving up.
+    async fn refresh_user(&self, stored: Option<Tokens>) -> Result<Tokens, TokenError> {
+        let inner = &*self.inner;
+        let refresh_token = self.refresh_token_of(stored.as_ref())?;
+        let refused = match inner.client.refresh(&refresh_token).await {
+            Err(error) if error.refusal().is_some_and(Refusal::is_invalid_grant) => error,
+            done => return done,
+        };
+        let reread = inner.store.load(&inner.key).await?;
+        let newer = reread.filter(|tokens| tokens.refresh_token.as_ref() != Some(&refresh_token));
+        let Some(newer) = newer else {
+            tracing::warn!(key = %inner.key, "Box refused the refresh token");
+            return Err(self.sign_in_required("Box refused the refresh token", Some(refused)));
+        };
+        if newer.expires_at > inner.client.now() {
+            return Ok(newer);
+        }
+        let rotated = self.refresh_token_of(Some(&newer))?;
+        inner.client.refresh(&rotated).await.map_err(|error| {
+            match error.refusal().is_some_and(Refusal::is_invalid_grant) {
+                true => self.sign_in_required("Box refused the refresh token", Some(error)),
+                false => error,
+            }
+        })
+    }
+
+    /// The refresh token of `tokens`, when there is one that has not aged out.
+    fn refresh_token_of(&self, tokens: Option<&Tokens>) -> Result<Secret, TokenError> {
+        let Some(tokens) = tokens else {
+            return Err(self.sign_in_required("no tokens are stored", None));
+        };
+        let Some(refresh_token) = &tokens.refresh_token else {
+            return Err(self.sign_in_required("the stored tokens have no refresh token", None));
+        };
+        let aged_out = tokens
+            .refresh_expires_at()
+            .is_some_and(|end| end <= self.inner.client.now());
+        if aged_out {
+            return Err(self.sign_in_required("the refresh token is over 60 days old", None));
+        }
+        Ok(refresh_token.clone())
+    }
+
+    fn sign_in_required(&self, reason: &'static str, source: Option<TokenError>) -> TokenError {
+        let refusal = match source {
+            Some(TokenError::Refused(refusal)) => Some(*refusal),
+            _ => None,
+        };
+        TokenError::SignInRequired {
+            key: self.inner.key.clone(),
+            reason,
+            refusal,
+        }
+    }
+
+    /// Makes `tokens` the current ones in memory; their access token, when it may be handed
+    /// out now.
+    fn remember(&self, tokens: Tokens, rejected: Option<&Secret>) -> Option<Secret> {
+        let current = Current {
+            renew_at: self.inner.renewal.renew_at(&tokens),
+            tokens,
+        };
+        let now = self.inner.client.now();
+        let usable = current.usable(now, rejected);
+        let token = usable.then(|| current.tokens.access_token.clone());
+        *self.cached() = Some(current);
+        token
+    }
+
+    fn cached(&self) -> std::sync::MutexGuard<'_, Option<Current>> {
+        self.inner
+            .cached
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Shows the store key and the kind of source, never a token.
+impl<S> std::fmt::Debug for TokenProvider<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenProvider")
+            .field("key", &self.inner.key)
+            .field("source", &self.inner.source.name())
+            .field("renewal", &self.inner.renewal)
+            .finish_non_exhaustive()
+    }
+}
