@@ -106,6 +106,26 @@ async fn tokens_are_refreshed_ahead_of_expiry_not_after() {
 }
 
 #[tokio::test]
+async fn a_refresh_whose_answer_is_lost_is_sent_again_and_gives_the_same_pair() {
+    let mock = MockBox::start().await;
+    let clock = ManualClock::new(t0());
+    let provider = signed_in_user(&mock, &clock, MemoryStore::new()).await;
+    mock.ledger().lost_answers = 1;
+    clock.advance(Duration::from_secs(3600));
+
+    // Box rotated the pair, but the answer never arrived; within the grace window the same
+    // refresh token gets the same pair again.
+    assert_eq!(provider.token().await.unwrap().expose(), "access-2");
+    let ledger = mock.ledger();
+    let sent: Vec<_> = ledger
+        .token_requests
+        .iter()
+        .map(|form| form.get("refresh_token").unwrap())
+        .collect();
+    assert_eq!(sent, ["refresh-1", "refresh-1"]);
+}
+
+#[tokio::test]
 async fn jitter_moves_the_refresh_earlier_but_never_past_half_the_lifetime() {
     let mock = MockBox::start().await;
     let clock = ManualClock::new(t0());

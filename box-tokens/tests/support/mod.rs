@@ -60,6 +60,9 @@ pub struct Ledger {
     /// Answers to give instead of acting, for the next token requests: status and
     /// `Retry-After`.
     pub failures: VecDeque<(u16, Option<&'static str>)>,
+    /// How many of the next token requests Box acts on but whose answer is lost (a `502`
+    /// from a proxy in front of it, say).
+    pub lost_answers: usize,
     /// Authorization codes Box would accept.
     pub codes: HashSet<String>,
     issued: u32,
@@ -261,6 +264,15 @@ fn token_endpoint(ledger: &mut Ledger, form: Form) -> ResponseTemplate {
             None => answer,
         };
     }
+    let answer = act(ledger, &form);
+    if ledger.lost_answers > 0 {
+        ledger.lost_answers -= 1;
+        return ResponseTemplate::new(502);
+    }
+    answer
+}
+
+fn act(ledger: &mut Ledger, form: &Form) -> ResponseTemplate {
     let grant_type = form.get("grant_type").unwrap_or_default();
     let exchange = grant_type == "urn:ietf:params:oauth:grant-type:token-exchange";
     let credentials = form.get("client_id") == Some(CLIENT_ID)
@@ -287,11 +299,11 @@ fn token_endpoint(ledger: &mut Ledger, form: Form) -> ResponseTemplate {
             }
             single_token(ledger)
         }
-        JWT_BEARER_GRANT_TYPE => match verify_assertion(ledger, &form) {
+        JWT_BEARER_GRANT_TYPE => match verify_assertion(ledger, form) {
             Ok(()) => single_token(ledger),
             Err(reason) => refused("invalid_grant", reason),
         },
-        _ if exchange => downscoped(ledger, &form),
+        _ if exchange => downscoped(ledger, form),
         _ => refused("unsupported_grant_type", "Grant type is not supported"),
     }
 }
