@@ -462,7 +462,11 @@ impl TokenClient {
     {
         let policy = match call {
             TokenCall::AuthorizationCode => RetryPolicy::none(),
-            _ => self.retry.clone().safe_to_retry(TOKEN_REQUEST.id),
+            _ => self
+                .retry
+                .clone()
+                .retry_server_errors()
+                .safe_to_retry(TOKEN_REQUEST.id),
         };
         let mut retries = policy.retries(&TOKEN_REQUEST);
         loop {

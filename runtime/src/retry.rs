@@ -16,7 +16,9 @@ use crate::error::Error;
 /// The default tries each call up to 3 times. A request whose method is idempotent (`GET`,
 /// `HEAD`, `OPTIONS`, `PUT`, `DELETE`, `TRACE`), or whose operation is marked
 /// [safe to retry](RetryPolicy::safe_to_retry), is tried again after a connection failure or
-/// timeout, on `429` and on any `5xx` but `501` and `505`; any other request only on `429` and `503`,
+/// timeout and on `429`, `502`, `503` and `504` (and on every `5xx` but `501` and `505` with
+/// [`retry_server_errors`](RetryPolicy::retry_server_errors)); any other request only on `429`
+/// and `503`,
 /// where the server says it did not act on it. A `Retry-After` header (seconds, or an HTTP
 /// date) sets the wait, capped at [`max_retry_after`](RetryPolicy::max_retry_after); otherwise
 /// the wait doubles from 250 ms up to 8 s, with random jitter of up to as much again.
@@ -39,6 +41,7 @@ pub struct RetryPolicy {
     max_backoff: Duration,
     max_retry_after: Duration,
     jitter: bool,
+    all_server_errors: bool,
     safe: Vec<String>,
 }
 
@@ -50,6 +53,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
             jitter: true,
+            all_server_errors: false,
             safe: Vec::new(),
         }
     }
@@ -83,6 +87,13 @@ impl RetryPolicy {
     /// Waits exactly the backoff, without random jitter (for tests, chiefly).
     pub fn without_jitter(mut self) -> Self {
         self.jitter = false;
+        self
+    }
+
+    /// Also retries a request that is safe to send again on `500` and every other `5xx` but
+    /// `501` and `505` (which say it can never work), for servers whose `500`s are transient.
+    pub fn retry_server_errors(mut self) -> Self {
+        self.all_server_errors = true;
         self
     }
 
@@ -146,9 +157,10 @@ impl RetryPolicy {
             Failed::Status(status, headers) => (
                 match *status {
                     StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => true,
+                    StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT => idempotent,
                     // These two say the request can never work, however often it is sent.
                     StatusCode::NOT_IMPLEMENTED | StatusCode::HTTP_VERSION_NOT_SUPPORTED => false,
-                    status => idempotent && status.is_server_error(),
+                    status => idempotent && self.all_server_errors && status.is_server_error(),
                 },
                 Some(*headers),
             ),
@@ -306,12 +318,21 @@ mod tests {
             let failed = Failed::Status(status, &none);
             policy.delay(operation, 1, &failed, &mut None).is_some()
         };
-        for status in [429, 500, 502, 503, 504, 599] {
+        for status in [429, 502, 503, 504] {
             assert!(retried(&get, status), "GET {status}");
         }
-        for status in [400, 401, 404, 501, 505] {
+        for status in [400, 401, 404, 500, 501, 505] {
             assert!(!retried(&get, status), "GET {status}");
         }
+        let lenient = RetryPolicy::default().retry_server_errors();
+        let failed = |status| Failed::Status(StatusCode::from_u16(status).unwrap(), &none);
+        for status in [500, 502, 599] {
+            assert!(lenient.delay(&get, 1, &failed(status), &mut None).is_some());
+        }
+        for status in [501, 505] {
+            assert!(lenient.delay(&get, 1, &failed(status), &mut None).is_none());
+        }
+        assert!(lenient.delay(&post, 1, &failed(500), &mut None).is_none());
         assert!(retried(&post, 429) && retried(&post, 503));
         for status in [500, 502, 504, 400, 401] {
             assert!(!retried(&post, status), "POST {status}");
@@ -346,6 +367,7 @@ mod tests {
         let policy = RetryPolicy::default()
             .without_jitter()
             .backoff(Duration::from_millis(10), Duration::from_secs(1))
+            .retry_server_errors()
             .safe_to_retry("token");
         let api = |status: u16| -> Error<()> {
             Error::Api(Box::new(ApiError {
