@@ -216,9 +216,10 @@ impl<'a> Lowerer<'a> {
             (document, Pointer::root().join("servers"))
         };
         let Some(server) = declared.first() else {
+            // Only the document's list can be empty here, so the warning is said once, there.
             let message =
                 format!("no `servers` are declared; the client defaults to `{FALLBACK_SERVER}`");
-            self.warn(&context.at, message);
+            self.warn(&at, message);
             return servers.index_of(FALLBACK_SERVER.to_owned(), None);
         };
         let at = at.join(0).join("url");
