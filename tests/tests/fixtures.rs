@@ -110,3 +110,35 @@ fn empty_descriptions_fall_back_to_titles_and_names() {
     }
     assert!(!types.contains("///\n#["), "an empty doc comment:\n{types}");
 }
+
+/// A response or request body of `components` with an inline schema is shared: its type is
+/// named after the component, not after the first operation that uses it.
+#[test]
+fn shared_component_bodies_are_named_after_their_component() {
+    let read = |path: &str| {
+        std::fs::read_to_string(workspace_root().join("tests/fixtures/generated").join(path))
+            .unwrap()
+    };
+    let (types, client) = (
+        read("responses/src/types.rs"),
+        read("responses/src/client.rs"),
+    );
+    assert!(types.contains("pub struct Unauthorized {"), "{types}");
+    assert!(!types.contains("Error401"), "{types}");
+    assert_eq!(
+        client.matches("Error<types::Unauthorized>").count(),
+        2,
+        "{client}"
+    );
+    let (types, client) = (read("bodies/src/types.rs"), read("bodies/src/client.rs"));
+    assert!(
+        types.contains("/// A label to attach to notes.\n"),
+        "{types}"
+    );
+    assert!(types.contains("pub struct Label {"), "{types}");
+    assert_eq!(
+        client.matches("body: &types::Label,").count(),
+        2,
+        "{client}"
+    );
+}
