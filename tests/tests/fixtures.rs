@@ -48,7 +48,10 @@ const FIXTURES: &[(&str, &[&str])] = &[
             "#/servers/0/url: server URL `{agent}/api/v1` still holds a placeholder once its variables are filled in and cannot be used (relative URL without a base); the client defaults to `http://localhost` until `BaseUrls` says otherwise",
         ],
     ),
-    ("one_of", &[]),
+    (
+        "one_of",
+        &["#/components/schemas/Shape/oneOf/2: the same alternative as alternative 1; left out"],
+    ),
     ("params", &[]),
     ("recursive", &[]),
     ("refs", &[]),

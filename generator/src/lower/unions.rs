@@ -1,5 +1,6 @@
 //! Lowering `oneOf` and `anyOf` into enums: tagged by a `discriminator`, or by a property
-//! every alternative requires with one string value each, else untagged (tried in order).
+//! every alternative requires with one string value each, else untagged (tried in order). A
+//! repeated alternative is left out.
 
 use std::collections::BTreeSet;
 
@@ -15,6 +16,10 @@ use crate::naming::{self, UniqueNames};
 /// first is the one written).
 type Tags = (String, Vec<Vec<String>>);
 
+/// The alternatives of a union that remain once repeats are left out, each with its index
+/// in the document.
+type Members<'a> = [(usize, &'a ReferenceOr<Schema>)];
+
 impl<'a> Lowerer<'a> {
     /// The enum for the alternatives `members` (at `at`) of the type named `name`.
     pub(super) fn union(
@@ -29,20 +34,21 @@ impl<'a> Lowerer<'a> {
             self.warn(at, message);
             return Ok(TypeKind::Alias(TypeRef::Json));
         }
+        let members = self.distinct(members, at);
         let explicit = match discriminator {
             Some(discriminator) => self
-                .discriminator_tags(members, discriminator, at)
+                .discriminator_tags(&members, discriminator, at)
                 .filter(|tags| self.distinct_tags(tags, at))
                 .map(|tags| (discriminator.property_name.clone(), tags)),
             None => None,
         };
         let tags = match explicit {
             Some(tags) => Some(tags),
-            None => self.single_value_tags(members, at)?,
+            None => self.single_value_tags(&members, at)?,
         };
         let mut names = UniqueNames::with_reserved(naming::RESERVED_VARIANT_NAMES);
         let mut variants = Vec::with_capacity(members.len());
-        for (index, member) in members.iter().enumerate() {
+        for (position, &(index, member)) in members.iter().enumerate() {
             let member_at = at.join(index);
             let title = member
                 .as_item()
@@ -55,7 +61,7 @@ impl<'a> Lowerer<'a> {
             let ty = self.recover(ty, TypeRef::Json);
             let mut accepted = tags
                 .as_ref()
-                .map(|(_, tags)| tags[index].clone())
+                .map(|(_, tags)| tags[position].clone())
                 .unwrap_or_default();
             let tag = (!accepted.is_empty()).then(|| accepted.remove(0));
             let base = match (&tag, title, &ty) {
@@ -78,17 +84,38 @@ impl<'a> Lowerer<'a> {
         Ok(TypeKind::Union(Union { tagging, variants }))
     }
 
+    /// The alternatives, each once: a repeat (the same `$ref` listed twice, say) would be a
+    /// second variant no value can reach, and would make a discriminator that maps to it
+    /// ambiguous; it is left out with a warning.
+    fn distinct(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        at: &Pointer,
+    ) -> Vec<(usize, &'a ReferenceOr<Schema>)> {
+        let mut kept: Vec<(usize, &'a ReferenceOr<Schema>)> = Vec::with_capacity(members.len());
+        for (index, member) in members.iter().enumerate() {
+            match kept.iter().find(|(_, earlier)| *earlier == member) {
+                Some((first, _)) => {
+                    let message = format!("the same alternative as alternative {first}; left out");
+                    self.warn(&at.join(index), message);
+                }
+                None => kept.push((index, member)),
+            }
+        }
+        kept
+    }
+
     /// The tag of each member under an explicit discriminator: from `mapping` when it names the
     /// member, else the name of the component schema the member refers to. A discriminator
     /// over inline members cannot name them; it is set aside with a warning.
     fn discriminator_tags(
         &mut self,
-        members: &[ReferenceOr<Schema>],
+        members: &Members<'a>,
         discriminator: &Discriminator,
         at: &Pointer,
     ) -> Option<Vec<Vec<String>>> {
         let mut tags = Vec::with_capacity(members.len());
-        for (index, member) in members.iter().enumerate() {
+        for &(index, member) in members {
             let ReferenceOr::Reference { reference } = member else {
                 let message = "a `discriminator` can only tell apart alternatives that are \
                                `$ref`s; it is ignored";
@@ -131,11 +158,11 @@ impl<'a> Lowerer<'a> {
     /// `type: file` / `type: folder`).
     fn single_value_tags(
         &mut self,
-        members: &'a [ReferenceOr<Schema>],
+        members: &Members<'a>,
         at: &Pointer,
     ) -> Result<Option<Tags>, Error> {
         let mut candidates: Option<Vec<(String, Vec<String>)>> = None;
-        for (index, member) in members.iter().enumerate() {
+        for &(index, member) in members {
             let member_at = at.join(index);
             let (schema, origin) = self.resolve_schema(member.into(), &member_at)?;
             if !matches!(
