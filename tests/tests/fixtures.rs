@@ -58,6 +58,14 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("responses", &[]),
     ("servers", &[]),
     (
+        "union_order",
+        &[
+            "#/components/schemas/Amount/oneOf: alternative 0 (`Number`) accepts any number, so alternative 1 (`Integer`), listed after it, is tried first",
+            "#/components/schemas/Artist/oneOf: alternative 0 (`ArtistSummary`) requires only `id`, so alternative 1 (`ArtistDetail`), listed after it, is tried first",
+            "#/components/schemas/Note/oneOf: alternative 1 (`VoiceNote`) is never chosen: alternative 0 (`TextNote`), tried before it, accepts any object",
+        ],
+    ),
+    (
         "unions_in_all_of",
         &["#/components/schemas/Pet/allOf/1/anyOf: these alternatives only constrain which properties are present; the client does not check them"],
     ),
