@@ -150,6 +150,12 @@ impl Pointer {
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The last reference token, unescaped: `A/B` for `#/components/responses/A~1B`.
+    pub(crate) fn last_token(&self) -> String {
+        let token = self.0.rsplit('/').next().unwrap_or_default();
+        token.replace("~1", "/").replace("~0", "~")
+    }
 }
 
 impl fmt::Display for Pointer {

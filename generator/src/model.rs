@@ -179,14 +179,17 @@ pub struct EnumVariant {
 pub struct Union {
     /// How a JSON value is matched to a variant.
     pub tagging: Tagging,
-    /// Variants in the order the spec lists them.
+    /// Variants in the order they are tried: those with a required tag first, as the spec
+    /// lists them, then the others, narrowest first.
     pub variants: Vec<UnionVariant>,
 }
 
 /// How a union's variant is recognised.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tagging {
-    /// By the string value of this property, which every variant requires.
+    /// By the string value of this property. A value whose tag selects no variant is tried
+    /// as each variant without a tag, in order, and one without the property also as each
+    /// variant whose tag is optional.
     Property(String),
     /// By trying each variant in order.
     Untagged,
@@ -199,11 +202,15 @@ pub struct UnionVariant {
     pub name: String,
     /// The variant's payload.
     pub ty: TypeRef,
-    /// With [`Tagging::Property`]: the tag value that selects this variant, and is written.
+    /// With [`Tagging::Property`]: the tag value that selects this variant, and is written;
+    /// `None` for a variant tried when the tag selects no other.
     pub tag: Option<String>,
     /// Further tag values that select this variant when read (a discriminator `mapping` may
     /// give one schema several).
     pub also_accepted: Vec<String>,
+    /// With a tag: the variant's tag property is optional, so a value without it is also
+    /// tried as this variant, in order; it is written without the tag it does not hold.
+    pub tag_optional: bool,
     /// The payload is behind a `Box`, because the type contains itself through it.
     pub boxed: bool,
 }

@@ -139,6 +139,21 @@ fn an_invalid_server_url_is_a_warning_and_a_placeholder() {
     assert!(output.files["src/client.rs"].contains("http://localhost"));
 }
 
+/// Without servers anywhere, the document is told once, at `#/servers`, however many operations
+/// there are; an operation's own server is still used.
+#[test]
+fn missing_servers_are_one_warning_at_the_document() {
+    let text = "openapi: 3.0.3\ninfo: {title: F, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {'204': {description: ok}}\n    put:\n      responses: {'204': {description: ok}}\n  /b:\n    get:\n      servers: [{url: 'https://b.example'}]\n      responses: {'204': {description: ok}}\n    post:\n      responses: {'204': {description: ok}}\n";
+    let output = run(text).unwrap_or_else(|errors| panic!("{errors}"));
+    let [warning] = output.warnings.as_slice() else {
+        panic!("one warning expected: {:?}", output.warnings);
+    };
+    assert_eq!(warning.location.pointer, "#/servers");
+    assert!(warning.message.contains("no `servers`"), "{warning}");
+    let client = &output.files["src/client.rs"];
+    assert!(client.contains("http://localhost") && client.contains("https://b.example"));
+}
+
 #[test]
 fn malformed_yaml_names_file_and_line() {
     let error = only_error("openapi: 3.0.3\ninfo: {title: [\n");

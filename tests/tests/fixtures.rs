@@ -48,12 +48,23 @@ const FIXTURES: &[(&str, &[&str])] = &[
             "#/servers/0/url: server URL `{agent}/api/v1` still holds a placeholder once its variables are filled in and cannot be used (relative URL without a base); the client defaults to `http://localhost` until `BaseUrls` says otherwise",
         ],
     ),
-    ("one_of", &[]),
+    (
+        "one_of",
+        &["#/components/schemas/Shape/oneOf/2: the same alternative as alternative 1; left out"],
+    ),
     ("params", &[]),
     ("recursive", &[]),
     ("refs", &[]),
     ("responses", &[]),
     ("servers", &[]),
+    (
+        "union_order",
+        &[
+            "#/components/schemas/Amount/oneOf: alternative 0 (`Number`) accepts any number, so alternative 1 (`Integer`), listed after it, is tried first",
+            "#/components/schemas/Artist/oneOf: alternative 0 (`ArtistSummary`) requires only `id`, so alternative 1 (`ArtistDetail`), listed after it, is tried first",
+            "#/components/schemas/Note/oneOf: alternative 1 (`VoiceNote`) is never chosen: alternative 0 (`TextNote`), tried before it, accepts any object",
+        ],
+    ),
     (
         "unions_in_all_of",
         &["#/components/schemas/Pet/allOf/1/anyOf: these alternatives only constrain which properties are present; the client does not check them"],
@@ -109,4 +120,36 @@ fn empty_descriptions_fall_back_to_titles_and_names() {
         assert!(types.contains(expected), "{expected:?} in\n{types}");
     }
     assert!(!types.contains("///\n#["), "an empty doc comment:\n{types}");
+}
+
+/// A response or request body of `components` with an inline schema is shared: its type is
+/// named after the component, not after the first operation that uses it.
+#[test]
+fn shared_component_bodies_are_named_after_their_component() {
+    let read = |path: &str| {
+        std::fs::read_to_string(workspace_root().join("tests/fixtures/generated").join(path))
+            .unwrap()
+    };
+    let (types, client) = (
+        read("responses/src/types.rs"),
+        read("responses/src/client.rs"),
+    );
+    assert!(types.contains("pub struct Unauthorized {"), "{types}");
+    assert!(!types.contains("Error401"), "{types}");
+    assert_eq!(
+        client.matches("Error<types::Unauthorized>").count(),
+        2,
+        "{client}"
+    );
+    let (types, client) = (read("bodies/src/types.rs"), read("bodies/src/client.rs"));
+    assert!(
+        types.contains("/// A label to attach to notes.\n"),
+        "{types}"
+    );
+    assert!(types.contains("pub struct Label {"), "{types}");
+    assert_eq!(
+        client.matches("body: &types::Label,").count(),
+        2,
+        "{client}"
+    );
 }

@@ -420,6 +420,89 @@ mod one_of {
     }
 }
 
+mod union_order {
+    use fixture_union_order::types::{
+        Amount, Artist, ArtistDetail, ArtistSummary, Check, DateCheck, DateCheckKind, EmailCheck,
+        Episode, Media, Note, NumberCheck, NumberCheckKind, TextNote, Track,
+    };
+
+    use super::*;
+
+    /// An episode is chosen by its `type`, though a track (every property optional) is listed
+    /// first and would take it; anything else is a track.
+    #[test]
+    fn a_single_value_tag_is_read_before_an_object_that_takes_anything() {
+        round_trip(
+            json!({"type": "episode", "show": "Talk"}),
+            &Media::Episode(Episode::builder().show("Talk").build()),
+        );
+        round_trip(
+            json!({"type": "track", "name": "Song"}),
+            &Media::Track(Track::builder().r#type("track").name("Song").build()),
+        );
+        round_trip(json!({}), &Media::Track(Track::builder().build()));
+        let error = parse_error::<Media>(json!({"type": "episode"}));
+        assert!(error.contains("missing field `show`"), "{error}");
+    }
+
+    /// A check is chosen by `kind` even where `kind` is optional: a number check is not taken
+    /// for a date check, which accepts any object. One without `kind` is the first that takes
+    /// it; one with a `kind` the spec does not list is kept as it came.
+    #[test]
+    fn an_optional_single_value_property_is_a_tag_too() {
+        round_trip(
+            json!({"kind": "number", "separator": ","}),
+            &Check::Number(
+                NumberCheck::builder()
+                    .kind(NumberCheckKind::Number)
+                    .separator(",")
+                    .build(),
+            ),
+        );
+        round_trip(
+            json!({"kind": "date"}),
+            &Check::Date(DateCheck::builder().kind(DateCheckKind::Date).build()),
+        );
+        round_trip(
+            json!({"kind": "email"}),
+            &Check::Email(EmailCheck::builder().build()),
+        );
+        round_trip(
+            json!({"format": "YYYY"}),
+            &Check::Date(DateCheck::builder().format("YYYY").build()),
+        );
+        let unlisted = json!({"kind": "phone"});
+        round_trip(unlisted.clone(), &Check::Unknown(unlisted));
+    }
+
+    /// The full artist requires what the summary requires and more: it is tried first.
+    #[test]
+    fn an_object_that_requires_more_is_tried_first() {
+        round_trip(
+            json!({"id": "1", "name": "Band"}),
+            &Artist::ArtistDetail(ArtistDetail::builder().id("1").name("Band").build()),
+        );
+        round_trip(
+            json!({"id": "1"}),
+            &Artist::ArtistSummary(ArtistSummary::builder().id("1").build()),
+        );
+    }
+
+    /// An integer is tried before a number, which would take it.
+    #[test]
+    fn an_integer_is_tried_before_a_number() {
+        round_trip(json!(3), &Amount::Integer(3));
+        round_trip(json!(2.5), &Amount::Number(2.5));
+    }
+
+    /// The second of two objects that take anything is never chosen (and a warning says so).
+    #[test]
+    fn the_first_object_that_takes_anything_wins() {
+        let parsed: Note = serde_json::from_value(json!({"audio": "a.mp3"})).unwrap();
+        assert_eq!(parsed, Note::TextNote(TextNote::builder().build()));
+    }
+}
+
 mod nullable {
     use fixture_nullable::types::{Address, Profile};
 

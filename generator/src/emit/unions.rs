@@ -1,6 +1,7 @@
-//! Unions (`oneOf`/`anyOf`): an enum with a variant per alternative, tagged by a property or
-//! tried in order, and an `Unknown` variant that keeps, as raw JSON, a value with a tag the
-//! spec did not list (or, untagged, one no alternative matches), writing it back unchanged.
+//! Unions (`oneOf`/`anyOf`): an enum with a variant per alternative, chosen by a tag property
+//! or tried in order (the variants without a tag, after the tag selected none), and an
+//! `Unknown` variant that keeps, as raw JSON, a value no variant takes (a tag the spec did not
+//! list, say), writing it back unchanged.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -8,7 +9,7 @@ use quote::quote;
 use super::structs::boxed;
 use super::types::{holds_named, variant_sizes_differ};
 use super::{ident, rust_type};
-use crate::model::{Api, EnumKind, Tagging, TypeDef, TypeKind, TypeRef, Union};
+use crate::model::{Api, EnumKind, Tagging, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
 
 const UNKNOWN_DOCS: &str = " A value none of the alternatives above describes (a tag the spec \
                             did not list when this client was generated, say), kept as \
@@ -43,7 +44,7 @@ pub(super) fn union_def(
         ),
         Tagging::Property(property) => {
             let serialize = tagged_serialize(name, property, union);
-            let deserialize = tagged_deserialize(name, property, union);
+            let deserialize = tagged_deserialize(api, name, property, union);
             (quote!(), quote!(), Some(quote!(#serialize #deserialize)))
         }
     };
@@ -86,12 +87,17 @@ fn scalar_display(name: &Ident, union: &Union) -> TokenStream {
     }
 }
 
-/// Writes the variant, adding the tag property when the variant's own type does not.
+/// Writes the variant, adding the tag property when the variant's own type does not (a
+/// variant without a tag, or whose tag is optional, is written as it is).
 fn tagged_serialize(name: &Ident, property: &str, union: &Union) -> TokenStream {
     let arms = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
-        let tag = variant.tag.as_deref().unwrap_or_default();
-        quote!(Self::#variant_name(value) => (#tag, serde_json::to_value(value)),)
+        match variant.tag.as_deref() {
+            Some(tag) if !variant.tag_optional => {
+                quote!(Self::#variant_name(value) => (#tag, serde_json::to_value(value)),)
+            }
+            _ => quote!(Self::#variant_name(value) => return value.serialize(serializer),),
+        }
     });
     quote! {
         impl Serialize for #name {
@@ -116,18 +122,33 @@ fn tagged_serialize(name: &Ident, property: &str, union: &Union) -> TokenStream 
 }
 
 /// Picks the variant by the tag property, then decodes the whole object (tag included) as that
-/// variant, so a variant's own `type` field is filled and errors name the tag. A tag the spec
-/// does not list, or none, is kept as [`Unknown`](serde_json::Value).
-fn tagged_deserialize(name: &Ident, property: &str, union: &Union) -> TokenStream {
-    let arms = union.variants.iter().map(|variant| {
+/// variant, so a variant's own `type` field is filled and errors name the tag. A value whose
+/// tag selects no variant is tried as each variant without a tag, in order (a value without
+/// the tag property also as each variant whose tag is optional), and else kept as
+/// [`Unknown`](serde_json::Value).
+fn tagged_deserialize(api: &Api, name: &Ident, property: &str, union: &Union) -> TokenStream {
+    let arms = union.variants.iter().filter_map(|variant| {
         let variant_name = ident(&variant.name);
         let ty = boxed(rust_type(&variant.ty, &quote!()), variant.boxed);
-        let tag = variant.tag.as_deref().unwrap_or_default();
+        let tag = variant.tag.as_deref()?;
         let others = &variant.also_accepted;
-        quote! {
+        Some(quote! {
             Some(#tag #(| #others)*) => <#ty>::deserialize(value).map(Self::#variant_name).map_err(serde::de::Error::custom),
-        }
+        })
     });
+    // A variant whose tag is optional may be a value without the tag, never one with
+    // another tag.
+    let attempts = union
+        .variants
+        .iter()
+        .filter_map(|variant| match variant.tag {
+            None => Some(attempt(api, variant)),
+            Some(_) if variant.tag_optional => {
+                let attempt = attempt(api, variant);
+                Some(quote!(if value.get(#property).is_none() { #attempt }))
+            }
+            Some(_) => None,
+        });
     quote! {
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
@@ -137,7 +158,10 @@ fn tagged_deserialize(name: &Ident, property: &str, union: &Union) -> TokenStrea
                 let value = serde_json::Value::deserialize(deserializer)?;
                 match value.get(#property).and_then(serde_json::Value::as_str) {
                     #(#arms)*
-                    _ => Ok(Self::Unknown(value)),
+                    _ => {
+                        #(#attempts)*
+                        Ok(Self::Unknown(value))
+                    }
                 }
             }
         }
@@ -145,42 +169,9 @@ fn tagged_deserialize(name: &Ident, property: &str, union: &Union) -> TokenStrea
 }
 
 /// Tries each alternative in order and keeps the first that takes the value, else keeps the
-/// value as `Unknown`. An alternative that is an enum takes only the values its spec lists:
-/// its own `Unknown` would otherwise take every string (or integer) and hide the alternatives
-/// after it.
+/// value as `Unknown`.
 fn untagged_deserialize(api: &Api, name: &Ident, union: &Union) -> TokenStream {
-    let attempts = union.variants.iter().map(|variant| {
-        let variant_name = ident(&variant.name);
-        let ty = rust_type(&variant.ty, &quote!());
-        let value = if variant.boxed {
-            quote!(Box::new(value))
-        } else {
-            quote!(value)
-        };
-        let listed = match &variant.ty {
-            TypeRef::Named(named) => match api.kind_of(named) {
-                Some(TypeKind::Enum(enumeration)) => Some(match enumeration.kind {
-                    EnumKind::String => {
-                        quote!(value.as_str().is_some_and(|text| #ty::VALUES.contains(&text)))
-                    }
-                    EnumKind::Integer => {
-                        quote!(value.as_i64().is_some_and(|number| #ty::VALUES.contains(&number)))
-                    }
-                }),
-                _ => None,
-            },
-            _ => None,
-        };
-        let attempt = quote! {
-            if let Ok(value) = <#ty>::deserialize(&value) {
-                return Ok(Self::#variant_name(#value));
-            }
-        };
-        match listed {
-            Some(listed) => quote!(if #listed { #attempt }),
-            None => attempt,
-        }
-    });
+    let attempts = union.variants.iter().map(|variant| attempt(api, variant));
     quote! {
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
@@ -192,6 +183,42 @@ fn untagged_deserialize(api: &Api, name: &Ident, union: &Union) -> TokenStream {
                 Ok(Self::Unknown(value))
             }
         }
+    }
+}
+
+/// Returns `variant` when it takes `value`. An alternative that is an enum takes only the
+/// values its spec lists: its own `Unknown` would otherwise take every string (or integer)
+/// and hide the alternatives after it.
+fn attempt(api: &Api, variant: &UnionVariant) -> TokenStream {
+    let variant_name = ident(&variant.name);
+    let ty = rust_type(&variant.ty, &quote!());
+    let value = if variant.boxed {
+        quote!(Box::new(value))
+    } else {
+        quote!(value)
+    };
+    let listed = match &variant.ty {
+        TypeRef::Named(named) => match api.kind_of(named) {
+            Some(TypeKind::Enum(enumeration)) => Some(match enumeration.kind {
+                EnumKind::String => {
+                    quote!(value.as_str().is_some_and(|text| #ty::VALUES.contains(&text)))
+                }
+                EnumKind::Integer => {
+                    quote!(value.as_i64().is_some_and(|number| #ty::VALUES.contains(&number)))
+                }
+            }),
+            _ => None,
+        },
+        _ => None,
+    };
+    let attempt = quote! {
+        if let Ok(value) = <#ty>::deserialize(&value) {
+            return Ok(Self::#variant_name(#value));
+        }
+    };
+    match listed {
+        Some(listed) => quote!(if #listed { #attempt }),
+        None => attempt,
     }
 }
 

@@ -14,6 +14,7 @@ mod aliases;
 mod all_of;
 mod objects;
 mod operations;
+mod reach;
 mod recursion;
 mod responses;
 mod schemas;

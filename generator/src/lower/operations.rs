@@ -216,9 +216,10 @@ impl<'a> Lowerer<'a> {
             (document, Pointer::root().join("servers"))
         };
         let Some(server) = declared.first() else {
+            // Only the document's list can be empty here, so the warning is said once, there.
             let message =
                 format!("no `servers` are declared; the client defaults to `{FALLBACK_SERVER}`");
-            self.warn(&context.at, message);
+            self.warn(&at, message);
             return servers.index_of(FALLBACK_SERVER.to_owned(), None);
         };
         let at = at.join(0).join("url");
@@ -479,9 +480,17 @@ impl<'a> Lowerer<'a> {
         let Some(body) = &operation.request_body else {
             return Ok(None);
         };
-        let body_at = at.join("requestBody");
-        let (body, body_at) =
-            self.resolve(body, &body_at, "requestBodies", |c| &c.request_bodies)?;
+        let (resolved, body_at) =
+            self.resolve(body, &at.join("requestBody"), "requestBodies", |c| {
+                &c.request_bodies
+            })?;
+        // A body of `components/requestBodies` is shared, so an inline schema in it is named
+        // after it rather than after the first operation that sends it.
+        let hint = match body {
+            ReferenceOr::Reference { .. } => body_at.last_token(),
+            ReferenceOr::Item(_) => format!("{method_name} body"),
+        };
+        let body = resolved;
         // With several content types, the first JSON one wins, then a form, then multipart,
         // then whatever comes first (sent as bytes).
         let rank = |content_type: &str| match encoding_of(content_type) {
@@ -508,7 +517,12 @@ impl<'a> Lowerer<'a> {
         let ty = match (&media.schema, encoding) {
             (_, BodyEncoding::Bytes) => TypeRef::Bytes,
             (Some(schema), _) => {
-                self.schema_type(schema.into(), &schema_at, &format!("{method_name} body"))?
+                let ty = self.schema_type(schema.into(), &schema_at, &hint)?;
+                // An undocumented inline body says what it is through its request body.
+                if let ReferenceOr::Item(_) = schema {
+                    self.adopt_docs(&ty, text(&body.description).as_deref());
+                }
+                ty
             }
             (None, _) => TypeRef::Json,
         };

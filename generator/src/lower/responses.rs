@@ -5,6 +5,7 @@ use openapiv3::{MediaType, Operation as SpecOperation, ReferenceOr, Response, St
 
 use super::operations::is_json;
 use super::schemas::SchemaRef;
+use super::simplify::text;
 use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
 use crate::model::{Outcome, ResponseBody, StatusMatch, StatusVariant, TypeDef, TypeKind, TypeRef};
@@ -113,18 +114,20 @@ impl<'a> Lowerer<'a> {
         let documented: Vec<_> = documented.collect();
         let several = documented.len() > 1;
         let mut lowered = Vec::new();
-        for (status, response, response_at) in documented {
-            // With several responses, an inline body is named after its status too, which
-            // leaves the plain name for the per-status enum.
-            let hint = match (several, status) {
-                (false, _) => hint.to_owned(),
-                (true, StatusMatch::Code(code)) => format!("{hint} {code}"),
-                (true, StatusMatch::Range(digit)) => format!("{hint} {digit}xx"),
-                (true, StatusMatch::Default) => format!("{hint} default"),
+        for (status, reference, response_at) in documented {
+            let (response, response_at) =
+                self.resolve(reference, &response_at, "responses", |c| &c.responses)?;
+            // A response of `components/responses` is shared, so an inline body is named
+            // after it. With several responses, an operation's own inline body is named after
+            // its status too, which leaves the plain name for the per-status enum.
+            let hint = match (reference, several, status) {
+                (ReferenceOr::Reference { .. }, _, _) => response_at.last_token(),
+                (_, false, _) => hint.to_owned(),
+                (_, true, StatusMatch::Code(code)) => format!("{hint} {code}"),
+                (_, true, StatusMatch::Range(digit)) => format!("{hint} {digit}xx"),
+                (_, true, StatusMatch::Default) => format!("{hint} default"),
             };
             let hint = hint.as_str();
-            let (response, response_at) =
-                self.resolve(response, &response_at, "responses", |c| &c.responses)?;
             let html_only = !response.content.is_empty()
                 && response
                     .content
@@ -135,7 +138,7 @@ impl<'a> Lowerer<'a> {
                 status,
                 body,
                 html_only,
-                docs: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+                docs: text(&Some(response.description.clone())),
             });
         }
         Ok(lowered)
@@ -200,7 +203,7 @@ impl<'a> Lowerer<'a> {
         if let Some((content_type, media)) = response.content.iter().find(|(t, _)| is_json(t)) {
             let schema_at = at.join("content").join(content_type).join("schema");
             return Ok(ResponseBody::Json(
-                self.media_type(media, &schema_at, hint)?,
+                self.media_type(response, media, &schema_at, hint)?,
             ));
         }
         if response.content.keys().any(|t| t.starts_with("text/")) {
@@ -211,14 +214,20 @@ impl<'a> Lowerer<'a> {
 
     fn media_type(
         &mut self,
+        response: &'a Response,
         media: &'a MediaType,
         at: &Pointer,
         hint: &str,
     ) -> Result<TypeRef, Error> {
-        match &media.schema {
-            Some(schema) => self.schema_type(SchemaRef::from(schema), at, hint),
-            None => Ok(TypeRef::Json),
+        let Some(schema) = &media.schema else {
+            return Ok(TypeRef::Json);
+        };
+        let ty = self.schema_type(SchemaRef::from(schema), at, hint)?;
+        // An undocumented inline body says what it is through its response.
+        if let ReferenceOr::Item(_) = schema {
+            self.adopt_docs(&ty, text(&Some(response.description.clone())).as_deref());
         }
+        Ok(ty)
     }
 }
 

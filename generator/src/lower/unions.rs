@@ -1,5 +1,6 @@
-//! Lowering `oneOf` and `anyOf` into enums: tagged by a `discriminator`, or by a property
-//! every alternative requires with one string value each, else untagged (tried in order).
+//! Lowering `oneOf` and `anyOf` into enums. A repeated alternative is left out. The variants
+//! are tagged by a `discriminator`, or by a property that alternatives give one string value
+//! each; the others are tried in order, narrowest first (`reach.rs`).
 
 use std::collections::BTreeSet;
 
@@ -11,9 +12,30 @@ use crate::diagnostics::{Error, Pointer};
 use crate::model::{Tagging, TypeKind, TypeRef, Union, UnionVariant};
 use crate::naming::{self, UniqueNames};
 
-/// A union's tag property and, for each member in order, the tag values that select it (the
-/// first is the one written).
-type Tags = (String, Vec<Vec<String>>);
+/// How a union is tagged: its tag property, and what the tag says of each member, in order.
+struct Tags {
+    property: String,
+    members: Vec<MemberTag>,
+}
+
+/// The tag values that select one member (the first is the one written; none when the tag
+/// does not select it), and whether the member may also come without the tag property.
+#[derive(Clone, Default)]
+struct MemberTag {
+    values: Vec<String>,
+    optional: bool,
+}
+
+/// A property an object alternative gives exactly one string value.
+struct Constant {
+    property: String,
+    value: String,
+    required: bool,
+}
+
+/// The alternatives of a union that remain once repeats are left out, each with its index
+/// in the document.
+type Members<'a> = [(usize, &'a ReferenceOr<Schema>)];
 
 impl<'a> Lowerer<'a> {
     /// The enum for the alternatives `members` (at `at`) of the type named `name`.
@@ -29,20 +51,70 @@ impl<'a> Lowerer<'a> {
             self.warn(at, message);
             return Ok(TypeKind::Alias(TypeRef::Json));
         }
+        let members = self.distinct(members, at);
         let explicit = match discriminator {
             Some(discriminator) => self
-                .discriminator_tags(members, discriminator, at)
+                .discriminator_tags(&members, discriminator, at)
                 .filter(|tags| self.distinct_tags(tags, at))
-                .map(|tags| (discriminator.property_name.clone(), tags)),
+                .map(|tags| Tags {
+                    property: discriminator.property_name.clone(),
+                    members: tags
+                        .into_iter()
+                        .map(|values| MemberTag {
+                            values,
+                            optional: false,
+                        })
+                        .collect(),
+                }),
             None => None,
         };
         let tags = match explicit {
             Some(tags) => Some(tags),
-            None => self.single_value_tags(members, at)?,
+            None => self.single_value_tags(&members, at)?,
         };
+        let variants = self.variants(&members, tags.as_ref(), at, name);
+        let variants = self.try_order(variants, at);
+        let tagging = match tags {
+            Some(tags) => Tagging::Property(tags.property),
+            None => Tagging::Untagged,
+        };
+        Ok(TypeKind::Union(Union { tagging, variants }))
+    }
+
+    /// The alternatives, each once: a repeat (the same `$ref` listed twice, say) would be a
+    /// second variant no value can reach, and would make a discriminator that maps to it
+    /// ambiguous; it is left out with a warning.
+    fn distinct(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        at: &Pointer,
+    ) -> Vec<(usize, &'a ReferenceOr<Schema>)> {
+        let mut kept: Vec<(usize, &'a ReferenceOr<Schema>)> = Vec::with_capacity(members.len());
+        for (index, member) in members.iter().enumerate() {
+            match kept.iter().find(|(_, earlier)| *earlier == member) {
+                Some((first, _)) => {
+                    let message = format!("the same alternative as alternative {first}; left out");
+                    self.warn(&at.join(index), message);
+                }
+                None => kept.push((index, member)),
+            }
+        }
+        kept
+    }
+
+    /// One variant per member, in document order, each with its index in the document and
+    /// the tags that select it. Names are handed out in document order, so reordering the
+    /// variants never renames one.
+    fn variants(
+        &mut self,
+        members: &Members<'a>,
+        tags: Option<&Tags>,
+        at: &Pointer,
+        name: &str,
+    ) -> Vec<(usize, UnionVariant)> {
         let mut names = UniqueNames::with_reserved(naming::RESERVED_VARIANT_NAMES);
         let mut variants = Vec::with_capacity(members.len());
-        for (index, member) in members.iter().enumerate() {
+        for (position, &(index, member)) in members.iter().enumerate() {
             let member_at = at.join(index);
             let title = member
                 .as_item()
@@ -53,9 +125,11 @@ impl<'a> Lowerer<'a> {
             };
             let ty = self.schema_type(member.into(), &member_at, &hint);
             let ty = self.recover(ty, TypeRef::Json);
-            let mut accepted = tags
-                .as_ref()
-                .map(|(_, tags)| tags[index].clone())
+            let MemberTag {
+                values: mut accepted,
+                optional,
+            } = tags
+                .map(|tags| tags.members[position].clone())
                 .unwrap_or_default();
             let tag = (!accepted.is_empty()).then(|| accepted.remove(0));
             let base = match (&tag, title, &ty) {
@@ -63,19 +137,17 @@ impl<'a> Lowerer<'a> {
                 (None, Some(title), _) => naming::type_name(title),
                 (None, None, ty) => naming::type_name(&variant_name_of(ty)),
             };
-            variants.push(UnionVariant {
+            let variant = UnionVariant {
                 name: names.claim(base),
                 ty,
                 tag,
                 also_accepted: accepted,
+                tag_optional: optional,
                 boxed: false,
-            });
+            };
+            variants.push((index, variant));
         }
-        let tagging = match tags {
-            Some((property, _)) => Tagging::Property(property),
-            None => Tagging::Untagged,
-        };
-        Ok(TypeKind::Union(Union { tagging, variants }))
+        variants
     }
 
     /// The tag of each member under an explicit discriminator: from `mapping` when it names the
@@ -83,12 +155,12 @@ impl<'a> Lowerer<'a> {
     /// over inline members cannot name them; it is set aside with a warning.
     fn discriminator_tags(
         &mut self,
-        members: &[ReferenceOr<Schema>],
+        members: &Members<'a>,
         discriminator: &Discriminator,
         at: &Pointer,
     ) -> Option<Vec<Vec<String>>> {
         let mut tags = Vec::with_capacity(members.len());
-        for (index, member) in members.iter().enumerate() {
+        for &(index, member) in members {
             let ReferenceOr::Reference { reference } = member else {
                 let message = "a `discriminator` can only tell apart alternatives that are \
                                `$ref`s; it is ignored";
@@ -126,61 +198,85 @@ impl<'a> Lowerer<'a> {
         repeated.is_none()
     }
 
-    /// Without a discriminator, a union is still tagged when every member requires the same
-    /// property and allows it exactly one string value, each member a different one (Box's
-    /// `type: file` / `type: folder`).
+    /// Without a discriminator, a union is still tagged by a property that alternatives give
+    /// exactly one string value each, a different one each (Box's `type: file` / `type:
+    /// folder`), and that at least one of them requires: the property that tells the most
+    /// alternatives apart, the first found on a tie. An alternative whose value for it is
+    /// optional is also tried when the tag selects none, as are those the tag does not select
+    /// (Spotify's episode, `type: episode`, beside a track whose properties are all optional).
     fn single_value_tags(
         &mut self,
-        members: &'a [ReferenceOr<Schema>],
+        members: &Members<'a>,
         at: &Pointer,
     ) -> Result<Option<Tags>, Error> {
-        let mut candidates: Option<Vec<(String, Vec<String>)>> = None;
-        for (index, member) in members.iter().enumerate() {
-            let member_at = at.join(index);
-            let (schema, origin) = self.resolve_schema(member.into(), &member_at)?;
-            if !matches!(
-                schema.schema_kind,
-                SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } | SchemaKind::Any(_)
-            ) {
-                return Ok(None);
-            }
-            let mut properties = Properties::default();
-            self.collect_properties(schema, &origin, "", &mut properties, &mut BTreeSet::new())?;
-            let mut constants = Vec::new();
-            for property in &properties.list {
-                if !properties.required.contains(&property.wire_name) {
-                    continue;
-                }
-                let (resolved, _) = self.resolve_schema(property.schema, &property.at)?;
-                if let SchemaKind::Type(Type::String(string)) = &resolved.schema_kind {
-                    if let [Some(value)] = string.enumeration.as_slice() {
-                        constants.push((property.wire_name.clone(), value.clone()));
-                    }
-                }
-            }
-            candidates = Some(match candidates {
-                None => constants.into_iter().map(|(p, v)| (p, vec![v])).collect(),
-                Some(previous) => previous
-                    .into_iter()
-                    .filter_map(|(property, mut values)| {
-                        let value = constants.iter().find(|(p, _)| *p == property)?;
-                        values.push(value.1.clone());
-                        Some((property, values))
-                    })
-                    .collect(),
-            });
+        let mut constants = Vec::with_capacity(members.len());
+        for &(index, member) in members {
+            constants.push(self.constants(member, &at.join(index))?);
         }
-        let found = candidates
-            .into_iter()
-            .flatten()
-            .find(|(_, values)| values.iter().collect::<BTreeSet<_>>().len() == values.len());
-        Ok(found.map(|(property, values)| {
-            (
-                property,
-                values.into_iter().map(|value| vec![value]).collect(),
-            )
-        }))
+        let mut best: Option<(usize, Tags)> = None;
+        for candidate in constants.iter().flatten().filter(|c| c.required) {
+            let tags = tags_by(&constants, &candidate.property);
+            let given: Vec<&String> = tags.iter().flat_map(|tag| &tag.values).collect();
+            let (count, distinct) = (given.len(), given.iter().collect::<BTreeSet<_>>().len());
+            if distinct == count && best.as_ref().is_none_or(|(most, _)| count > *most) {
+                let property = candidate.property.clone();
+                let tags = Tags {
+                    property,
+                    members: tags,
+                };
+                best = Some((count, tags));
+            }
+        }
+        Ok(best.map(|(_, tags)| tags))
     }
+
+    /// The properties an object alternative gives exactly one string value, and those values;
+    /// none for an alternative that is not an object.
+    fn constants(
+        &mut self,
+        member: &'a ReferenceOr<Schema>,
+        at: &Pointer,
+    ) -> Result<Vec<Constant>, Error> {
+        let (schema, origin) = self.resolve_schema(member.into(), at)?;
+        if !matches!(
+            schema.schema_kind,
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } | SchemaKind::Any(_)
+        ) {
+            return Ok(Vec::new());
+        }
+        let mut properties = Properties::default();
+        self.collect_properties(schema, &origin, "", &mut properties, &mut BTreeSet::new())?;
+        let mut constants = Vec::new();
+        for property in &properties.list {
+            let (resolved, _) = self.resolve_schema(property.schema, &property.at)?;
+            if let SchemaKind::Type(Type::String(string)) = &resolved.schema_kind {
+                if let [Some(value)] = string.enumeration.as_slice() {
+                    constants.push(Constant {
+                        property: property.wire_name.clone(),
+                        value: value.clone(),
+                        required: properties.required.contains(&property.wire_name),
+                    });
+                }
+            }
+        }
+        Ok(constants)
+    }
+}
+
+/// What `property` says of each member, given the constants each member has.
+fn tags_by(constants: &[Vec<Constant>], property: &str) -> Vec<MemberTag> {
+    constants
+        .iter()
+        .map(
+            |found| match found.iter().find(|c| c.property == property) {
+                Some(constant) => MemberTag {
+                    values: vec![constant.value.clone()],
+                    optional: !constant.required,
+                },
+                None => MemberTag::default(),
+            },
+        )
+        .collect()
 }
 
 /// `#/components/schemas/File--Mini` -> `File--Mini`.
