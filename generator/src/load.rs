@@ -6,6 +6,7 @@
 //! before it is typed. Without overlays the text itself is then parsed into `openapiv3`, so that
 //! errors keep their line and column.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use openapiv3::OpenAPI;
@@ -22,7 +23,14 @@ pub struct Spec {
     file: String,
     overlays: Vec<String>,
     document: OpenAPI,
+    ref_siblings: RefSiblings,
 }
+
+/// The keywords written beside a `$ref`, by the pointer of the object that holds them.
+///
+/// OpenAPI 3.0 says a `$ref`'s siblings are ignored, and `openapiv3` drops them, yet documents
+/// write `nullable: true` or a `description` there and mean it; lowering reads them here.
+type RefSiblings = HashMap<String, Map<String, Value>>;
 
 impl Spec {
     /// Parses `text`, which is JSON when its first non-blank character is `{` and YAML otherwise.
@@ -44,6 +52,7 @@ impl Spec {
         let file = file.into();
         let mut tree = read_tree(&file, text)?;
         check_version(&file, &tree)?;
+        let mut ref_siblings = RefSiblings::new();
         let document = if overlays.is_empty() {
             parse_text(&file, text)?
         } else {
@@ -56,10 +65,12 @@ impl Spec {
             }
             parse_tree(&file, &tree)?
         };
+        collect_ref_siblings(&tree, &mut String::from("#"), &mut ref_siblings);
         Ok(Self {
             file,
             overlays: overlays.iter().map(|o| o.file().to_owned()).collect(),
             document,
+            ref_siblings,
         })
     }
 
@@ -76,6 +87,49 @@ impl Spec {
     /// The parsed document.
     pub fn document(&self) -> &OpenAPI {
         &self.document
+    }
+
+    /// The keywords beside the `$ref` at `at`, if it has any.
+    pub(crate) fn ref_siblings(&self, at: &Pointer) -> Option<&Map<String, Value>> {
+        self.ref_siblings.get(at.as_str())
+    }
+}
+
+/// Records, under `at` and below it in `tree`, every object holding a `$ref` and other keys.
+/// `at` is the pointer of `tree`, as [`Pointer`] writes it; it is restored before returning.
+fn collect_ref_siblings(tree: &Value, at: &mut String, found: &mut RefSiblings) {
+    let mut visit = |token: &str, child: &Value, at: &mut String| {
+        if !(child.is_object() || child.is_array()) {
+            return;
+        }
+        let length = at.len();
+        at.push('/');
+        at.push_str(&token.replace('~', "~0").replace('/', "~1"));
+        collect_ref_siblings(child, at, found);
+        at.truncate(length);
+    };
+    match tree {
+        Value::Object(members) if members.get("$ref").is_some_and(Value::is_string) => {
+            let siblings: Map<String, Value> = members
+                .iter()
+                .filter(|(key, _)| *key != "$ref")
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect();
+            if !siblings.is_empty() {
+                found.insert(at.clone(), siblings);
+            }
+        }
+        Value::Object(members) => {
+            for (key, child) in members {
+                visit(key, child, at);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                visit(&index.to_string(), child, at);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -334,6 +388,8 @@ fn without_position(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     const MINIMAL: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
@@ -405,6 +461,27 @@ mod tests {
         let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/": {"summary": "a", "summary": "b"}}}"#;
         let error = only(Spec::parse("dup.json", json).unwrap_err());
         assert!(error.message.contains("duplicate key `summary`"), "{error}");
+    }
+
+    #[test]
+    fn keywords_beside_a_ref_are_kept_by_the_pointer_of_their_object() {
+        let text = r##"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "A/B": {"type": "object", "properties": {
+                    "owner": {"$ref": "#/components/schemas/C", "nullable": true},
+                    "plain": {"$ref": "#/components/schemas/C"},
+                    "$ref": {"type": "string"}}},
+                "C": {"type": "object"}}}}"##;
+        let spec = Spec::parse("t.json", text).unwrap();
+        let owner = Pointer::root()
+            .join("components")
+            .join("schemas")
+            .join("A/B")
+            .join("properties");
+        let siblings = spec.ref_siblings(&owner.join("owner")).unwrap();
+        assert_eq!(Value::Object(siblings.clone()), json!({"nullable": true}));
+        assert!(spec.ref_siblings(&owner.join("plain")).is_none());
+        assert!(spec.ref_siblings(&owner.join("$ref")).is_none());
     }
 
     #[test]

@@ -27,6 +27,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
             "#/components/schemas/Record/properties/count: `type: integer` with `pattern`, which do not apply to an integer; ignored",
             "#/components/schemas/Record/properties/name: `type: string` with `minItems`, which do not apply to a string; ignored",
             "#/components/schemas/Record/properties/note: `type: string` with `additionalProperties`, which do not apply to a string; ignored",
+            "#/components/schemas/Record/properties/scopes: `type: array` with `enum`, which do not apply to an array; ignored",
         ],
     ),
     ("formats", &[]),
@@ -54,7 +55,10 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ),
     ("params", &[]),
     ("recursive", &[]),
-    ("refs", &[]),
+    (
+        "refs",
+        &["#/components/schemas/Pet/properties/co_owners: `type` beside `$ref`, which stands for its target alone; ignored"],
+    ),
     ("responses", &[]),
     ("servers", &[]),
     (

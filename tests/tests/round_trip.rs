@@ -504,7 +504,7 @@ mod union_order {
 }
 
 mod nullable {
-    use fixture_nullable::types::{Address, Profile};
+    use fixture_nullable::types::{Address, Contact, Profile};
 
     use super::*;
 
@@ -516,6 +516,7 @@ mod nullable {
             "name": "Alice",
             "nickname": null,
             "address": null,
+            "emergency_contact": null,
             "tags": null
         });
         round_trip(wire, &Profile::builder().name("Alice").build());
@@ -526,6 +527,7 @@ mod nullable {
             "age": 30,
             "address": {"city": "Paris", "zip": "75001"},
             "previous_address": {"city": "Lyon"},
+            "emergency_contact": {"phone": "555"},
             "tags": ["x"],
             "scores": {"math": 3}
         });
@@ -536,6 +538,7 @@ mod nullable {
             .age(30)
             .address(Address::builder().city("Paris").zip("75001").build())
             .previous_address(Address::builder().city("Lyon").build())
+            .emergency_contact(Contact::builder().phone("555").build())
             .tags([Some(String::from("x"))])
             .scores([("math", Some(3))])
             .build();
@@ -554,6 +557,7 @@ mod nullable {
             "bio": null,
             "address": {"city": "Paris", "zip": null},
             "previous_address": null,
+            "emergency_contact": null,
             "tags": null
         });
         let parsed: Profile = serde_json::from_value(wire).unwrap();
@@ -564,6 +568,30 @@ mod nullable {
         assert_eq!(written["address"].get("zip"), None, "{written}");
     }
 
+    /// `nullable: true` beside a `$ref` makes that use of a non-nullable schema nullable: a
+    /// required property that must be written, as `null` when unset.
+    #[test]
+    fn nullable_beside_a_ref() {
+        let wire = json!({
+            "name": "Alice",
+            "nickname": null,
+            "address": null,
+            "emergency_contact": {"phone": "555"},
+            "tags": null
+        });
+        let parsed: Profile = parse_and_write(wire);
+        assert_eq!(
+            parsed.emergency_contact,
+            Some(Contact::builder().phone("555").build())
+        );
+        let unset = serde_json::to_value(Profile::builder().name("Alice").build()).unwrap();
+        assert_eq!(
+            unset["emergency_contact"],
+            serde_json::Value::Null,
+            "{unset}"
+        );
+    }
+
     /// `items: {type: string, nullable: true}` allows `null` items.
     #[test]
     fn nullable_array_items() {
@@ -571,6 +599,7 @@ mod nullable {
             "name": "Alice",
             "nickname": null,
             "address": null,
+            "emergency_contact": null,
             "tags": ["x", null]
         });
         let _: Profile = parse_and_write(wire);
@@ -583,6 +612,7 @@ mod nullable {
             "name": "Alice",
             "nickname": null,
             "address": null,
+            "emergency_contact": null,
             "tags": null,
             "scores": {"math": 3, "art": null}
         });
@@ -1236,11 +1266,14 @@ mod foreign_keywords {
     use super::*;
 
     /// Each property keeps its declared type; the string enum written as YAML numbers is a
-    /// string enum of their text.
+    /// string enum of their text, and the array whose `enum` lists item values an array.
     #[test]
     fn declared_types_win_over_foreign_keywords() {
-        let wire = json!({"name": "n", "note": "x", "count": 3, "level": "2"});
+        let wire =
+            json!({"name": "n", "note": "x", "count": 3, "level": "2", "scopes": ["devices"]});
         let parsed: Record = parse_and_write(wire);
+        let scopes: Option<Vec<String>> = parsed.scopes;
+        assert_eq!(scopes, Some(vec!["devices".to_owned()]));
         let (name, note, count): (Option<String>, Option<String>, Option<i64>) =
             (parsed.name, parsed.note, parsed.count);
         assert_eq!(

@@ -79,6 +79,7 @@ impl<'a> Lowerer<'a> {
     ) -> Result<TypeRef, Error> {
         match schema {
             SchemaRef::Ref(reference) => {
+                self.warn_ignored_beside_ref(at);
                 let name = self.component_name(reference, "schemas", at)?;
                 self.component(name, at)
             }
@@ -383,23 +384,72 @@ impl<'a> Lowerer<'a> {
             .as_ref()
             .map_or(resolved, |simplified| simplified.schema);
         let one_way = |data: &openapiv3::SchemaData| data.read_only || data.write_only;
+        let beside = match schema {
+            SchemaRef::Ref(_) => self.spec.ref_siblings(at),
+            SchemaRef::Item(_) => None,
+        };
+        let says = |keyword: &str| beside.is_some_and(|b| b.get(keyword) == Some(&true.into()));
         let docs = match (schema, &simplified) {
-            // A reference documents itself, on its type.
-            (SchemaRef::Ref(_), _) => None,
+            // A reference documents itself, on its type, unless it is given a description.
+            (SchemaRef::Ref(_), _) => beside
+                .and_then(|beside| beside.get("description")?.as_str())
+                .and_then(|description| text(&Some(description.to_owned()))),
             (SchemaRef::Item(_), Some(Simplified { docs, .. })) => docs.clone(),
             (SchemaRef::Item(own), None) => schema_docs(own),
         };
         Ok(Facts {
-            nullable: match &simplified {
-                Some(simplified) => simplified.nullable,
-                None => is_nullable(resolved),
-            },
+            nullable: says("nullable")
+                || match &simplified {
+                    Some(simplified) => simplified.nullable,
+                    None => is_nullable(resolved),
+                },
             secret: is_secret(view),
-            one_way: one_way(&resolved.schema_data) || one_way(&view.schema_data),
+            one_way: says("readOnly")
+                || says("writeOnly")
+                || one_way(&resolved.schema_data)
+                || one_way(&view.schema_data),
             docs,
         })
     }
+
+    /// Warns about the keywords beside the `$ref` at `at` that would change its meaning (a
+    /// `type` or `items`, say): a reference stands for its target alone. Those that annotate
+    /// it go without a word, and [`Lowerer::facts`] reads the ones that matter to its use.
+    fn warn_ignored_beside_ref(&mut self, at: &Pointer) {
+        let Some(beside) = self.spec.ref_siblings(at) else {
+            return;
+        };
+        let ignored: Vec<String> = beside
+            .keys()
+            .filter(|key| !(REF_ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-")))
+            .map(|key| format!("`{key}`"))
+            .collect();
+        if !ignored.is_empty() {
+            let message = format!(
+                "{} beside `$ref`, which stands for its target alone; ignored",
+                ignored.join(", ")
+            );
+            self.warn(at, message);
+        }
+    }
 }
+
+/// Keywords beside a `$ref` that only annotate it: `nullable`, `readOnly`, `writeOnly` and
+/// `description` are read where the reference is used as a property, item or parameter; the
+/// others need nothing from the client.
+const REF_ANNOTATIONS: &[&str] = &[
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "description",
+    "title",
+    "summary",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "externalDocs",
+];
 
 /// `nullable: true` on the schema, or on an `allOf` member that only annotates.
 pub(super) fn is_nullable(schema: &Schema) -> bool {

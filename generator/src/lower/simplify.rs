@@ -231,8 +231,10 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// A scalar `type` declared beside keywords of other types, which `openapiv3` then cannot
-    /// type: the declared type, the foreign keywords dropped (with a warning).
+    /// A scalar or array `type` declared beside keywords of other types, which `openapiv3` then
+    /// cannot type: the declared type, the foreign keywords dropped (with a warning). An
+    /// `enum` beside `type: array` is one of them: it is most often meant for the items, which
+    /// the client cannot tell, and an array of the items' type takes every value it allows.
     fn declared_type(&mut self, schema: &'a Schema, at: &Pointer) -> Option<Simplified<'a>> {
         let SchemaKind::Any(any) = &schema.schema_kind else {
             return None;
@@ -248,6 +250,7 @@ impl<'a> Lowerer<'a> {
                 "multipleOf",
             ],
             "boolean" => &[],
+            "array" => &["items", "minItems", "maxItems", "uniqueItems"],
             _ => return None,
         };
         if !(any.one_of.is_empty() && any.any_of.is_empty() && any.all_of.is_empty()) {
@@ -281,9 +284,15 @@ impl<'a> Lowerer<'a> {
                 serde_json::from_value::<Schema>(Value::Object(json)).ok()
             })
             .filter(|typed| matches!(typed.schema_kind, SchemaKind::Type(_)))?;
-        let a = if declared == "integer" { "an" } else { "a" };
+        let a = if matches!(declared, "integer" | "array") {
+            "an"
+        } else {
+            "a"
+        };
         let mut ignored: Vec<String> = foreign.iter().map(|key| format!("`{key}`")).collect();
-        if dropped_values {
+        if dropped_values && declared == "array" {
+            ignored.push("`enum`".to_owned());
+        } else if dropped_values {
             ignored.push(format!("`enum` values that are not {declared}s"));
         }
         if !ignored.is_empty() {
@@ -382,8 +391,12 @@ fn allows_only_null(schema: &Schema) -> bool {
 }
 
 /// Keeps the `enum` values a `declared` type can hold (numbers and booleans listed for a
-/// string become their text); returns whether any were dropped.
+/// string become their text; an array keeps none, see `declared_type`); returns whether any
+/// were dropped.
 fn keep_enum_values(json: &mut Map<String, Value>, declared: &str) -> bool {
+    if declared == "array" {
+        return json.remove("enum").is_some();
+    }
     let Some(Value::Array(values)) = json.get_mut("enum") else {
         return false;
     };
