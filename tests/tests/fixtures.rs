@@ -73,6 +73,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
         "unions_in_all_of",
         &["#/components/schemas/Pet/allOf/1/anyOf: these alternatives only constrain which properties are present; the client does not check them"],
     ),
+    ("wide", &[]),
     ("wire", &[]),
 ];
 

@@ -1970,6 +1970,10 @@ pub struct PostOAuth2TokenRefreshAccessTokenBuilder<
     refresh_token: S2,
 }
 
+#[allow(
+    clippy::type_complexity,
+    reason = "a builder with one type parameter per required field"
+)]
 impl<
     S1,
     S2,
@@ -1990,6 +1994,10 @@ impl<
     }
 }
 
+#[allow(
+    clippy::type_complexity,
+    reason = "a builder with one type parameter per required field"
+)]
 impl<
     S0,
     S2,
@@ -2010,6 +2018,10 @@ impl<
     }
 }
 
+#[allow(
+    clippy::type_complexity,
+    reason = "a builder with one type parameter per required field"
+)]
 impl<
     S0,
     S1,

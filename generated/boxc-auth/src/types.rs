@@ -140,6 +140,10 @@ pub struct AccessTokenRequestBuilder<
     nonce: S2,
 }
 
+#[allow(
+    clippy::type_complexity,
+    reason = "a builder with one type parameter per required field"
+)]
 impl<S1, S2> AccessTokenRequestBuilder<clientgen_runtime::Missing, S1, S2> {
     /// Sets `application_id` (required).
     ///
@@ -156,6 +160,10 @@ impl<S1, S2> AccessTokenRequestBuilder<clientgen_runtime::Missing, S1, S2> {
     }
 }
 
+#[allow(
+    clippy::type_complexity,
+    reason = "a builder with one type parameter per required field"
+)]
 impl<S0, S2> AccessTokenRequestBuilder<S0, clientgen_runtime::Missing, S2> {
     /// Sets `application_secret` (required).
     ///
@@ -172,6 +180,10 @@ impl<S0, S2> AccessTokenRequestBuilder<S0, clientgen_runtime::Missing, S2> {
     }
 }
 
+#[allow(
+    clippy::type_complexity,
+    reason = "a builder with one type parameter per required field"
+)]
 impl<S0, S1> AccessTokenRequestBuilder<S0, S1, clientgen_runtime::Missing> {
     /// Sets `nonce` (required).
     ///
@@ -322,6 +334,10 @@ pub struct AuthorizeApplicationParamsBuilder<
     return_uri: S1,
 }
 
+#[allow(
+    clippy::type_complexity,
+    reason = "a builder with one type parameter per required field"
+)]
 impl<S1> AuthorizeApplicationParamsBuilder<clientgen_runtime::Missing, S1> {
     /// Sets `application_id` (required).
     ///
@@ -337,6 +353,10 @@ impl<S1> AuthorizeApplicationParamsBuilder<clientgen_runtime::Missing, S1> {
     }
 }
 
+#[allow(
+    clippy::type_complexity,
+    reason = "a builder with one type parameter per required field"
+)]
 impl<S0> AuthorizeApplicationParamsBuilder<S0, clientgen_runtime::Missing> {
     /// Sets `return_uri` (required).
     ///
