@@ -34,9 +34,13 @@ pub(crate) type Files = BTreeMap<String, String>;
 pub(crate) struct Emitted {
     /// The line that heads every file.
     header: String,
-    rust: Vec<(&'static str, TokenStream)>,
+    rust: Vec<(&'static str, Chunks)>,
     files: Files,
 }
+
+/// A Rust file as runs of whole items, printed one after the other: a large file (a type and
+/// its builder per chunk) is never held as one syntax tree, which keeps printing lean.
+type Chunks = Vec<TokenStream>;
 
 /// Builds every file of the crate for `api`. `sources` names the spec (and overlays) the
 /// crate comes from, each in backticks.
@@ -52,9 +56,9 @@ pub(crate) fn emit(api: &Api, config: &Config, sources: &str) -> Emitted {
     );
     files.insert("rustfmt.toml".into(), header.toml(manifest::RUSTFMT_TOML));
     let rust = vec![
-        ("src/lib.rs", root::lib_rs(api, config, sources)),
+        ("src/lib.rs", vec![root::lib_rs(api, config, sources)]),
         ("src/types.rs", types::types_rs(api)),
-        ("src/client.rs", client::client_rs(api)),
+        ("src/client.rs", vec![client::client_rs(api)]),
     ];
     Emitted {
         header: header.line(),
@@ -72,8 +76,8 @@ impl Emitted {
             rust,
             mut files,
         } = self;
-        for (path, tokens) in rust {
-            let source = format_tokens(tokens)?;
+        for (path, chunks) in rust {
+            let source = format_chunks(chunks)?;
             files.insert(path.into(), format!("// {header}\n\n{source}"));
         }
         Ok(files)
@@ -99,9 +103,15 @@ impl Header<'_> {
     }
 }
 
-fn format_tokens(tokens: TokenStream) -> Result<String, syn::Error> {
-    let file: syn::File = syn::parse2(tokens)?;
-    Ok(layout::tidy(&prettyplease::unparse(&file)))
+/// Prints each chunk in turn, dropping its tokens and syntax tree before the next, then tidies
+/// the whole.
+fn format_chunks(chunks: Chunks) -> Result<String, syn::Error> {
+    let mut printed = String::new();
+    for tokens in chunks {
+        let file: syn::File = syn::parse2(tokens)?;
+        printed.push_str(&prettyplease::unparse(&file));
+    }
+    Ok(layout::tidy(&printed))
 }
 
 /// An identifier from a name the naming module made (`r#type` becomes a raw identifier).

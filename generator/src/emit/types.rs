@@ -7,8 +7,8 @@ use quote::quote;
 use super::{docs, ident, rust_type};
 use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeKind, TypeRef};
 
-pub(super) fn types_rs(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(|def| type_def(api, def));
+/// The file in chunks: its docs and imports, one per type, then the helpers.
+pub(super) fn types_rs(api: &Api) -> Vec<TokenStream> {
     let serde_types = api.types.iter().any(|def| is_serialized(&def.kind));
     let imports = serde_types.then(|| {
         quote!(
@@ -23,17 +23,17 @@ pub(super) fn types_rs(api: &Api) -> TokenStream {
         .iter()
         .any(|f| f.presence != Presence::Required);
     let binary = (!bytes_fields.is_empty()).then(|| binary_module(optional_bytes));
-    quote! {
+    let head = quote! {
         //! The request and response types of the API, one for each schema of the spec.
         //!
         //! Structs are built with their builders (`Type::builder()`), which take every
         //! required field before `build`; enums keep values the spec does not list in an
         //! `Unknown` variant, so a new value from the server never breaks decoding.
         #imports
-        #(#items)*
-        #present
-        #binary
-    }
+    };
+    let items = api.types.iter().map(|def| type_def(api, def));
+    let helpers = quote!(#present #binary);
+    std::iter::once(head).chain(items).chain([helpers]).collect()
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
