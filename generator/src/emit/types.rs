@@ -33,7 +33,10 @@ pub(super) fn types_rs(api: &Api) -> Vec<TokenStream> {
     };
     let items = api.types.iter().map(|def| type_def(api, def));
     let helpers = quote!(#present #binary);
-    std::iter::once(head).chain(items).chain([helpers]).collect()
+    std::iter::once(head)
+        .chain(items)
+        .chain([helpers])
+        .collect()
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
