@@ -24,7 +24,9 @@ use crate::tokens::Tokens;
 
 /// The operation every token request is retried as: a `POST` that is safe to send again,
 /// because each attempt either carries a fresh credential (a new assertion) or one that Box
-/// accepts twice (a refresh token within its grace window).
+/// is taken to accept twice (a refresh token whose new pair has not been used yet, within
+/// what is reported as Box's grace window; Box's own documents do not say so). Should Box
+/// not accept it, the retry ends in `invalid_grant` and the provider reads the store again.
 const TOKEN_REQUEST: Operation = Operation::new("box-tokens", Method::POST);
 
 /// The token requests of one Box app (its client id and secret): the authorization-code
@@ -153,13 +155,25 @@ impl std::fmt::Debug for TokenClientBuilder {
 }
 
 /// Where the user's browser is sent to grant access, and the `state` to expect back.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Authorization {
     /// Box's authorization page, with the app's client id, the redirect URI, the scopes and
     /// a fresh `state`.
     pub url: Url,
     /// The `state` the redirect must carry; keep it (in the user's session, say) until then.
     pub state: State,
+}
+
+/// Shows the page without its query, which holds the whole `state`.
+impl std::fmt::Debug for Authorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut page = self.url.clone();
+        page.set_query(None);
+        f.debug_struct("Authorization")
+            .field("url", &page.as_str())
+            .field("state", &self.state)
+            .finish()
+    }
 }
 
 /// What a downscoped token may do: its scopes, and optionally the one file or folder (or
@@ -555,5 +569,19 @@ mod tests {
         let shown = format!("{client:?}");
         assert!(shown.contains("the-client-id"));
         assert!(!shown.contains("the-client-secret"));
+    }
+
+    #[test]
+    fn an_authorization_shows_its_page_but_not_the_whole_state() {
+        let client = TokenClient::new("the-client-id", Secret::from("the-client-secret"));
+        let authorization = client.authorize(None, None).expect("random state");
+        let state = authorization.state.as_str().to_owned();
+        assert!(authorization.url.as_str().contains(&state));
+        let shown = format!("{authorization:?}");
+        assert!(
+            shown.contains("https://account.box.com/api/oauth2/authorize"),
+            "{shown}"
+        );
+        assert!(!shown.contains(&state), "{shown}");
     }
 }

@@ -89,10 +89,14 @@ impl Refusal {
     }
 
     /// Whether Box refused a JWT assertion for its `exp` claim, which happens when the local
-    /// clock is off from Box's.
+    /// clock is off from Box's: the description names the claim (`'exp'`) as a word of its
+    /// own, not inside another (`unexpected`, `expired`).
     pub fn is_expiry_refusal(&self) -> bool {
         let description = self.description.as_deref().unwrap_or_default();
-        self.is_invalid_grant() && description.contains("exp")
+        self.is_invalid_grant()
+            && description
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|word| word == "exp")
     }
 }
 
@@ -146,6 +150,14 @@ pub enum TokenError {
         #[source]
         refusal: Option<Refusal>,
     },
+    /// Another caller's attempt to renew the token, which this one waited for, has just
+    /// failed, and no valid token is left; that caller got the reason. Asking again tries
+    /// again.
+    #[error("renewing the token of `{key}` has just failed; no valid token is left")]
+    RenewalFailed {
+        /// The store key of the identity.
+        key: String,
+    },
     /// A developer token can be neither renewed nor revoked here: a new one is made, and an
     /// old one revoked, in Box's developer console.
     #[error("a developer token can be neither renewed nor revoked through the API")]
@@ -179,5 +191,31 @@ impl TokenError {
             TokenError::Refused(refusal) => Some(refusal),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(description: &str) -> Refusal {
+        Refusal {
+            call: TokenCall::Jwt,
+            status: StatusCode::BAD_REQUEST,
+            error: Some("invalid_grant".to_owned()),
+            description: Some(description.to_owned()),
+            server_date: None,
+        }
+    }
+
+    #[test]
+    fn an_expiry_refusal_names_the_exp_claim_as_a_word() {
+        assert!(refusal("Please check the 'exp' claim.").is_expiry_refusal());
+        assert!(refusal("exp is too far in the future").is_expiry_refusal());
+        assert!(!refusal("Unexpected token").is_expiry_refusal());
+        assert!(!refusal("The assertion has expired").is_expiry_refusal());
+        let mut other = refusal("Please check the 'exp' claim.");
+        other.error = Some("invalid_client".to_owned());
+        assert!(!other.is_expiry_refusal());
     }
 }

@@ -14,8 +14,9 @@ use crate::store::TokenStore;
 /// The scheme in front of the token in `Authorization`.
 const BEARER: &str = "Bearer ";
 
-/// Sends a valid token with every request; after a `401`, renews the token (if it is still
-/// the current one) and has the request sent once more.
+/// Sends a valid token with every request, replacing any `Authorization` header the request
+/// had (send a downscoped token through a client without this hook); after a `401`, renews
+/// the token (if it is still the current one) and has the request sent once more.
 impl<S: TokenStore + 'static> Hook for TokenProvider<S> {
     fn before_send<'a>(
         &'a self,

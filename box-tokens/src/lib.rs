@@ -35,8 +35,9 @@
 //! # Secrets
 //!
 //! Every credential is a [`Secret`], whose `Debug` and `Display` print `<redacted>` and whose
-//! memory is wiped on drop. No error type and no `tracing` event of this crate carries a
-//! secret value.
+//! own memory is wiped on drop. No error type and no `tracing` event of this crate carries a
+//! secret value. Copies made to send a secret (a request body, an `Authorization` header) are
+//! dropped after the request without being wiped.
 //!
 //! # Time
 //!
@@ -62,6 +63,10 @@ mod tokens;
 #[cfg(test)]
 mod test_support;
 
+/// The generated client for Box's OAuth 2.0 endpoints this crate builds on: its
+/// [`RetryPolicy`](box_auth::RetryPolicy) and [`BaseUrls`](box_auth::BaseUrls) configure a
+/// [`TokenClientBuilder`], and its error and types appear in [`TokenError`] and [`Tokens`].
+pub use box_auth;
 pub use client::{Authorization, Downscope, TokenClient, TokenClientBuilder};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{AppConfig, ConfigError};
@@ -84,6 +89,7 @@ pub use tokens::{Tokens, ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME};
 /// Any error of this crate, for callers that do not need to tell the
 /// modules apart. Like its parts, it never holds a secret.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The app config could not be read.
     #[error(transparent)]

@@ -3,6 +3,7 @@
 //! through the store's lock), persists a new pair before handing it out, and recovers from a
 //! token Box rejects.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -21,6 +22,14 @@ pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// sharing a token do not all renew at the same moment.
 pub const DEFAULT_REFRESH_JITTER: Duration = Duration::from_secs(60);
 
+/// How long a token that could not be renewed ahead of its expiry is handed out before the
+/// next attempt, so that an outage costs one attempt per interval, not one per call.
+const RENEWAL_RETRY_INTERVAL: Duration = Duration::from_secs(30);
+
+/// A `401` for a token younger than this is not answered by renewing it: Box rejecting a
+/// token it just issued says the app or user lost access, which a new token does not mend.
+const FRESH_TOKEN_AGE: Duration = Duration::from_secs(30);
+
 /// Hands out valid access tokens for one Box identity, getting new ones the way that identity
 /// gets them: a user's refresh token (after the authorization-code flow), the client
 /// credentials grant, the JWT grant, or a fixed developer token.
@@ -32,9 +41,13 @@ pub const DEFAULT_REFRESH_JITTER: Duration = Duration::from_secs(60);
 ///   again under it, so a pair another process just stored is used, not refreshed again.
 ///   That matters because Box's refresh tokens are single-use.
 /// - **Persisted first.** A new pair is saved to the store before anyone gets it.
+/// - **Outages.** When renewal ahead of expiry fails, the current token is handed out while it
+///   lasts, and renewal is tried again 30 seconds later; callers that waited on a renewal
+///   that failed get [`TokenError::RenewalFailed`] rather than each trying again.
 /// - **Rejections.** After a `401`, the token is renewed only if the rejected one is still
-///   the current one; a refresh token Box refuses (`invalid_grant`) makes the provider read
-///   the store again before it gives up, in case another process rotated the pair.
+///   the current one and not brand new; a refresh token Box refuses (`invalid_grant`) makes
+///   the provider read the store again before it gives up, in case another process rotated
+///   the pair, and is not sent again.
 ///
 /// As a [`Hook`](clientgen_runtime::Hook) on any client generated from Box's document, it
 /// sends the bearer token with every request and, after a `401`, renews and has the request
@@ -59,6 +72,11 @@ struct Inner<S> {
     renewal: Renewal,
     cached: Mutex<Option<Current>>,
     flight: tokio::sync::Mutex<()>,
+    /// How many renewals have failed: a caller that waited on the flight sees whether the
+    /// renewal it waited for failed.
+    failures: AtomicU64,
+    /// The refresh token Box last refused, never sent again.
+    refused: Mutex<Option<Secret>>,
 }
 
 /// Where new tokens come from.
@@ -89,21 +107,28 @@ struct Renewal {
 }
 
 impl Renewal {
-    /// When `tokens` should be renewed: the margin (with its jitter) before expiry, but not
-    /// in the first half of their life, so that a short-lived token is not renewed on every
-    /// call.
+    /// When `tokens` should be renewed, with a random jitter.
     fn renew_at(self, tokens: &Tokens) -> SystemTime {
         let jitter = random_below(self.jitter).unwrap_or_default();
+        self.renew_at_with(tokens, jitter)
+    }
+
+    /// When `tokens` should be renewed: `margin + jitter` before expiry, but not in the first
+    /// half of their life, so that a short-lived token is not renewed on every call, and
+    /// never after expiry.
+    fn renew_at_with(self, tokens: &Tokens, jitter: Duration) -> SystemTime {
         let early = tokens
             .expires_at
-            .checked_sub(self.margin + jitter)
+            .checked_sub(self.margin.saturating_add(jitter))
             .unwrap_or(tokens.issued_at);
         let half_life = tokens
             .expires_at
             .duration_since(tokens.issued_at)
             .unwrap_or_default()
             / 2;
-        early.max(tokens.issued_at + half_life)
+        early
+            .max(tokens.issued_at + half_life)
+            .min(tokens.expires_at)
     }
 }
 
@@ -118,6 +143,11 @@ impl Current {
     /// one the server just `rejected`.
     fn usable(&self, now: SystemTime, rejected: Option<&Secret>) -> bool {
         now < self.renew_at && rejected != Some(&self.tokens.access_token)
+    }
+
+    /// Whether the access token has not expired at `now`, and is not the one `rejected`.
+    fn unexpired(&self, now: SystemTime, rejected: Option<&Secret>) -> bool {
+        now < self.tokens.expires_at && rejected != Some(&self.tokens.access_token)
     }
 }
 
@@ -161,6 +191,8 @@ impl<S: TokenStore> TokenProviderBuilder<S> {
                 renewal: self.renewal,
                 cached: Mutex::new(None),
                 flight: tokio::sync::Mutex::new(()),
+                failures: AtomicU64::new(0),
+                refused: Mutex::new(None),
             }),
         }
     }
@@ -172,7 +204,7 @@ impl TokenProvider {
     /// [`TokenProvider::finish_authorization`]; after that, their refresh token keeps the
     /// provider going for up to 60 days of disuse.
     pub fn user(client: TokenClient, user: impl Into<String>) -> TokenProviderBuilder {
-        let key = format!("{}/user:{}", client.client_id(), user.into());
+        let key = format!("{}/oauth-user:{}", client.client_id(), user.into());
         Self::builder(client, Source::User, key)
     }
 
@@ -239,14 +271,32 @@ impl<S: TokenStore> TokenProvider<S> {
     }
 
     /// Box rejected `rejected` (a `401`): renews it if it is still the current token; whether
-    /// a different token is now available to try. A developer token is never renewed.
+    /// a different token is now available to try. A developer token is never renewed, nor a
+    /// token issued less than 30 seconds ago (Box rejecting a token it just issued says the
+    /// app or user lost access, which another token would not change).
     pub async fn token_rejected(&self, rejected: &Secret) -> Result<bool, TokenError> {
         if let Source::Developer(_) = &self.inner.source {
+            return Ok(false);
+        }
+        if self.is_fresh(rejected) {
+            tracing::warn!(key = %self.inner.key, "Box rejected an access token it just issued");
             return Ok(false);
         }
         tracing::debug!(key = %self.inner.key, "access token rejected");
         self.renew(Some(rejected)).await?;
         Ok(true)
+    }
+
+    /// Whether `token` is the current access token and was issued moments ago.
+    fn is_fresh(&self, token: &Secret) -> bool {
+        let now = self.inner.client.now();
+        let cached = self.cached();
+        cached.as_ref().is_some_and(|current| {
+            current.tokens.access_token == *token
+                && now
+                    .duration_since(current.tokens.issued_at)
+                    .is_ok_and(|age| age < FRESH_TOKEN_AGE)
+        })
     }
 
     /// Finishes the authorization-code flow for this provider's user: checks the redirect's
@@ -272,6 +322,7 @@ impl<S: TokenStore> TokenProvider<S> {
         let _lock = inner.store.lock(&inner.key).await?;
         inner.store.save(&inner.key, &tokens).await?;
         self.remember(tokens, None);
+        *lock(&inner.refused) = None;
         Ok(())
     }
 
@@ -291,6 +342,8 @@ impl<S: TokenStore> TokenProvider<S> {
             return Err(TokenError::DeveloperToken);
         }
         let _flight = inner.flight.lock().await;
+        // Whatever happens next, the tokens are no longer handed out here.
+        *self.cached() = None;
         let _lock = inner.store.lock(&inner.key).await?;
         let stored = inner.store.load(&inner.key).await?;
         let revoked = match &stored {
@@ -305,7 +358,6 @@ impl<S: TokenStore> TokenProvider<S> {
             None => Ok(()),
         };
         inner.store.clear(&inner.key).await?;
-        *self.cached() = None;
         tracing::info!(key = %inner.key, "tokens revoked and cleared");
         revoked
     }
@@ -321,12 +373,18 @@ impl<S: TokenStore> TokenProvider<S> {
     }
 
     /// Gets a usable token, one caller at a time: another caller may have renewed while this
-    /// one waited (here or, through the store, in another process).
+    /// one waited (here or, through the store, in another process), or failed to.
     async fn renew(&self, rejected: Option<&Secret>) -> Result<Secret, TokenError> {
         let inner = &*self.inner;
+        let failures = inner.failures.load(Ordering::Acquire);
         let _flight = inner.flight.lock().await;
         if let Some(token) = self.current_token(rejected) {
             return Ok(token);
+        }
+        if inner.failures.load(Ordering::Acquire) != failures {
+            return Err(TokenError::RenewalFailed {
+                key: inner.key.clone(),
+            });
         }
         let _lock = inner.store.lock(&inner.key).await?;
         let stored = inner.store.load(&inner.key).await?;
@@ -336,7 +394,13 @@ impl<S: TokenStore> TokenProvider<S> {
         {
             return Ok(token);
         }
-        let tokens = self.obtain(stored).await?;
+        let tokens = match self.obtain(stored).await {
+            Ok(tokens) => tokens,
+            Err(error) => {
+                inner.failures.fetch_add(1, Ordering::AcqRel);
+                return self.still_valid(rejected).ok_or(error);
+            }
+        };
         inner.store.save(&inner.key, &tokens).await?;
         tracing::info!(
             key = %inner.key,
@@ -351,6 +415,22 @@ impl<S: TokenStore> TokenProvider<S> {
         let token = tokens.access_token.clone();
         self.remember(tokens, None);
         Ok(token)
+    }
+
+    /// After a renewal failed: the current access token when it has not expired (and is not
+    /// the one `rejected`), handed out until the next attempt, a while later.
+    fn still_valid(&self, rejected: Option<&Secret>) -> Option<Secret> {
+        let now = self.inner.client.now();
+        let mut cached = self.cached();
+        let current = cached
+            .as_mut()
+            .filter(|current| current.unexpired(now, rejected))?;
+        current.renew_at = (now + RENEWAL_RETRY_INTERVAL).min(current.tokens.expires_at);
+        tracing::warn!(
+            key = %self.inner.key,
+            "renewal failed; the current token is used until it is tried again"
+        );
+        Some(current.tokens.access_token.clone())
     }
 
     /// New tokens from the source; `stored` are the tokens in the store now.
@@ -377,8 +457,7 @@ impl<S: TokenStore> TokenProvider<S> {
         let reread = inner.store.load(&inner.key).await?;
         let newer = reread.filter(|tokens| tokens.refresh_token.as_ref() != Some(&refresh_token));
         let Some(newer) = newer else {
-            tracing::warn!(key = %inner.key, "Box refused the refresh token");
-            return Err(self.sign_in_required("Box refused the refresh token", Some(refused)));
+            return Err(self.refused(refresh_token, refused));
         };
         if newer.expires_at > inner.client.now() {
             return Ok(newer);
@@ -386,10 +465,18 @@ impl<S: TokenStore> TokenProvider<S> {
         let rotated = self.refresh_token_of(Some(&newer))?;
         inner.client.refresh(&rotated).await.map_err(|error| {
             match error.refusal().is_some_and(Refusal::is_invalid_grant) {
-                true => self.sign_in_required("Box refused the refresh token", Some(error)),
+                true => self.refused(rotated.clone(), error),
                 false => error,
             }
         })
+    }
+
+    /// Box refused `refresh_token` (`error`): it is remembered, so that it is not sent again,
+    /// and the user must sign in.
+    fn refused(&self, refresh_token: Secret, error: TokenError) -> TokenError {
+        tracing::warn!(key = %self.inner.key, "Box refused the refresh token");
+        *lock(&self.inner.refused) = Some(refresh_token);
+        self.sign_in_required("Box refused the refresh token", Some(error))
     }
 
     /// The refresh token of `tokens`, when there is one that has not aged out.
@@ -400,6 +487,9 @@ impl<S: TokenStore> TokenProvider<S> {
         let Some(refresh_token) = &tokens.refresh_token else {
             return Err(self.sign_in_required("the stored tokens have no refresh token", None));
         };
+        if lock(&self.inner.refused).as_ref() == Some(refresh_token) {
+            return Err(self.sign_in_required("Box refused the refresh token", None));
+        }
         let aged_out = tokens
             .refresh_expires_at()
             .is_some_and(|end| end <= self.inner.client.now());
@@ -436,10 +526,24 @@ impl<S: TokenStore> TokenProvider<S> {
     }
 
     fn cached(&self) -> std::sync::MutexGuard<'_, Option<Current>> {
-        self.inner
-            .cached
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        lock(&self.inner.cached)
+    }
+}
+
+/// Locks `mutex`, whose value stays consistent even if a holder panicked (each is replaced
+/// whole).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Shows the store key and the kind of source, never a token.
+impl<S> std::fmt::Debug for TokenProviderBuilder<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenProviderBuilder")
+            .field("key", &self.key)
+            .field("source", &self.source.name())
+            .field("renewal", &self.renewal)
+            .finish_non_exhaustive()
     }
 }
 
@@ -451,5 +555,69 @@ impl<S> std::fmt::Debug for TokenProvider<S> {
             .field("source", &self.inner.source.name())
             .field("renewal", &self.inner.renewal)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: Duration = Duration::from_secs(3600);
+    const MINUTE: Duration = Duration::from_secs(60);
+
+    fn tokens(issued_at: SystemTime, expires_at: SystemTime) -> Tokens {
+        let mut tokens = Tokens::from_response(
+            Secret::from("access"),
+            Some(0),
+            None,
+            SystemTime::UNIX_EPOCH,
+        );
+        (tokens.issued_at, tokens.expires_at) = (issued_at, expires_at);
+        tokens
+    }
+
+    fn renewal(margin: Duration) -> Renewal {
+        Renewal {
+            margin,
+            jitter: MINUTE,
+        }
+    }
+
+    #[test]
+    fn jitter_moves_renewal_earlier_than_the_margin_alone() {
+        let start = SystemTime::UNIX_EPOCH + HOUR;
+        let hour_long = tokens(start, start + HOUR);
+        let margin = 5 * MINUTE;
+        let at = |jitter| renewal(margin).renew_at_with(&hour_long, jitter);
+        assert_eq!(at(Duration::ZERO), start + 55 * MINUTE);
+        assert_eq!(
+            at(Duration::from_secs(30)),
+            start + 54 * MINUTE + Duration::from_secs(30)
+        );
+        assert_eq!(at(MINUTE), start + 54 * MINUTE);
+    }
+
+    #[test]
+    fn renewal_is_never_in_the_first_half_of_a_life_nor_after_its_end() {
+        let start = SystemTime::UNIX_EPOCH + HOUR;
+        let short = tokens(start, start + 4 * MINUTE);
+        assert_eq!(
+            renewal(5 * MINUTE).renew_at_with(&short, MINUTE),
+            start + 2 * MINUTE
+        );
+        // Expiry before issue (fields set by hand or read from a store): renew at expiry.
+        let backwards = tokens(start, start - MINUTE);
+        assert_eq!(
+            renewal(5 * MINUTE).renew_at_with(&backwards, MINUTE),
+            start - MINUTE
+        );
+    }
+
+    #[test]
+    fn a_huge_margin_does_not_overflow() {
+        let start = SystemTime::UNIX_EPOCH + HOUR;
+        let hour_long = tokens(start, start + HOUR);
+        let at = renewal(Duration::MAX).renew_at_with(&hour_long, Duration::MAX);
+        assert_eq!(at, start + 30 * MINUTE);
     }
 }

@@ -26,6 +26,9 @@ pub use memory::MemoryStore;
 /// [`TokenStore::lock`] around "load, refresh if needed, save": the guard
 /// excludes every other holder for that subject, in this process and, for
 /// stores that say so, in other processes sharing the same store.
+///
+/// The methods return `impl Future`, so a store is a type parameter
+/// ([`TokenProvider<S>`](crate::TokenProvider)), not a `dyn TokenStore`.
 pub trait TokenStore: Send + Sync {
     /// Returns the tokens saved for `subject`, or `None` if there are none.
     fn load(

@@ -258,13 +258,24 @@ async fn with_no_newer_pair_a_refused_refresh_token_means_signing_in_again() {
     clock.advance(Duration::from_secs(3600));
     let error = provider.token().await.unwrap_err();
     assert!(
-        matches!(&error, TokenError::SignInRequired { key, .. } if key.ends_with("/user:alice")),
+        matches!(&error, TokenError::SignInRequired { key, .. } if key.ends_with("/oauth-user:alice")),
         "{error:?}"
     );
     let refusal = std::error::Error::source(&error)
         .and_then(|source| source.downcast_ref::<box_tokens::Refusal>())
         .expect("Box's refusal is the source");
     assert!(refusal.is_invalid_grant());
+    // The refused token is not sent again; signing in again gets the provider going.
+    assert!(matches!(
+        provider.token().await,
+        Err(TokenError::SignInRequired { .. })
+    ));
+    assert_eq!(mock.ledger().refreshes(), 1);
+    let (access, refresh) = mock.ledger().issue_pair();
+    let tokens = Tokens::from_response(access.into(), Some(3600), Some(refresh.into()), t0());
+    provider.set_tokens(tokens).await.unwrap();
+    clock.advance(Duration::from_secs(3600));
+    assert_eq!(provider.token().await.unwrap().expose(), "access-3");
 }
 
 /// A client as `clientgen` generates them, with one operation: `GET /2.0/users/me`.
@@ -326,7 +337,8 @@ async fn the_hook_sends_the_token_and_recovers_from_one_401() {
     let api = MeClient::new(&mock, provider.clone());
 
     assert_eq!(api.me().await.unwrap()["id"], "42");
-    // Box drops the token although its expiry is an hour away.
+    // A minute later, Box drops the token although its expiry is most of an hour away.
+    clock.advance(Duration::from_secs(60));
     mock.ledger().kill_access("access-1");
     assert_eq!(api.me().await.unwrap()["id"], "42");
 
@@ -345,6 +357,7 @@ async fn a_401_for_a_token_already_replaced_does_not_renew_again() {
     let mock = MockBox::start().await;
     let clock = ManualClock::new(t0());
     let provider = signed_in_user(&mock, &clock, MemoryStore::new()).await;
+    clock.advance(Duration::from_secs(60));
     assert!(provider
         .token_rejected(&Secret::from("access-1"))
         .await
@@ -357,6 +370,76 @@ async fn a_401_for_a_token_already_replaced_does_not_renew_again() {
         .unwrap());
     assert_eq!(provider.token().await.unwrap().expose(), "access-2");
     assert_eq!(mock.ledger().refreshes(), 1);
+}
+
+#[tokio::test]
+async fn a_401_for_a_token_just_issued_is_left_to_the_caller() {
+    let mock = MockBox::start().await;
+    let clock = ManualClock::new(t0());
+    let provider = signed_in_user(&mock, &clock, MemoryStore::new()).await;
+    let api = MeClient::new(&mock, provider.clone());
+    // Box rejects the token it issued seconds ago (the app lost access, say): another token
+    // would fare no better, and renewing on every call would burn refresh tokens.
+    clock.advance(Duration::from_secs(10));
+    mock.ledger().kill_access("access-1");
+    let error = api.me().await.unwrap_err();
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(401));
+    assert_eq!(mock.ledger().refreshes(), 0);
+    // Once the token has some age, a 401 renews it again.
+    clock.advance(Duration::from_secs(30));
+    assert_eq!(api.me().await.unwrap()["id"], "42");
+    assert_eq!(mock.ledger().refreshes(), 1);
+}
+
+#[tokio::test]
+async fn when_renewal_ahead_of_expiry_fails_the_current_token_serves_until_the_next_try() {
+    let mock = MockBox::start().await;
+    let clock = ManualClock::new(t0());
+    let provider = signed_in_user(&mock, &clock, MemoryStore::new()).await;
+    clock.advance(Duration::from_secs(56 * 60));
+    mock.ledger().failures.extend([(503, None); 3]);
+
+    // Three attempts fail; the token, four minutes from expiry, is still handed out.
+    assert_eq!(provider.token().await.unwrap().expose(), "access-1");
+    assert_eq!(mock.ledger().token_requests.len(), 3);
+    // Until the next try, 30 seconds on, nobody asks Box again.
+    clock.advance(Duration::from_secs(29));
+    assert_eq!(provider.token().await.unwrap().expose(), "access-1");
+    assert_eq!(mock.ledger().token_requests.len(), 3);
+    clock.advance(Duration::from_secs(1));
+    assert_eq!(provider.token().await.unwrap().expose(), "access-2");
+    assert_eq!(mock.ledger().refreshes(), 4);
+}
+
+/// On one thread, every caller is waiting on the first one's renewal before Box answers it.
+#[tokio::test]
+async fn callers_waiting_on_a_renewal_that_fails_share_its_failure() {
+    let mock = MockBox::start().await;
+    let clock = ManualClock::new(t0());
+    let provider = signed_in_user(&mock, &clock, MemoryStore::new()).await;
+    clock.advance(Duration::from_secs(3600));
+    // Box would refuse every one of them (a `400` is not retried).
+    mock.ledger().failures.extend([(400, None); 20]);
+
+    let callers: Vec<_> = (0..20)
+        .map(|_| {
+            let provider = provider.clone();
+            tokio::spawn(async move { provider.token().await })
+        })
+        .collect();
+    let (mut refused, mut shared) = (0, 0);
+    for caller in callers {
+        match caller.await.unwrap() {
+            Err(TokenError::Refused(_)) => refused += 1,
+            Err(TokenError::RenewalFailed { .. }) => shared += 1,
+            other => panic!("unexpected outcome: {other:?}"),
+        }
+    }
+    assert_eq!((refused, shared), (1, 19));
+    assert_eq!(mock.ledger().refreshes(), 1);
+    // Asking again tries again.
+    mock.ledger().failures.clear();
+    assert_eq!(provider.token().await.unwrap().expose(), "access-2");
 }
 
 #[tokio::test]
@@ -647,10 +730,17 @@ async fn no_secret_shows_in_debug_display_errors_or_logs() {
     mock.ledger().forget_refresh_tokens();
     clock.advance(Duration::from_secs(3600));
     let refused = provider.token().await.unwrap_err();
+    let granted = client
+        .jwt(&signer, &Subject::Enterprise("1234567".into()))
+        .await
+        .unwrap();
+    let authorization = client.authorize(None, None).unwrap();
 
     let shown = [
         format!("{provider:?}"),
         format!("{client:?}"),
+        format!("{granted:?}"),
+        format!("{authorization:?}"),
         format!("{token:?} {token}"),
         format!("{stored:?}"),
         format!("{config:?}"),
@@ -671,6 +761,10 @@ async fn no_secret_shows_in_debug_display_errors_or_logs() {
         CLIENT_SECRET,
         config.passphrase.expose(),
         "PRIVATE KEY",
+        granted.access_token.expose(),
+        // Every JWT assertion starts so (a base64url JSON header).
+        "eyJ",
+        authorization.state.as_str(),
     ];
     for secret in secrets {
         assert!(!shown.contains(secret), "{secret} leaked in:\n{shown}");
