@@ -139,13 +139,7 @@ fn builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
             })
         })
         .collect();
-    let params: Vec<&Ident> = slots
-        .iter()
-        .filter_map(|slot| match slot {
-            Slot::Required(param) => Some(param),
-            _ => None,
-        })
-        .collect();
+    let params = type_params(&slots);
     let field_names: Vec<Ident> = strukt.fields.iter().map(|f| ident(&f.name)).collect();
     let storage = strukt
         .fields
@@ -261,13 +255,7 @@ fn required_setters<'s>(
     builder: &'s Ident,
 ) -> impl Iterator<Item = TokenStream> + 's {
     let rt = runtime();
-    let params: Vec<&Ident> = slots
-        .iter()
-        .filter_map(|slot| match slot {
-            Slot::Required(param) => Some(param),
-            _ => None,
-        })
-        .collect();
+    let params = type_params(slots);
     let names: Vec<Ident> = strukt.fields.iter().map(|f| ident(&f.name)).collect();
     // Each setter returns the builder with one parameter filled in: with many required
     // fields, a type clippy finds complex, though it is the builder's own.
@@ -321,6 +309,17 @@ fn required_setters<'s>(
                 }
             })
         })
+}
+
+/// The builder's type parameters: one per required field, in field order.
+fn type_params(slots: &[Slot]) -> Vec<&Ident> {
+    slots
+        .iter()
+        .filter_map(|slot| match slot {
+            Slot::Required(param) => Some(param),
+            _ => None,
+        })
+        .collect()
 }
 
 /// What a setter returns.
