@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-/// Directories inside an output directory that are not generated and are left alone.
-const KEPT: &[&str] = &["target"];
+/// What cargo writes at the top of an output directory when the crate is built there (its
+/// build directory and lock file): not generated, so neither compared nor removed.
+const KEPT: &[&str] = &["target", "Cargo.lock"];
 
 /// Most diff lines printed for one stale file.
 const MAX_DIFF_LINES: usize = 60;
@@ -91,7 +92,7 @@ fn diff(found: &str, wanted: &str) -> String {
     lines.join("\n")
 }
 
-/// Every file under `dir` (outside [`KEPT`] directories) by relative `/`-separated path; an
+/// Every file under `dir` (but for what [`KEPT`] names) by relative `/`-separated path; an
 /// absent directory is empty.
 fn read_tree(dir: &Path) -> std::io::Result<BTreeMap<String, String>> {
     let mut files = BTreeMap::new();
@@ -110,10 +111,11 @@ fn read_into(
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let relative = format!("{prefix}{name}");
+        if prefix.is_empty() && KEPT.contains(&name.as_str()) {
+            continue;
+        }
         if entry.file_type()?.is_dir() {
-            if !(prefix.is_empty() && KEPT.contains(&name.as_str())) {
-                read_into(&entry.path(), &format!("{relative}/"), files)?;
-            }
+            read_into(&entry.path(), &format!("{relative}/"), files)?;
         } else {
             let bytes = fs::read(entry.path())?;
             files.insert(relative, String::from_utf8_lossy(&bytes).into_owned());
@@ -122,8 +124,8 @@ fn read_into(
     Ok(())
 }
 
-/// Writes `files` to a temporary sibling of `dir`, then swaps it in, carrying over [`KEPT`]
-/// directories.
+/// Writes `files` to a temporary sibling of `dir`, then swaps it in, carrying over what
+/// [`KEPT`] names.
 fn replace_dir(dir: &Path, files: &BTreeMap<String, String>) -> std::io::Result<()> {
     let name = dir
         .file_name()
@@ -147,7 +149,7 @@ fn replace_dir(dir: &Path, files: &BTreeMap<String, String>) -> std::io::Result<
     }
     if dir.exists() {
         for kept in KEPT {
-            if dir.join(kept).is_dir() {
+            if dir.join(kept).exists() {
                 fs::rename(dir.join(kept), staging.join(kept))?;
             }
         }
@@ -220,6 +222,7 @@ mod tests {
         let dir = scratch("replace");
         fs::create_dir_all(dir.join("target")).unwrap();
         fs::write(dir.join("target/cache"), "keep").unwrap();
+        fs::write(dir.join("Cargo.lock"), "locked").unwrap();
         fs::write(dir.join("stale.rs"), "x").unwrap();
         sync_dir(&dir, &files(&[("lib.rs", "new\n")]), Mode::Write).unwrap();
         assert!(!dir.join("stale.rs").exists());
@@ -227,7 +230,14 @@ mod tests {
             fs::read_to_string(dir.join("target/cache")).unwrap(),
             "keep"
         );
+        assert_eq!(
+            fs::read_to_string(dir.join("Cargo.lock")).unwrap(),
+            "locked"
+        );
         assert_eq!(fs::read_to_string(dir.join("lib.rs")).unwrap(), "new\n");
+        // A lock file cargo wrote is not a difference either.
+        let unchanged = sync_dir(&dir, &files(&[("lib.rs", "new\n")]), Mode::Check).unwrap();
+        assert!(unchanged.is_empty(), "{unchanged:?}");
     }
 
     #[test]

@@ -60,14 +60,14 @@ fn step(name: &str, action: impl FnOnce() -> Result<(), String>) -> Result<(), S
 }
 
 /// Generates a client for Box's whole API (every path of its document, with the overlay
-/// box-auth uses) into a temporary directory outside this workspace and runs clippy on it
-/// with warnings denied. That proves two things at once: the generator copes with a large
-/// real document, and a generated crate depends on nothing but crates.io. It reuses this
-/// workspace's lock file and a target directory under `target/`, so a rerun rebuilds only the
-/// generated crate.
+/// box-auth uses) into a directory outside this workspace and runs clippy on it with
+/// warnings denied. That proves two things at once: the generator copes with a large real
+/// document, and a generated crate depends on nothing but crates.io. It reuses this
+/// workspace's lock file and a target directory under `target/`. The directory is the same
+/// on every run from this checkout, and the generator leaves unchanged files alone, so a
+/// rerun with the same output checks nothing again.
 fn whole_box_api(root: &Path) -> Result<(), String> {
-    let out = std::env::temp_dir().join(format!("box-api-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
+    let out = std::env::temp_dir().join(format!("clientgen-box-api-{:016x}", checkout_id(root)));
     let mut codegen = Codegen::one_spec(root.join(BOX_SPEC), out.clone(), "box-api");
     if let Some(custom) = &mut codegen.custom {
         custom.overlays = vec![root.join(BOX_OVERLAY)];
@@ -76,13 +76,20 @@ fn whole_box_api(root: &Path) -> Result<(), String> {
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
         .map_err(|error| format!("error: cannot copy Cargo.lock: {error}"))?;
     let target = root.join("target").join("standalone");
-    let checked = cargo(
+    cargo(
         &out,
         &["clippy", "--quiet", "--", "-D", "warnings"],
         &[("CARGO_TARGET_DIR", target.as_os_str())],
-    );
-    let _ = std::fs::remove_dir_all(&out);
-    checked
+    )
+}
+
+/// A number that tells this checkout's directory from another's, so that two checkouts
+/// testing at once do not share a directory.
+fn checkout_id(root: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    root.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Builds, with clippy and warnings denied, the crates the fuzz test generated from a fixed
