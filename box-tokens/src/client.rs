@@ -24,9 +24,9 @@ use crate::tokens::Tokens;
 
 /// The operation every token request is retried as: a `POST` that is safe to send again,
 /// because each attempt either carries a fresh credential (a new assertion) or one that Box
-/// is taken to accept twice (a refresh token whose new pair has not been used yet, within
-/// what is reported as Box's grace window; Box's own documents do not say so). Should Box
-/// not accept it, the retry ends in `invalid_grant` and the provider reads the store again.
+/// accepts twice (a just-used refresh token, which within Box's short grace window returns
+/// the same pair again). Should the window have passed, the retry ends in `invalid_grant`
+/// and the provider reads the store again.
 const TOKEN_REQUEST: Operation = Operation::new("box-tokens", Method::POST);
 
 /// The token requests of one Box app (its client id and secret): the authorization-code
