@@ -30,6 +30,9 @@ const RENEWAL_RETRY_INTERVAL: Duration = Duration::from_secs(30);
 /// token it just issued says the app or user lost access, which a new token does not mend.
 const FRESH_TOKEN_AGE: Duration = Duration::from_secs(30);
 
+/// Why the user must sign in again once Box refused their refresh token.
+const REFUSED: &str = "Box refused the refresh token";
+
 /// Hands out valid access tokens for one Box identity, getting new ones the way that identity
 /// gets them: a user's refresh token (after the authorization-code flow), the client
 /// credentials grant, the JWT grant, or a fixed developer token.
@@ -476,7 +479,7 @@ impl<S: TokenStore> TokenProvider<S> {
     fn refused(&self, refresh_token: Secret, error: TokenError) -> TokenError {
         tracing::warn!(key = %self.inner.key, "Box refused the refresh token");
         *lock(&self.inner.refused) = Some(refresh_token);
-        self.sign_in_required("Box refused the refresh token", Some(error))
+        self.sign_in_required(REFUSED, Some(error))
     }
 
     /// The refresh token of `tokens`, when there is one that has not aged out.
@@ -488,7 +491,7 @@ impl<S: TokenStore> TokenProvider<S> {
             return Err(self.sign_in_required("the stored tokens have no refresh token", None));
         };
         if lock(&self.inner.refused).as_ref() == Some(refresh_token) {
-            return Err(self.sign_in_required("Box refused the refresh token", None));
+            return Err(self.sign_in_required(REFUSED, None));
         }
         let aged_out = tokens
             .refresh_expires_at()
