@@ -262,7 +262,9 @@ async fn a_refused_connection_is_retried_for_a_get_but_not_a_post() {
 
 #[tokio::test(start_paused = true)]
 async fn a_stalled_server_times_out_instead_of_hanging() {
-    let server = MockServer::start().await;
+    // A server of its own: a pooled one would go on to another test while still holding
+    // this request.
+    let server = MockServer::builder().start().await;
     let stalled = ResponseTemplate::new(200).set_delay(Duration::from_secs(3600));
     Mock::given(method("GET"))
         .respond_with(stalled)

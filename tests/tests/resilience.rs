@@ -252,7 +252,14 @@ async fn retries_stop_at_the_limit() -> TestResult {
 #[tokio::test(start_paused = true)]
 async fn a_stalled_server_times_out() -> TestResult {
     let stalled = ResponseTemplate::new(200).set_delay(Duration::from_secs(3600));
-    let server = serve("/oauth2/token", vec![stalled]).await;
+    // A server of its own: a pooled one would go on to another test while still holding
+    // this request.
+    let server = MockServer::builder().start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .respond_with(stalled)
+        .mount(&server)
+        .await;
     let client = Client::builder()
         .base_urls(BaseUrls::all(Url::parse(&server.uri())?))
         .timeout(Duration::from_secs(10))
