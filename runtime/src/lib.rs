@@ -41,6 +41,7 @@ pub mod encode;
 mod error;
 pub mod hook;
 mod markers;
+pub mod multipart;
 mod request;
 mod response;
 mod retry;
@@ -55,7 +56,7 @@ pub use error::{
 };
 pub use hook::Hook;
 pub use markers::{Missing, Redacted};
-pub use request::{multipart, RequestBuilder};
+pub use request::RequestBuilder;
 pub use response::{json_error, ParseError, RawResponse, Response};
 pub use retry::{Retries, RetryPolicy};
 pub use unknown::Unknown;
