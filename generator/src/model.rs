@@ -126,6 +126,9 @@ pub enum Presence {
     RequiredNullable,
     /// Not required: `Option<T>`, left out when `None`.
     Optional,
+    /// Not required and nullable: `Nullable<T>` (the runtime's), which tells the three states
+    /// apart on the wire: left out, `null`, a value.
+    OptionalNullable,
     /// The properties an object has beyond its declared ones (`additionalProperties` beside
     /// `properties`): a map flattened into the object, its wire name empty.
     Additional,
@@ -234,6 +237,9 @@ pub enum TypeRef {
     Json,
     /// Raw bytes (`format: binary`): `Vec<u8>`.
     Bytes,
+    /// A file part of a `multipart/form-data` body (a `format: binary` property there): the
+    /// runtime's `FilePart`, bytes with the file name and content type the caller may give.
+    File,
     /// A named type of [`Api::types`].
     Named(String),
     /// `Vec<T>`.
@@ -281,6 +287,7 @@ impl TypeRef {
             },
             TypeRef::Json
             | TypeRef::Bytes
+            | TypeRef::File
             | TypeRef::Array(_)
             | TypeRef::Map(_)
             | TypeRef::Nullable(_) => false,
@@ -301,7 +308,8 @@ impl TypeRef {
             | TypeRef::F64
             | TypeRef::Bool
             | TypeRef::Json
-            | TypeRef::Bytes => Vec::new(),
+            | TypeRef::Bytes
+            | TypeRef::File => Vec::new(),
         }
     }
 }
@@ -435,8 +443,26 @@ pub struct RequestBody {
     /// For a form body: how each property that is not written in the default way
     /// (`style: form`, exploded) is encoded, by property name.
     pub field_styles: Vec<(String, Style)>,
+    /// For a multipart body: how each field of the body's struct is sent, one part per field,
+    /// in field order.
+    pub parts: Vec<MultipartPart>,
     /// Documentation.
     pub docs: Docs,
+}
+
+/// How one field of a `multipart/form-data` body's struct is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultipartPart {
+    /// The index of the field in the body struct's fields.
+    pub field: usize,
+    /// The part's `Content-Type`: the property's `encoding.contentType`, else the default
+    /// for its schema (`application/octet-stream` for bytes, `application/json` for objects
+    /// and arrays, `text/plain` for other values); `None` when only the value can tell (any
+    /// JSON, or the members of a map), decided when sent.
+    pub content_type: Option<String>,
+    /// Headers the part carries, with the value the document gives them
+    /// (`encoding.headers`).
+    pub headers: Vec<(String, String)>,
 }
 
 /// How a request body is put on the wire.

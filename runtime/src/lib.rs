@@ -42,6 +42,7 @@ mod error;
 pub mod hook;
 mod markers;
 pub mod multipart;
+mod nullable;
 mod request;
 mod response;
 mod retry;
@@ -56,6 +57,7 @@ pub use error::{
 };
 pub use hook::Hook;
 pub use markers::{Missing, Redacted};
+pub use nullable::Nullable;
 pub use request::RequestBuilder;
 pub use response::{json_error, ParseError, RawResponse, Response};
 pub use retry::{Retries, RetryPolicy};

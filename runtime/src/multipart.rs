@@ -1,39 +1,458 @@
-//! Building the parts of a `multipart/form-data` body, one part per property.
+//! Building a `multipart/form-data` body, one part per property, each with the content type
+//! and headers the spec gives it, and [`FilePart`], the value of a file part.
 
+use std::borrow::Cow;
+use std::fmt;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::multipart::{Form, Part};
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Adds `value` as part `name`: a string as text, anything else as JSON, `None` not at all.
-pub fn field<T: Serialize + ?Sized>(form: Form, name: &str, value: &T) -> Form {
-    match serde_json::to_value(value) {
-        Ok(Value::Null) | Err(_) => form,
-        Ok(Value::String(text)) => form.text(name.to_owned(), text),
-        Ok(other) => match Part::text(other.to_string()).mime_str("application/json") {
-            Ok(part) => form.part(name.to_owned(), part),
-            Err(_) => form,
-        },
+use crate::error::RequestProblem;
+
+/// The content type of a part whose property is an object or an array.
+const JSON: &str = "application/json";
+/// The content type of a part whose property is a string, number or boolean.
+const TEXT: &str = "text/plain";
+/// The content type of a file part when neither the spec nor the caller gives one.
+const OCTET_STREAM: &str = "application/octet-stream";
+
+/// How one part is sent: its name and what the spec says of its headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartSpec {
+    name: &'static str,
+    content_type: Option<&'static str>,
+    headers: &'static [(&'static str, &'static str)],
+}
+
+impl PartSpec {
+    /// The part named `name`, its content type chosen by its value: text for a string,
+    /// number or boolean, JSON for anything else, `application/octet-stream` for a file.
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            content_type: None,
+            headers: &[],
+        }
+    }
+
+    /// Sends the part as `content_type` (from the spec's `encoding`, or its schema).
+    pub const fn content_type(self, content_type: &'static str) -> Self {
+        Self {
+            content_type: Some(content_type),
+            ..self
+        }
+    }
+
+    /// Sends `headers` with the part (from the spec's `encoding.headers`).
+    pub const fn headers(self, headers: &'static [(&'static str, &'static str)]) -> Self {
+        Self { headers, ..self }
     }
 }
 
-/// Adds each member of `value`, an object written into the form it sits in, as its own
-/// part.
-pub fn members<T: Serialize + ?Sized>(form: Form, value: &T) -> Form {
-    match serde_json::to_value(value) {
-        Ok(Value::Object(members)) => members
+/// A `multipart/form-data` body being assembled, part by part. A value that cannot be written
+/// is kept as a [`RequestProblem`], and the request is then not sent.
+#[derive(Debug, Default)]
+pub struct Parts {
+    form: Form,
+    problem: Option<RequestProblem>,
+}
+
+impl Parts {
+    /// An empty body.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `value` as the part `spec` describes: a string as it is, a number or boolean as
+    /// its JSON text, anything else as JSON; `None` and `null` add nothing.
+    pub fn value<T: Serialize + ?Sized>(mut self, spec: PartSpec, value: &T) -> Self {
+        match PartValue::of(value) {
+            Ok(PartValue::Null) => self,
+            Ok(PartValue::Text(text)) => self.add(spec, Part::text(text), TEXT),
+            Ok(PartValue::Json(json)) => self.add(spec, Part::text(json), JSON),
+            Err(error) => {
+                self.fail(RequestProblem::Body(format!(
+                    "part `{}`: {error}",
+                    spec.name
+                )));
+                self
+            }
+        }
+    }
+
+    /// Adds `file` as the part `spec` describes, with the file name and content type the
+    /// caller gave it (else the part's name and the spec's content type); `None` adds nothing.
+    pub fn file(self, spec: PartSpec, file: Option<&FilePart>) -> Self {
+        let Some(file) = file else {
+            return self;
+        };
+        let file_name = file.file_name.as_deref().unwrap_or(spec.name).to_owned();
+        let part = Part::bytes(file.bytes.clone()).file_name(file_name);
+        match &file.content_type {
+            Some(own) => self.add_typed(spec, part, own),
+            None => self.add(spec, part, OCTET_STREAM),
+        }
+    }
+
+    /// Adds every file of `files` as its own part, each under the same name.
+    pub fn files(self, spec: PartSpec, files: &[FilePart]) -> Self {
+        files
             .iter()
-            .fold(form, |form, (name, member)| field(form, name, member)),
-        _ => form,
+            .fold(self, |parts, file| parts.file(spec, Some(file)))
+    }
+
+    /// Adds each member of `value`, an object written into the form it sits in (the
+    /// properties beside the declared ones, or a union flattened into the body), as its own
+    /// part, typed by its value.
+    pub fn members<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        let members =
+            serde_json::to_string(value).and_then(|json| serde_json::from_str::<Members>(&json));
+        match members {
+            Ok(Members(members)) => members.into_iter().fold(self, |parts, (name, member)| {
+                parts.value_named(name, &member)
+            }),
+            Err(error) => {
+                self.fail(RequestProblem::Body(error.to_string()));
+                self
+            }
+        }
+    }
+
+    fn value_named<T: Serialize + ?Sized>(mut self, name: String, value: &T) -> Self {
+        let (text, content_type) = match PartValue::of(value) {
+            Ok(PartValue::Null) => return self,
+            Ok(PartValue::Text(text)) => (text, TEXT),
+            Ok(PartValue::Json(json)) => (json, JSON),
+            Err(error) => {
+                self.fail(RequestProblem::Body(format!("part `{name}`: {error}")));
+                return self;
+            }
+        };
+        match Part::text(text).mime_str(content_type) {
+            Ok(part) => self.form = self.form.part(name, part),
+            Err(error) => self.fail(RequestProblem::Body(error.to_string())),
+        }
+        self
+    }
+
+    /// Adds `part`, typed as the spec says, else as `default`.
+    fn add(self, spec: PartSpec, part: Part, default: &str) -> Self {
+        let content_type = spec.content_type.unwrap_or(default);
+        self.add_typed(spec, part, content_type)
+    }
+
+    fn add_typed(mut self, spec: PartSpec, part: Part, content_type: &str) -> Self {
+        let part = match part.mime_str(content_type) {
+            Ok(part) => part,
+            Err(_) => {
+                let reason = format!(
+                    "part `{}`: `{content_type}` is not a content type",
+                    spec.name
+                );
+                self.fail(RequestProblem::Body(reason));
+                return self;
+            }
+        };
+        let mut headers = HeaderMap::new();
+        for (name, value) in spec.headers {
+            match (HeaderName::try_from(*name), HeaderValue::try_from(*value)) {
+                (Ok(name), Ok(value)) => {
+                    headers.insert(name, value);
+                }
+                _ => self.fail(RequestProblem::HeaderValue((*name).to_owned())),
+            }
+        }
+        self.form = self.form.part(spec.name, part.headers(headers));
+        self
+    }
+
+    fn fail(&mut self, problem: RequestProblem) {
+        self.problem.get_or_insert(problem);
+    }
+
+    /// The form to send, or the first problem met assembling it.
+    pub(crate) fn finish(self) -> Result<Form, RequestProblem> {
+        match self.problem {
+            Some(problem) => Err(problem),
+            None => Ok(self.form),
+        }
     }
 }
 
-/// Adds raw bytes (a `format: binary` property) as a file part named `name`.
-pub fn bytes(form: Form, name: &str, value: Option<&[u8]>) -> Form {
-    match value {
-        Some(bytes) => form.part(
-            name.to_owned(),
-            Part::bytes(bytes.to_vec()).file_name(name.to_owned()),
-        ),
-        None => form,
+/// The members of a JSON object in the order written; anything but an object has none.
+struct Members(Vec<(String, serde_json::Value)>);
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Members;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Members, E> {
+                Ok(Members(Vec::new()))
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// What a property's value comes to in a part.
+enum PartValue {
+    Null,
+    Text(String),
+    Json(String),
+}
+
+impl PartValue {
+    /// Writes `value` as JSON once, and reads a string back out of it: no copy through
+    /// `serde_json::Value`, so an object keeps its members' order.
+    fn of<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
+        let json = serde_json::to_string(value)?;
+        Ok(match json.as_bytes().first() {
+            Some(b'n') if json == "null" => PartValue::Null,
+            Some(b'"') => PartValue::Text(serde_json::from_str(&json)?),
+            Some(b'{' | b'[') => PartValue::Json(json),
+            _ => PartValue::Text(json),
+        })
+    }
+}
+
+/// The content of a file part: bytes, with the file name and content type to send them with.
+///
+/// Without a file name the part is named after its property; without a content type it is
+/// sent as the spec's `encoding` says, else as `application/octet-stream`. Build it from bytes
+/// (`Vec<u8>`, `&[u8]`, a string) and add the rest as needed:
+///
+/// ```
+/// use clientgen_runtime::multipart::FilePart;
+///
+/// let file = FilePart::from(b"%PDF-1.7".to_vec())
+///     .file_name("report.pdf")
+///     .content_type("application/pdf");
+/// assert_eq!(file.name(), Some("report.pdf"));
+/// ```
+///
+/// Inside a JSON body (where a `format: binary` property is a string) it is written as its
+/// bytes read as UTF-8 text, and read back as that text's bytes.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct FilePart {
+    bytes: Vec<u8>,
+    file_name: Option<String>,
+    content_type: Option<String>,
+}
+
+impl FilePart {
+    /// Sends the part with `file_name` as its file name.
+    pub fn file_name(self, file_name: impl Into<String>) -> Self {
+        Self {
+            file_name: Some(file_name.into()),
+            ..self
+        }
+    }
+
+    /// Sends the part as `content_type`, whatever the spec says.
+    pub fn content_type(self, content_type: impl Into<String>) -> Self {
+        Self {
+            content_type: Some(content_type.into()),
+            ..self
+        }
+    }
+
+    /// The content.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The file name given, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.file_name.as_deref()
+    }
+
+    /// The content type given, if any.
+    pub fn media_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+}
+
+impl From<Vec<u8>> for FilePart {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self {
+            bytes,
+            ..Self::default()
+        }
+    }
+}
+
+impl From<&[u8]> for FilePart {
+    fn from(bytes: &[u8]) -> Self {
+        Self::from(bytes.to_vec())
+    }
+}
+
+impl<const N: usize> From<&[u8; N]> for FilePart {
+    fn from(bytes: &[u8; N]) -> Self {
+        Self::from(bytes.to_vec())
+    }
+}
+
+impl From<String> for FilePart {
+    fn from(text: String) -> Self {
+        Self::from(text.into_bytes())
+    }
+}
+
+impl From<&str> for FilePart {
+    fn from(text: &str) -> Self {
+        Self::from(text.as_bytes())
+    }
+}
+
+/// Shows the size, file name and content type; never the content.
+impl fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FilePart")
+            .field("len", &self.bytes.len())
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
+impl Serialize for FilePart {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&String::from_utf8_lossy(&self.bytes))
+    }
+}
+
+impl<'de> Deserialize<'de> for FilePart {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Cow::<str>::deserialize(deserializer)?;
+        Ok(Self::from(text.into_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+
+    use super::*;
+
+    /// The body `parts` is sent as, received by a local server.
+    async fn sent(parts: Parts) -> String {
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(wiremock::ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        let form = parts.finish().expect("no problem");
+        reqwest::Client::new()
+            .post(server.uri())
+            .multipart(form)
+            .send()
+            .await
+            .expect("sent");
+        let received = server.received_requests().await.unwrap_or_default();
+        String::from_utf8_lossy(&received[0].body).into_owned()
+    }
+
+    #[tokio::test]
+    async fn each_part_carries_its_content_type() {
+        let attributes = json!({"name": "report", "parent": {"id": "0"}});
+        let parts = Parts::new()
+            .value(PartSpec::new("attributes").content_type(JSON), &attributes)
+            .value(PartSpec::new("note"), "hello")
+            .value(PartSpec::new("count"), &3)
+            .value(PartSpec::new("skipped"), &None::<String>)
+            .file(
+                PartSpec::new("file").content_type("image/png"),
+                Some(&FilePart::from(b"PNG".to_vec()).file_name("a.png")),
+            )
+            .file(
+                PartSpec::new("raw").headers(&[("x-part", "1")]),
+                Some(&FilePart::from("abc")),
+            );
+        let body = sent(parts).await;
+        let expected = [
+            "content-disposition: form-data; name=\"attributes\"\r\ncontent-type: application/json\r\n\r\n{\"name\":\"report\",\"parent\":{\"id\":\"0\"}}",
+            "name=\"note\"\r\ncontent-type: text/plain\r\n\r\nhello\r\n",
+            "name=\"count\"\r\ncontent-type: text/plain\r\n\r\n3\r\n",
+            "name=\"file\"; filename=\"a.png\"\r\ncontent-type: image/png\r\n\r\nPNG\r\n",
+            "name=\"raw\"; filename=\"raw\"\r\ncontent-type: application/octet-stream\r\nx-part: 1\r\n\r\nabc\r\n",
+        ];
+        let lower = body.to_lowercase();
+        for part in expected {
+            assert!(lower.contains(&part.to_lowercase()), "{part}\nin\n{body}");
+        }
+        assert!(!body.contains("skipped"), "{body}");
+    }
+
+    #[tokio::test]
+    async fn the_callers_content_type_wins_and_map_members_are_typed_by_value() {
+        let members: BTreeMap<String, serde_json::Value> =
+            [("a".to_owned(), json!("x")), ("b".to_owned(), json!([1]))].into();
+        let parts = Parts::new()
+            .file(
+                PartSpec::new("file").content_type("image/png"),
+                Some(&FilePart::from("x").content_type("image/gif")),
+            )
+            .members(&members)
+            .members(&json!({"z": 1, "c": {"k": true}}));
+        let body = sent(parts).await.to_lowercase();
+        assert!(body.contains("content-type: image/gif"), "{body}");
+        assert!(!body.contains("image/png"), "{body}");
+        assert!(
+            body.contains("name=\"a\"\r\ncontent-type: text/plain\r\n\r\nx"),
+            "{body}"
+        );
+        assert!(
+            body.contains("name=\"b\"\r\ncontent-type: application/json\r\n\r\n[1]"),
+            "{body}"
+        );
+        let z = "name=\"z\"\r\ncontent-type: text/plain\r\n\r\n1";
+        let c = "name=\"c\"\r\ncontent-type: application/json\r\n\r\n{\"k\":true}";
+        assert!(body.contains(z) && body.contains(c), "{body}");
+    }
+
+    #[test]
+    fn a_bad_content_type_or_header_is_a_problem_not_a_silent_drop() {
+        let parts = Parts::new().value(PartSpec::new("a").content_type("not a type"), "x");
+        assert!(matches!(parts.finish(), Err(RequestProblem::Body(_))));
+        let parts = Parts::new().value(PartSpec::new("a").headers(&[("x-h", "bad\nvalue")]), "x");
+        assert_eq!(
+            parts.finish().err(),
+            Some(RequestProblem::HeaderValue("x-h".to_owned()))
+        );
+    }
+
+    #[test]
+    fn file_parts_show_no_content_and_travel_in_json_as_text() {
+        let file = FilePart::from("secret content").file_name("a.txt");
+        let shown = format!("{file:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("a.txt"), "{shown}");
+        let json = serde_json::to_string(&file).unwrap();
+        assert_eq!(json, "\"secret content\"");
+        let back: FilePart = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.bytes(), b"secret content");
     }
 }

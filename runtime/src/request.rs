@@ -10,6 +10,7 @@ use url::Url;
 
 use crate::encode::{self, Style};
 use crate::error::RequestProblem;
+use crate::multipart::Parts;
 
 /// One request being assembled. Generated code builds it, once for each attempt, through the
 /// closure it gives [`Transport::send`](crate::Transport::send).
@@ -103,8 +104,11 @@ impl RequestBuilder {
     }
 
     /// Sends a `multipart/form-data` body.
-    pub fn multipart(mut self, form: Form) -> Self {
-        self.body = Some(Body::Multipart(form));
+    pub fn multipart(mut self, parts: Parts) -> Self {
+        match parts.finish() {
+            Ok(form) => self.body = Some(Body::Multipart(form)),
+            Err(problem) => self.fail(problem),
+        }
         self
     }
 

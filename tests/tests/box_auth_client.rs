@@ -13,7 +13,7 @@ use box_auth::types::{
     PostOAuth2TokenSubjectTokenType, Resource, ResourceScope, ResourceScopeScope,
 };
 use box_auth::{
-    ApiErrorBody, BaseUrls, Client, DecodeFailureKind, Error, Response, RetryPolicy, Url,
+    ApiErrorBody, BaseUrls, Client, DecodeFailureKind, Error, Nullable, Response, RetryPolicy, Url,
 };
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -258,9 +258,10 @@ async fn downscoped_token_response_decodes_every_field() -> TestResult {
 
     let token = client_for(&server)?.request_access_token(&body).await?;
 
-    // `etag` is left unset: the `null` in the response reads as `None`.
+    // The `null` `etag` in the response reads as `Nullable::Null`, apart from absence.
     let file = FileMini::builder()
         .id("12345")
+        .etag(Nullable::Null)
         .r#type(FileBaseType::File)
         .sequence_id("3")
         .name("Contract.pdf")

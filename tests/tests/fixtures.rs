@@ -16,6 +16,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ),
     ("all_of", &[]),
     ("all_of_scalars", &[]),
+    ("any_value", &[]),
     ("bodies", &[]),
     ("clashes", &[]),
     ("collections", &[]),
@@ -54,6 +55,11 @@ const FIXTURES: &[(&str, &[&str])] = &[
         &["#/components/schemas/Shape/oneOf/2: the same alternative as alternative 1; left out"],
     ),
     ("params", &[]),
+    (
+        "parts",
+        &["#/paths/~1avatars/post/requestBody/content/multipart~1form-data/encoding/pic/headers/X-Trace: the document gives this part header no single value (an `enum` of one, or a `default`), so the client cannot send it; left out"],
+    ),
+    ("patch", &[]),
     ("recursive", &[]),
     (
         "refs",

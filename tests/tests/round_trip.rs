@@ -505,6 +505,7 @@ mod union_order {
 
 mod nullable {
     use fixture_nullable::types::{Address, Contact, Profile};
+    use fixture_nullable::Nullable;
 
     use super::*;
 
@@ -545,27 +546,35 @@ mod nullable {
         round_trip(wire, &expected);
     }
 
-    /// An optional nullable property is an `Option`: an explicit `null` and an absent
-    /// property both read as `None`, and `None` is left out when written. (Telling them apart
-    /// would take `Option<Option<T>>` on every such field; only untyped properties, where
-    /// `null` is a value, keep it.)
+    /// An optional nullable property is a `Nullable`: an explicit `null` reads as `Null` and
+    /// is written back, an absent property reads as `Absent` and stays out.
     #[test]
-    fn optional_nullable_null_reads_as_absent() {
+    fn optional_nullable_keeps_null_apart_from_absence() {
         let wire = json!({
             "name": "Alice",
             "nickname": null,
             "bio": null,
             "address": {"city": "Paris", "zip": null},
-            "previous_address": null,
             "emergency_contact": null,
             "tags": null
         });
-        let parsed: Profile = serde_json::from_value(wire).unwrap();
-        assert_eq!(parsed.bio, None);
-        assert_eq!(parsed.previous_address, None);
-        let written = serde_json::to_value(&parsed).unwrap();
-        assert_eq!(written.get("bio"), None, "{written}");
-        assert_eq!(written["address"].get("zip"), None, "{written}");
+        let parsed: Profile = serde_json::from_value(wire.clone()).unwrap();
+        let expected = Profile::builder()
+            .name("Alice")
+            .bio(Nullable::Null)
+            .address(Address::builder().city("Paris").zip(Nullable::Null).build())
+            .build();
+        assert_eq!(parsed, expected);
+        assert_eq!(parsed.previous_address, Nullable::Absent);
+        assert_eq!(serde_json::to_value(&parsed).unwrap(), wire);
+        let with_values = Profile::builder()
+            .name("Alice")
+            .bio("Hi")
+            .previous_address(Address::builder().city("Lyon").build())
+            .build();
+        assert_eq!(with_values.bio.value().map(String::as_str), Some("Hi"));
+        let written = serde_json::to_value(&with_values).unwrap();
+        assert_eq!(written["previous_address"], json!({"city": "Lyon"}));
     }
 
     /// `nullable: true` beside a `$ref` makes that use of a non-nullable schema nullable: a

@@ -47,8 +47,11 @@ pub use client::{BaseUrls, Client};
 
 pub use clientgen_runtime::{
     hook, ApiError, ApiErrorBody, ClientBuilder, DecodeError, DecodeFailure,
-    DecodeFailureKind, Error, Hook, RequestProblem, Response, RetryPolicy, Unknown,
+    DecodeFailureKind, Error, Hook, Nullable, RequestProblem, Response, RetryPolicy,
+    Unknown,
 };
+
+pub use clientgen_runtime::multipart::FilePart;
 
 /// The HTTP client crate the client is built on, re-exported so callers can name its types
 /// (`reqwest::Client`, `reqwest::header::HeaderMap`) at the same version.

@@ -607,8 +607,8 @@ pub struct FileMini {
     /// The HTTP `etag` of this file. This can be used within some API endpoints in the `If-Match`
     /// and `If-None-Match` headers to only perform changes on the file if (no) changes have
     /// happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub etag: Option<String>,
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Nullable::is_absent")]
+    pub etag: clientgen_runtime::Nullable<String>,
     /// The value will always be `file`.
     pub r#type: FileBaseType,
     /// A numeric identifier that represents the most recent user event that has been applied to
@@ -640,7 +640,7 @@ impl FileMini {
     pub fn builder() -> FileMiniBuilder {
         FileMiniBuilder {
             id: clientgen_runtime::Missing,
-            etag: None,
+            etag: clientgen_runtime::Nullable::Absent,
             r#type: crate::types::FileBaseType::File,
             sequence_id: None,
             name: None,
@@ -655,7 +655,7 @@ impl FileMini {
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct FileMiniBuilder<S0 = clientgen_runtime::Missing> {
     id: S0,
-    etag: Option<String>,
+    etag: clientgen_runtime::Nullable<String>,
     r#type: crate::types::FileBaseType,
     sequence_id: Option<String>,
     name: Option<String>,
@@ -685,13 +685,16 @@ impl FileMiniBuilder<clientgen_runtime::Missing> {
 }
 
 impl<S0> FileMiniBuilder<S0> {
-    /// Sets `etag`.
+    /// Sets `etag`; `Nullable::Null` (or `None`) sends `null`, and leaving it unset leaves it out.
     ///
     /// The HTTP `etag` of this file. This can be used within some API endpoints in the `If-Match`
     /// and `If-None-Match` headers to only perform changes on the file if (no) changes have
     /// happened.
-    pub fn etag(mut self, value: impl Into<String>) -> Self {
-        self.etag = Some(value.into());
+    pub fn etag(
+        mut self,
+        value: impl Into<clientgen_runtime::Nullable<String>>,
+    ) -> Self {
+        self.etag = value.into();
         self
     }
 
@@ -1009,8 +1012,8 @@ pub struct FolderMini {
     /// The HTTP `etag` of this folder. This can be used within some API endpoints in the `If-Match`
     /// and `If-None-Match` headers to only perform changes on the folder if (no) changes have
     /// happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub etag: Option<String>,
+    #[serde(default, skip_serializing_if = "clientgen_runtime::Nullable::is_absent")]
+    pub etag: clientgen_runtime::Nullable<String>,
     /// The value will always be `folder`.
     pub r#type: FolderBaseType,
     /// A numeric identifier that represents the most recent user event that has been applied to
@@ -1035,7 +1038,7 @@ impl FolderMini {
     pub fn builder() -> FolderMiniBuilder {
         FolderMiniBuilder {
             id: clientgen_runtime::Missing,
-            etag: None,
+            etag: clientgen_runtime::Nullable::Absent,
             r#type: crate::types::FolderBaseType::Folder,
             sequence_id: None,
             name: None,
@@ -1048,7 +1051,7 @@ impl FolderMini {
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct FolderMiniBuilder<S0 = clientgen_runtime::Missing> {
     id: S0,
-    etag: Option<String>,
+    etag: clientgen_runtime::Nullable<String>,
     r#type: crate::types::FolderBaseType,
     sequence_id: Option<String>,
     name: Option<String>,
@@ -1074,13 +1077,16 @@ impl FolderMiniBuilder<clientgen_runtime::Missing> {
 }
 
 impl<S0> FolderMiniBuilder<S0> {
-    /// Sets `etag`.
+    /// Sets `etag`; `Nullable::Null` (or `None`) sends `null`, and leaving it unset leaves it out.
     ///
     /// The HTTP `etag` of this folder. This can be used within some API endpoints in the `If-Match`
     /// and `If-None-Match` headers to only perform changes on the folder if (no) changes have
     /// happened.
-    pub fn etag(mut self, value: impl Into<String>) -> Self {
-        self.etag = Some(value.into());
+    pub fn etag(
+        mut self,
+        value: impl Into<clientgen_runtime::Nullable<String>>,
+    ) -> Self {
+        self.etag = value.into();
         self
     }
 

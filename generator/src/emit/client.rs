@@ -7,8 +7,9 @@ use quote::{format_ident, quote};
 
 use super::{ident, paragraphs, runtime, rust_type};
 use crate::model::{
-    Api, BodyEncoding, Field, Operation, OperationKind, Outcome, Parameter, PathSegment, Presence,
-    RequestBody, ResponseBody, Server, Style, TemplatePart, TypeKind, TypeRef,
+    Api, BodyEncoding, Field, MultipartPart, Operation, OperationKind, Outcome, Parameter,
+    PathSegment, Presence, RequestBody, ResponseBody, Server, Style, TemplatePart, TypeKind,
+    TypeRef,
 };
 
 pub(super) fn client_rs(api: &Api) -> TokenStream {
@@ -385,12 +386,11 @@ fn attach_body(api: &Api, body: &RequestBody) -> TokenStream {
         }
         BodyEncoding::Multipart => {
             let fields = struct_fields(api, &body.ty).unwrap_or_default();
-            let parts = fields.iter().map(multipart_part);
-            quote!(.multipart({
-                let mut form = #rt::reqwest::multipart::Form::new();
-                #(#parts)*
-                form
-            }))
+            let parts = body.parts.iter().filter_map(|part| {
+                let field = fields.get(part.field)?;
+                Some(multipart_part(field, part))
+            });
+            quote!(.multipart(#rt::multipart::Parts::new() #(#parts)*))
         }
         BodyEncoding::Bytes => {
             let content_type = &body.content_type;
@@ -399,26 +399,37 @@ fn attach_body(api: &Api, body: &RequestBody) -> TokenStream {
     }
 }
 
-/// Adds one property of a multipart body as its own part (bytes as a file part).
-fn multipart_part(field: &Field) -> TokenStream {
+/// Adds one field of a multipart body as the part `part` describes (bytes as file parts, the
+/// members of a flattened value each as their own).
+fn multipart_part(field: &Field, part: &MultipartPart) -> TokenStream {
     let rt = runtime();
     let name = ident(&field.name);
+    if field.presence.is_flattened() {
+        return quote!(.members(&body.#name));
+    }
     let wire = &field.wire_name;
+    let mut spec = quote!(#rt::multipart::PartSpec::new(#wire));
+    if let Some(content_type) = &part.content_type {
+        spec = quote!(#spec.content_type(#content_type));
+    }
+    if !part.headers.is_empty() {
+        let headers = part
+            .headers
+            .iter()
+            .map(|(name, value)| quote!((#name, #value)));
+        spec = quote!(#spec.headers(&[#(#headers),*]));
+    }
+    let files = matches!(&field.ty, TypeRef::Array(item) if **item == TypeRef::File);
     match (&field.ty, field.presence) {
-        (_, Presence::Flattened) => quote!(form = #rt::multipart::members(form, &body.#name);),
-        (_, Presence::Additional) => quote! {
-            form = body
-                .#name
-                .iter()
-                .fold(form, |form, (name, value)| #rt::multipart::field(form, name, value));
-        },
-        (TypeRef::Bytes, Presence::Required) => {
-            quote!(form = #rt::multipart::bytes(form, #wire, Some(&body.#name));)
+        (TypeRef::File, Presence::Required) => quote!(.file(#spec, Some(&body.#name))),
+        (TypeRef::File, Presence::OptionalNullable) => quote!(.file(#spec, body.#name.value())),
+        (TypeRef::File, _) => quote!(.file(#spec, body.#name.as_ref())),
+        (_, Presence::Required) if files => quote!(.files(#spec, &body.#name)),
+        (_, Presence::OptionalNullable) if files => {
+            quote!(.files(#spec, body.#name.value().map(Vec::as_slice).unwrap_or_default()))
         }
-        (TypeRef::Bytes, _) => {
-            quote!(form = #rt::multipart::bytes(form, #wire, body.#name.as_deref());)
-        }
-        _ => quote!(form = #rt::multipart::field(form, #wire, &body.#name);),
+        _ if files => quote!(.files(#spec, body.#name.as_deref().unwrap_or_default())),
+        _ => quote!(.value(#spec, &body.#name)),
     }
 }
 

@@ -217,6 +217,7 @@ pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
             quote!(Option<#inner>)
         }
         TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::File => quote!(clientgen_runtime::multipart::FilePart),
         TypeRef::Named(name) => {
             let name = ident(name);
             quote!(#prefix #name)

@@ -67,6 +67,7 @@ pub(super) fn field_type(field: &Field, prefix: &TokenStream) -> TokenStream {
     match field.presence {
         Presence::Required | Presence::Additional | Presence::Flattened => ty,
         Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
+        Presence::OptionalNullable => quote!(clientgen_runtime::Nullable<#ty>),
     }
 }
 
@@ -99,8 +100,14 @@ fn serde_attributes(field: &Field, purpose: &Purpose) -> Option<TokenStream> {
             Presence::Required => quote!(with = "binary",),
             _ => quote!(with = "binary::option",),
         });
-    let optional = (field.presence == Presence::Optional)
-        .then(|| quote!(default, skip_serializing_if = "Option::is_none",));
+    let optional = match field.presence {
+        Presence::Optional => Some(quote!(default, skip_serializing_if = "Option::is_none",)),
+        Presence::OptionalNullable => Some(quote!(
+            default,
+            skip_serializing_if = "clientgen_runtime::Nullable::is_absent",
+        )),
+        _ => None,
+    };
     let keep_null =
         (schema && super::types::keeps_null(field)).then(|| quote!(deserialize_with = "present",));
     (rename.is_some() || optional.is_some() || flatten.is_some() || binary.is_some())
@@ -113,7 +120,7 @@ enum Slot {
     Required(Ident),
     /// Required, and the spec allows one value: set to it from the start.
     Fixed(TokenStream),
-    /// May be left out: `None`, or an empty map, until set.
+    /// May be left out: `None`, `Nullable::Absent` or an empty map, until set.
     Optional,
 }
 
@@ -157,6 +164,9 @@ fn builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
             Slot::Required(_) => quote!(#rt::Missing),
             Slot::Fixed(value) => value.clone(),
             Slot::Optional if field.presence == Presence::Additional => quote!(Default::default()),
+            Slot::Optional if field.presence == Presence::OptionalNullable => {
+                quote!(#rt::Nullable::Absent)
+            }
             Slot::Optional => quote!(None),
         });
     let defaults = params.iter().map(|param| quote!(#param = #rt::Missing));
@@ -341,20 +351,30 @@ fn setter(
 ) -> TokenStream {
     let path = quote!(crate::types::);
     let method = ident(&setter_name(&field.name));
-    let (argument, converted) = conversion(&field.ty, &path);
-    let converted = if field.boxed {
-        quote!(Box::new(#converted))
-    } else {
-        converted
-    };
-    let value = match field.presence {
-        Presence::Optional | Presence::RequiredNullable => quote!(Some(#converted)),
-        _ => converted,
+    let (argument, value) = match field.presence {
+        Presence::OptionalNullable => nullable_conversion(field, &path),
+        presence => {
+            let (argument, converted) = conversion(&field.ty, &path);
+            let converted = if field.boxed {
+                quote!(Box::new(#converted))
+            } else {
+                converted
+            };
+            match presence {
+                Presence::Optional | Presence::RequiredNullable => {
+                    (argument, quote!(Some(#converted)))
+                }
+                _ => (argument, converted),
+            }
+        }
     };
     let mut text = format!("Sets `{}`", field.wire_name);
     text.push_str(match (&returns, field.presence) {
         (Returns::Fixed, _) => ", which starts as the only value the spec allows.",
         (_, Presence::Required | Presence::Flattened) => " (required).",
+        (_, Presence::OptionalNullable) => {
+            "; `Nullable::Null` (or `None`) sends `null`, and leaving it unset leaves it out."
+        }
         _ => ".",
     });
     if let Some(field_docs) = &field.docs {
@@ -400,6 +420,18 @@ fn conversion(ty: &TypeRef, path: &TokenStream) -> (TokenStream, TokenStream) {
             let ty = rust_type(other, path);
             (quote!(impl Into<#ty>), quote!(value.into()))
         }
+    }
+}
+
+/// The argument a setter of an optional nullable field takes, and the value it stores: a
+/// value, an `Option` or `Nullable::Null`, all through `impl Into<Nullable<T>>`.
+fn nullable_conversion(field: &Field, path: &TokenStream) -> (TokenStream, TokenStream) {
+    let ty = rust_type(&field.ty, path);
+    let argument = quote!(impl Into<clientgen_runtime::Nullable<#ty>>);
+    if field.boxed {
+        (argument, quote!(value.into().map(Box::new)))
+    } else {
+        (argument, quote!(value.into()))
     }
 }
 

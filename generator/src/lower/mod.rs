@@ -12,6 +12,7 @@
 
 mod aliases;
 mod all_of;
+mod multipart;
 mod objects;
 mod operations;
 mod reach;

@@ -325,6 +325,10 @@ impl<'a> Lowerer<'a> {
         let presence = match (required && !facts.one_way, facts.nullable) {
             (true, false) => Presence::Required,
             (true, true) => Presence::RequiredNullable,
+            // Any JSON holds `null` itself; bytes have no `null` of their own.
+            (false, true) if !matches!(ty, TypeRef::Json | TypeRef::Bytes) => {
+                Presence::OptionalNullable
+            }
             (false, _) => Presence::Optional,
         };
         Ok(Field {

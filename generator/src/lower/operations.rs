@@ -547,6 +547,13 @@ impl<'a> Lowerer<'a> {
                 Some((property.clone(), style))
             })
             .collect();
+        let parts = match (&ty, encoding) {
+            (TypeRef::Named(name), BodyEncoding::Multipart) => {
+                let media_at = body_at.join("content").join(content_type);
+                self.multipart_parts(name, media, &media_at)
+            }
+            _ => Vec::new(),
+        };
         Ok(Some(RequestBody {
             ty,
             encoding,
@@ -554,6 +561,7 @@ impl<'a> Lowerer<'a> {
             required: body.required,
             docs: body.description.clone(),
             field_styles,
+            parts,
         }))
     }
 }

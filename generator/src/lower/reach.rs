@@ -162,7 +162,8 @@ impl Lowerer<'_> {
 /// The reach of a type that is not named.
 fn builtin_reach(ty: &TypeRef) -> Reach {
     match ty {
-        TypeRef::String => Reach::Value(Family::String, WHOLE),
+        // A file part travels in JSON as text.
+        TypeRef::String | TypeRef::File => Reach::Value(Family::String, WHOLE),
         TypeRef::I32 | TypeRef::I64 => Reach::Value(Family::Number, 1),
         TypeRef::F32 | TypeRef::F64 => Reach::Value(Family::Number, WHOLE),
         TypeRef::Bool => Reach::Value(Family::Boolean, WHOLE),

@@ -1,6 +1,8 @@
 //! What a schema means, put in the plain shape the rest of lowering reads, before a Rust type
 //! is chosen for it. Each rewrite is one common OpenAPI 3.0 spelling:
 //!
+//! - an `allOf`, `oneOf` or `anyOf` whose members only annotate (`[{}, {example}, {description}]`,
+//!   Box's way of writing "any value"): any JSON, with their description;
 //! - an `allOf` around one non-object value (`all_of.rs`): the merged value;
 //! - an `allOf` of one schema plus members that only annotate it (`[{$ref: X}, {description}]`,
 //!   `[{oneOf: [..]}, {description}]`): that schema, annotated;
@@ -119,6 +121,9 @@ impl<'a> Lowerer<'a> {
                 docs: text(&merged.schema.schema_data.description),
             }));
         }
+        if let Some(found) = self.only_annotations(schema, at) {
+            return Ok(Some(found));
+        }
         if let Some(found) = self.only_member(schema, at)? {
             return Ok(Some(found));
         }
@@ -126,6 +131,45 @@ impl<'a> Lowerer<'a> {
             return Ok(Some(found));
         }
         Ok(self.declared_type(schema, at))
+    }
+
+    /// A composition none of whose members says what the value is: each only annotates. The
+    /// value is then any JSON, nullable when the wrapper or a member says so, documented by the
+    /// wrapper's description, else the last member's.
+    fn only_annotations(&mut self, schema: &'a Schema, at: &Pointer) -> Option<Simplified<'a>> {
+        let members = ["allOf", "oneOf", "anyOf"]
+            .into_iter()
+            .find_map(|keyword| composition(schema, keyword))?;
+        let members: Vec<&Schema> = members
+            .iter()
+            .map(ReferenceOr::as_item)
+            .collect::<Option<_>>()?;
+        if !members.iter().all(|member| annotates_only(member)) {
+            return None;
+        }
+        let nullable =
+            schema.schema_data.nullable || members.iter().any(|m| m.schema_data.nullable);
+        let docs = text(&schema.schema_data.description).or_else(|| {
+            members
+                .iter()
+                .rev()
+                .find_map(|member| text(&member.schema_data.description))
+        });
+        let any: &'a Schema = self.arena.alloc(Schema {
+            schema_data: openapiv3::SchemaData {
+                nullable,
+                description: docs.clone(),
+                ..Default::default()
+            },
+            schema_kind: SchemaKind::Any(openapiv3::AnySchema::default()),
+        });
+        Some(Simplified {
+            schema: any,
+            at: at.clone(),
+            reference: None,
+            nullable,
+            docs,
+        })
     }
 
     /// An `allOf` with exactly one member that describes a value, the others only annotating.

@@ -295,6 +295,7 @@ fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::Json => "Json".to_owned(),
         TypeRef::Nullable(inner) => format!("Optional{}", variant_name_of(inner)),
         TypeRef::Bytes => "Bytes".to_owned(),
+        TypeRef::File => "File".to_owned(),
         TypeRef::Array(item) => format!("{}List", variant_name_of(item)),
         TypeRef::Map(value) => format!("{}Map", variant_name_of(value)),
     }
