@@ -480,7 +480,7 @@ impl TokenClient {
                 .retry
                 .clone()
                 .retry_server_errors()
-                .safe_to_retry(TOKEN_REQUEST.id),
+                .safe_to_retry(&TOKEN_REQUEST),
         };
         let mut retries = policy.retries(&TOKEN_REQUEST);
         loop {

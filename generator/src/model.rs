@@ -319,6 +319,9 @@ impl TypeRef {
 pub struct Operation {
     /// The Rust method name.
     pub method_name: String,
+    /// The name of the constant that stands for it in the generated `operations` module
+    /// (`REQUEST_ACCESS_TOKEN`).
+    pub constant: String,
     /// Where the operation is in the spec, as a JSON pointer.
     pub origin: String,
     /// `operationId`, or the method and path when there is none.

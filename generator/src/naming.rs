@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Keywords that are valid as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
@@ -99,6 +99,12 @@ pub(crate) fn value_name(raw: &str) -> String {
         return format!("n{name}");
     }
     finish(name, "value")
+}
+
+/// `request_access_token` -> `REQUEST_ACCESS_TOKEN`: the constant that stands for an
+/// operation whose method has that name.
+pub(crate) fn constant_name(method_name: &str) -> String {
+    finish(unraw(method_name).to_shouty_snake_case(), "OPERATION")
 }
 
 /// The name without a raw-identifier prefix, as it appears on the wire when serde renames.
@@ -263,6 +269,21 @@ mod tests {
         ];
         for (raw, expected) in cases {
             assert_eq!(value_name(raw), expected, "value_name({raw:?})");
+        }
+    }
+
+    #[test]
+    fn constant_names() {
+        let cases = [
+            ("request_access_token", "REQUEST_ACCESS_TOKEN"),
+            ("r#type", "TYPE"),
+            ("self_", "SELF"),
+            ("_2fa_code", "_2FA_CODE"),
+            ("n1", "N1"),
+            ("get2", "GET2"),
+        ];
+        for (method, expected) in cases {
+            assert_eq!(constant_name(method), expected, "constant_name({method:?})");
         }
     }
 

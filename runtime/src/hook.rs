@@ -82,6 +82,14 @@ pub struct HookContext {
     pub resent: bool,
 }
 
+impl HookContext {
+    /// Whether the request being sent is `operation` (a constant of the generated crate's
+    /// `operations` module).
+    pub fn is(&self, operation: &crate::Operation) -> bool {
+        self.operation == operation.id
+    }
+}
+
 /// A request as it was sent: what `after_response` may compare (which token it carried, say).
 #[derive(Clone)]
 pub struct RequestHead {
@@ -137,5 +145,26 @@ impl HookError {
     /// The error the hook reported.
     pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
         &*self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::Method;
+
+    use super::HookContext;
+    use crate::Operation;
+
+    #[test]
+    fn a_context_tells_which_operation_is_sent() {
+        const REFRESH: Operation = Operation::new("post_token#refresh", Method::POST);
+        const REVOKE: Operation = Operation::new("post_revoke", Method::POST);
+        let context = HookContext {
+            operation: REFRESH.id,
+            attempt: 1,
+            resent: false,
+        };
+        assert!(context.is(&REFRESH));
+        assert!(!context.is(&REVOKE));
     }
 }

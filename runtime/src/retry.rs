@@ -30,7 +30,9 @@ use crate::error::Error;
 /// let patient = RetryPolicy::default()
 ///     .max_attempts(5)
 ///     .max_retry_after(Duration::from_secs(120))
-///     .safe_to_retry("post_oauth2_token#refresh");
+///     .safe_to_retry(&REFRESH);
+/// # const REFRESH: clientgen_runtime::Operation =
+/// #     clientgen_runtime::Operation::new("post_oauth2_token#refresh", clientgen_runtime::reqwest::Method::POST);
 /// let never = RetryPolicy::none();
 /// # let _ = (patient, never);
 /// ```
@@ -42,7 +44,7 @@ pub struct RetryPolicy {
     max_retry_after: Duration,
     jitter: bool,
     all_server_errors: bool,
-    safe: Vec<String>,
+    safe: Vec<&'static str>,
 }
 
 impl Default for RetryPolicy {
@@ -97,10 +99,11 @@ impl RetryPolicy {
         self
     }
 
-    /// Treats the operation `operation_id` as idempotent whatever its method: the caller
-    /// knows that sending it twice does no harm.
-    pub fn safe_to_retry(mut self, operation_id: impl Into<String>) -> Self {
-        self.safe.push(operation_id.into());
+    /// Treats `operation` as idempotent whatever its method: the caller knows that sending it
+    /// twice does no harm. A generated crate has a constant for each of its operations
+    /// (`my_client::operations::REFRESH_TOKEN`).
+    pub fn safe_to_retry(mut self, operation: &Operation) -> Self {
+        self.safe.push(operation.id);
         self
     }
 
@@ -133,7 +136,7 @@ impl RetryPolicy {
                 | Method::PUT
                 | Method::DELETE
                 | Method::TRACE
-        ) || self.safe.iter().any(|safe| safe == operation.id)
+        ) || self.safe.contains(&operation.id)
     }
 
     /// How long to wait before sending `operation` again after `attempt` (from 1) failed
@@ -337,7 +340,7 @@ mod tests {
         for status in [500, 502, 504, 400, 401] {
             assert!(!retried(&post, status), "POST {status}");
         }
-        let marked = RetryPolicy::default().safe_to_retry("post");
+        let marked = RetryPolicy::default().safe_to_retry(&post);
         let failed = Failed::Status(StatusCode::BAD_GATEWAY, &none);
         assert!(marked.delay(&post, 1, &failed, &mut None).is_some());
     }
@@ -368,7 +371,7 @@ mod tests {
             .without_jitter()
             .backoff(Duration::from_millis(10), Duration::from_secs(1))
             .retry_server_errors()
-            .safe_to_retry("token");
+            .safe_to_retry(&Operation::new("token", Method::POST));
         let api = |status: u16| -> Error<()> {
             Error::Api(Box::new(ApiError {
                 operation: "token",

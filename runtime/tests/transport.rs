@@ -218,9 +218,7 @@ async fn retries_can_be_turned_off() {
 async fn a_post_marked_safe_is_retried_like_an_idempotent_call() {
     let server = serve(vec![ResponseTemplate::new(502), ok()]).await;
     let waits = Waits::default();
-    let policy = RetryPolicy::default()
-        .without_jitter()
-        .safe_to_retry("postThing");
+    let policy = RetryPolicy::default().without_jitter().safe_to_retry(&POST);
 
     builder(&server, &waits)
         .retry(policy)

@@ -228,6 +228,33 @@ async fn a_post_is_not_retried_after_a_500() -> TestResult {
     Ok(())
 }
 
+/// A `POST` the caller marks safe, by its operation's constant, is retried like an idempotent
+/// call; the mark is for that operation only.
+#[tokio::test]
+async fn a_post_marked_safe_by_its_constant_is_retried() -> TestResult {
+    let answers = || vec![ResponseTemplate::new(502), json(200, &json!({}))];
+    let marked = RetryPolicy::default()
+        .without_jitter()
+        .safe_to_retry(&box_auth::operations::REFRESH_ACCESS_TOKEN);
+
+    let refresh = serve("/oauth2/token", answers()).await;
+    let waits = Waits::default();
+    let client = builder(&refresh, &waits)?.retry(marked.clone()).build();
+    client.refresh_access_token(&refresh_request()).await?;
+    assert_eq!(sent(&refresh).await, 2);
+
+    let revoke = serve("/oauth2/revoke", answers()).await;
+    let client = builder(&revoke, &waits)?.retry(marked).build();
+    let request = PostOAuth2Revoke::builder().token("T").build();
+    let error = client
+        .revoke_access_token(&request)
+        .await
+        .expect_err("not retried");
+    assert_eq!(error.status(), Some(StatusCode::BAD_GATEWAY));
+    assert_eq!(sent(&revoke).await, 1);
+    Ok(())
+}
+
 /// After the last attempt the error is returned, with the last answer's status.
 #[tokio::test]
 async fn retries_stop_at_the_limit() -> TestResult {

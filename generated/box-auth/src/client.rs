@@ -4,9 +4,9 @@
 use clientgen_runtime::reqwest::header::HeaderMap;
 use clientgen_runtime::{ApiClient, ClientBuilder, Transport, Url};
 
-use clientgen_runtime::reqwest::Method;
-use clientgen_runtime::{Error, Operation, Response};
+use clientgen_runtime::{Error, Response};
 
+use crate::operations;
 use clientgen_runtime::encode::Segment;
 use crate::types;
 
@@ -54,6 +54,7 @@ pub struct Client {
 
 impl ApiClient for Client {
     type BaseUrls = BaseUrls;
+
     fn from_parts(transport: Transport, base_urls: BaseUrls) -> Self {
         Self { transport, base_urls }
     }
@@ -137,8 +138,7 @@ impl Client {
         &self,
         body: &types::PostOAuth2Token,
     ) -> Result<Response<types::AccessToken>, Error<types::OAuth2Error>> {
-        const OPERATION: Operation = Operation::new("post_oauth2_token", Method::POST);
-        let url = OPERATION
+        let url = operations::REQUEST_ACCESS_TOKEN
             .url(
                 &self.base_urls.api_box_com,
                 &[Segment::Literal("oauth2"), Segment::Literal("token")],
@@ -146,7 +146,7 @@ impl Client {
         let response = self
             .transport
             .send(
-                &OPERATION,
+                &operations::REQUEST_ACCESS_TOKEN,
                 &url,
                 |request| request.accept("application/json").form(body, &[]),
             )
@@ -163,11 +163,7 @@ impl Client {
         &self,
         body: &types::PostOAuth2TokenRefreshAccessToken,
     ) -> Result<Response<types::AccessToken>, Error<types::OAuth2Error>> {
-        const OPERATION: Operation = Operation::new(
-            "post_oauth2_token#refresh",
-            Method::POST,
-        );
-        let url = OPERATION
+        let url = operations::REFRESH_ACCESS_TOKEN
             .url(
                 &self.base_urls.api_box_com,
                 &[Segment::Literal("oauth2"), Segment::Literal("token")],
@@ -175,7 +171,7 @@ impl Client {
         let response = self
             .transport
             .send(
-                &OPERATION,
+                &operations::REFRESH_ACCESS_TOKEN,
                 &url,
                 |request| request.accept("application/json").form(body, &[]),
             )
@@ -193,15 +189,18 @@ impl Client {
         &self,
         body: &types::PostOAuth2Revoke,
     ) -> Result<Response<()>, Error<types::OAuth2Error>> {
-        const OPERATION: Operation = Operation::new("post_oauth2_revoke", Method::POST);
-        let url = OPERATION
+        let url = operations::REVOKE_ACCESS_TOKEN
             .url(
                 &self.base_urls.api_box_com,
                 &[Segment::Literal("oauth2"), Segment::Literal("revoke")],
             )?;
         let response = self
             .transport
-            .send(&OPERATION, &url, |request| request.form(body, &[]))
+            .send(
+                &operations::REVOKE_ACCESS_TOKEN,
+                &url,
+                |request| request.form(body, &[]),
+            )
             .await?;
         response.empty(clientgen_runtime::json_error)
     }

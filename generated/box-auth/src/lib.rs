@@ -41,6 +41,7 @@
 //! ```
 #![deny(missing_docs)]
 mod client;
+pub mod operations;
 pub mod types;
 
 pub use client::{BaseUrls, Client};

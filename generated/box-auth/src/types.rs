@@ -179,6 +179,7 @@ impl AccessTokenIssuedTokenType {
     pub const VALUES: &'static [&'static str] = &[
         "urn:ietf:params:oauth:token-type:access_token",
     ];
+
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -213,6 +214,7 @@ impl From<String> for AccessTokenIssuedTokenType {
 
 impl std::str::FromStr for AccessTokenIssuedTokenType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -253,6 +255,7 @@ pub enum AccessTokenTokenType {
 impl AccessTokenTokenType {
     /// The values the spec lists, as they are sent on the wire.
     pub const VALUES: &'static [&'static str] = &["bearer"];
+
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -283,6 +286,7 @@ impl From<String> for AccessTokenTokenType {
 
 impl std::str::FromStr for AccessTokenTokenType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -468,6 +472,7 @@ pub enum AuthorizeUserResponseType {
 impl AuthorizeUserResponseType {
     /// The values the spec lists, as they are sent on the wire.
     pub const VALUES: &'static [&'static str] = &["code"];
+
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -498,6 +503,7 @@ impl From<String> for AuthorizeUserResponseType {
 
 impl std::str::FromStr for AuthorizeUserResponseType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -538,6 +544,7 @@ pub enum FileBaseType {
 impl FileBaseType {
     /// The values the spec lists, as they are sent on the wire.
     pub const VALUES: &'static [&'static str] = &["file"];
+
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -568,6 +575,7 @@ impl From<String> for FileBaseType {
 
 impl std::str::FromStr for FileBaseType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -788,6 +796,7 @@ pub enum FileVersionBaseType {
 impl FileVersionBaseType {
     /// The values the spec lists, as they are sent on the wire.
     pub const VALUES: &'static [&'static str] = &["file_version"];
+
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -818,6 +827,7 @@ impl From<String> for FileVersionBaseType {
 
 impl std::str::FromStr for FileVersionBaseType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -943,6 +953,7 @@ pub enum FolderBaseType {
 impl FolderBaseType {
     /// The values the spec lists, as they are sent on the wire.
     pub const VALUES: &'static [&'static str] = &["folder"];
+
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -973,6 +984,7 @@ impl From<String> for FolderBaseType {
 
 impl std::str::FromStr for FolderBaseType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -1697,6 +1709,7 @@ impl PostOAuth2TokenActorTokenType {
     pub const VALUES: &'static [&'static str] = &[
         "urn:ietf:params:oauth:token-type:id_token",
     ];
+
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1731,6 +1744,7 @@ impl From<String> for PostOAuth2TokenActorTokenType {
 
 impl std::str::FromStr for PostOAuth2TokenActorTokenType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -1773,6 +1787,7 @@ pub enum PostOAuth2TokenBoxSubjectType {
 impl PostOAuth2TokenBoxSubjectType {
     /// The values the spec lists, as they are sent on the wire.
     pub const VALUES: &'static [&'static str] = &["enterprise", "user"];
+
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1805,6 +1820,7 @@ impl From<String> for PostOAuth2TokenBoxSubjectType {
 
 impl std::str::FromStr for PostOAuth2TokenBoxSubjectType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -1861,6 +1877,7 @@ impl PostOAuth2TokenGrantType {
         "urn:ietf:params:oauth:grant-type:jwt-bearer",
         "urn:ietf:params:oauth:grant-type:token-exchange",
     ];
+
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1907,6 +1924,7 @@ impl From<String> for PostOAuth2TokenGrantType {
 
 impl std::str::FromStr for PostOAuth2TokenGrantType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -2107,6 +2125,7 @@ pub enum PostOAuth2TokenRefreshAccessTokenGrantType {
 impl PostOAuth2TokenRefreshAccessTokenGrantType {
     /// The values the spec lists, as they are sent on the wire.
     pub const VALUES: &'static [&'static str] = &["refresh_token"];
+
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2137,6 +2156,7 @@ impl From<String> for PostOAuth2TokenRefreshAccessTokenGrantType {
 
 impl std::str::FromStr for PostOAuth2TokenRefreshAccessTokenGrantType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -2181,6 +2201,7 @@ impl PostOAuth2TokenSubjectTokenType {
     pub const VALUES: &'static [&'static str] = &[
         "urn:ietf:params:oauth:token-type:access_token",
     ];
+
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2215,6 +2236,7 @@ impl From<String> for PostOAuth2TokenSubjectTokenType {
 
 impl std::str::FromStr for PostOAuth2TokenSubjectTokenType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -2419,6 +2441,7 @@ impl ResourceScopeScope {
         "item_upload",
         "item_read",
     ];
+
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2475,6 +2498,7 @@ impl From<String> for ResourceScopeScope {
 
 impl std::str::FromStr for ResourceScopeScope {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

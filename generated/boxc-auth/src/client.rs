@@ -4,9 +4,9 @@
 use clientgen_runtime::reqwest::header::HeaderMap;
 use clientgen_runtime::{ApiClient, ClientBuilder, Transport, Url};
 
-use clientgen_runtime::reqwest::Method;
-use clientgen_runtime::{Error, Operation, Response};
+use clientgen_runtime::{Error, Response};
 
+use crate::operations;
 use clientgen_runtime::encode::Segment;
 use crate::types;
 
@@ -47,6 +47,7 @@ pub struct Client {
 
 impl ApiClient for Client {
     type BaseUrls = BaseUrls;
+
     fn from_parts(transport: Transport, base_urls: BaseUrls) -> Self {
         Self { transport, base_urls }
     }
@@ -123,11 +124,7 @@ impl Client {
         &self,
         body: &types::AccessTokenRequest,
     ) -> Result<Response<types::AccessToken>, Error<serde_json::Value>> {
-        const OPERATION: Operation = Operation::new(
-            "postOAuthAccessToken",
-            Method::POST,
-        );
-        let url = OPERATION
+        let url = operations::CREATE_ACCESS_TOKEN
             .url(
                 &self.base_urls.api_boxc_com_v1,
                 &[Segment::Literal("oauth"), Segment::Literal("access_token")],
@@ -135,7 +132,7 @@ impl Client {
         let response = self
             .transport
             .send(
-                &OPERATION,
+                &operations::CREATE_ACCESS_TOKEN,
                 &url,
                 |request| {
                     request.accept("application/json").json(body, "application/json")
@@ -155,8 +152,7 @@ impl Client {
         &self,
         access_token: &str,
     ) -> Result<Response<()>, Error<serde_json::Value>> {
-        const OPERATION: Operation = Operation::new("deleteOAuthToken", Method::DELETE);
-        let url = OPERATION
+        let url = operations::REVOKE_ACCESS_TOKEN
             .url(
                 &self.base_urls.api_boxc_com_v1,
                 &[
@@ -164,7 +160,10 @@ impl Client {
                     Segment::parameter("access_token", access_token),
                 ],
             )?;
-        let response = self.transport.send(&OPERATION, &url, |request| request).await?;
+        let response = self
+            .transport
+            .send(&operations::REVOKE_ACCESS_TOKEN, &url, |request| request)
+            .await?;
         response.empty(clientgen_runtime::json_error)
     }
 }

@@ -38,6 +38,7 @@
 //! ```
 #![deny(missing_docs)]
 mod client;
+pub mod operations;
 pub mod types;
 
 pub use client::{BaseUrls, Client};

@@ -244,6 +244,7 @@ pub enum AccessTokenTokenType {
 impl AccessTokenTokenType {
     /// The values the spec lists, as they are sent on the wire.
     pub const VALUES: &'static [&'static str] = &["Bearer"];
+
     /// The value exactly as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -274,6 +275,7 @@ impl From<String> for AccessTokenTokenType {
 
 impl std::str::FromStr for AccessTokenTokenType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

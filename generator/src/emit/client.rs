@@ -3,7 +3,7 @@
 //! and responses); `clientgen-runtime` does the sending.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{ident, paragraphs, runtime, rust_type};
 use crate::model::{
@@ -19,8 +19,9 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         .any(|op| op.kind == OperationKind::Request);
     let import_requests = requests.then(|| {
         quote!(
-            use clientgen_runtime::reqwest::Method;
-            use clientgen_runtime::{Error, Operation, Response};
+            use clientgen_runtime::{Error, Response};
+
+            use crate::operations;
         )
     });
     // An operation at the server's root (`/`) has no segments to write.
@@ -284,8 +285,7 @@ fn request(
     args: &TokenStream,
     base: &TokenStream,
 ) -> TokenStream {
-    let operation_id = &op.operation_id;
-    let method = format_ident!("{}", op.http_method);
+    let constant = ident(&op.constant);
     let segments = op.segments.iter().map(|segment| path_segment(op, segment));
     let accept = op.accept.as_ref().map(|types| quote!(.accept(#types)));
     let query = (!op.query_params.is_empty()).then(|| {
@@ -327,11 +327,10 @@ fn request(
     quote! {
         #docs
         pub async fn #name(#args) -> Result<Response<#output>, Error<#error>> {
-            const OPERATION: Operation = Operation::new(#operation_id, Method::#method);
-            let url = OPERATION.url(#base, &[#(#segments),*])?;
+            let url = operations::#constant.url(#base, &[#(#segments),*])?;
             let response = self
                 .transport
-                .send(&OPERATION, &url, |request| #assemble)
+                .send(&operations::#constant, &url, |request| #assemble)
                 .await?;
             response.#decode
         }

@@ -85,7 +85,7 @@ fn needs_blank_line(previous: &str, line: &str) -> bool {
                     .into_iter()
                     .find(|kind| text.starts_with(kind))
             };
-            kind(previous).is_some() && kind(previous) != kind(line)
+            kind(previous).is_none() || kind(previous) != kind(line)
         }
         _ => false,
     }
@@ -350,6 +350,15 @@ mod tests {
         assert_eq!(
             tidy(source),
             "use a;\nuse b;\n\nmod c;\n\n/// Doc.\npub struct S {\n    x: u8,\n}\n\nimpl S {\n    fn a() {}\n\n    fn b() {\n        let x = 1;\n    }\n\n    fn c() {}\n}\n"
+        );
+    }
+
+    #[test]
+    fn items_ending_in_a_semicolon_are_spaced_out_too() {
+        let source = "pub type A = B;\n/// Doc.\npub type C = D;\npub const E: F = F::new(\n    1,\n);\nconst G: u8 = 1;\n";
+        assert_eq!(
+            tidy(source),
+            "pub type A = B;\n\n/// Doc.\npub type C = D;\n\npub const E: F = F::new(\n    1,\n);\n\nconst G: u8 = 1;\n"
         );
     }
 

@@ -7,12 +7,14 @@
 //!
 //! `src/types.rs` is assembled from `types.rs` (aliases and helpers), `structs.rs` (structs
 //! and their builders), `enums.rs`, `unions.rs` and `status.rs` (per-status response enums);
-//! `src/client.rs` from `client.rs`; `src/lib.rs` from `root.rs`.
+//! `src/client.rs` from `client.rs`; `src/operations.rs` (a constant per operation) from
+//! `operations.rs`; `src/lib.rs` from `root.rs`.
 
 mod client;
 mod enums;
 mod layout;
 mod manifest;
+mod operations;
 mod root;
 mod status;
 mod structs;
@@ -59,6 +61,7 @@ pub(crate) fn emit(api: &Api, config: &Config, sources: &str) -> Emitted {
         ("src/lib.rs", vec![root::lib_rs(api, config, sources)]),
         ("src/types.rs", types::types_rs(api)),
         ("src/client.rs", vec![client::client_rs(api)]),
+        ("src/operations.rs", vec![operations::operations_rs(api)]),
     ];
     Emitted {
         header: header.line(),

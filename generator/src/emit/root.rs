@@ -14,6 +14,7 @@ pub(super) fn lib_rs(api: &Api, config: &Config, sources: &str) -> TokenStream {
         #![deny(missing_docs)]
 
         mod client;
+        pub mod operations;
         pub mod types;
 
         pub use client::{BaseUrls, Client};

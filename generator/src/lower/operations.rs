@@ -54,7 +54,10 @@ impl<'a> Lowerer<'a> {
     pub(super) fn operations(&mut self, config: &Config) -> (Vec<Server>, Vec<Operation>) {
         let spec: &'a crate::load::Spec = self.spec;
         let mut servers = Servers::default();
-        let mut method_names = UniqueNames::with_reserved(naming::CLIENT_METHODS);
+        let mut names = OperationNames {
+            methods: UniqueNames::with_reserved(naming::CLIENT_METHODS),
+            constants: UniqueNames::default(),
+        };
         let mut operations = Vec::new();
         let mut selected_any = false;
         for (path_key, item) in &spec.document().paths.paths {
@@ -77,7 +80,7 @@ impl<'a> Lowerer<'a> {
                     at: path_at.join(method),
                 };
                 let errors_before = self.errors.len();
-                let lowered = self.operation(&context, config, &mut servers, &mut method_names);
+                let lowered = self.operation(&context, config, &mut servers, &mut names);
                 let lowered = self.recover(lowered.map(Some), None);
                 if let Some(lowered) = lowered.filter(|_| self.errors.len() == errors_before) {
                     operations.push(lowered);
@@ -99,7 +102,7 @@ impl<'a> Lowerer<'a> {
         context: &OperationContext<'a>,
         config: &Config,
         servers: &mut Servers,
-        method_names: &mut UniqueNames,
+        names: &mut OperationNames,
     ) -> Result<Operation, Error> {
         let OperationContext {
             path_key,
@@ -125,7 +128,8 @@ impl<'a> Lowerer<'a> {
             MethodNames::OperationId => by_id.or(by_summary),
         }
         .unwrap_or(&fallback);
-        let method_name = method_names.claim(naming::value_name(base_name));
+        let method_name = names.methods.claim(naming::value_name(base_name));
+        let constant = names.constants.claim(naming::constant_name(&method_name));
 
         let server = self.server(context, servers);
         let parameters = self.parameters(context)?;
@@ -181,6 +185,7 @@ impl<'a> Lowerer<'a> {
         };
         Ok(Operation {
             method_name,
+            constant,
             origin: at.as_str().to_owned(),
             operation_id,
             http_method: method.to_uppercase(),
@@ -564,6 +569,12 @@ impl<'a> Lowerer<'a> {
             parts,
         }))
     }
+}
+
+/// The names operations have claimed so far: their methods and their constants.
+struct OperationNames {
+    methods: UniqueNames,
+    constants: UniqueNames,
 }
 
 /// Borrowed pieces of one operation of the document.

@@ -1,0 +1,53 @@
+//! `src/operations.rs`: one constant per operation the client sends, so that code naming an
+//! operation (`RetryPolicy::safe_to_retry`, a hook's `HookContext::is`) names a value the
+//! compiler checks, never an `operationId` string a typo would silently disable.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, ident, runtime};
+use crate::model::{Api, Operation, OperationKind};
+
+pub(super) fn operations_rs(api: &Api) -> TokenStream {
+    let rt = runtime();
+    let constants: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .filter(|op| op.kind == OperationKind::Request)
+        .map(constant)
+        .collect();
+    let imports = (!constants.is_empty()).then(|| {
+        quote! {
+            use #rt::reqwest::Method;
+            use #rt::Operation;
+        }
+    });
+    quote! {
+        //! The operations of the API, one constant each, as the runtime knows them: to mark
+        //! one [safe to retry](clientgen_runtime::RetryPolicy::safe_to_retry), or to tell in
+        //! a [hook](crate::hook) which one is being sent.
+
+        #imports
+
+        #(#constants)*
+    }
+}
+
+fn constant(op: &Operation) -> TokenStream {
+    let name = ident(&op.constant);
+    let method_name = &op.method_name;
+    let text = format!(
+        "[`Client::{method}`](crate::Client::{method}): `{} {}` (`{}`).",
+        op.http_method,
+        op.path,
+        op.operation_id,
+        method = method_name.strip_prefix("r#").unwrap_or(method_name),
+    );
+    let docs = docs(&text);
+    let id = &op.operation_id;
+    let method = ident(&op.http_method);
+    quote! {
+        #docs
+        pub const #name: Operation = Operation::new(#id, Method::#method);
+    }
+}
