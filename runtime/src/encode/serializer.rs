@@ -455,3 +455,118 @@ impl<'a> ser::SerializeStructVariant for VariantSerializer<MembersSerializer<'a>
         Ok(variant(self.variant, Node::Members(self.inner.members)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Serialize;
+
+    use super::*;
+
+    fn text(value: &str) -> Node {
+        Node::Text(value.to_owned())
+    }
+
+    fn members(members: &[(&str, Node)]) -> Node {
+        Node::Members(
+            members
+                .iter()
+                .map(|(name, node)| ((*name).to_owned(), node.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn structs_keep_their_field_order_and_variants_their_tag() {
+        #[derive(Serialize)]
+        struct Params {
+            zeta: u8,
+            alpha: Option<u8>,
+            pair: (u8, &'static str),
+            unit: (),
+            tagged: Vec<Tagged>,
+        }
+        #[derive(Serialize)]
+        enum Tagged {
+            Plain,
+            New(u8),
+            Tuple(u8, u8),
+            Fields { b: u8, a: u8 },
+        }
+        let params = Params {
+            zeta: 1,
+            alpha: None,
+            pair: (2, "x"),
+            unit: (),
+            tagged: vec![
+                Tagged::Plain,
+                Tagged::New(3),
+                Tagged::Tuple(4, 5),
+                Tagged::Fields { b: 6, a: 7 },
+            ],
+        };
+        let tagged = Node::List(vec![
+            text("Plain"),
+            members(&[("New", text("3"))]),
+            members(&[("Tuple", Node::List(vec![text("4"), text("5")]))]),
+            members(&[("Fields", members(&[("b", text("6")), ("a", text("7"))]))]),
+        ]);
+        let expected = members(&[
+            ("zeta", text("1")),
+            ("alpha", Node::Absent),
+            ("pair", Node::List(vec![text("2"), text("x")])),
+            ("unit", Node::Absent),
+            ("tagged", tagged),
+        ]);
+        assert_eq!(params.serialize(NodeSerializer::default()), Ok(expected));
+    }
+
+    #[test]
+    fn numbers_are_written_as_json_writes_them_and_may_be_keys() {
+        let floats = BTreeMap::from([(1_u16, 0.1_f32)]);
+        assert_eq!(
+            floats.serialize(NodeSerializer::default()),
+            Ok(members(&[("1", text("0.1"))]))
+        );
+        for (value, expected) in [(1.0, "1.0"), (1e300, "1e+300"), (-0.5, "-0.5")] {
+            assert_eq!(
+                to_node(&value, Style::Simple { explode: false }),
+                Ok(text(expected))
+            );
+        }
+        assert_eq!(
+            to_node(&u128::MAX, Style::Json),
+            Ok(text(&u128::MAX.to_string()))
+        );
+    }
+
+    #[test]
+    fn json_members_are_json_text_and_others_their_serde_form() {
+        let value = BTreeMap::from([("doc", vec![1, 2]), ("list", vec![3])]);
+        let found = to_members(&value, &[("doc", Style::Json)]);
+        let expected = vec![
+            ("doc".to_owned(), text("[1,2]")),
+            ("list".to_owned(), Node::List(vec![text("3")])),
+        ];
+        assert_eq!(found, Ok(expected));
+    }
+
+    #[test]
+    fn problems_name_the_path_to_the_value() {
+        let nested = BTreeMap::from([("outer", BTreeMap::from([("inner", f64::NAN)]))]);
+        let problem = to_members(&nested, &[]).unwrap_err().into_problem();
+        assert_eq!(
+            problem,
+            RequestProblem::Parameter {
+                name: "outer[inner]".to_owned(),
+                reason: Reason::NotFinite.to_string(),
+            }
+        );
+        let not_members = to_members(&[1], &[]).unwrap_err().into_problem();
+        assert!(
+            matches!(not_members, RequestProblem::Other(_)),
+            "{not_members:?}"
+        );
+    }
+}

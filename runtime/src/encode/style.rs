@@ -78,7 +78,7 @@ impl Writer<'_> {
     }
 
     fn list(&mut self, name: String, items: &[Node]) -> Result<(), Unwritable> {
-        let texts = texts(items, Reason::NestedInList)?;
+        let texts = texts(items)?;
         if texts.is_empty() {
             return Ok(());
         }
@@ -89,11 +89,7 @@ impl Writer<'_> {
                     self.out.push((name.clone(), value));
                 }
             }
-            Style::Form { explode: false } | Style::Simple { .. } | Style::Json => {
-                self.joined(name, &texts, ",");
-            }
-            Style::SpaceDelimited => self.joined(name, &texts, &self.escape.apply(" ")),
-            Style::PipeDelimited => self.joined(name, &texts, "|"),
+            _ => self.joined(name, &texts),
         }
         Ok(())
     }
@@ -102,47 +98,33 @@ impl Writer<'_> {
         if self.style == Style::DeepObject {
             return self.deep_members(&name, members);
         }
-        let present: Vec<&(String, Node)> = members
-            .iter()
-            .filter(|(_, node)| *node != Node::Absent)
-            .collect();
-        let values = texts(
-            present.iter().map(|(_, node)| node),
-            Reason::NestedInMembers,
-        )?;
-        let flat: Vec<&str> = present
-            .iter()
-            .zip(values)
-            .flat_map(|((key, _), value)| [key.as_str(), value])
-            .collect();
-        if flat.is_empty() {
+        let entries = scalar_members(members)?;
+        if entries.is_empty() {
             return Ok(());
         }
         match self.style {
             Style::Form { explode: true } => {
-                for pair in flat.chunks(2) {
-                    let (key, value) = (self.escape.apply(pair[0]), self.escape.apply(pair[1]));
+                for (key, text) in entries {
+                    let (key, value) = (self.escape.apply(key), self.escape.apply(text));
                     self.out.push((key, value));
                 }
             }
             Style::Simple { explode: true } => {
-                let entries: Vec<String> = flat
-                    .chunks(2)
-                    .map(|pair| {
-                        let mut entry = self.escape.apply(pair[0]);
-                        entry.push('=');
-                        self.escape.push(pair[1], &mut entry);
-                        entry
-                    })
-                    .collect();
-                self.out.push((name, entries.join(",")));
+                let mut value = String::new();
+                for (index, (key, text)) in entries.into_iter().enumerate() {
+                    if index > 0 {
+                        value.push(',');
+                    }
+                    self.escape.push(key, &mut value);
+                    value.push('=');
+                    self.escape.push(text, &mut value);
+                }
+                self.out.push((name, value));
             }
-            Style::SpaceDelimited => self.joined(name, &flat, &self.escape.apply(" ")),
-            Style::PipeDelimited => self.joined(name, &flat, "|"),
-            Style::Form { explode: false }
-            | Style::Simple { explode: false }
-            | Style::Json
-            | Style::DeepObject => self.joined(name, &flat, ","),
+            _ => {
+                let flat: Vec<&str> = entries.into_iter().flat_map(<[&str; 2]>::from).collect();
+                self.joined(name, &flat);
+            }
         }
         Ok(())
     }
@@ -158,12 +140,17 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// One pair: the escaped `texts` with `delimiter` between them as it is.
-    fn joined(&mut self, name: String, texts: &[&str], delimiter: &str) {
+    /// One pair: the escaped `texts` with the style's delimiter between them, as it is.
+    fn joined(&mut self, name: String, texts: &[&str]) {
+        let delimiter = match self.style {
+            Style::SpaceDelimited => self.escape.apply(" "),
+            Style::PipeDelimited => "|".to_owned(),
+            _ => ",".to_owned(),
+        };
         let mut value = String::new();
         for (index, text) in texts.iter().enumerate() {
             if index > 0 {
-                value.push_str(delimiter);
+                value.push_str(&delimiter);
             }
             self.escape.push(text, &mut value);
         }
@@ -171,19 +158,30 @@ impl Writer<'_> {
     }
 }
 
-/// The texts of `nodes`, absent ones left out; an array or object among them fails with
-/// `nested`.
-fn texts<'n>(
-    nodes: impl IntoIterator<Item = &'n Node>,
-    nested: Reason,
-) -> Result<Vec<&'n str>, Unwritable> {
+/// The texts of an array's items, absent ones left out; an item that is an array or object
+/// fails, since only JSON can write it.
+fn texts(items: &[Node]) -> Result<Vec<&str>, Unwritable> {
     let mut texts = Vec::new();
-    for node in nodes {
-        match node {
+    for item in items {
+        match item {
             Node::Absent => {}
             Node::Text(text) => texts.push(text.as_str()),
-            Node::List(_) | Node::Members(_) => return Err(nested.into()),
+            Node::List(_) | Node::Members(_) => return Err(Reason::NestedInList.into()),
         }
     }
     Ok(texts)
+}
+
+/// The members of an object with their texts, absent ones left out; a member that is an array
+/// or object fails, since only `deepObject` can write it.
+fn scalar_members(members: &[(String, Node)]) -> Result<Vec<(&str, &str)>, Unwritable> {
+    let mut entries = Vec::new();
+    for (key, node) in members {
+        match node {
+            Node::Absent => {}
+            Node::Text(text) => entries.push((key.as_str(), text.as_str())),
+            Node::List(_) | Node::Members(_) => return Err(Reason::NestedInMembers.into()),
+        }
+    }
+    Ok(entries)
 }
