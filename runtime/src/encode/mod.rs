@@ -1,6 +1,6 @@
 //! How values are written into URLs, headers, cookies and form bodies, following OpenAPI's
-//! `style` and `explode` as RFC 6570 expands them. A value goes through serde (the
-//! [`serializer`] module) into a small tree in its own order, which each [`Style`] writes.
+//! `style` and `explode` as RFC 6570 expands them. A value goes through a serde `Serializer` into
+//! a small tree kept in its own order, which each [`Style`] then writes.
 
 mod serializer;
 mod style;
@@ -50,72 +50,6 @@ pub enum Style {
 
 /// The default style of query parameters, form fields and cookies.
 pub const FORM: Style = Style::Form { explode: true };
-
-/// The style `styles` gives for `name`, else [`FORM`].
-pub(crate) fn style_of(styles: &[(&str, Style)], name: &str) -> Style {
-    styles
-        .iter()
-        .find(|(styled, _)| *styled == name)
-        .map_or(FORM, |(_, style)| *style)
-}
-
-/// The escaped pairs of every member of `object` (a struct of query parameters or form
-/// fields, in its field order), each in the style `styles` gives for its name, else [`FORM`].
-pub(crate) fn member_pairs<T: Serialize + ?Sized>(
-    object: &T,
-    styles: &[(&str, Style)],
-    escape: Escape,
-) -> Result<Pairs, RequestProblem> {
-    let members = serializer::to_members(object, styles).map_err(Unwritable::into_problem)?;
-    let mut pairs = Vec::with_capacity(members.len());
-    for (name, node) in &members {
-        style::write(name, node, style_of(styles, name), escape, &mut pairs)
-            .map_err(|error| error.within(name).into_problem())?;
-    }
-    Ok(pairs)
-}
-
-/// The escaped pairs `value` is written as under `name` in `style`.
-pub(crate) fn value_pairs<T: Serialize + ?Sized>(
-    name: &str,
-    value: &T,
-    style: Style,
-    escape: Escape,
-) -> Result<Pairs, RequestProblem> {
-    let mut pairs = Vec::new();
-    serializer::to_node(value, style)
-        .and_then(|node| style::write(name, &node, style, escape, &mut pairs))
-        .map_err(|error| error.within(name).into_problem())?;
-    Ok(pairs)
-}
-
-/// Escaped pairs as `name=value` joined by `&`: a query string or a form body.
-pub(crate) fn urlencoded(pairs: &Pairs) -> String {
-    let mut text = String::new();
-    for (name, value) in pairs {
-        if !text.is_empty() {
-            text.push('&');
-        }
-        text.push_str(name);
-        text.push('=');
-        text.push_str(value);
-    }
-    text
-}
-
-/// Appends the escaped `pairs` to the query of `url`. `Url::set_query` leaves what is already
-/// percent-encoded as it is, so the delimiters of each style reach the server as written.
-pub(crate) fn append_query(url: &mut Url, pairs: &Pairs) {
-    if pairs.is_empty() {
-        return;
-    }
-    let added = urlencoded(pairs);
-    let query = match url.query() {
-        Some(query) if !query.is_empty() => format!("{query}&{added}"),
-        _ => added,
-    };
-    url.set_query(Some(&query));
-}
 
 /// One segment of an operation's path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,6 +140,72 @@ fn page_path(base: &Url, path: &[&str]) -> Url {
         segments.pop_if_empty().extend(path);
     }
     url
+}
+
+/// The style `styles` gives for `name`, else [`FORM`].
+pub(crate) fn style_of(styles: &[(&str, Style)], name: &str) -> Style {
+    styles
+        .iter()
+        .find(|(styled, _)| *styled == name)
+        .map_or(FORM, |(_, style)| *style)
+}
+
+/// The escaped pairs of every member of `object` (a struct of query parameters or form
+/// fields, in its field order), each in the style `styles` gives for its name, else [`FORM`].
+pub(crate) fn member_pairs<T: Serialize + ?Sized>(
+    object: &T,
+    styles: &[(&str, Style)],
+    escape: Escape,
+) -> Result<Pairs, RequestProblem> {
+    let members = serializer::to_members(object, styles).map_err(Unwritable::into_problem)?;
+    let mut pairs = Vec::with_capacity(members.len());
+    for (name, node) in &members {
+        style::write(name, node, style_of(styles, name), escape, &mut pairs)
+            .map_err(|error| error.within(name).into_problem())?;
+    }
+    Ok(pairs)
+}
+
+/// The escaped pairs `value` is written as under `name` in `style`.
+pub(crate) fn value_pairs<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: Style,
+    escape: Escape,
+) -> Result<Pairs, RequestProblem> {
+    let mut pairs = Vec::new();
+    serializer::to_node(value, style)
+        .and_then(|node| style::write(name, &node, style, escape, &mut pairs))
+        .map_err(|error| error.within(name).into_problem())?;
+    Ok(pairs)
+}
+
+/// Escaped pairs as `name=value` joined by `&`: a query string or a form body.
+pub(crate) fn urlencoded(pairs: &Pairs) -> String {
+    let mut text = String::new();
+    for (name, value) in pairs {
+        if !text.is_empty() {
+            text.push('&');
+        }
+        text.push_str(name);
+        text.push('=');
+        text.push_str(value);
+    }
+    text
+}
+
+/// Appends the escaped `pairs` to the query of `url`. `Url::set_query` leaves what is already
+/// percent-encoded as it is, so the delimiters of each style reach the server as written.
+pub(crate) fn append_query(url: &mut Url, pairs: &Pairs) {
+    if pairs.is_empty() {
+        return;
+    }
+    let added = urlencoded(pairs);
+    let query = match url.query() {
+        Some(query) if !query.is_empty() => format!("{query}&{added}"),
+        _ => added,
+    };
+    url.set_query(Some(&query));
 }
 
 #[cfg(test)]
