@@ -53,23 +53,13 @@ impl RequestBuilder {
     /// Sets header `name` to `value` written in `style`; `None` sets nothing. Several values
     /// (an exploded style) are joined by `,`, as HTTP joins repeated headers.
     pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: &T, style: Style) -> Self {
-        let text = match encode::value_pairs(name, value, style, Escape::Verbatim) {
-            Ok(pairs) if pairs.is_empty() => return self,
-            Ok(pairs) => pairs
-                .into_iter()
-                .map(|(_, value)| value)
-                .collect::<Vec<_>>()
-                .join(","),
-            Err(problem) => {
-                self.fail(problem);
-                return self;
+        match encode::value_pairs(name, value, style, Escape::Verbatim) {
+            Ok(pairs) if pairs.is_empty() => {}
+            Ok(pairs) => {
+                let values: Vec<String> = pairs.into_iter().map(|(_, value)| value).collect();
+                self.set_header(name, values.join(","));
             }
-        };
-        match (HeaderName::try_from(name), HeaderValue::try_from(text)) {
-            (Ok(name), Ok(value)) => {
-                self.headers.insert(name, value);
-            }
-            _ => self.fail(RequestProblem::HeaderValue(name.to_owned())),
+            Err(problem) => self.fail(problem),
         }
         self
     }
@@ -131,6 +121,15 @@ impl RequestBuilder {
             .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         self.body = Some(Body::Bytes(body.into()));
         self
+    }
+
+    fn set_header(&mut self, name: &str, text: String) {
+        match (HeaderName::try_from(name), HeaderValue::try_from(text)) {
+            (Ok(name), Ok(value)) => {
+                self.headers.insert(name, value);
+            }
+            _ => self.fail(RequestProblem::HeaderValue(name.to_owned())),
+        }
     }
 
     fn fail(&mut self, problem: RequestProblem) {
