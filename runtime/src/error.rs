@@ -165,6 +165,17 @@ pub enum RequestProblem {
     /// A header's value has characters a header cannot carry (a line break, say).
     #[error("header `{0}` has a value that cannot be sent in a header")]
     HeaderValue(String),
+    /// A query, header or cookie parameter, or a form field, whose value cannot be written in
+    /// its style (raw bytes, an array inside an array, a float that is not finite, an error
+    /// from the value's own `Serialize` implementation).
+    #[error("`{name}` cannot be written: {reason}")]
+    Parameter {
+        /// The parameter or field, with the members leading to the part that cannot be written
+        /// (`filter[owner]`).
+        name: String,
+        /// Why it cannot be written; never the value itself.
+        reason: String,
+    },
     /// The body could not be written in its content type.
     #[error("the body cannot be written: {0}")]
     Body(String),

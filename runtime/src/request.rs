@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde::Serialize;
 use url::Url;
 
-use crate::encode::{self, Style};
+use crate::encode::{self, Escape, Style};
 use crate::error::RequestProblem;
 use crate::multipart::Parts;
 
@@ -41,33 +41,37 @@ impl RequestBuilder {
     }
 
     /// Appends the query parameters held by `params` (a struct whose other fields serde
-    /// skips), each in the style `styles` gives for its name, else `form`, exploded.
+    /// skips), in its field order, each in the style `styles` gives for its name, else `form`,
+    /// exploded.
     pub fn query<T: Serialize + ?Sized>(mut self, params: &T, styles: &[(&str, Style)]) -> Self {
-        let pairs = encode::object_pairs(params, styles);
-        if !pairs.is_empty() {
-            self.url.query_pairs_mut().extend_pairs(pairs);
+        match encode::member_pairs(params, styles, Escape::Percent) {
+            Ok(pairs) => encode::append_query(&mut self.url, &pairs),
+            Err(problem) => self.fail(problem),
         }
         self
     }
 
-    /// Sets header `name` to `value` written in `style`; `None` sets nothing.
+    /// Sets header `name` to `value` written in `style`; `None` sets nothing. Several values
+    /// (an exploded style) are joined by `,`, as HTTP joins repeated headers.
     pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: &T, style: Style) -> Self {
-        let Some((_, text)) = encode::pairs(name, value, style).into_iter().next() else {
-            return self;
-        };
-        match (HeaderName::try_from(name), HeaderValue::try_from(text)) {
-            (Ok(name), Ok(value)) => {
-                self.headers.insert(name, value);
+        match encode::value_pairs(name, value, style, Escape::Verbatim) {
+            Ok(pairs) if pairs.is_empty() => {}
+            Ok(pairs) => {
+                let values: Vec<String> = pairs.into_iter().map(|(_, value)| value).collect();
+                self.set_header(name, values.join(","));
             }
-            _ => self.fail(RequestProblem::HeaderValue(name.to_owned())),
+            Err(problem) => self.fail(problem),
         }
         self
     }
 
-    /// Adds cookie `name` with `value` written in `style`; all cookies travel in one `Cookie`
-    /// header.
+    /// Adds cookie `name` with `value` written in `style`, percent-encoded; all cookies travel
+    /// in one `Cookie` header.
     pub fn cookie<T: Serialize + ?Sized>(mut self, name: &str, value: &T, style: Style) -> Self {
-        self.cookies.extend(encode::pairs(name, value, style));
+        match encode::value_pairs(name, value, style, Escape::Percent) {
+            Ok(pairs) => self.cookies.extend(pairs),
+            Err(problem) => self.fail(problem),
+        }
         self
     }
 
@@ -90,17 +94,20 @@ impl RequestBuilder {
         }
     }
 
-    /// Sends `body` (a struct) as `application/x-www-form-urlencoded`, each field in the style
-    /// `styles` gives for its name, else `form`, exploded.
-    pub fn form<T: Serialize + ?Sized>(self, body: &T, styles: &[(&str, Style)]) -> Self {
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        encode::each_object_pair(body, styles, &mut |name, value| {
-            form.append_pair(name, value);
-        });
-        self.bytes(
-            form.finish().into_bytes(),
-            "application/x-www-form-urlencoded",
-        )
+    /// Sends `body` (a struct) as `application/x-www-form-urlencoded`, in its field order, each
+    /// field in the style `styles` gives for its name, else `form`, exploded. Values are
+    /// percent-encoded as in a query (a space is `%20`), which every form parser reads.
+    pub fn form<T: Serialize + ?Sized>(mut self, body: &T, styles: &[(&str, Style)]) -> Self {
+        match encode::member_pairs(body, styles, Escape::Percent) {
+            Ok(pairs) => self.bytes(
+                encode::urlencoded(&pairs),
+                "application/x-www-form-urlencoded",
+            ),
+            Err(problem) => {
+                self.fail(problem);
+                self
+            }
+        }
     }
 
     /// Sends a `multipart/form-data` body.
@@ -118,6 +125,15 @@ impl RequestBuilder {
             .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         self.body = Some(Body::Bytes(body.into()));
         self
+    }
+
+    fn set_header(&mut self, name: &str, text: String) {
+        match (HeaderName::try_from(name), HeaderValue::try_from(text)) {
+            (Ok(name), Ok(value)) => {
+                self.headers.insert(name, value);
+            }
+            _ => self.fail(RequestProblem::HeaderValue(name.to_owned())),
+        }
     }
 
     fn fail(&mut self, problem: RequestProblem) {
@@ -189,6 +205,39 @@ mod tests {
             "application/x-www-form-urlencoded"
         );
         let sent = request.body().and_then(|body| body.as_bytes()).unwrap();
-        assert_eq!(sent, b"grant_type=refresh_token&scope=a+b");
+        assert_eq!(sent, b"grant_type=refresh_token&scope=a%20b");
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_written_is_a_problem_naming_its_field() {
+        let client = reqwest::Client::new();
+        let nested = json!({"grid": [["s3cr3t"]]});
+        let form = builder().form(&nested, &[]).build(&client).unwrap_err();
+        let header = builder()
+            .header("x-grid", &nested["grid"], encode::FORM)
+            .build(&client)
+            .unwrap_err();
+        let cookie = builder()
+            .cookie("grid", &nested["grid"], encode::FORM)
+            .build(&client)
+            .unwrap_err();
+        for (problem, field) in [(form, "grid"), (header, "x-grid"), (cookie, "grid")] {
+            assert!(
+                matches!(&problem, RequestProblem::Parameter { name, .. } if name == field),
+                "{problem:?}"
+            );
+            assert!(!problem.to_string().contains("s3cr3t"), "{problem}");
+        }
+    }
+
+    #[test]
+    fn header_arrays_and_objects_keep_their_delimiters_unescaped() {
+        let request = builder()
+            .header("x-flags", &["a b", "c"], Style::Simple { explode: false })
+            .header("x-none", &None::<String>, Style::Simple { explode: false })
+            .build(&reqwest::Client::new())
+            .unwrap();
+        assert_eq!(request.headers()["x-flags"], "a b,c");
+        assert!(!request.headers().contains_key("x-none"));
     }
 }

@@ -6,14 +6,15 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use clientgen_runtime::encode::Style;
 use clientgen_runtime::hook::{
     AfterResponse, BoxFuture, HookContext, HookError, RequestHead, ResponseHead,
 };
 use clientgen_runtime::reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use clientgen_runtime::reqwest::{Method, StatusCode};
 use clientgen_runtime::{
-    json_error, ApiClient, ClientBuilder, Error, Hook, Operation, Response, RetryPolicy, Transport,
-    Url,
+    json_error, ApiClient, ClientBuilder, Error, Hook, Operation, RequestProblem, Response,
+    RetryPolicy, Transport, Url,
 };
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -60,6 +61,29 @@ impl Client {
             .await?;
         response.json(json_error)
     }
+
+    /// A `GET` with the query parameters `params`, `tags` unexploded.
+    async fn search(
+        &self,
+        params: &Search,
+    ) -> Result<Response<serde_json::Value>, Error<serde_json::Value>> {
+        const SEARCH: Operation = Operation::new("search", Method::GET);
+        let styles = [("tags", Style::Form { explode: false })];
+        let response = self
+            .transport
+            .send(&SEARCH, &self.base.0, |request| {
+                request.query(params, &styles)
+            })
+            .await?;
+        response.json(json_error)
+    }
+}
+
+/// Query parameters, their fields out of alphabetical order.
+#[derive(serde::Serialize)]
+struct Search {
+    tags: Vec<serde_json::Value>,
+    q: &'static str,
 }
 
 /// The waits a client asked for, recorded instead of slept.
@@ -410,5 +434,43 @@ async fn a_failing_hook_stops_the_call_before_anything_is_sent() {
     let error = client.call(&GET).await.unwrap_err();
 
     assert!(matches!(error, Error::Hook { .. }), "{error:?}");
+    assert_eq!(requests(&server).await, 0);
+}
+
+#[tokio::test]
+async fn the_query_goes_out_as_rfc_6570_writes_it() {
+    let server = serve(vec![ok()]).await;
+    let client = builder(&server, &Waits::default()).build();
+    let params = Search {
+        tags: vec!["a,b".into(), "c d".into()],
+        q: "x+y",
+    };
+
+    client.search(&params).await.unwrap();
+
+    let sent = server.received_requests().await.unwrap_or_default();
+    assert_eq!(sent[0].url.query(), Some("tags=a%2Cb,c%20d&q=x%2By"));
+}
+
+#[tokio::test]
+async fn a_parameter_that_cannot_be_written_stops_the_call_before_anything_is_sent() {
+    let server = serve(vec![ok()]).await;
+    let client = builder(&server, &Waits::default()).build();
+    let params = Search {
+        tags: vec![serde_json::json!(["s3cr3t"])],
+        q: "x",
+    };
+
+    let error = client.search(&params).await.unwrap_err();
+
+    let Error::InvalidRequest { problem, .. } = &error else {
+        panic!("expected an invalid request, got {error:?}");
+    };
+    assert!(
+        matches!(problem, RequestProblem::Parameter { name, .. } if name == "tags"),
+        "{problem:?}"
+    );
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("s3cr3t"), "{shown}");
     assert_eq!(requests(&server).await, 0);
 }

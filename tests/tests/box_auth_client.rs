@@ -131,7 +131,7 @@ async fn refresh_token_grant_sends_exact_form() {
         &body,
         "grant_type=refresh_token\
          &client_id=ly1nj6n11vionaie65emwzk575hnnmrk\
-         &client_secret=s3cr3t%2B%2F%3D%26x+y\
+         &client_secret=s3cr3t%2B%2F%3D%26x%20y\
          &refresh_token=J7rxTiWOHMoSC1isKZKBZWizoRXjkQzig5C6jFgCVJ9bUnsUfGMinKBDLZWP9BgR",
     )
     .await;
@@ -179,7 +179,7 @@ async fn jwt_bearer_grant_percent_encodes_urn() {
 }
 
 /// The token-exchange grant sends every downscoping field in struct order, with URNs, URLs and
-/// the space-separated scope form-encoded, and no client credentials.
+/// the space-separated scope percent-encoded, and no client credentials.
 #[tokio::test]
 async fn token_exchange_grant_sends_exact_form() {
     let body = PostOAuth2Token::builder()
@@ -199,7 +199,7 @@ async fn token_exchange_grant_sends_exact_form() {
          &subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token\
          &actor_token=eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbm5vIn0.\
          &actor_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token\
-         &scope=item_upload+item_preview+base_explorer\
+         &scope=item_upload%20item_preview%20base_explorer\
          &resource=https%3A%2F%2Fapi.box.com%2F2.0%2Ffiles%2F123456\
          &box_shared_link=https%3A%2F%2Fapp.box.com%2Fs%2Fabc123%3Fp%3D1%26q%3D2",
     )
@@ -576,7 +576,7 @@ async fn revoke_rejection_surfaces_typed_error() -> TestResult {
     Ok(())
 }
 
-/// `authorize_user` builds the consent URL with every query parameter form-encoded, round-trips
+/// `authorize_user` builds the consent URL with every query parameter percent-encoded, round-trips
 /// the values, and sends nothing to the server.
 #[tokio::test]
 async fn authorize_user_builds_exact_url_without_sending() -> TestResult {
@@ -598,9 +598,9 @@ async fn authorize_user_builds_exact_url_without_sending() -> TestResult {
         format!(
             "{}/authorize?response_type=code\
              &client_id=ly1nj6n11vionaie65emwzk575hnnmrk\
-             &redirect_uri=https%3A%2F%2Fexample.com%2Fcallback%3Fnext%3D%2Fhome%26tab%3Dmy+files\
-             &state=csrf+token+42\
-             &scope=root_readwrite+manage_groups",
+             &redirect_uri=https%3A%2F%2Fexample.com%2Fcallback%3Fnext%3D%2Fhome%26tab%3Dmy%20files\
+             &state=csrf%20token%2042\
+             &scope=root_readwrite%20manage_groups",
             server.uri()
         )
     );

@@ -85,12 +85,41 @@ async fn parameters_follow_their_style() -> TestResult {
     assert_eq!(
         request.url.query(),
         Some(
-            "tags=red&tags=big+box&ids=1%2C2%2C3&words=a+b\
-             &filter%5Bstatus%5D=open&filter%5Bowner%5D=me%26you"
+            "tags=red&tags=big%20box&ids=1,2,3&words=a%20b\
+             &filter[status]=open&filter[owner]=me%26you"
         )
     );
     assert_eq!(header(&request, "x-request-id"), ["req-42"]);
     assert_eq!(header(&request, "cookie"), ["session=s1; theme=dark"]);
+    Ok(())
+}
+
+/// As RFC 6570 expands them: the delimiters between one parameter's values go out as they are
+/// (`,` for unexploded form, `%20` for spaceDelimited, brackets of deepObject), while a `,`,
+/// space, `+` or non-ASCII letter inside a value is percent-encoded.
+#[tokio::test]
+async fn delimiters_stay_literal_and_values_are_percent_encoded() -> TestResult {
+    let server = MockServer::start().await;
+    let ok = ResponseTemplate::new(200).set_body_raw("[]", "application/json");
+    respond(&server, "GET", "/api/items/3/search", ok).await;
+    let params = SearchItemsParams::builder()
+        .x_request_id("r")
+        .tags(["a,b", "c+d"])
+        .ids([10, 20])
+        .words(["x y", "z,é"])
+        .filter(SearchItemsFilter::builder().owner("ann lee").build())
+        .build();
+
+    client_for(&server)?.search_items(3, &params).await?;
+
+    let request = only_request(&server).await;
+    assert_eq!(
+        request.url.query(),
+        Some(
+            "tags=a%2Cb&tags=c%2Bd&ids=10,20&words=x%20y%20z%2C%C3%A9\
+             &filter[owner]=ann%20lee"
+        )
+    );
     Ok(())
 }
 
@@ -243,7 +272,7 @@ async fn form_fields_follow_their_encoding() -> TestResult {
     );
     assert_eq!(
         String::from_utf8_lossy(&request.body),
-        "name=Ann+Lee&tags=a&tags=b&address%5Bcity%5D=K%C3%B6ln"
+        "name=Ann%20Lee&tags=a&tags=b&address[city]=K%C3%B6ln"
     );
     Ok(())
 }
