@@ -33,7 +33,7 @@ license = "MIT OR Apache-2.0"
 [dependencies]
 clientgen-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"] }}
-serde_json = {{ version = "1", features = ["preserve_order"] }}
+serde_json = "1"
 "#,
         name = config.crate_name,
         version = config.crate_version,
