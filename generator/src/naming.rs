@@ -2,8 +2,11 @@
 //!
 //! Every identifier the generator emits goes through here: case conversion (heck), characters
 //! Rust does not allow, leading digits, keywords, and making names unique within a scope. The
-//! names generated code already uses, which the spec's names must not take, are listed here
-//! too, and only here.
+//! names generated code defines itself in a scope the spec's names share (the `Client`'s
+//! methods, an operation method's own arguments, an enum's `Unknown`) are listed here too, and
+//! only here. Type names need no such list: in `types.rs`, where the spec's types are named,
+//! generated code writes everything it uses from `std`, `serde` and the runtime by absolute
+//! path, so no name a spec chooses can shadow it.
 
 use std::collections::BTreeSet;
 
@@ -20,32 +23,6 @@ const RAW_KEYWORDS: &[&str] = &[
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
 const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
-
-/// Type names that generated code uses unqualified, so a spec type must not shadow them.
-pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Box",
-    "BTreeMap",
-    "Clone",
-    "Debug",
-    "Default",
-    "Deserialize",
-    "Deserializer",
-    "Err",
-    "Error",
-    "Formatter",
-    "Ok",
-    "Option",
-    "PartialEq",
-    "Result",
-    "Self",
-    "Serialize",
-    "Serializer",
-    "Some",
-    "None",
-    "String",
-    "Value",
-    "Vec",
-];
 
 /// Method names the generated `Client` already has, its own and its traits'.
 pub(crate) const CLIENT_METHODS: &[&str] = &[

@@ -3,8 +3,9 @@
 //! The operations of the API, one constant each, as the runtime knows them: to mark one [safe to
 //! retry](clientgen_runtime::RetryPolicy::safe_to_retry), or to tell in a [hook](crate::hook) which
 //! one is being sent.
-use clientgen_runtime::reqwest::Method;
-use clientgen_runtime::Operation;
+
+use ::clientgen_runtime::reqwest::Method;
+use ::clientgen_runtime::Operation;
 
 /// [`Client::request_access_token`](crate::Client::request_access_token): `POST /oauth2/token`
 /// (`post_oauth2_token`).

@@ -201,38 +201,58 @@ pub(crate) fn paragraphs<'t>(paragraphs: impl IntoIterator<Item = Option<&'t str
 
 /// The runtime crate, as generated code names it.
 pub(crate) fn runtime() -> TokenStream {
-    quote!(clientgen_runtime)
+    quote!(::clientgen_runtime)
 }
 
 /// The Rust type for `ty`; a named type is written after `prefix` (nothing, `types::` or
 /// `crate::types::`, as where the type is written requires).
 pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(String),
+        TypeRef::String => quote!(::std::string::String),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
-        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Nullable(inner) => {
             let inner = rust_type(inner, prefix);
-            quote!(Option<#inner>)
+            quote!(::std::option::Option<#inner>)
         }
-        TypeRef::Bytes => quote!(Vec<u8>),
-        TypeRef::File => quote!(clientgen_runtime::multipart::FilePart),
+        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::File => quote!(::clientgen_runtime::multipart::FilePart),
         TypeRef::Named(name) => {
             let name = ident(name);
             quote!(#prefix #name)
         }
         TypeRef::Array(item) => {
             let item = rust_type(item, prefix);
-            quote!(Vec<#item>)
+            quote!(::std::vec::Vec<#item>)
         }
         TypeRef::Map(value) => {
             let value = rust_type(value, prefix);
-            quote!(std::collections::BTreeMap<String, #value>)
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
         }
+    }
+}
+
+/// How `ty` reads in documentation: the short names a reader knows (`Vec<String>`), where code
+/// writes absolute paths.
+pub(crate) fn readable_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::I32 => "i32".to_owned(),
+        TypeRef::I64 => "i64".to_owned(),
+        TypeRef::F32 => "f32".to_owned(),
+        TypeRef::F64 => "f64".to_owned(),
+        TypeRef::Bool => "bool".to_owned(),
+        TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::Bytes => "Vec<u8>".to_owned(),
+        TypeRef::File => "FilePart".to_owned(),
+        TypeRef::Named(name) => name.strip_prefix("r#").unwrap_or(name).to_owned(),
+        TypeRef::Array(item) => format!("Vec<{}>", readable_type(item)),
+        TypeRef::Map(value) => format!("BTreeMap<String, {}>", readable_type(value)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", readable_type(inner)),
     }
 }
 

@@ -27,8 +27,8 @@ pub(super) fn status_enum_def(
         let payload = match &variant.body {
             ResponseBody::Empty => None,
             ResponseBody::Json(ty) => Some(rust_type(ty, &quote!())),
-            ResponseBody::Text => Some(quote!(String)),
-            ResponseBody::Bytes => Some(quote!(Vec<u8>)),
+            ResponseBody::Text => Some(quote!(::std::string::String)),
+            ResponseBody::Bytes => Some(quote!(::std::vec::Vec<u8>)),
         };
         let payload = payload.map(|ty| quote!((#ty)));
         quote!(#doc #variant_name #payload,)
@@ -69,9 +69,9 @@ pub(super) fn status_enum_def(
         };
         let value = match &variant.body {
             ResponseBody::Empty => quote!(Ok(Self::#variant_name)),
-            ResponseBody::Json(_) => quote!(serde_json::from_slice(body).map(Self::#variant_name)),
+            ResponseBody::Json(_) => quote!(::serde_json::from_slice(body).map(Self::#variant_name)),
             ResponseBody::Text => {
-                quote!(Ok(Self::#variant_name(String::from_utf8_lossy(body).into_owned())))
+                quote!(Ok(Self::#variant_name(::std::string::String::from_utf8_lossy(body).into_owned())))
             }
             ResponseBody::Bytes => quote!(Ok(Self::#variant_name(body.to_vec()))),
         };
@@ -79,7 +79,7 @@ pub(super) fn status_enum_def(
     });
     let fallback = (!variants.iter().any(|v| v.status == StatusMatch::Default)).then(|| {
         quote! {
-            _ => Err(<serde_json::Error as serde::de::Error>::custom(format_args!(
+            _ => Err(<::serde_json::Error as ::serde::de::Error>::custom(format_args!(
                 "status {status} is not documented"
             ))),
         }
@@ -105,7 +105,7 @@ pub(super) fn status_enum_def(
 
         impl #name {
             /// Decodes a response body as the spec documents it for `status`.
-            pub fn decode(status: u16, #body_arg: &[u8]) -> Result<Self, serde_json::Error> {
+            pub fn decode(status: u16, #body_arg: &[u8]) -> ::std::result::Result<Self, ::serde_json::Error> {
                 match status {
                     #(#arms)*
                     #fallback

@@ -9,12 +9,6 @@ use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeKind, TypeRef};
 
 /// The file in chunks: its docs and imports, one per type, then the helpers.
 pub(super) fn types_rs(api: &Api) -> Vec<TokenStream> {
-    let serde_types = api.types.iter().any(|def| is_serialized(&def.kind));
-    let imports = serde_types.then(|| {
-        quote!(
-            use serde::{Deserialize, Serialize};
-        )
-    });
     let present = schema_fields(api).any(keeps_null).then(present_helper);
     let bytes_fields: Vec<&Field> = schema_fields(api)
         .filter(|f| f.ty == TypeRef::Bytes)
@@ -29,7 +23,9 @@ pub(super) fn types_rs(api: &Api) -> Vec<TokenStream> {
         //! Structs are built with their builders (`Type::builder()`), which take every
         //! required field before `build`; enums keep values the spec does not list in an
         //! `Unknown` variant, so a new value from the server never breaks decoding.
-        #imports
+        //!
+        //! Code here names what it uses from `std`, `serde` and the runtime by absolute path,
+        //! so a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
     };
     let items = api.types.iter().map(|def| type_def(api, def));
     let helpers = quote!(#present #binary);
@@ -61,15 +57,6 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
-/// Whether a type's definition implements serde's traits itself (an alias has its target's;
-/// status enums are decoded by hand).
-fn is_serialized(kind: &TypeKind) -> bool {
-    match kind {
-        TypeKind::StatusEnum(_) | TypeKind::Alias(_) => false,
-        TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => true,
-    }
-}
-
 /// The fields of every struct that travels as JSON.
 fn schema_fields(api: &Api) -> impl Iterator<Item = &Field> {
     api.types
@@ -91,12 +78,12 @@ fn present_helper() -> TokenStream {
     quote! {
         /// Reads a property that is there, `null` included, as `Some`: for an untyped
         /// property `null` is a value, not an absence.
-        fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+        fn present<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
         where
-            D: serde::Deserializer<'de>,
-            T: Deserialize<'de>,
+            D: ::serde::Deserializer<'de>,
+            T: ::serde::Deserialize<'de>,
         {
-            T::deserialize(deserializer).map(Some)
+            T::deserialize(deserializer).map(::std::option::Option::Some)
         }
     }
 }

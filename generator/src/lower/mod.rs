@@ -102,7 +102,7 @@ pub(crate) struct Lowerer<'a> {
 
 impl<'a> Lowerer<'a> {
     fn new(spec: &'a Spec, arena: &'a Arena<Schema>) -> Self {
-        let mut type_names = UniqueNames::with_reserved(naming::RESERVED_TYPE_NAMES);
+        let mut type_names = UniqueNames::default();
         // Component schemas claim their names before any inline schema can take one, so a
         // derived name that collides with a component's gets the suffix, never the component.
         let components = spec
