@@ -1,5 +1,7 @@
 //! `clientgen` turns an OpenAPI 3.0 document into the source files of a typed Rust client
-//! crate. It does no I/O: text goes in, file contents come out.
+//! crate. Its core does no I/O: text goes in, file contents come out. The `files` feature
+//! adds reading specs from files and writing crates into directories safely (`jobs`,
+//! `files`), as the `clientgen` command does.
 //!
 //! The pipeline, one module per stage:
 //!
@@ -19,6 +21,10 @@
 #![deny(missing_docs)]
 
 pub mod diagnostics;
+#[cfg(feature = "files")]
+pub mod files;
+#[cfg(feature = "files")]
+pub mod jobs;
 pub mod load;
 pub mod model;
 
@@ -47,9 +53,40 @@ pub struct Config {
     pub generated_by: String,
     /// Which operations to generate; the default keeps all of them.
     pub selection: Selection,
-    /// Where the generated crate finds `clientgen-runtime`, as a path relative to the crate
-    /// (`../../runtime`); `None` takes it from crates.io by version alone.
-    pub runtime_path: Option<String>,
+    /// Where the generated crate finds `clientgen-runtime`; by default, crates.io.
+    pub runtime: RuntimeSource,
+}
+
+/// Where a generated crate takes `clientgen-runtime` from. Whichever it is, the manifest also
+/// asks for a compatible version, so that a crate moved elsewhere fails clearly.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// The registry (crates.io), by version alone: a crate that builds wherever it is copied.
+    #[default]
+    Registry,
+    /// A directory, as a path relative to the generated crate (`../../runtime`).
+    Path(String),
+    /// A git repository holding the runtime.
+    Git {
+        /// The repository's URL.
+        url: String,
+        /// Which commit of it.
+        reference: GitReference,
+    },
+}
+
+/// Which commit of a git repository cargo takes, as `Cargo.toml` names it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum GitReference {
+    /// The default branch's latest commit.
+    #[default]
+    DefaultBranch,
+    /// A branch's latest commit.
+    Branch(String),
+    /// A tag.
+    Tag(String),
+    /// A commit, by (a prefix of) its hash.
+    Rev(String),
 }
 
 /// Part of a spec to generate: the operations that carry one of `tags` or sit at one of
@@ -80,7 +117,7 @@ impl Config {
             method_names: MethodNames::Summary,
             generated_by: "cargo xtask codegen".to_owned(),
             selection: Selection::default(),
-            runtime_path: None,
+            runtime: RuntimeSource::Registry,
         }
     }
 }

@@ -10,7 +10,6 @@
 
 mod bench;
 mod codegen;
-mod files;
 mod test;
 
 use std::ffi::OsStr;
