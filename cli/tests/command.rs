@@ -26,7 +26,7 @@ components:
     Pet: {type: object, required: [name], properties: {name: {type: string}}}
 "#;
 
-/// Two errors: an item type that refers to nothing, and a path parameter that is an object.
+/// Two errors: a path parameter that is an object, and one that is not declared.
 const BAD: &str = r#"
 openapi: 3.0.3
 info: {title: Broken, version: '1'}
@@ -35,9 +35,9 @@ paths:
     get:
       parameters: [{name: id, in: path, required: true, schema: {type: object}}]
       responses: {'204': {description: Nothing.}}
-components:
-  schemas:
-    List: {type: array, items: {$ref: '#/components/schemas/Missing'}}
+  /others/{name}:
+    get:
+      responses: {'204': {description: Nothing.}}
 "#;
 
 /// Generates with one warning: `required` names a property that does not exist.
@@ -198,7 +198,7 @@ fn a_bad_document_fails_with_every_error_located_and_writes_nothing() {
     let errors = stderr(&output);
     let file = scratch.spec().display().to_string();
     for pointer in [
-        "#/components/schemas/List/items",
+        "#/paths/~1others~1{name}/get",
         "#/paths/~1things~1{id}/get/parameters/0",
     ] {
         assert!(
@@ -243,5 +243,5 @@ fn quiet_prints_nothing_but_errors() {
     let scratch = Scratch::new(BAD);
     let output = scratch.generate(&["--quiet"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("#/components/schemas/List/items"));
+    assert!(stderr(&output).contains("#/paths/~1others~1{name}/get"));
 }

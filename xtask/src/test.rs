@@ -24,11 +24,13 @@ pub(crate) fn run() -> Result<(), String> {
     step("formatting", || {
         cargo(&root, &["fmt", "--all", "--check"], &[])
     })?;
+    // `--all-features`: the generator's `files` and `build` modules are checked and tested too.
     step("clippy, warnings denied", || {
         let args = [
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--",
             "-D",
             "warnings",
@@ -36,7 +38,13 @@ pub(crate) fn run() -> Result<(), String> {
         cargo(&root, &args, &[])
     })?;
     step("docs build without warnings (no broken links)", || {
-        let args = ["doc", "--workspace", "--no-deps", "--quiet"];
+        let args = [
+            "doc",
+            "--workspace",
+            "--all-features",
+            "--no-deps",
+            "--quiet",
+        ];
         cargo(&root, &args, &deny_doc_warnings)
     })?;
     step(
@@ -46,7 +54,13 @@ pub(crate) fn run() -> Result<(), String> {
     step("tests", || {
         // The fixture crates have no tests of their own; `tests` depends on them, so they are
         // still built, without an empty test and doc-test harness each.
-        let args = ["test", "--workspace", "--exclude", "fixture-*"];
+        let args = [
+            "test",
+            "--workspace",
+            "--all-features",
+            "--exclude",
+            "fixture-*",
+        ];
         cargo(&root, &args, &deny_doc_warnings)
     })?;
     step(
