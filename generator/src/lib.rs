@@ -78,7 +78,8 @@ pub enum Layout {
 }
 
 /// Where a generated crate takes `clientgen-runtime` from. Whichever it is, the manifest also
-/// asks for a compatible version, so that a crate moved elsewhere fails clearly.
+/// names a compatible version, which is all that remains of the dependency once the crate is
+/// published.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum RuntimeSource {
     /// The registry (crates.io), by version alone: a crate that builds wherever it is copied.

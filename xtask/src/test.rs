@@ -75,16 +75,11 @@ fn step(name: &str, action: impl FnOnce() -> Result<(), String>) -> Result<(), S
 }
 
 /// Generates a client for Box's whole API (every path of its document, with the overlay
-/// box-auth uses) into a directory outside this workspace and runs clippy on it with
-/// warnings denied, offline. That proves three things at once: the generator copes with a
-/// large real document, a generated crate depends on nothing but crates.io, and it builds
-/// wherever it is copied: it asks for `clientgen-runtime` by version, as once published, and
-/// only a `[patch.crates-io]` (given on cargo's command line, so the crate's directory holds
-/// nothing but generated files) points that at this workspace's `runtime/`. It reuses this
-/// workspace's lock file and target directory (whose dependencies it mostly shares, which
-/// halves a cold run of this step). The directory is the same on every run from this
-/// checkout, and the generator leaves unchanged files alone, so a rerun with the same output
-/// checks nothing again.
+/// box-auth uses) outside this workspace and builds it as [`clippy_standalone`] does. That
+/// proves the generator copes with a large real document and that a generated crate builds
+/// wherever it is copied. The directory is the same on every run from this checkout, and the
+/// generator leaves unchanged files alone, so a rerun with the same output checks nothing
+/// again.
 fn whole_box_api(root: &Path) -> Result<(), String> {
     let out = std::env::temp_dir().join(format!("clientgen-box-api-{:016x}", checkout_id(root)));
     let mut codegen = Codegen::one_spec(root.join(BOX_SPEC), out.clone(), "box-api");
@@ -92,6 +87,16 @@ fn whole_box_api(root: &Path) -> Result<(), String> {
         custom.overlays = vec![root.join(BOX_OVERLAY)];
     }
     crate::codegen::run(&codegen)?;
+    clippy_standalone(root, &out)
+}
+
+/// Runs clippy, warnings denied and offline, on the crate generated into `out`, a directory
+/// outside this workspace. The crate asks for `clientgen-runtime` by version, as once
+/// published; only a `[patch.crates-io]` (given on cargo's command line, so the directory
+/// holds nothing but generated files) points that at this workspace's `runtime/`. It reuses
+/// this workspace's lock file and target directory (whose dependencies it mostly shares,
+/// which halves a cold run).
+fn clippy_standalone(root: &Path, out: &Path) -> Result<(), String> {
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
         .map_err(|error| format!("error: cannot copy Cargo.lock: {error}"))?;
     let patch = format!(
@@ -109,7 +114,7 @@ fn whole_box_api(root: &Path) -> Result<(), String> {
         "-D",
         "warnings",
     ];
-    cargo(&out, &args, &[("CARGO_TARGET_DIR", target.as_os_str())])
+    cargo(out, &args, &[("CARGO_TARGET_DIR", target.as_os_str())])
 }
 
 /// A number that tells this checkout's directory from another's, so that two checkouts
