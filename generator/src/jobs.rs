@@ -134,3 +134,80 @@ pub fn default_crate_name(out: &Path) -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "openapi: 3.0.3\ninfo: {title: Good, version: '1'}\npaths: {}\n";
+    const LENIENT: &str = "openapi: 3.0.3\ninfo: {title: Lenient, version: '1'}\npaths: {}\n\
+                           components: {schemas: {A: {type: object, required: [ghost], \
+                           properties: {a: {type: string}}}}}\n";
+    const BAD: &str = "openapi: 3.0.3\ninfo: {title: Bad, version: '1'}\npaths:\n  /a/{id}:\n    \
+                       get: {responses: {'204': {description: Done.}}}\n";
+
+    /// A job for `text`, written to `dir/NAME.yaml`, generating into `dir/NAME`.
+    fn job(dir: &Path, name: &str, text: &str) -> Job {
+        let spec = dir.join(format!("{name}.yaml"));
+        std::fs::write(&spec, text).unwrap();
+        Job {
+            spec: Input::new(spec),
+            overlays: Vec::new(),
+            out: dir.join(name),
+            config: Config::new(name),
+        }
+    }
+
+    #[test]
+    fn one_failing_job_leaves_every_output_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let jobs = [job(dir.path(), "good", GOOD), job(dir.path(), "bad", BAD)];
+        let message = run(&jobs, Mode::Write, Warnings::Allow).unwrap_err();
+        assert!(
+            message.contains("bad.yaml: #/paths/~1a~1{id}/get"),
+            "{message}"
+        );
+        assert!(!dir.path().join("good").exists(), "nothing is written");
+    }
+
+    #[test]
+    fn warnings_are_reported_or_denied() {
+        let dir = tempfile::tempdir().unwrap();
+        let jobs = [job(dir.path(), "lenient", LENIENT)];
+        let message = run(&jobs, Mode::Write, Warnings::Deny).unwrap_err();
+        assert!(
+            message.contains("1 warning(s) with `--deny-warnings`"),
+            "{message}"
+        );
+        assert!(!dir.path().join("lenient").exists());
+
+        let report = run(&jobs, Mode::Write, Warnings::Allow).unwrap();
+        assert_eq!(report.warnings.len(), 1, "{report:?}");
+        assert_eq!(report.updated, [dir.path().join("lenient")]);
+        let again = run(&jobs, Mode::Check, Warnings::Allow).unwrap();
+        assert!(
+            again.updated.is_empty() && again.stale.is_empty(),
+            "{again:?}"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_spec_is_named() {
+        let missing = Job {
+            spec: Input::new("no/such/api.yaml"),
+            overlays: Vec::new(),
+            out: PathBuf::from("unused"),
+            config: Config::new("missing"),
+        };
+        let message = missing.generate().unwrap_err();
+        assert!(
+            message.starts_with("error: no/such/api.yaml: cannot read it"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_default_crate_name_is_the_directory_s() {
+        assert_eq!(default_crate_name(Path::new("out/pet-store")), "pet-store");
+    }
+}
