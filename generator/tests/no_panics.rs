@@ -982,7 +982,7 @@ fn a_fixed_sample_of_documents_is_written_for_compilation() {
         let name = format!("sample-{:02}", members.len());
         let mut config = clientgen::Config::new(name.clone());
         // The crates go to `target/fuzz-samples/NAME`, three levels below the workspace.
-        config.runtime_path = Some("../../../runtime".to_owned());
+        config.runtime = clientgen::RuntimeSource::Path("../../../runtime".to_owned());
         let Ok(output) = clientgen::Spec::parse("sample.yaml", &text)
             .and_then(|spec| clientgen::generate(&spec, &config))
         else {

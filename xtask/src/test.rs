@@ -1,7 +1,8 @@
 //! `cargo xtask test`: everything CI proves, in one command: generated code is fresh,
 //! formatted, warning-free and clippy-clean, its docs build without broken links, the tests
 //! pass, a client for Box's whole API, generated outside the workspace, builds on its own
-//! without warnings, and so do the crates generated from a sample of fuzzed documents.
+//! (with the runtime by version) without warnings, and so do the crates generated from a
+//! sample of fuzzed documents.
 
 use std::ffi::OsStr;
 use std::path::Path;
@@ -23,11 +24,13 @@ pub(crate) fn run() -> Result<(), String> {
     step("formatting", || {
         cargo(&root, &["fmt", "--all", "--check"], &[])
     })?;
+    // `--all-features`: the generator's `files` and `build` modules are checked and tested too.
     step("clippy, warnings denied", || {
         let args = [
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--",
             "-D",
             "warnings",
@@ -35,17 +38,29 @@ pub(crate) fn run() -> Result<(), String> {
         cargo(&root, &args, &[])
     })?;
     step("docs build without warnings (no broken links)", || {
-        let args = ["doc", "--workspace", "--no-deps", "--quiet"];
+        let args = [
+            "doc",
+            "--workspace",
+            "--all-features",
+            "--no-deps",
+            "--quiet",
+        ];
         cargo(&root, &args, &deny_doc_warnings)
     })?;
     step(
-        "Box's whole API builds, outside the workspace, clippy-clean",
+        "Box's whole API builds, outside the workspace and offline, clippy-clean",
         || whole_box_api(&root),
     )?;
     step("tests", || {
         // The fixture crates have no tests of their own; `tests` depends on them, so they are
         // still built, without an empty test and doc-test harness each.
-        let args = ["test", "--workspace", "--exclude", "fixture-*"];
+        let args = [
+            "test",
+            "--workspace",
+            "--all-features",
+            "--exclude",
+            "fixture-*",
+        ];
         cargo(&root, &args, &deny_doc_warnings)
     })?;
     step(
@@ -60,13 +75,11 @@ fn step(name: &str, action: impl FnOnce() -> Result<(), String>) -> Result<(), S
 }
 
 /// Generates a client for Box's whole API (every path of its document, with the overlay
-/// box-auth uses) into a directory outside this workspace and runs clippy on it with
-/// warnings denied. That proves two things at once: the generator copes with a large real
-/// document, and a generated crate depends on nothing but crates.io. It reuses this
-/// workspace's lock file and target directory (whose dependencies it mostly shares, which
-/// halves a cold run of this step). The directory is the same
-/// on every run from this checkout, and the generator leaves unchanged files alone, so a
-/// rerun with the same output checks nothing again.
+/// box-auth uses) outside this workspace and builds it as [`clippy_standalone`] does. That
+/// proves the generator copes with a large real document and that a generated crate builds
+/// wherever it is copied. The directory is the same on every run from this checkout, and the
+/// generator leaves unchanged files alone, so a rerun with the same output checks nothing
+/// again.
 fn whole_box_api(root: &Path) -> Result<(), String> {
     let out = std::env::temp_dir().join(format!("clientgen-box-api-{:016x}", checkout_id(root)));
     let mut codegen = Codegen::one_spec(root.join(BOX_SPEC), out.clone(), "box-api");
@@ -74,14 +87,34 @@ fn whole_box_api(root: &Path) -> Result<(), String> {
         custom.overlays = vec![root.join(BOX_OVERLAY)];
     }
     crate::codegen::run(&codegen)?;
+    clippy_standalone(root, &out)
+}
+
+/// Runs clippy, warnings denied and offline, on the crate generated into `out`, a directory
+/// outside this workspace. The crate asks for `clientgen-runtime` by version, as once
+/// published; only a `[patch.crates-io]` (given on cargo's command line, so the directory
+/// holds nothing but generated files) points that at this workspace's `runtime/`. It reuses
+/// this workspace's lock file and target directory (whose dependencies it mostly shares,
+/// which halves a cold run).
+fn clippy_standalone(root: &Path, out: &Path) -> Result<(), String> {
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
         .map_err(|error| format!("error: cannot copy Cargo.lock: {error}"))?;
+    let patch = format!(
+        "patch.crates-io.clientgen-runtime.path = {:?}",
+        root.join("runtime").display().to_string()
+    );
     let target = root.join("target");
-    cargo(
-        &out,
-        &["clippy", "--quiet", "--", "-D", "warnings"],
-        &[("CARGO_TARGET_DIR", target.as_os_str())],
-    )
+    let args = [
+        "clippy",
+        "--quiet",
+        "--offline",
+        "--config",
+        &patch,
+        "--",
+        "-D",
+        "warnings",
+    ];
+    cargo(out, &args, &[("CARGO_TARGET_DIR", target.as_os_str())])
 }
 
 /// A number that tells this checkout's directory from another's, so that two checkouts

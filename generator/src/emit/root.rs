@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::inner_docs;
 use crate::model::{Api, OperationKind};
-use crate::Config;
+use crate::{Config, Layout};
 
 pub(super) fn lib_rs(api: &Api, config: &Config, sources: &str) -> TokenStream {
     let crate_docs = inner_docs(&crate_docs(api, config, sources));
@@ -65,6 +65,10 @@ fn crate_docs(api: &Api, config: &Config, sources: &str) -> String {
                 .trim(),
             name = op.method_name.trim_start_matches("r#"),
         ));
+    }
+    if config.layout == Layout::Module {
+        // Included into a crate by its build script, the module has no name an example could use.
+        return text;
     }
     text.push_str(&format!(
         "\n# Setting up a client\n\n\
