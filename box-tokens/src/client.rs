@@ -505,14 +505,14 @@ fn tokens_from(
 ) -> Result<Tokens, TokenError> {
     let access_token = answer
         .access_token
-        .filter(|token| !token.is_empty())
+        .filter(|token| !token.expose().is_empty())
         .ok_or(TokenError::NoAccessToken { call })?;
     let refresh_token = answer
         .refresh_token
-        .filter(|token| !token.is_empty())
-        .map(Secret::from);
+        .filter(|token| !token.expose().is_empty())
+        .map(|token| Secret::from(token.into_exposed()));
     let tokens = Tokens::from_response(
-        Secret::from(access_token),
+        Secret::from(access_token.into_exposed()),
         answer.expires_in,
         refresh_token,
         issued_at,

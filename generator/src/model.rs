@@ -111,8 +111,6 @@ pub struct Field {
     pub ty: TypeRef,
     /// Whether the property must be present and may be `null`.
     pub presence: Presence,
-    /// The value is a credential (`format: password`) and is redacted in `Debug` output.
-    pub secret: bool,
     /// The value is behind a `Box`, because the type contains itself through this field.
     pub boxed: bool,
 }
@@ -223,6 +221,9 @@ pub struct UnionVariant {
 pub enum TypeRef {
     /// `String`.
     String,
+    /// A credential, a string the spec marks `format: password`, `token` or `jwt` (or an
+    /// overlay does): the runtime's `SecretString`, redacted in `Debug` and wiped when dropped.
+    Secret,
     /// `i32`.
     I32,
     /// `i64`.
@@ -266,6 +267,7 @@ impl TypeRef {
     ) -> bool {
         match self {
             TypeRef::String
+            | TypeRef::Secret
             | TypeRef::I32
             | TypeRef::I64
             | TypeRef::F32
@@ -302,6 +304,7 @@ impl TypeRef {
                 inner.named_types()
             }
             TypeRef::String
+            | TypeRef::Secret
             | TypeRef::I32
             | TypeRef::I64
             | TypeRef::F32
@@ -402,8 +405,6 @@ pub struct Parameter {
     pub ty: TypeRef,
     /// Whether it must be given.
     pub required: bool,
-    /// The value is a credential (`format: password`).
-    pub secret: bool,
     /// How arrays and objects are written (OpenAPI `style` and `explode`).
     pub style: Style,
 }

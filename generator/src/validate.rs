@@ -253,7 +253,6 @@ mod tests {
             docs: Some(" ".into()),
             ty,
             presence: Presence::Optional,
-            secret: false,
             boxed: false,
         }
     }

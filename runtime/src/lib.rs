@@ -46,6 +46,7 @@ mod nullable;
 mod request;
 mod response;
 mod retry;
+mod secret;
 mod unknown;
 
 pub use client::{
@@ -61,6 +62,7 @@ pub use nullable::Nullable;
 pub use request::RequestBuilder;
 pub use response::{json_error, ParseError, RawResponse, Response};
 pub use retry::{Retries, RetryPolicy};
+pub use secret::SecretString;
 pub use unknown::Unknown;
 
 /// The HTTP client crate the runtime is built on, re-exported so that generated code and its

@@ -308,7 +308,11 @@ mod tests {
                 .fields
                 .iter()
                 .find(|f| f.wire_name == "client_secret");
-            assert!(secret.unwrap().secret, "{name}.client_secret is a secret");
+            assert_eq!(
+                secret.unwrap().ty,
+                clientgen::model::TypeRef::Secret,
+                "{name}.client_secret is a secret"
+            );
         }
     }
 

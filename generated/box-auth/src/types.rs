@@ -10,12 +10,12 @@
 //! may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
 
 /// A token that can be used to make authenticated API calls.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessToken {
     /// The requested access token.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_token: ::std::option::Option<::std::string::String>,
+    pub access_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The time in seconds by which this token will expire.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_in: ::std::option::Option<i64>,
@@ -29,7 +29,7 @@ pub struct AccessToken {
     /// The refresh token for this access token, which can be used to request a new access token
     /// when the current one expires.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub refresh_token: ::std::option::Option<::std::string::String>,
+    pub refresh_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The type of downscoped access token returned. This is only returned if an access token has
     /// been downscoped.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -54,11 +54,11 @@ impl AccessToken {
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct AccessTokenBuilder {
-    access_token: ::std::option::Option<::std::string::String>,
+    access_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     expires_in: ::std::option::Option<i64>,
     token_type: ::std::option::Option<crate::types::AccessTokenTokenType>,
     restricted_to: ::std::option::Option<::std::vec::Vec<crate::types::ResourceScope>>,
-    refresh_token: ::std::option::Option<::std::string::String>,
+    refresh_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     issued_token_type: ::std::option::Option<crate::types::AccessTokenIssuedTokenType>,
 }
 
@@ -68,7 +68,7 @@ impl AccessTokenBuilder {
     /// The requested access token.
     pub fn access_token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
         self.access_token = ::std::option::Option::Some(value.into());
         self
@@ -115,7 +115,7 @@ impl AccessTokenBuilder {
     /// when the current one expires.
     pub fn refresh_token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
         self.refresh_token = ::std::option::Option::Some(value.into());
         self
@@ -152,25 +152,6 @@ impl AccessTokenBuilder {
 impl ::std::fmt::Debug for AccessTokenBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(AccessTokenBuilder)).finish_non_exhaustive()
-    }
-}
-
-impl ::std::fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccessToken")
-            .field(
-                "access_token",
-                &self.access_token.as_ref().map(|_| ::clientgen_runtime::Redacted),
-            )
-            .field("expires_in", &self.expires_in)
-            .field("token_type", &self.token_type)
-            .field("restricted_to", &self.restricted_to)
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| ::clientgen_runtime::Redacted),
-            )
-            .field("issued_token_type", &self.issued_token_type)
-            .finish()
     }
 }
 
@@ -1322,7 +1303,7 @@ impl ::std::fmt::Debug for OAuth2ErrorBuilder {
 }
 
 /// A request to revoke an OAuth 2.0 token.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PostOAuth2Revoke {
     /// The Client ID of the application requesting to revoke the access token.
@@ -1330,10 +1311,10 @@ pub struct PostOAuth2Revoke {
     pub client_id: ::std::option::Option<::std::string::String>,
     /// The client secret of the application requesting to revoke an access token.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_secret: ::std::option::Option<::std::string::String>,
+    pub client_secret: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The access token to revoke.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub token: ::std::option::Option<::std::string::String>,
+    pub token: ::std::option::Option<::clientgen_runtime::SecretString>,
 }
 
 impl PostOAuth2Revoke {
@@ -1352,8 +1333,8 @@ impl PostOAuth2Revoke {
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct PostOAuth2RevokeBuilder {
     client_id: ::std::option::Option<::std::string::String>,
-    client_secret: ::std::option::Option<::std::string::String>,
-    token: ::std::option::Option<::std::string::String>,
+    client_secret: ::std::option::Option<::clientgen_runtime::SecretString>,
+    token: ::std::option::Option<::clientgen_runtime::SecretString>,
 }
 
 impl PostOAuth2RevokeBuilder {
@@ -1373,7 +1354,7 @@ impl PostOAuth2RevokeBuilder {
     /// The client secret of the application requesting to revoke an access token.
     pub fn client_secret(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
         self.client_secret = ::std::option::Option::Some(value.into());
         self
@@ -1384,7 +1365,7 @@ impl PostOAuth2RevokeBuilder {
     /// The access token to revoke.
     pub fn token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
         self.token = ::std::option::Option::Some(value.into());
         self
@@ -1409,21 +1390,8 @@ impl ::std::fmt::Debug for PostOAuth2RevokeBuilder {
     }
 }
 
-impl ::std::fmt::Debug for PostOAuth2Revoke {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PostOAuth2Revoke")
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| ::clientgen_runtime::Redacted),
-            )
-            .field("token", &self.token.as_ref().map(|_| ::clientgen_runtime::Redacted))
-            .finish()
-    }
-}
-
 /// A request for a new OAuth 2.0 token.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PostOAuth2Token {
     /// The type of request being made, either using a client-side obtained authorization code, a
@@ -1441,31 +1409,31 @@ pub struct PostOAuth2Token {
     /// Used in combination with `authorization_code`, `client_credentials`, or
     /// `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_secret: ::std::option::Option<::std::string::String>,
+    pub client_secret: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The client-side authorization code passed to your application by Box in the browser redirect
     /// after the user has successfully granted your application permission to make API calls on
     /// their behalf.
     ///
     /// Used in combination with `authorization_code` as the `grant_type`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// A refresh token used to get a new access token with.
     ///
     /// Used in combination with `refresh_token` as the `grant_type`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub refresh_token: ::std::option::Option<::std::string::String>,
+    pub refresh_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// A JWT assertion for which to request a new access token.
     ///
     /// Used in combination with `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub assertion: ::std::option::Option<::std::string::String>,
+    pub assertion: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The token to exchange for a downscoped token. This can be a regular access token, a JWT
     /// assertion, or an app token.
     ///
     /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
     /// `grant_type`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject_token: ::std::option::Option<::std::string::String>,
+    pub subject_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The type of `subject_token` passed in.
     ///
     /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
@@ -1477,7 +1445,7 @@ pub struct PostOAuth2Token {
     /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
     /// `grant_type`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub actor_token: ::std::option::Option<::std::string::String>,
+    pub actor_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The type of `actor_token` passed in.
     ///
     /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
@@ -1534,15 +1502,15 @@ impl PostOAuth2Token {
 pub struct PostOAuth2TokenBuilder<S0 = ::clientgen_runtime::Missing> {
     grant_type: S0,
     client_id: ::std::option::Option<::std::string::String>,
-    client_secret: ::std::option::Option<::std::string::String>,
-    code: ::std::option::Option<::std::string::String>,
-    refresh_token: ::std::option::Option<::std::string::String>,
-    assertion: ::std::option::Option<::std::string::String>,
-    subject_token: ::std::option::Option<::std::string::String>,
+    client_secret: ::std::option::Option<::clientgen_runtime::SecretString>,
+    code: ::std::option::Option<::clientgen_runtime::SecretString>,
+    refresh_token: ::std::option::Option<::clientgen_runtime::SecretString>,
+    assertion: ::std::option::Option<::clientgen_runtime::SecretString>,
+    subject_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     subject_token_type: ::std::option::Option<
         crate::types::PostOAuth2TokenSubjectTokenType,
     >,
-    actor_token: ::std::option::Option<::std::string::String>,
+    actor_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     actor_token_type: ::std::option::Option<crate::types::PostOAuth2TokenActorTokenType>,
     scope: ::std::option::Option<::std::string::String>,
     resource: ::std::option::Option<::std::string::String>,
@@ -1604,7 +1572,7 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
     pub fn client_secret(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
         self.client_secret = ::std::option::Option::Some(value.into());
         self
@@ -1619,7 +1587,7 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// Used in combination with `authorization_code` as the `grant_type`.
     pub fn code(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
         self.code = ::std::option::Option::Some(value.into());
         self
@@ -1632,7 +1600,7 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// Used in combination with `refresh_token` as the `grant_type`.
     pub fn refresh_token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
         self.refresh_token = ::std::option::Option::Some(value.into());
         self
@@ -1645,7 +1613,7 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// Used in combination with `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
     pub fn assertion(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
         self.assertion = ::std::option::Option::Some(value.into());
         self
@@ -1660,7 +1628,7 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// `grant_type`.
     pub fn subject_token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
         self.subject_token = ::std::option::Option::Some(value.into());
         self
@@ -1688,7 +1656,7 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// `grant_type`.
     pub fn actor_token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
         self.actor_token = ::std::option::Option::Some(value.into());
         self
@@ -1795,43 +1763,6 @@ impl PostOAuth2TokenBuilder<crate::types::PostOAuth2TokenGrantType> {
 impl<S0> ::std::fmt::Debug for PostOAuth2TokenBuilder<S0> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(PostOAuth2TokenBuilder)).finish_non_exhaustive()
-    }
-}
-
-impl ::std::fmt::Debug for PostOAuth2Token {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PostOAuth2Token")
-            .field("grant_type", &self.grant_type)
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| ::clientgen_runtime::Redacted),
-            )
-            .field("code", &self.code.as_ref().map(|_| ::clientgen_runtime::Redacted))
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| ::clientgen_runtime::Redacted),
-            )
-            .field(
-                "assertion",
-                &self.assertion.as_ref().map(|_| ::clientgen_runtime::Redacted),
-            )
-            .field(
-                "subject_token",
-                &self.subject_token.as_ref().map(|_| ::clientgen_runtime::Redacted),
-            )
-            .field("subject_token_type", &self.subject_token_type)
-            .field(
-                "actor_token",
-                &self.actor_token.as_ref().map(|_| ::clientgen_runtime::Redacted),
-            )
-            .field("actor_token_type", &self.actor_token_type)
-            .field("scope", &self.scope)
-            .field("resource", &self.resource)
-            .field("box_subject_type", &self.box_subject_type)
-            .field("box_subject_id", &self.box_subject_id)
-            .field("box_shared_link", &self.box_shared_link)
-            .finish()
     }
 }
 
@@ -2115,7 +2046,7 @@ impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenGrantType {
 
 /// A request to refresh an Access Token. Use this API to refresh an expired Access Token using a
 /// valid Refresh Token.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PostOAuth2TokenRefreshAccessToken {
     /// The type of request being made, in this case a refresh request.
@@ -2123,9 +2054,9 @@ pub struct PostOAuth2TokenRefreshAccessToken {
     /// The client ID of the application requesting to refresh the token.
     pub client_id: ::std::string::String,
     /// The client secret of the application requesting to refresh the token.
-    pub client_secret: ::std::string::String,
+    pub client_secret: ::clientgen_runtime::SecretString,
     /// The refresh token to refresh.
-    pub refresh_token: ::std::string::String,
+    pub refresh_token: ::clientgen_runtime::SecretString,
 }
 
 impl PostOAuth2TokenRefreshAccessToken {
@@ -2193,8 +2124,12 @@ impl<
     /// The client secret of the application requesting to refresh the token.
     pub fn client_secret(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> PostOAuth2TokenRefreshAccessTokenBuilder<S0, ::std::string::String, S2> {
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> PostOAuth2TokenRefreshAccessTokenBuilder<
+        S0,
+        ::clientgen_runtime::SecretString,
+        S2,
+    > {
         PostOAuth2TokenRefreshAccessTokenBuilder {
             grant_type: self.grant_type,
             client_id: self.client_id,
@@ -2217,8 +2152,12 @@ impl<
     /// The refresh token to refresh.
     pub fn refresh_token(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, ::std::string::String> {
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> PostOAuth2TokenRefreshAccessTokenBuilder<
+        S0,
+        S1,
+        ::clientgen_runtime::SecretString,
+    > {
         PostOAuth2TokenRefreshAccessTokenBuilder {
             grant_type: self.grant_type,
             client_id: self.client_id,
@@ -2245,8 +2184,8 @@ impl<S0, S1, S2> PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, S2> {
 
 impl PostOAuth2TokenRefreshAccessTokenBuilder<
     ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+    ::clientgen_runtime::SecretString,
+    ::clientgen_runtime::SecretString,
 > {
     /// The `PostOAuth2TokenRefreshAccessToken`.
     pub fn build(self) -> PostOAuth2TokenRefreshAccessToken {
@@ -2265,17 +2204,6 @@ for PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, S2> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(PostOAuth2TokenRefreshAccessTokenBuilder))
             .finish_non_exhaustive()
-    }
-}
-
-impl ::std::fmt::Debug for PostOAuth2TokenRefreshAccessToken {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PostOAuth2TokenRefreshAccessToken")
-            .field("grant_type", &self.grant_type)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &::clientgen_runtime::Redacted)
-            .field("refresh_token", &::clientgen_runtime::Redacted)
-            .finish()
     }
 }
 

@@ -151,14 +151,14 @@ impl Client {
     /// `DELETE /oauth/{access_token}` (`deleteOAuthToken`).
     pub async fn revoke_access_token(
         &self,
-        access_token: &str,
+        access_token: &::clientgen_runtime::SecretString,
     ) -> Result<Response<()>, Error<serde_json::Value>> {
         let url = operations::REVOKE_ACCESS_TOKEN
             .url(
                 &self.base_urls.api_boxc_com_v1,
                 &[
                     Segment::Literal("oauth"),
-                    Segment::parameter("access_token", access_token),
+                    Segment::parameter("access_token", access_token.expose()),
                 ],
             )?;
         let response = self

@@ -46,7 +46,7 @@ pub use client::{BaseUrls, Client};
 pub use clientgen_runtime::{
     hook, ApiError, ApiErrorBody, ClientBuilder, DecodeError, DecodeFailure,
     DecodeFailureKind, Error, Hook, Nullable, RequestProblem, Response, RetryPolicy,
-    Unknown,
+    SecretString, Unknown,
 };
 
 pub use clientgen_runtime::multipart::FilePart;

@@ -11,11 +11,11 @@
 
 /// Token issued for a user who authorized the application. It stays valid until it expires, if
 /// ever, or until the user withdraws the application's access.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessToken {
     /// Bearer token to send with API requests made on the user's behalf.
-    pub access_token: ::std::string::String,
+    pub access_token: ::clientgen_runtime::SecretString,
     /// Lifetime of the token in seconds, or null when the token never expires.
     pub expires_in: ::std::option::Option<i64>,
     /// Kind of token issued; always `Bearer`.
@@ -48,8 +48,8 @@ impl AccessTokenBuilder<::clientgen_runtime::Missing> {
     /// Bearer token to send with API requests made on the user's behalf.
     pub fn access_token(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AccessTokenBuilder<::std::string::String> {
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> AccessTokenBuilder<::clientgen_runtime::SecretString> {
         AccessTokenBuilder {
             access_token: value.into(),
             expires_in: self.expires_in,
@@ -79,7 +79,7 @@ impl<S0> AccessTokenBuilder<S0> {
     }
 }
 
-impl AccessTokenBuilder<::std::string::String> {
+impl AccessTokenBuilder<::clientgen_runtime::SecretString> {
     /// The `AccessToken`.
     pub fn build(self) -> AccessToken {
         AccessToken {
@@ -97,26 +97,16 @@ impl<S0> ::std::fmt::Debug for AccessTokenBuilder<S0> {
     }
 }
 
-impl ::std::fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccessToken")
-            .field("access_token", &::clientgen_runtime::Redacted)
-            .field("expires_in", &self.expires_in)
-            .field("token_type", &self.token_type)
-            .finish()
-    }
-}
-
 /// JSON body for exchanging an authorization nonce for an access token.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessTokenRequest {
     /// Unique identifier of the application.
     pub application_id: ::std::string::String,
     /// Secret issued to the application.
-    pub application_secret: ::std::string::String,
+    pub application_secret: ::clientgen_runtime::SecretString,
     /// One-time value BoxC appended to `return_uri` after the user approved the application.
-    pub nonce: ::std::string::String,
+    pub nonce: ::clientgen_runtime::SecretString,
 }
 
 impl AccessTokenRequest {
@@ -175,8 +165,8 @@ impl<S0, S2> AccessTokenRequestBuilder<S0, ::clientgen_runtime::Missing, S2> {
     /// Secret issued to the application.
     pub fn application_secret(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AccessTokenRequestBuilder<S0, ::std::string::String, S2> {
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> AccessTokenRequestBuilder<S0, ::clientgen_runtime::SecretString, S2> {
         AccessTokenRequestBuilder {
             application_id: self.application_id,
             application_secret: value.into(),
@@ -195,8 +185,8 @@ impl<S0, S1> AccessTokenRequestBuilder<S0, S1, ::clientgen_runtime::Missing> {
     /// One-time value BoxC appended to `return_uri` after the user approved the application.
     pub fn nonce(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AccessTokenRequestBuilder<S0, S1, ::std::string::String> {
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> AccessTokenRequestBuilder<S0, S1, ::clientgen_runtime::SecretString> {
         AccessTokenRequestBuilder {
             application_id: self.application_id,
             application_secret: self.application_secret,
@@ -209,8 +199,8 @@ impl<S0, S1, S2> AccessTokenRequestBuilder<S0, S1, S2> {}
 
 impl AccessTokenRequestBuilder<
     ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+    ::clientgen_runtime::SecretString,
+    ::clientgen_runtime::SecretString,
 > {
     /// The `AccessTokenRequest`.
     pub fn build(self) -> AccessTokenRequest {
@@ -226,16 +216,6 @@ impl AccessTokenRequestBuilder<
 impl<S0, S1, S2> ::std::fmt::Debug for AccessTokenRequestBuilder<S0, S1, S2> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(AccessTokenRequestBuilder)).finish_non_exhaustive()
-    }
-}
-
-impl ::std::fmt::Debug for AccessTokenRequest {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccessTokenRequest")
-            .field("application_id", &self.application_id)
-            .field("application_secret", &::clientgen_runtime::Redacted)
-            .field("nonce", &::clientgen_runtime::Redacted)
-            .finish()
     }
 }
 

@@ -341,12 +341,9 @@ fn path_segment(op: &Operation, segment: &PathSegment) -> TokenStream {
     match segment {
         PathSegment::Literal(text) => quote!(Segment::Literal(#text)),
         PathSegment::Parameter(name) => {
-            let wire = op
-                .path_params
-                .iter()
-                .find(|param| &param.name == name)
-                .map_or(name.as_str(), |param| param.wire_name.as_str());
-            let arg = ident(name);
+            let param = op.path_params.iter().find(|param| &param.name == name);
+            let wire = param.map_or(name.as_str(), |param| param.wire_name.as_str());
+            let arg = path_value(param, name);
             quote!(Segment::parameter(#wire, #arg))
         }
         PathSegment::Template(parts) => {
@@ -357,9 +354,10 @@ fn path_segment(op: &Operation, segment: &PathSegment) -> TokenStream {
                     TemplatePart::Literal(text) => {
                         template.push_str(&text.replace('{', "{{").replace('}', "}}"));
                     }
-                    TemplatePart::Parameter(param) => {
+                    TemplatePart::Parameter(name) => {
                         template.push_str("{}");
-                        arguments.push(ident(param));
+                        let param = op.path_params.iter().find(|param| &param.name == name);
+                        arguments.push(path_value(param, name));
                     }
                 }
             }
@@ -466,6 +464,16 @@ fn success_body(op: &Operation, parse_error: &TokenStream) -> (TokenStream, Toke
                 quote!(per_status(#parse_error, types::#name::decode)),
             )
         }
+    }
+}
+
+/// The value a path parameter's argument gives its segment: a secret's text (a secret has no
+/// `Display`, so that it is never written anywhere by accident), else the argument itself.
+fn path_value(param: Option<&Parameter>, name: &str) -> TokenStream {
+    let arg = ident(name);
+    match param {
+        Some(param) if param.ty == TypeRef::Secret => quote!(#arg.expose()),
+        _ => quote!(#arg),
     }
 }
 

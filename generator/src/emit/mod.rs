@@ -209,6 +209,7 @@ pub(crate) fn runtime() -> TokenStream {
 pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::String => quote!(::std::string::String),
+        TypeRef::Secret => quote!(::clientgen_runtime::SecretString),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
         TypeRef::F32 => quote!(f32),
@@ -241,6 +242,7 @@ pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
 pub(crate) fn readable_type(ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => "String".to_owned(),
+        TypeRef::Secret => "SecretString".to_owned(),
         TypeRef::I32 => "i32".to_owned(),
         TypeRef::I64 => "i64".to_owned(),
         TypeRef::F32 => "f32".to_owned(),

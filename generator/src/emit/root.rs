@@ -21,7 +21,7 @@ pub(super) fn lib_rs(api: &Api, config: &Config, sources: &str) -> TokenStream {
         pub use clientgen_runtime::{
             hook, ApiError, ApiErrorBody, ClientBuilder, DecodeError, DecodeFailure,
             DecodeFailureKind, Error, Hook, Nullable, RequestProblem, Response, RetryPolicy,
-            Unknown,
+            SecretString, Unknown,
         };
         pub use clientgen_runtime::multipart::FilePart;
         /// The HTTP client crate the client is built on, re-exported so callers can name its

@@ -20,9 +20,7 @@ pub(super) fn struct_def(
     docs: &TokenStream,
     strukt: &Struct,
 ) -> TokenStream {
-    let has_secret = strukt.fields.iter().any(|field| field.secret);
     let has_required = strukt.fields.iter().any(|f| f.presence.is_required());
-    let debug = (!has_secret).then(|| quote!(Debug,));
     let default = (!has_required).then(|| quote!(Default,));
     let serde_derives = match strukt.purpose {
         Purpose::Schema => quote!(::serde::Serialize, ::serde::Deserialize),
@@ -40,16 +38,14 @@ pub(super) fn struct_def(
         }
     });
     let builder = builder(api, name, strukt);
-    let debug_impl = has_secret.then(|| redacting_debug(name, strukt));
     quote! {
         #docs
-        #[derive(#debug Clone, PartialEq, #default #serde_derives)]
+        #[derive(Debug, Clone, PartialEq, #default #serde_derives)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
         #builder
-        #debug_impl
     }
 }
 
@@ -456,30 +452,5 @@ fn only_variant(api: &Api, ty: &TypeRef) -> Option<Ident> {
             Some(ident(&variants[0].name))
         }
         _ => None,
-    }
-}
-
-/// `Debug` that prints `<redacted>` in place of secret values.
-fn redacting_debug(name: &Ident, strukt: &Struct) -> TokenStream {
-    let rt = runtime();
-    let label = name.to_string();
-    let fields = strukt.fields.iter().map(|field| {
-        let wire = unraw(&field.name);
-        let field_name = ident(&field.name);
-        let value = match (field.secret, field.presence) {
-            (false, _) => quote!(&self.#field_name),
-            (true, Presence::Required) => quote!(&#rt::Redacted),
-            (true, _) => quote!(&self.#field_name.as_ref().map(|_| #rt::Redacted)),
-        };
-        quote!(.field(#wire, #value))
-    });
-    quote! {
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#label)
-                    #(#fields)*
-                    .finish()
-            }
-        }
     }
 }

@@ -148,7 +148,6 @@ impl<'a> Lowerer<'a> {
                 docs: None,
                 ty: TypeRef::Json,
                 required: false,
-                secret: false,
                 style: Style::Json,
             };
             let mut lowered = self.recover(lowered, stand_in);
@@ -312,7 +311,6 @@ impl<'a> Lowerer<'a> {
             docs,
             ty,
             required: data.required,
-            secret: facts.secret,
             style,
         })
     }
@@ -458,7 +456,6 @@ impl<'a> Lowerer<'a> {
                 } else {
                     Presence::Optional
                 },
-                secret: parameter.secret,
                 boxed: false,
             });
         }

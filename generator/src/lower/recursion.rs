@@ -82,7 +82,6 @@ mod tests {
             docs: None,
             ty,
             presence: Presence::Optional,
-            secret: false,
             boxed: false,
         }
     }
