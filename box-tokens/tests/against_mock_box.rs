@@ -16,42 +16,9 @@ use box_tokens::{
 use clientgen_runtime::reqwest::Method;
 use clientgen_runtime::{ApiClient, ClientBuilder, Operation, Transport};
 use serde_json::Value;
-use support::{t0, MockBox, APP_CONFIG, CLIENT_ID, CLIENT_SECRET, KEY_ID};
-
-/// The waits a client asked for, recorded instead of slept.
-type Waits = Arc<Mutex<Vec<Duration>>>;
-
-fn token_client(mock: &MockBox, clock: &ManualClock) -> (TokenClient, Waits) {
-    let waits = Waits::default();
-    let recorded = Arc::clone(&waits);
-    let client = TokenClient::builder(CLIENT_ID, ClientSecret::from(CLIENT_SECRET))
-        .base_urls(mock.base_urls())
-        .clock(clock.clone())
-        .retry(RetryPolicy::default().without_jitter())
-        .sleep_with(move |wait| {
-            recorded.lock().unwrap().push(wait);
-            Box::pin(async {})
-        })
-        .build();
-    (client, waits)
-}
-
-/// A user who signed in at `t0`: the mock's first pair, stored.
-async fn signed_in_user<S: TokenStore>(
-    mock: &MockBox,
-    clock: &ManualClock,
-    store: S,
-) -> TokenProvider<S> {
-    let (client, _) = token_client(mock, clock);
-    let provider = TokenProvider::user(client, "alice")
-        .store(store)
-        .refresh_ahead(Duration::from_secs(300), Duration::ZERO)
-        .build();
-    let (access, refresh) = mock.ledger().issue_pair();
-    let tokens = Tokens::from_response(access.into(), Some(3600), Some(refresh.into()), t0());
-    provider.set_tokens(tokens).await.unwrap();
-    provider
-}
+use support::{
+    signed_in_user, t0, token_client, MockBox, Waits, APP_CONFIG, CLIENT_ID, CLIENT_SECRET, KEY_ID,
+};
 
 fn jwt_signer() -> JwtSigner {
     JwtSigner::from_config(&AppConfig::from_json(APP_CONFIG).unwrap()).unwrap()
