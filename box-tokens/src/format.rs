@@ -1,20 +1,6 @@
 //! The versioned JSON form in which stores keep [`Tokens`]: this crate's own schema, with no
-//! type of the generated client in it, read back by every later release.
-//!
-//! Version 1, written by [`Tokens::to_json`]:
-//!
-//! ```json
-//! {"version": 1, "access_token": "…", "refresh_token": "…" or null,
-//!  "expires_at": 1700003600, "issued_at": 1700000000, "scopes": ["…"],
-//!  "restricted_to": [{"scope": "item_preview", "object": {"type": "file", "id": "123"}}]}
-//! ```
-//!
-//! Times are whole Unix seconds (sub-second parts are dropped, so a round trip can only make
-//! the expiry earlier); `refresh_token`, `scopes` and `restricted_to` may be left out, and a
-//! `restricted_to` entry's `object` is kept as whatever JSON Box sent. A document without
-//! `version` is the form written before versions were numbered, which is version 1 without
-//! the field. A document with a higher `version` is refused: it was written by a newer
-//! release, which may have changed the meaning of a field.
+//! type of the generated client in it, read back by every later release. The schema is
+//! documented on [`Tokens::to_json`].
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -62,8 +48,25 @@ pub enum FormatError {
 }
 
 impl Tokens {
-    /// The tokens in the current version of their JSON form (see [`TOKEN_FORMAT_VERSION`]),
-    /// in memory that is wiped on drop. A store written outside this crate keeps this.
+    /// The tokens in the current version of their JSON form ([`TOKEN_FORMAT_VERSION`]), in
+    /// memory that is wiped on drop. A store written outside this crate keeps this, and reads
+    /// it back with [`Tokens::from_json`].
+    ///
+    /// Version 1:
+    ///
+    /// ```json
+    /// {"version": 1, "access_token": "…", "refresh_token": "…" or null,
+    ///  "expires_at": 1700003600, "issued_at": 1700000000, "scopes": ["…"],
+    ///  "restricted_to": [{"scope": "item_preview", "object": {"type": "file", "id": "123"}}]}
+    /// ```
+    ///
+    /// Times are whole Unix seconds (sub-second parts are dropped, so a round trip can only
+    /// make the expiry earlier); `refresh_token`, `scopes` and `restricted_to` may be left
+    /// out, and a `restricted_to` entry's `object` is kept as whatever JSON Box sent. A
+    /// document without `version` is the form written before versions were numbered, which is
+    /// version 1 without the field. A document with a higher `version` is refused
+    /// ([`FormatError::UnsupportedVersion`]): it was written by a newer release, which may
+    /// have changed what a field means.
     pub fn to_json(&self) -> Result<Zeroizing<Vec<u8>>, FormatError> {
         let document = WrittenV1 {
             version: TOKEN_FORMAT_VERSION,
@@ -230,7 +233,9 @@ mod tests {
                 "expires_at": 1_700_003_600_u64,
                 "issued_at": 1_700_000_000_u64,
                 "scopes": ["root_readwrite"],
-                "restricted_to": [{"scope": "item_preview", "object": {"type": "file", "id": "123"}}],
+                "restricted_to": [
+                    {"scope": "item_preview", "object": {"type": "file", "id": "123"}}
+                ],
             })
         );
         let back = Tokens::from_json(&sample().to_json().unwrap()).expect("reads back");

@@ -13,7 +13,7 @@ use crate::jwt::{JwtSigner, Subject};
 use crate::random::random_below;
 use crate::secret::{AccessToken, RefreshToken, RevocableToken};
 use crate::state::State;
-use crate::store::{MemoryStore, StoreLock, TokenStore};
+use crate::store::{MemoryStore, StoreError, StoreLock, TokenStore};
 use crate::tokens::Tokens;
 
 mod unsaved;
@@ -370,15 +370,21 @@ impl<S: TokenStore> TokenProvider<S> {
     }
 
     /// Makes `tokens` the current ones, stored (tokens from an authorization code exchanged
-    /// elsewhere, say). When the store cannot take them, they are held in memory, saved on a
-    /// later call, and the error says so.
+    /// elsewhere, say). When the store cannot take them (it fails, or its lock stays taken),
+    /// they are held in memory and saved on a later call; the error says why.
     pub async fn set_tokens(&self, tokens: Tokens) -> Result<(), Error> {
         let inner = &*self.inner;
         let mut unsaved = inner.flight.lock().await;
         *lock(&inner.refused) = None;
-        *unsaved = Some(Unsaved::new(tokens, Replaces::Anything));
-        let _lock = self.lock_store().await?;
-        self.save_unsaved(&mut unsaved).await.map(drop)
+        let pending = Unsaved::new(tokens, Replaces::Anything);
+        let _lock = match self.lock_store().await {
+            Ok(lock) => lock,
+            Err(error) => {
+                *unsaved = Some(pending);
+                return Err(error);
+            }
+        };
+        self.save_pending(&mut unsaved, pending).await.map(drop)
     }
 
     /// A token limited as `request` says, exchanged from the current token. It is not stored
@@ -468,14 +474,27 @@ impl<S: TokenStore> TokenProvider<S> {
             lock => lock?,
         };
         let stored = inner.store.load(&inner.key).await?;
-        if unsaved
-            .as_ref()
-            .is_some_and(|pending| pending.may_replace(stored.as_ref()))
-        {
-            return self.save_unsaved(unsaved).await;
+        self.renew_under_lock(unsaved, stored, rejected).await
+    }
+
+    /// Under the store's lock, with `stored` just read from it: saves the pending pair unless
+    /// another process stored a newer one, else uses `stored` when it may be handed out, else
+    /// gets new tokens and saves them.
+    async fn renew_under_lock(
+        &self,
+        unsaved: &mut Option<Unsaved>,
+        stored: Option<Tokens>,
+        rejected: Option<&AccessToken>,
+    ) -> Result<AccessToken, Error> {
+        let inner = &*self.inner;
+        if let Some(pending) = unsaved.take_if(|pending| pending.may_replace(stored.as_ref())) {
+            return self.save_pending(unsaved, pending).await;
         }
         if unsaved.take().is_some() {
-            tracing::info!(key = %inner.key, "newer tokens were stored meanwhile; the unsaved ones are dropped");
+            tracing::info!(
+                key = %inner.key,
+                "newer tokens were stored; the unsaved ones are dropped"
+            );
         }
         if let Some(token) = stored
             .clone()
@@ -487,8 +506,8 @@ impl<S: TokenStore> TokenProvider<S> {
         let tokens = self.obtain_in_time(stored).await.inspect_err(|_| {
             inner.failures.fetch_add(1, Ordering::AcqRel);
         })?;
-        *unsaved = Some(Unsaved::new(tokens, replaces));
-        self.save_unsaved(unsaved).await
+        self.save_pending(unsaved, Unsaved::new(tokens, replaces))
+            .await
     }
 
     /// Takes the store's lock, waiting at most the provider's lock wait.
@@ -498,7 +517,11 @@ impl<S: TokenStore> TokenProvider<S> {
         match tokio::time::timeout(wait, inner.store.lock(&inner.key)).await {
             Ok(lock) => Ok(lock?),
             Err(_elapsed) => {
-                tracing::warn!(key = %inner.key, wait_ms = wait.as_millis(), "the token lock stayed taken");
+                tracing::warn!(
+                    key = %inner.key,
+                    wait_ms = wait.as_millis(),
+                    "the token lock stayed taken"
+                );
                 Err(Error::StoreBusy {
                     key: inner.key.clone(),
                     waited: wait,
@@ -523,32 +546,37 @@ impl<S: TokenStore> TokenProvider<S> {
         Err(busy)
     }
 
-    /// Saves the pending pair, under the store's lock; once saved, it is the current one.
-    /// When the save fails, the pair stays pending and the error says so.
-    async fn save_unsaved(&self, unsaved: &mut Option<Unsaved>) -> Result<AccessToken, Error> {
+    /// Saves `pending`, under the store's lock; once saved, it is the current pair. When the
+    /// save fails, it is kept in `slot` for a later attempt and the error says so.
+    async fn save_pending(
+        &self,
+        slot: &mut Option<Unsaved>,
+        mut pending: Unsaved,
+    ) -> Result<AccessToken, Error> {
         let inner = &*self.inner;
-        let Some(pending) = unsaved.as_mut() else {
-            return Err(self.not_persisted(None));
-        };
-        if let Err(error) = inner.store.save(&inner.key, &pending.tokens).await {
-            pending.save_failed(inner.client.now(), FIRST_SAVE_RETRY, RENEWAL_RETRY_INTERVAL);
-            tracing::warn!(
-                key = %inner.key,
-                failed_saves = pending.failed_saves(),
-                %error,
-                "saving new tokens failed; they are held in memory"
-            );
-            return Err(self.not_persisted(Some(error)));
+        match inner.store.save(&inner.key, &pending.tokens).await {
+            Ok(()) => {
+                let token = pending.tokens.access_token.clone();
+                self.remember(pending.tokens, None);
+                Ok(token)
+            }
+            Err(error) => {
+                pending.save_failed(inner.client.now(), FIRST_SAVE_RETRY, RENEWAL_RETRY_INTERVAL);
+                tracing::warn!(
+                    key = %inner.key,
+                    failed_saves = pending.failed_saves(),
+                    %error,
+                    "saving new tokens failed; they are held in memory"
+                );
+                *slot = Some(pending);
+                Err(self.not_persisted(Some(error)))
+            }
         }
-        let tokens = unsaved.take().map(|pending| pending.tokens);
-        let token = tokens.as_ref().map(|tokens| tokens.access_token.clone());
-        if let Some(tokens) = tokens {
-            self.remember(tokens, None);
-        }
-        token.ok_or_else(|| self.not_persisted(None))
     }
 
-    fn not_persisted(&self, source: Option<crate::store::StoreError>) -> Error {
+    /// The error for new tokens held in memory; `source` is why the last save failed, when
+    /// this call tried.
+    fn not_persisted(&self, source: Option<StoreError>) -> Error {
         Error::NotPersisted {
             key: self.inner.key.clone(),
             source,
