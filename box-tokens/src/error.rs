@@ -297,6 +297,33 @@ mod tests {
     }
 
     #[test]
+    fn only_failures_that_asking_again_may_mend_are_retryable() {
+        let key = || String::from("app/user");
+        let busy = Error::StoreBusy {
+            key: key(),
+            waited: Duration::from_secs(30),
+        };
+        let unsaved = Error::NotPersisted {
+            key: key(),
+            source: None,
+        };
+        assert!(busy.is_retryable() && unsaved.is_retryable());
+        let mut throttled = refusal("slow down");
+        throttled.status = StatusCode::TOO_MANY_REQUESTS;
+        assert!(Error::Refused(Box::new(throttled)).is_retryable());
+        assert!(!Error::Refused(Box::new(refusal("Please check the 'exp' claim."))).is_retryable());
+        let sign_in = Error::SignInRequired {
+            key: key(),
+            reason: SignInReason::RefreshTokenRefused,
+            refusal: None,
+        };
+        assert!(!sign_in.is_retryable());
+        assert!(sign_in
+            .to_string()
+            .contains("Box refused the refresh token"));
+    }
+
+    #[test]
     fn an_expiry_refusal_names_the_exp_claim_as_a_word() {
         assert!(refusal("Please check the 'exp' claim.").is_expiry_refusal());
         assert!(refusal("exp is too far in the future").is_expiry_refusal());

@@ -13,7 +13,7 @@ const REDACTED: &str = "<redacted>";
 /// The storage behind every credential type: a string that prints as `<redacted>`, compares
 /// in constant time over its bytes (the length may still be learned through timing) and is
 /// overwritten with zeros when dropped.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct Secret(String);
 
 impl Secret {

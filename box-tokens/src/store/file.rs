@@ -40,6 +40,8 @@ const LOCK_POLL_MAX: Duration = Duration::from_millis(100);
 ///   directory. A crash at any point leaves either the old or the new file,
 ///   never a mix; a crash before the rename may leave a `.tokens-*.tmp`
 ///   file behind, which is never read.
+/// * Files hold the versioned JSON form of [`Tokens::to_json`]. A file written by a newer
+///   release is refused when read and never replaced: its owner may still need it.
 /// * [`TokenStore::lock`] takes an in-process mutex and then an advisory
 ///   exclusive lock on `tokens-<hex>.lock`, so it also excludes other
 ///   processes (and other `FileStore` values) using the same directory. The
