@@ -18,6 +18,31 @@ pub struct Api {
     /// Operations in document order (paths in order, then methods in the order
     /// get, put, post, delete, options, head, patch, trace).
     pub operations: Vec<Operation>,
+    /// The crate's cargo features, one per tag of its operations (and one for the untagged
+    /// ones), in order of first use; empty when the operations fall in fewer than two groups,
+    /// and everything is compiled always.
+    pub features: Vec<Feature>,
+}
+
+/// A cargo feature of the generated crate: the operations of one tag, and the types they
+/// reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name, in cargo's rules (`files`, `metadata-templates`).
+    pub name: String,
+    /// What it brings.
+    pub group: FeatureGroup,
+}
+
+/// What a [`Feature`] brings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeatureGroup {
+    /// The operations with this tag.
+    Tag(String),
+    /// The operations without a tag.
+    Untagged,
+    /// The schemas no operation uses, which a caller may still want as types.
+    Unused,
 }
 
 impl Api {
@@ -53,6 +78,9 @@ pub struct TypeDef {
     pub origin: String,
     /// Documentation.
     pub docs: Docs,
+    /// The features (indices into [`Api::features`]) any of which compiles the type: those of
+    /// the operations that reach it. Empty when it is always compiled.
+    pub features: Vec<usize>,
     /// What kind of type it is.
     pub kind: TypeKind,
 }
@@ -329,6 +357,11 @@ pub struct Operation {
     pub origin: String,
     /// `operationId`, or the method and path when there is none.
     pub operation_id: String,
+    /// The spec's `tags`.
+    pub tags: Vec<String>,
+    /// The features (indices into [`Api::features`]) any of which compiles the operation:
+    /// those of its tags. Empty when it is always compiled.
+    pub features: Vec<usize>,
     /// The HTTP method, upper case.
     pub http_method: String,
     /// The path template as written in the spec (any `#fragment` removed).

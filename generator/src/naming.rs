@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Keywords that are valid as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
@@ -82,6 +82,16 @@ pub(crate) fn value_name(raw: &str) -> String {
 /// operation whose method has that name.
 pub(crate) fn constant_name(method_name: &str) -> String {
     finish(unraw(method_name).to_shouty_snake_case(), "OPERATION")
+}
+
+/// `Metadata templates` -> `metadata-templates`: a cargo feature for the operations of a tag.
+pub(crate) fn feature_name(tag: &str) -> String {
+    let name = words(tag).to_kebab_case();
+    if name.is_empty() {
+        "tag".to_owned()
+    } else {
+        name
+    }
 }
 
 /// The name without a raw-identifier prefix, as it appears on the wire when serde renames.
@@ -261,6 +271,21 @@ mod tests {
         ];
         for (method, expected) in cases {
             assert_eq!(constant_name(method), expected, "constant_name({method:?})");
+        }
+    }
+
+    #[test]
+    fn feature_names() {
+        let cases = [
+            ("Files", "files"),
+            ("Metadata templates", "metadata-templates"),
+            ("Sign requests (Beta)", "sign-requests-beta"),
+            ("OAuth2", "o-auth2"),
+            ("ünï", "n"),
+            ("---", "tag"),
+        ];
+        for (tag, expected) in cases {
+            assert_eq!(feature_name(tag), expected, "feature_name({tag:?})");
         }
     }
 

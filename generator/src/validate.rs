@@ -234,6 +234,7 @@ mod tests {
             servers: Vec::new(),
             types,
             operations: Vec::new(),
+            features: Vec::new(),
         }
     }
 
@@ -242,6 +243,7 @@ mod tests {
             name: name.into(),
             origin: format!("#/components/schemas/{name}"),
             docs: None,
+            features: Vec::new(),
             kind,
         }
     }

@@ -31,6 +31,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
             "#/components/schemas/Record/properties/scopes: `type: array` with `enum`, which do not apply to an array; ignored",
         ],
     ),
+    ("features", &[]),
     ("formats", &[]),
     ("inline", &[]),
     (

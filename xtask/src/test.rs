@@ -37,6 +37,10 @@ pub(crate) fn run() -> Result<(), String> {
         ];
         cargo(&root, &args, &[])
     })?;
+    step(
+        "each feature of a generated crate builds alone, clippy-clean",
+        || features_alone(&root),
+    )?;
     step("docs build without warnings (no broken links)", || {
         let args = [
             "doc",
@@ -67,6 +71,61 @@ pub(crate) fn run() -> Result<(), String> {
         "a sample of fuzzed documents compiles, clippy-clean",
         || fuzz_samples(&root),
     )
+}
+
+/// Runs clippy on every generated crate of the workspace that has features with each feature
+/// alone and with none: the types a feature needs must come with it, whatever else is off.
+fn features_alone(root: &Path) -> Result<(), String> {
+    let dirs = ["generated", "tests/fixtures/generated"];
+    for dir in dirs.map(|dir| root.join(dir)) {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|error| format!("error: cannot read {}: {error}", dir.display()))?;
+        for entry in entries.flatten() {
+            let manifest =
+                std::fs::read_to_string(entry.path().join("Cargo.toml")).unwrap_or_default();
+            let Some(package) = package_name(&manifest) else {
+                continue;
+            };
+            for feature in features(&manifest) {
+                let args = [
+                    "clippy",
+                    "--quiet",
+                    "--package",
+                    package,
+                    "--no-default-features",
+                    "--features",
+                    feature,
+                    "--",
+                    "-D",
+                    "warnings",
+                ];
+                cargo(root, &args, &[])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The package name a generated manifest declares.
+fn package_name(manifest: &str) -> Option<&str> {
+    manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("name = "))
+        .map(|name| name.trim_matches('"'))
+}
+
+/// The features of a generated manifest, besides `default`, and the empty set first; nothing
+/// when it has none.
+fn features(manifest: &str) -> Vec<&str> {
+    let Some((_, table)) = manifest.split_once("\n[features]\n") else {
+        return Vec::new();
+    };
+    let names = table
+        .lines()
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.split_once(" = ").map(|(name, _)| name))
+        .filter(|name| *name != "default");
+    std::iter::once("").chain(names).collect()
 }
 
 fn step(name: &str, action: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
@@ -145,4 +204,19 @@ fn fuzz_samples(root: &Path) -> Result<(), String> {
         &["clippy", "--quiet", "--workspace", "--", "-D", "warnings"],
         &[("CARGO_TARGET_DIR", target.as_os_str())],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{features, package_name};
+
+    #[test]
+    fn a_generated_manifest_names_its_package_and_features() {
+        let manifest =
+            "[package]\nname = \"fixture-features\"\n\n[dependencies]\nserde = \"1\"\n\n\
+                        [features]\ndefault = [\"files\", \"users\"]\nfiles = []\nusers = []\n";
+        assert_eq!(package_name(manifest), Some("fixture-features"));
+        assert_eq!(features(manifest), ["", "files", "users"]);
+        assert!(features("[package]\nname = \"x\"\n").is_empty());
+    }
 }

@@ -17,10 +17,16 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         .operations
         .iter()
         .any(|op| op.kind == OperationKind::Request);
+    // With features, an import may serve only operations that are compiled out.
+    let allow = (!api.features.is_empty()).then(
+        || quote!(#[allow(unused_imports, reason = "only the operations of some features use it")]),
+    );
     let import_requests = requests.then(|| {
         quote!(
+            #allow
             use clientgen_runtime::{Error, Response};
 
+            #allow
             use crate::operations;
         )
     });
@@ -31,17 +37,23 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         .any(|op| op.kind == OperationKind::Request && !op.segments.is_empty())
         .then(|| {
             quote!(
+                #allow
                 use clientgen_runtime::encode::Segment;
             )
         });
     let import_types = api.operations.iter().any(mentions_named_type).then(|| {
         quote!(
+            #allow
             use crate::types;
         )
     });
     let base_urls = base_urls(&api.servers);
     let client = client_struct(api);
-    let methods = api.operations.iter().map(|op| operation(api, op));
+    let methods = api.operations.iter().map(|op| {
+        let cfg = super::cfg(api, &op.features);
+        let method = operation(api, op);
+        quote!(#cfg #method)
+    });
     quote! {
         //! The API's client: [`Client`], with one method per operation, and the servers it
         //! sends to.

@@ -10,8 +10,29 @@ pub(super) const RUSTFMT_TOML: &str = "disable_all_formatting = true\n";
 /// The version of `clientgen-runtime` generated code is written against: any compatible one.
 const RUNTIME_VERSION: &str = "0.1";
 
-/// The manifest: the runtime (from where the config says) and serde.
+/// The manifest: the runtime (from where the config says), serde, and a feature per tag.
 pub(super) fn cargo_toml(api: &Api, config: &Config) -> String {
+    let mut manifest = dependencies(api, config);
+    manifest.push_str(&features(api));
+    manifest
+}
+
+/// The `[features]` table: `default` enables every feature, each of which enables nothing
+/// else (the types a feature needs are compiled with it, not through another feature).
+fn features(api: &Api) -> String {
+    if api.features.is_empty() {
+        return String::new();
+    }
+    // Feature names are kebab-case ASCII (`naming::feature_name`), so they are bare keys.
+    let quoted: Vec<String> = api.features.iter().map(|f| toml_string(&f.name)).collect();
+    let mut table = format!("\n[features]\ndefault = [{}]\n", quoted.join(", "));
+    for feature in &api.features {
+        table.push_str(&format!("{} = []\n", feature.name));
+    }
+    table
+}
+
+fn dependencies(api: &Api, config: &Config) -> String {
     let description = toml_string(&format!("Typed client for the {}.", api.title.trim()));
     let runtime = runtime_dependency(&config.runtime);
     format!(

@@ -12,6 +12,7 @@
 
 mod aliases;
 mod all_of;
+mod features;
 mod multipart;
 mod objects;
 mod operations;
@@ -63,7 +64,9 @@ pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>),
         servers,
         types: lowerer.types.into_values().collect(),
         operations,
+        features: Vec::new(),
     };
+    let api = features::assign(api);
     let mut warnings = lowerer.warnings;
     warnings.sort_by(|a, b| a.location.pointer.cmp(&b.location.pointer));
     warnings.dedup();

@@ -187,6 +187,8 @@ impl<'a> Lowerer<'a> {
             constant,
             origin: at.as_str().to_owned(),
             operation_id,
+            tags: operation.tags.clone(),
+            features: Vec::new(),
             http_method: method.to_uppercase(),
             path,
             segments,
@@ -463,6 +465,7 @@ impl<'a> Lowerer<'a> {
             name: name.clone(),
             origin: at.join("parameters").as_str().to_owned(),
             docs: Some(format!("Query, header and cookie parameters of [`Client::{method_name}`](crate::Client::{method_name}).")),
+            features: Vec::new(),
             kind: TypeKind::Struct(Struct {
                 fields,
                 purpose: Purpose::Parameters { query },

@@ -229,6 +229,7 @@ impl<'a> Lowerer<'a> {
             name: name.to_owned(),
             origin: origin.as_str().to_owned(),
             docs,
+            features: Vec::new(),
             kind,
         };
         self.types.insert(name.to_owned(), definition);
