@@ -120,7 +120,7 @@ impl<'a> Lowerer<'a> {
             lowered: BTreeSet::new(),
             inline_names: HashMap::new(),
             types: BTreeMap::new(),
-            warnings: Vec::new(),
+            warnings: spec.warnings().to_vec(),
             errors: Vec::new(),
         }
     }

@@ -1,0 +1,427 @@
+//! OpenAPI 3.1 read as 3.0: a 3.1 document's JSON tree is rewritten, node by node, into the
+//! 3.0 shapes the rest of the generator reads, before it is typed. Each rewrite that loses
+//! something warns at the node it rewrote.
+//!
+//! | 3.1 (JSON Schema 2020-12)                      | 3.0                                       |
+//! | ---------------------------------------------- | ----------------------------------------- |
+//! | `type: [T, 'null']`                            | `type: T, nullable: true`                 |
+//! | `type: [integer, number]`                      | `type: number`                            |
+//! | `type: [T, U]` (other unions of types)         | any JSON, warned                          |
+//! | `const: V`                                     | `enum: [V]`, with `type` from `V`         |
+//! | `oneOf`/`anyOf` of `const`s (and `type: null`) | one `enum` (nullable)                     |
+//! | `exclusiveMinimum: N` (and the maximum)        | `minimum: N, exclusiveMinimum: true`      |
+//! | `contentEncoding: base64`                      | `format: byte`                            |
+//! | `contentEncoding`, `contentMediaType` (binary) | `format: binary`                          |
+//! | `examples: [V, ...]`                           | `example: V`                              |
+//! | `true` / `false` as a schema                   | `{}` / `{not: {}}`                        |
+//! | `prefixItems` (a tuple)                        | items of any JSON, warned                 |
+//! | keywords 3.0 has no meaning for (`if`, ...)    | ignored, warned                           |
+//! | `webhooks`                                     | left out, with one warning                |
+//! | a `jsonSchemaDialect` other than OpenAPI's     | warned                                    |
+//!
+//! A `$ref` with keywords beside it needs no rewrite: lowering reads those keywords in 3.0
+//! documents too, which write them although 3.0 says they are ignored.
+
+use serde_json::{json, Map, Value};
+
+use super::walk::{self, Visitor};
+use crate::diagnostics::Pointer;
+
+/// The JSON Schema dialect OpenAPI 3.1 documents use unless they say otherwise.
+const DEFAULT_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
+
+/// Rewrites the OpenAPI 3.1 `document` into OpenAPI 3.0's shapes, and returns a warning (its
+/// pointer and message) for each rewrite that loses something.
+pub(super) fn upgrade(document: &mut Value) -> Vec<(Pointer, String)> {
+    let mut pass = Upgrade::default();
+    if let Value::Object(members) = document {
+        pass.top_level(members);
+    }
+    walk::document(document, &mut pass);
+    pass.warnings
+}
+
+#[derive(Default)]
+struct Upgrade {
+    warnings: Vec<(Pointer, String)>,
+}
+
+/// JSON Schema keywords that constrain values in ways no Rust type here expresses; a schema's
+/// type is read without them.
+const IGNORED: &[&str] = &[
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "patternProperties",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contains",
+    "minContains",
+    "maxContains",
+    "$dynamicRef",
+];
+
+/// Keywords that only annotate a schema, kept when its type is given up.
+const ANNOTATIONS: &[&str] = &[
+    "title",
+    "description",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "default",
+    "example",
+    "externalDocs",
+];
+
+impl Visitor for Upgrade {
+    fn schema(&mut self, schema: &mut Value, at: &Pointer) {
+        if let Value::Bool(allows) = schema {
+            *schema = if *allows {
+                json!({})
+            } else {
+                json!({"not": {}})
+            };
+        }
+        let Value::Object(keywords) = schema else {
+            return;
+        };
+        self.type_list(keywords, at);
+        const_to_enum(keywords);
+        self.enum_of_consts(keywords);
+        exclusive_bounds(keywords);
+        content_to_format(keywords);
+        examples_to_example(keywords);
+        self.tuple(keywords, at);
+        self.ignored(keywords, at);
+    }
+
+    fn object(&mut self, _: &mut Map<String, Value>, _: &Pointer) {}
+}
+
+impl Upgrade {
+    fn warn(&mut self, at: Pointer, message: impl Into<String>) {
+        self.warnings.push((at, message.into()));
+    }
+
+    /// `webhooks` and `jsonSchemaDialect`, and the `paths` 3.0 requires.
+    fn top_level(&mut self, members: &mut Map<String, Value>) {
+        let root = Pointer::root();
+        if members.shift_remove("webhooks").is_some() {
+            let message = "webhooks are requests the API makes, not calls a client makes; skipped";
+            self.warn(root.join("webhooks"), message);
+        }
+        match members.shift_remove("jsonSchemaDialect") {
+            Some(Value::String(dialect)) if dialect == DEFAULT_DIALECT => {}
+            Some(dialect) => {
+                let message = format!(
+                    "schemas are read as OpenAPI's own dialect of JSON Schema, not as {dialect}"
+                );
+                self.warn(root.join("jsonSchemaDialect"), message);
+            }
+            None => {}
+        }
+        members.entry("paths").or_insert_with(|| json!({}));
+    }
+
+    /// `type` as a list: `null` in it makes the schema nullable; one other type stays.
+    fn type_list(&mut self, keywords: &mut Map<String, Value>, at: &Pointer) {
+        let Some(Value::Array(types)) = keywords.get("type") else {
+            return;
+        };
+        let mut named: Vec<String> = types
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        let nullable = named.iter().any(|name| name == "null");
+        named.retain(|name| name != "null");
+        named.sort_unstable();
+        named.dedup();
+        let names: Vec<&str> = named.iter().map(String::as_str).collect();
+        let single = match names.as_slice() {
+            [] if nullable => Some(json!("null")),
+            [] => None,
+            [one] => Some(json!(one)),
+            ["integer", "number"] => Some(json!("number")),
+            several => {
+                let message = format!(
+                    "`type: [{}]` allows several types, which no one Rust type holds; its \
+                     values are any JSON",
+                    several.join(", ")
+                );
+                keywords.retain(|key, _| ANNOTATIONS.contains(&key.as_str()));
+                self.warn(at.join("type"), message);
+                None
+            }
+        };
+        match single {
+            Some(single) => keywords.insert("type".to_owned(), single),
+            None => keywords.shift_remove("type"),
+        };
+        if nullable && !named.is_empty() {
+            keywords.insert("nullable".to_owned(), Value::Bool(true));
+        }
+    }
+
+    /// A `oneOf` or `anyOf` whose alternatives are each one `const` (or `type: null`), as 3.1
+    /// documents write an enum with a description per value.
+    fn enum_of_consts(&mut self, keywords: &mut Map<String, Value>) {
+        for union in ["oneOf", "anyOf"] {
+            let Some(Value::Array(alternatives)) = keywords.get(union) else {
+                continue;
+            };
+            let Some((values, nullable)) = consts(alternatives) else {
+                continue;
+            };
+            let mut values = values;
+            if let Some(typ) = values.first().and_then(type_of) {
+                keywords.entry("type").or_insert_with(|| json!(typ));
+            }
+            if nullable {
+                keywords.insert("nullable".to_owned(), Value::Bool(true));
+                values.push(Value::Null);
+            }
+            keywords.shift_remove(union);
+            keywords.insert("enum".to_owned(), Value::Array(values));
+        }
+    }
+
+    /// `prefixItems`, a tuple, has no Rust type here: the array's items are any JSON.
+    fn tuple(&mut self, keywords: &mut Map<String, Value>, at: &Pointer) {
+        if keywords.shift_remove("prefixItems").is_none() {
+            return;
+        }
+        keywords.shift_remove("items");
+        let message = "`prefixItems` (a tuple) is read as a list whose items are any JSON";
+        self.warn(at.join("prefixItems"), message);
+    }
+
+    fn ignored(&mut self, keywords: &mut Map<String, Value>, at: &Pointer) {
+        for keyword in IGNORED {
+            if keywords.shift_remove(*keyword).is_some() {
+                let message = format!("`{keyword}` has no meaning for a Rust type; ignored");
+                self.warn(at.join(keyword), message);
+            }
+        }
+    }
+}
+
+/// The values of alternatives that are each a `const` with annotations, all of one JSON type,
+/// and whether a `type: null` alternative is among them.
+fn consts(alternatives: &[Value]) -> Option<(Vec<Value>, bool)> {
+    let mut values = Vec::new();
+    let mut nullable = false;
+    for alternative in alternatives {
+        let alternative = alternative.as_object()?;
+        if alternative.get("type") == Some(&json!("null")) && alternative.len() == 1 {
+            nullable = true;
+            continue;
+        }
+        let value = alternative.get("const")?;
+        let fits = |key: &str| key == "const" || key == "type" || ANNOTATIONS.contains(&key);
+        if !alternative.keys().all(|key| fits(key)) {
+            return None;
+        }
+        values.push(value.clone());
+    }
+    let first = type_of(values.first()?)?;
+    values
+        .iter()
+        .all(|value| type_of(value) == Some(first))
+        .then_some((values, nullable))
+}
+
+/// `const: V` as the 3.0 `enum: [V]`, typed after `V` when the schema has no `type`.
+fn const_to_enum(keywords: &mut Map<String, Value>) {
+    let Some(value) = keywords.shift_remove("const") else {
+        return;
+    };
+    if let Some(typ) = type_of(&value) {
+        keywords.entry("type").or_insert_with(|| json!(typ));
+    }
+    keywords.insert("enum".to_owned(), Value::Array(vec![value]));
+}
+
+/// The OpenAPI type of a `const` or `enum` value.
+fn type_of(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::String(_) => Some("string"),
+        Value::Bool(_) => Some("boolean"),
+        Value::Number(number) if number.is_i64() || number.is_u64() => Some("integer"),
+        Value::Number(_) => Some("number"),
+        _ => None,
+    }
+}
+
+/// 3.1's numeric `exclusiveMinimum` and `exclusiveMaximum` as 3.0's boolean ones.
+fn exclusive_bounds(keywords: &mut Map<String, Value>) {
+    for (exclusive, inclusive, tighter) in [
+        ("exclusiveMinimum", "minimum", std::cmp::Ordering::Greater),
+        ("exclusiveMaximum", "maximum", std::cmp::Ordering::Less),
+    ] {
+        let Some(Value::Number(bound)) = keywords.get(exclusive).cloned() else {
+            continue;
+        };
+        let current = keywords.get(inclusive).and_then(Value::as_f64);
+        let bound_value = bound.as_f64().unwrap_or_default();
+        let replaces = current
+            .is_none_or(|current| bound_value.partial_cmp(&current) != Some(tighter.reverse()));
+        if replaces {
+            keywords.insert(inclusive.to_owned(), Value::Number(bound));
+            keywords.insert(exclusive.to_owned(), Value::Bool(true));
+        } else {
+            keywords.shift_remove(exclusive);
+        }
+    }
+}
+
+/// `contentEncoding` and `contentMediaType` as the `format` 3.0 gives text and bytes.
+fn content_to_format(keywords: &mut Map<String, Value>) {
+    let encoding = keywords.shift_remove("contentEncoding");
+    let media_type = keywords.shift_remove("contentMediaType");
+    let is_string = keywords.get("type").is_none_or(|typ| typ == "string");
+    if !is_string || keywords.contains_key("format") {
+        return;
+    }
+    let format = match (encoding.as_ref().and_then(Value::as_str), media_type) {
+        (Some("base64" | "base64url"), _) => "byte",
+        (Some(_), _) => "binary",
+        (None, Some(Value::String(media_type))) if !is_text(&media_type) => "binary",
+        _ => return,
+    };
+    keywords.insert("type".to_owned(), json!("string"));
+    keywords.insert("format".to_owned(), json!(format));
+}
+
+/// Whether a string of `media_type` is text rather than bytes.
+fn is_text(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence.starts_with("text/")
+        || essence.ends_with("json")
+        || essence.ends_with("xml")
+        || essence.ends_with("yaml")
+}
+
+/// 3.1's list of `examples` as 3.0's single `example`.
+fn examples_to_example(keywords: &mut Map<String, Value>) {
+    if let Some(Value::Array(examples)) = keywords.shift_remove("examples") {
+        if let Some(first) = examples.into_iter().next() {
+            keywords.entry("example").or_insert(first);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schema `schema` becomes, and the warnings, as `pointer: message`.
+    fn upgraded(schema: Value) -> (Value, Vec<String>) {
+        let mut document = json!({"components": {"schemas": {"S": schema}}});
+        let warnings = upgrade(&mut document)
+            .into_iter()
+            .map(|(at, message)| format!("{at}: {message}"))
+            .collect();
+        (document["components"]["schemas"]["S"].take(), warnings)
+    }
+
+    #[test]
+    fn a_type_list_with_null_is_a_nullable_type() {
+        let (schema, warnings) = upgraded(json!({"type": ["string", "null"], "format": "uri"}));
+        assert_eq!(
+            schema,
+            json!({"type": "string", "format": "uri", "nullable": true})
+        );
+        assert!(warnings.is_empty());
+        assert_eq!(
+            upgraded(json!({"type": ["null"]})).0,
+            json!({"type": "null"})
+        );
+        let (schema, _) = upgraded(json!({"type": ["integer", "number"]}));
+        assert_eq!(schema, json!({"type": "number"}));
+    }
+
+    #[test]
+    fn a_type_list_of_several_types_is_any_json_with_a_warning() {
+        let (schema, warnings) =
+            upgraded(json!({"type": ["string", "object"], "description": "d", "properties": {}}));
+        assert_eq!(schema, json!({"description": "d"}));
+        assert_eq!(
+            warnings,
+            ["#/components/schemas/S/type: `type: [object, string]` allows several types, which no one Rust type holds; its values are any JSON"]
+        );
+    }
+
+    #[test]
+    fn const_is_a_single_value_enum_and_consts_in_a_one_of_are_one_enum() {
+        let (schema, _) = upgraded(json!({"const": 3}));
+        assert_eq!(schema, json!({"type": "integer", "enum": [3]}));
+        let (schema, _) = upgraded(json!({"description": "d", "oneOf": [
+            {"const": "a", "title": "A"},
+            {"const": "b", "description": "B"},
+            {"type": "null"}]}));
+        assert_eq!(
+            schema,
+            json!({"description": "d", "type": "string", "nullable": true, "enum": ["a", "b", null]})
+        );
+        let (mixed, _) = upgraded(json!({"oneOf": [{"const": "a"}, {"const": 1}]}));
+        assert_eq!(mixed["oneOf"][1], json!({"type": "integer", "enum": [1]}));
+    }
+
+    #[test]
+    fn numeric_exclusive_bounds_are_boolean_ones() {
+        let (schema, _) = upgraded(
+            json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10, "maximum": 5}),
+        );
+        assert_eq!(
+            schema,
+            json!({"type": "integer", "exclusiveMinimum": true, "maximum": 5, "minimum": 0})
+        );
+    }
+
+    #[test]
+    fn content_keywords_are_formats() {
+        let format = |schema: Value| upgraded(schema).0["format"].clone();
+        assert_eq!(
+            format(json!({"type": "string", "contentEncoding": "base64"})),
+            "byte"
+        );
+        assert_eq!(
+            format(json!({"type": "string", "contentEncoding": "binary"})),
+            "binary"
+        );
+        assert_eq!(format(json!({"contentMediaType": "image/png"})), "binary");
+        assert_eq!(
+            format(json!({"type": "string", "contentMediaType": "application/json"})),
+            Value::Null
+        );
+    }
+
+    #[test]
+    fn boolean_schemas_examples_and_tuples() {
+        let (schema, warnings) = upgraded(json!({
+            "type": "array", "prefixItems": [{"type": "string"}], "items": false,
+            "examples": [[1], [2]]}));
+        assert_eq!(schema, json!({"type": "array", "example": [1]}));
+        assert_eq!(
+            warnings,
+            ["#/components/schemas/S/prefixItems: `prefixItems` (a tuple) is read as a list whose items are any JSON"]
+        );
+        let (schema, _) =
+            upgraded(json!({"type": "object", "properties": {"a": true, "b": false}}));
+        assert_eq!(schema["properties"], json!({"a": {}, "b": {"not": {}}}));
+    }
+
+    #[test]
+    fn webhooks_and_a_foreign_dialect_are_warned_once() {
+        let mut document = json!({
+            "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+            "webhooks": {"a": {}, "b": {}}});
+        let warnings = upgrade(&mut document);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!(document, json!({"paths": {}}));
+    }
+}
