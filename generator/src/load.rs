@@ -20,6 +20,7 @@ use serde_path_to_error::Segment;
 use crate::diagnostics::{Error, Errors, Location, Pointer, Warning};
 use crate::overlay::Overlay;
 
+mod defs;
 mod tolerate;
 mod upgrade;
 mod walk;
@@ -33,6 +34,8 @@ pub struct Spec {
     ref_siblings: RefSiblings,
     /// What reading the document worked around, before lowering.
     warnings: Vec<Warning>,
+    /// Schemas moved from a `$defs` to the component schemas, in order.
+    moves: Vec<defs::Move>,
 }
 
 /// The keywords written beside a `$ref`, by the pointer of the object that holds them.
@@ -68,9 +71,9 @@ impl Spec {
         if let Some(errors) = Errors::from_vec(errors) {
             return Err(errors);
         }
-        let mut edits = match version {
-            Version::V3_0 => Vec::new(),
-            Version::V3_1 => upgrade::upgrade(&mut tree),
+        let (moves, mut edits) = match version {
+            Version::V3_0 => (Vec::new(), Vec::new()),
+            Version::V3_1 => (defs::hoist(&mut tree), upgrade::upgrade(&mut tree)),
         };
         edits.extend(tolerate::tolerate(&mut tree));
         // The text keeps what the tree loses (`version: 1.10` is text to `openapiv3`), so an
@@ -83,20 +86,22 @@ impl Spec {
         };
         let mut ref_siblings = RefSiblings::new();
         collect_ref_siblings(&tree, &mut String::from("#"), &mut ref_siblings);
-        let warnings = edits
-            .into_iter()
-            .map(|(at, message)| Warning {
-                location: location(&file, &at, None),
-                message,
-            })
-            .collect();
-        Ok(Self {
+        let mut spec = Self {
             file,
             overlays: overlays.iter().map(|o| o.file().to_owned()).collect(),
             document,
             ref_siblings,
-            warnings,
-        })
+            warnings: Vec::new(),
+            moves,
+        };
+        spec.warnings = edits
+            .into_iter()
+            .map(|(at, message)| Warning {
+                location: spec.location(&at),
+                message,
+            })
+            .collect();
+        Ok(spec)
     }
 
     /// The file name given to [`Spec::parse`].
@@ -118,6 +123,13 @@ impl Spec {
     /// documentation that is not text, ...), each located at its node.
     pub(crate) fn warnings(&self) -> &[Warning] {
         &self.warnings
+    }
+
+    /// Where the node at `at` of the document as read (its `$defs` moved among the component
+    /// schemas) is in the document as written.
+    pub(crate) fn location(&self, at: &Pointer) -> Location {
+        let pointer = Pointer::verbatim(&defs::original(at.as_str(), &self.moves));
+        location(&self.file, &pointer, None)
     }
 
     /// The keywords beside the `$ref` at `at`, if it has any.

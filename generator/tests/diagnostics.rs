@@ -183,7 +183,7 @@ fn a_required_name_without_a_property_is_a_warning() {
 #[test]
 fn every_independent_problem_is_reported_at_once_sorted_by_pointer() {
     let text = format!(
-        "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: array, items: {{type: string}}}}}}\n      responses: {{'204': {{description: ok}}}}\n  /upload:\n    post:\n      requestBody:\n        content:\n          multipart/form-data: {{schema: {{type: string}}}}\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    Token:\n      type: object\n      properties:\n        owner: {{$ref: '#/components/schemas/Missing'}}\n"
+        "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: array, items: {{type: string}}}}}}\n      responses: {{'204': {{description: ok}}}}\n  /upload:\n    post:\n      requestBody:\n        content:\n          multipart/form-data: {{schema: {{type: string}}}}\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    Token:\n      type: object\n      properties:\n        owner: {{$ref: 'other.yaml#/Missing'}}\n"
     );
     let errors = run(&text).expect_err("three problems");
     let pointers: Vec<&str> = errors.iter().map(|e| e.location.pointer.as_str()).collect();

@@ -45,6 +45,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("oas31_binary", &[]),
     ("oas31_bounds", &[]),
     ("oas31_const", &[]),
+    ("oas31_defs", &[]),
     (
         "oas31_document",
         &[
@@ -58,7 +59,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("oas31_refs", &[]),
     (
         "oas31_tuples",
-        &["#/components/schemas/Point/properties/coordinates/prefixItems: `prefixItems` (a tuple) is read as a list whose items are any JSON"],
+        &["#/components/schemas/Point/properties/label/prefixItems: `prefixItems` (a tuple of different types) is read as a list whose items are any JSON"],
     ),
     (
         "oas31_types",

@@ -14,7 +14,8 @@
 //! | `contentEncoding`, `contentMediaType` (binary) | `format: binary`                          |
 //! | `examples: [V, ...]`                           | `example: V`                              |
 //! | `true` / `false` as a schema                   | `{}` / `{not: {}}`                        |
-//! | `prefixItems` (a tuple)                        | items of any JSON, warned                 |
+//! | `prefixItems` of one schema (a pair, say)      | `items` of that schema                    |
+//! | `prefixItems` of different schemas (a tuple)   | items of any JSON, warned                 |
 //! | keywords 3.0 has no meaning for (`if`, ...)    | ignored, warned                           |
 //! | `webhooks`                                     | left out, with one warning                |
 //! | a `jsonSchemaDialect` other than OpenAPI's     | warned                                    |
@@ -189,13 +190,26 @@ impl Upgrade {
         }
     }
 
-    /// `prefixItems`, a tuple, has no Rust type here: the array's items are any JSON.
+    /// `prefixItems`, a tuple: a list of its one schema when every place has the same one (a
+    /// pair of coordinates, say), else a list of any JSON, with a warning.
     fn tuple(&mut self, keywords: &mut Map<String, Value>, at: &Pointer) {
-        if keywords.shift_remove("prefixItems").is_none() {
+        let Some(places) = keywords.shift_remove("prefixItems") else {
             return;
+        };
+        let rest = keywords.shift_remove("items");
+        let places = places.as_array().map(Vec::as_slice).unwrap_or_default();
+        if let Some(first) = places.first() {
+            let same = |schema: &Value| schema == first;
+            let rest_fits = rest
+                .as_ref()
+                .is_none_or(|rest| *rest == false || same(rest));
+            if rest_fits && places.iter().all(same) {
+                keywords.insert("items".to_owned(), first.clone());
+                return;
+            }
         }
-        keywords.shift_remove("items");
-        let message = "`prefixItems` (a tuple) is read as a list whose items are any JSON";
+        let message = "`prefixItems` (a tuple of different types) is read as a list whose items \
+                       are any JSON";
         self.warn(at.join("prefixItems"), message);
     }
 
@@ -403,13 +417,20 @@ mod tests {
     #[test]
     fn boolean_schemas_examples_and_tuples() {
         let (schema, warnings) = upgraded(json!({
-            "type": "array", "prefixItems": [{"type": "string"}], "items": false,
-            "examples": [[1], [2]]}));
-        assert_eq!(schema, json!({"type": "array", "example": [1]}));
+            "type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}],
+            "items": false, "examples": [["a", 1]]}));
+        assert_eq!(schema, json!({"type": "array", "example": ["a", 1]}));
         assert_eq!(
             warnings,
-            ["#/components/schemas/S/prefixItems: `prefixItems` (a tuple) is read as a list whose items are any JSON"]
+            ["#/components/schemas/S/prefixItems: `prefixItems` (a tuple of different types) is read as a list whose items are any JSON"]
         );
+        let (schema, warnings) = upgraded(json!({
+            "type": "array", "prefixItems": [{"type": "number"}, {"type": "number"}]}));
+        assert_eq!(
+            schema,
+            json!({"type": "array", "items": {"type": "number"}})
+        );
+        assert!(warnings.is_empty());
         let (schema, _) =
             upgraded(json!({"type": "object", "properties": {"a": true, "b": false}}));
         assert_eq!(schema["properties"], json!({"a": {}, "b": {"not": {}}}));
