@@ -117,11 +117,12 @@ impl Visitor for Rewrite<'_> {
         // The reference itself, or a pointer into it (`.../$defs/A/properties/b`).
         let moved = reference.match_indices('/').map(|(end, _)| end);
         let ends = moved.chain([reference.len()]);
-        let renamed = ends.filter_map(|end| {
+        let mut renamed = ends.filter_map(|end| {
             let new = self.renames.get(&reference[..end])?;
             Some(format!("{new}{}", &reference[end..]))
         });
-        if let Some(renamed) = renamed.last() {
+        // The longest of them, the last in order.
+        if let Some(renamed) = renamed.next_back() {
             *reference = renamed;
         }
     }
