@@ -22,6 +22,10 @@ struct Target {
 pub(crate) const BOX_SPEC: &str = "spec/box/openapi.json";
 /// Our corrections to it.
 pub(crate) const BOX_OVERLAY: &str = "spec/box/oauth2.overlay.yaml";
+/// Discord's published OpenAPI 3.1 document, vendored unchanged as an example of 3.1.
+pub(crate) const DISCORD_SPEC: &str = "spec/discord/openapi.json";
+/// Adyen's published OpenAPI 3.1 document of its Checkout API, vendored likewise.
+pub(crate) const ADYEN_SPEC: &str = "spec/adyen/CheckoutService-v71.json";
 
 /// Every crate under `generated/` (fixtures are found in [`FIXTURES`]). Paths are relative
 /// to the workspace root.

@@ -7,7 +7,7 @@
 use std::ffi::OsStr;
 use std::path::Path;
 
-use crate::codegen::{project_root, BOX_OVERLAY, BOX_SPEC};
+use crate::codegen::{project_root, ADYEN_SPEC, BOX_OVERLAY, BOX_SPEC, DISCORD_SPEC};
 use crate::{cargo, Codegen};
 
 /// Runs each step in order and stops at the first that fails.
@@ -83,13 +83,13 @@ const WHOLE_APIS: &[WholeApi] = &[
     },
     WholeApi {
         vendor: "Discord",
-        spec: "spec/discord/openapi.json",
+        spec: DISCORD_SPEC,
         overlays: &[],
         crate_name: "discord-api",
     },
     WholeApi {
         vendor: "Adyen Checkout",
-        spec: "spec/adyen/CheckoutService-v71.json",
+        spec: ADYEN_SPEC,
         overlays: &[],
         crate_name: "adyen-checkout-api",
     },
