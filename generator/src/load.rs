@@ -56,6 +56,8 @@ impl Spec {
     ///
     /// Every action of every overlay must match something; all that do not are reported
     /// together. Errors found after overlays were applied point into the edited document.
+    /// An OpenAPI 3.1 document is read as its 3.0 equivalent; what that rewrite, or setting
+    /// right what other tools tolerate, loses is warned about by [`crate::generate`].
     pub fn parse_with_overlays(
         file: impl Into<String>,
         text: &str,
@@ -71,11 +73,7 @@ impl Spec {
         if let Some(errors) = Errors::from_vec(errors) {
             return Err(errors);
         }
-        let (moves, mut edits) = match version {
-            Version::V3_0 => (Vec::new(), Vec::new()),
-            Version::V3_1 => (defs::hoist(&mut tree), upgrade::upgrade(&mut tree)),
-        };
-        edits.extend(tolerate::tolerate(&mut tree));
+        let (moves, edits) = rewrite(&mut tree, version);
         // The text keeps what the tree loses (`version: 1.10` is text to `openapiv3`), so an
         // unedited document is typed from it when it can be.
         let edited = !(overlays.is_empty() && edits.is_empty() && version == Version::V3_0);
@@ -136,6 +134,18 @@ impl Spec {
     pub(crate) fn ref_siblings(&self, at: &Pointer) -> Option<&Map<String, Value>> {
         self.ref_siblings.get(at.as_str())
     }
+}
+
+/// Rewrites the tree of a document of `version` into what `openapiv3` reads: `$defs` moved
+/// and 3.1 rewritten as 3.0 (for 3.1), then what other tools tolerate set right. Returns the
+/// moves and a warning (pointer and message) for each edit that loses something.
+fn rewrite(tree: &mut Value, version: Version) -> (Vec<defs::Move>, Vec<(Pointer, String)>) {
+    let (moves, mut edits) = match version {
+        Version::V3_0 => (Vec::new(), Vec::new()),
+        Version::V3_1 => (defs::hoist(tree), upgrade::upgrade(tree)),
+    };
+    edits.extend(tolerate::tolerate(tree));
+    (moves, edits)
 }
 
 /// Records, under `at` and below it in `tree`, every object holding a `$ref` and other keys.

@@ -91,7 +91,7 @@ impl Visitor for Upgrade {
         };
         self.type_list(keywords, at);
         const_to_enum(keywords);
-        self.enum_of_consts(keywords);
+        enum_of_consts(keywords);
         exclusive_bounds(keywords);
         content_to_format(keywords);
         examples_to_example(keywords);
@@ -167,29 +167,6 @@ impl Upgrade {
         }
     }
 
-    /// A `oneOf` or `anyOf` whose alternatives are each one `const` (or `type: null`), as 3.1
-    /// documents write an enum with a description per value.
-    fn enum_of_consts(&mut self, keywords: &mut Map<String, Value>) {
-        for union in ["oneOf", "anyOf"] {
-            let Some(Value::Array(alternatives)) = keywords.get(union) else {
-                continue;
-            };
-            let Some((values, nullable)) = consts(alternatives) else {
-                continue;
-            };
-            let mut values = values;
-            if let Some(typ) = values.first().and_then(type_of) {
-                keywords.entry("type").or_insert_with(|| json!(typ));
-            }
-            if nullable {
-                keywords.insert("nullable".to_owned(), Value::Bool(true));
-                values.push(Value::Null);
-            }
-            keywords.shift_remove(union);
-            keywords.insert("enum".to_owned(), Value::Array(values));
-        }
-    }
-
     /// `prefixItems`, a tuple: a list of its one schema when every place has the same one (a
     /// pair of coordinates, say), else a list of any JSON, with a warning.
     fn tuple(&mut self, keywords: &mut Map<String, Value>, at: &Pointer) {
@@ -220,6 +197,28 @@ impl Upgrade {
                 self.warn(at.join(keyword), message);
             }
         }
+    }
+}
+
+/// A `oneOf` or `anyOf` whose alternatives are each one `const` (or `type: null`), as 3.1
+/// documents write an enum with a description per value.
+fn enum_of_consts(keywords: &mut Map<String, Value>) {
+    for union in ["oneOf", "anyOf"] {
+        let Some(Value::Array(alternatives)) = keywords.get(union) else {
+            continue;
+        };
+        let Some((mut values, nullable)) = consts(alternatives) else {
+            continue;
+        };
+        if let Some(typ) = values.first().and_then(type_of) {
+            keywords.entry("type").or_insert_with(|| json!(typ));
+        }
+        if nullable {
+            keywords.insert("nullable".to_owned(), Value::Bool(true));
+            values.push(Value::Null);
+        }
+        keywords.shift_remove(union);
+        keywords.insert("enum".to_owned(), Value::Array(values));
     }
 }
 
