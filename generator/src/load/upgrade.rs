@@ -8,7 +8,8 @@
 //! | `type: [integer, number]`                      | `type: number`                            |
 //! | `type: [T, U]` (other unions of types)         | any JSON, warned                          |
 //! | `const: V`                                     | `enum: [V]`, with `type` from `V`         |
-//! | `oneOf`/`anyOf` of `const`s (and `type: null`) | one `enum` (nullable)                     |
+//! | `oneOf`/`anyOf` of `const`s (and `type: null`) | one `enum` (nullable), integers named by  |
+//! |                                                | their titles (`x-enum-varnames`)          |
 //! | `exclusiveMinimum: N` (and the maximum)        | `minimum: N, exclusiveMinimum: true`      |
 //! | `contentEncoding: base64`                      | `format: byte`                            |
 //! | `contentEncoding`, `contentMediaType` (binary) | `format: binary`                          |
@@ -207,11 +208,17 @@ fn enum_of_consts(keywords: &mut Map<String, Value>) {
         let Some(Value::Array(alternatives)) = keywords.get(union) else {
             continue;
         };
+        let titles = titles(alternatives);
         let Some((mut values, nullable)) = consts(alternatives) else {
             continue;
         };
-        if let Some(typ) = values.first().and_then(type_of) {
+        let typ = values.first().and_then(type_of);
+        if let Some(typ) = typ {
             keywords.entry("type").or_insert_with(|| json!(typ));
+        }
+        // An integer's value says nothing about what it means; its title does.
+        if let (Some("integer"), Some(titles)) = (typ, titles) {
+            keywords.insert("x-enum-varnames".to_owned(), titles);
         }
         if nullable {
             keywords.insert("nullable".to_owned(), Value::Bool(true));
@@ -220,6 +227,21 @@ fn enum_of_consts(keywords: &mut Map<String, Value>) {
         keywords.shift_remove(union);
         keywords.insert("enum".to_owned(), Value::Array(values));
     }
+}
+
+/// The `title` of every alternative but `type: null` ones, when each has one.
+fn titles(alternatives: &[Value]) -> Option<Value> {
+    alternatives
+        .iter()
+        .filter(|alternative| alternative.get("type") != Some(&json!("null")))
+        .map(|alternative| {
+            alternative
+                .get("title")
+                .filter(|title| title.is_string())
+                .cloned()
+        })
+        .collect::<Option<Vec<Value>>>()
+        .map(Value::Array)
 }
 
 /// The values of alternatives that are each a `const` with annotations, all of one JSON type,
@@ -379,6 +401,12 @@ mod tests {
         assert_eq!(
             schema,
             json!({"description": "d", "type": "string", "nullable": true, "enum": ["a", "b", null]})
+        );
+        let (schema, _) = upgraded(json!({"oneOf": [
+            {"const": 1, "title": "LOW"}, {"const": 2, "title": "HIGH"}]}));
+        assert_eq!(
+            schema,
+            json!({"type": "integer", "x-enum-varnames": ["LOW", "HIGH"], "enum": [1, 2]})
         );
         let (mixed, _) = upgraded(json!({"oneOf": [{"const": "a"}, {"const": 1}]}));
         assert_eq!(mixed["oneOf"][1], json!({"type": "integer", "enum": [1]}));
