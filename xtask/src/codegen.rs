@@ -406,7 +406,7 @@ mod tests {
         let dir = scratch("failing");
         let out = previous_output(&dir);
         let spec = dir.join("bad.yaml");
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: array, items: {$ref: '#/components/schemas/B'}}\n";
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: array, items: {$ref: 'other.yaml#/B'}}\n";
         std::fs::write(&spec, text).unwrap();
 
         let message = run(&custom(spec, out.clone())).unwrap_err();
