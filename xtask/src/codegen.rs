@@ -475,6 +475,32 @@ mod tests {
         );
     }
 
+    /// What is read with a warning, from OpenAPI 3.1 or from a document that breaks
+    /// OpenAPI's letter, is refused all the same under `--deny-warnings`.
+    #[test]
+    fn deny_warnings_refuses_what_3_1_and_tolerance_warn_about() {
+        for fixture in [
+            "oas31_document",
+            "oas31_tuples",
+            "oas31_types",
+            "tolerant_docs",
+            "tolerant_numbers",
+            "tolerant_refs",
+        ] {
+            let dir = scratch(&format!("strict-{fixture}"));
+            let out = previous_output(&dir);
+            let spec = project_root()
+                .join(FIXTURES)
+                .join(format!("{fixture}.yaml"));
+            let mut command = custom(spec, out.clone());
+            command.deny_warnings = true;
+
+            let message = run(&command).unwrap_err();
+            assert!(message.contains("with `--deny-warnings`"), "{message}");
+            assert_output_untouched(&out);
+        }
+    }
+
     /// An output directory holding one file, as a previous run might have left it.
     fn previous_output(dir: &Path) -> PathBuf {
         let out = dir.join("out");
