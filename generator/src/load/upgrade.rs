@@ -18,6 +18,7 @@
 //! | `prefixItems` of one schema (a pair, say)      | `items` of that schema                    |
 //! | `prefixItems` of different schemas (a tuple)   | items of any JSON, warned                 |
 //! | keywords 3.0 has no meaning for (`if`, ...)    | ignored, warned                           |
+//! | a path's `$ref` to `#/components/pathItems`    | the path item, in its place               |
 //! | `webhooks`                                     | left out, with one warning                |
 //! | a `jsonSchemaDialect` other than OpenAPI's     | warned                                    |
 //!
@@ -125,7 +126,14 @@ impl Upgrade {
             }
             None => {}
         }
-        members.entry("paths").or_insert_with(|| json!({}));
+        let path_items = members
+            .get("components")
+            .and_then(|components| components.get("pathItems"))
+            .cloned();
+        let paths = members.entry("paths").or_insert_with(|| json!({}));
+        if let (Some(Value::Object(path_items)), Value::Object(paths)) = (path_items, paths) {
+            inline_path_items(paths, &path_items);
+        }
     }
 
     /// `type` as a list: `null` in it makes the schema nullable; one other type stays.
@@ -267,6 +275,32 @@ fn consts(alternatives: &[Value]) -> Option<(Vec<Value>, bool)> {
         .iter()
         .all(|value| type_of(value) == Some(first))
         .then_some((values, nullable))
+}
+
+/// Puts in place of each `$ref` to a `#/components/pathItems` entry (which 3.0 does not have)
+/// the entry itself, with the keywords beside the reference over its own.
+fn inline_path_items(paths: &mut Map<String, Value>, path_items: &Map<String, Value>) {
+    for item in paths.values_mut() {
+        let Some(Value::String(reference)) = item.get("$ref") else {
+            continue;
+        };
+        let Some(name) = reference.strip_prefix("#/components/pathItems/") else {
+            continue;
+        };
+        let name = name.replace("~1", "/").replace("~0", "~");
+        let (Some(Value::Object(target)), Value::Object(beside)) = (path_items.get(&name), &item)
+        else {
+            continue;
+        };
+        let mut inlined = target.clone();
+        inlined.extend(
+            beside
+                .iter()
+                .filter(|(key, _)| *key != "$ref")
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+        *item = Value::Object(inlined);
+    }
 }
 
 /// `const: V` as the 3.0 `enum: [V]`, typed after `V` when the schema has no `type`.
@@ -461,6 +495,24 @@ mod tests {
         let (schema, _) =
             upgraded(json!({"type": "object", "properties": {"a": true, "b": false}}));
         assert_eq!(schema["properties"], json!({"a": {}, "b": {"not": {}}}));
+    }
+
+    #[test]
+    fn a_path_item_in_components_is_put_where_it_is_referred_to() {
+        let item = json!({"get": {"operationId": "a"}});
+        let mut document = json!({
+            "paths": {"/a": {"$ref": "#/components/pathItems/A", "summary": "S"}, "/b": {
+                "$ref": "#/components/pathItems/Gone"}},
+            "components": {"pathItems": {"A": item}}});
+        assert!(upgrade(&mut document).is_empty());
+        assert_eq!(
+            document["paths"]["/a"],
+            json!({"get": {"operationId": "a"}, "summary": "S"})
+        );
+        assert_eq!(
+            document["paths"]["/b"]["$ref"],
+            "#/components/pathItems/Gone"
+        );
     }
 
     #[test]
