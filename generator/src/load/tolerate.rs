@@ -158,7 +158,9 @@ mod tests {
     #[test]
     fn documentation_that_is_not_text_is_dropped_where_it_stands() {
         let (document, warnings) = messages(json!({
-            "paths": {"/a": {"get": {"description": {"$ref": "a.md"}, "summary": "S"}}},
+            "paths": {"/a": {"get": {"description": {"$ref": "a.md"}, "summary": "S",
+                "responses": {"200": {"description": "ok", "headers": {
+                    "description": {"schema": {"type": "string"}}}}}}}},
             "components": {"schemas": {"A": {"title": 7, "properties": {
                 "description": {"type": "string"}}}}}
         }));
@@ -169,7 +171,14 @@ mod tests {
                 "#/components/schemas/A/title: `title` is a number, not text; dropped",
             ]
         );
-        assert_eq!(document["paths"]["/a"]["get"], json!({"summary": "S"}));
+        let operation = &document["paths"]["/a"]["get"];
+        assert!(operation.get("description").is_none());
+        assert_eq!(operation["summary"], "S");
+        let headers = &operation["responses"]["200"]["headers"];
+        assert!(
+            headers["description"].is_object(),
+            "a header named `description`"
+        );
         assert!(document["components"]["schemas"]["A"]["properties"]["description"].is_object());
     }
 

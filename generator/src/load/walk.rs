@@ -25,8 +25,28 @@ pub(super) fn document(document: &mut Value, visitor: &mut impl Visitor) {
     object(document, &Pointer::root(), visitor);
 }
 
-/// Members whose values are data rather than document: never entered.
-const DATA: &[&str] = &["example", "examples", "default", "value", "enum", "const"];
+/// Members whose values are data rather than document (or, in `security`, only names of
+/// schemes and scopes): never entered.
+const DATA: &[&str] = &[
+    "example", "examples", "default", "value", "enum", "const", "security",
+];
+
+/// Members whose values map names (paths, statuses, media types, header names, ...) to
+/// objects: the map's keys are names, not keywords, so the map is not itself visited.
+const NAMED: &[&str] = &[
+    "paths",
+    "pathItems",
+    "responses",
+    "headers",
+    "content",
+    "encoding",
+    "links",
+    "callbacks",
+    "variables",
+    "parameters",
+    "requestBodies",
+    "securitySchemes",
+];
 
 fn object(node: &mut Value, at: &Pointer, visitor: &mut impl Visitor) {
     match node {
@@ -39,6 +59,9 @@ fn object(node: &mut Value, at: &Pointer, visitor: &mut impl Visitor) {
                     key if key.starts_with("x-") || DATA.contains(&key) => {}
                     "schema" => schema(child, &child_at, visitor),
                     "schemas" if is_components => each_member(child, &child_at, visitor),
+                    key if NAMED.contains(&key) && child.is_object() => {
+                        each_object(child, &child_at, visitor);
+                    }
                     _ => object(child, &child_at, visitor),
                 }
             }
@@ -49,6 +72,15 @@ fn object(node: &mut Value, at: &Pointer, visitor: &mut impl Visitor) {
             }
         }
         _ => {}
+    }
+}
+
+/// Visits the objects a map of names holds.
+fn each_object(node: &mut Value, at: &Pointer, visitor: &mut impl Visitor) {
+    if let Value::Object(members) = node {
+        for (name, child) in members.iter_mut() {
+            object(child, &at.join(name), visitor);
+        }
     }
 }
 
@@ -169,6 +201,10 @@ mod tests {
             ]
         );
         assert!(seen.objects.contains(&"#/paths/~1a/get".to_owned()));
+        assert!(
+            !seen.objects.contains(&"#/paths".to_owned()),
+            "a map of names"
+        );
         assert!(!seen.objects.iter().any(|at| at.contains("x-meta")));
     }
 }
