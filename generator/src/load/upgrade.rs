@@ -217,9 +217,15 @@ fn enum_of_consts(keywords: &mut Map<String, Value>) {
             continue;
         };
         let titles = titles(alternatives);
+        let described = value_docs(alternatives);
         let Some((mut values, nullable)) = consts(alternatives) else {
             continue;
         };
+        if let Some(described) = described {
+            let own = keywords.get("description").and_then(Value::as_str);
+            let description = own.map_or(described.clone(), |own| format!("{own}\n\n{described}"));
+            keywords.insert("description".to_owned(), json!(description));
+        }
         let typ = values.first().and_then(type_of);
         if let Some(typ) = typ {
             keywords.entry("type").or_insert_with(|| json!(typ));
@@ -235,6 +241,24 @@ fn enum_of_consts(keywords: &mut Map<String, Value>) {
         keywords.shift_remove(union);
         keywords.insert("enum".to_owned(), Value::Array(values));
     }
+}
+
+/// The descriptions of `const` alternatives, as a Markdown list of the values they describe,
+/// kept in the enum's description since its variants have none of their own; `None` when no
+/// alternative has one.
+fn value_docs(alternatives: &[Value]) -> Option<String> {
+    let lines: Vec<String> = alternatives
+        .iter()
+        .filter_map(|alternative| {
+            let description = alternative.get("description")?.as_str()?.trim();
+            let value = match alternative.get("const")? {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            (!description.is_empty()).then(|| format!("- `{value}`: {description}"))
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// The `title` of every alternative but `type: null` ones, when each has one.
@@ -434,7 +458,8 @@ mod tests {
             {"type": "null"}]}));
         assert_eq!(
             schema,
-            json!({"description": "d", "type": "string", "nullable": true, "enum": ["a", "b", null]})
+            json!({"description": "d\n\n- `b`: B", "type": "string", "nullable": true,
+                "enum": ["a", "b", null]})
         );
         let (schema, _) = upgraded(json!({"oneOf": [
             {"const": 1, "title": "LOW"}, {"const": 2, "title": "HIGH"}]}));
