@@ -134,6 +134,21 @@ impl Spec {
     pub(crate) fn ref_siblings(&self, at: &Pointer) -> Option<&Map<String, Value>> {
         self.ref_siblings.get(at.as_str())
     }
+
+    /// The keywords beside every `$ref` inside the node at `at`, by pointer, in no order.
+    pub(crate) fn ref_siblings_under<'s>(
+        &'s self,
+        at: &'s Pointer,
+    ) -> impl Iterator<Item = (&'s str, &'s Map<String, Value>)> {
+        self.ref_siblings
+            .iter()
+            .filter(move |(pointer, _)| {
+                pointer
+                    .strip_prefix(at.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .map(|(pointer, keywords)| (pointer.as_str(), keywords))
+    }
 }
 
 /// Rewrites the tree of a document of `version` into what `openapiv3` reads: `$defs` moved

@@ -92,6 +92,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ),
     ("responses", &[]),
     ("servers", &[]),
+    ("shapes", &[]),
     (
         "tolerant_docs",
         &[

@@ -20,6 +20,7 @@ mod reach;
 mod recursion;
 mod responses;
 mod schemas;
+mod shapes;
 mod simplify;
 mod unions;
 
@@ -96,6 +97,11 @@ pub(crate) struct Lowerer<'a> {
     lowered: BTreeSet<String>,
     /// Inline schemas that became named types, by the pointer they were found at.
     inline_names: HashMap<Pointer, String>,
+    /// The named inline object and union types, by their shape (`shapes.rs`).
+    shapes: HashMap<String, String>,
+    /// Component object and union schemas by their shape (the first of each shape), whose
+    /// inline copies are those components.
+    component_shapes: HashMap<String, String>,
     /// Named types defined so far, by Rust name.
     types: BTreeMap<String, TypeDef>,
     warnings: Vec<Warning>,
@@ -123,6 +129,8 @@ impl<'a> Lowerer<'a> {
             components,
             lowered: BTreeSet::new(),
             inline_names: HashMap::new(),
+            shapes: HashMap::new(),
+            component_shapes: schemas::component_shapes(spec),
             types: BTreeMap::new(),
             warnings: spec.warnings().to_vec(),
             errors: Vec::new(),

@@ -7,16 +7,18 @@
 //! one type. Before any of that, `simplify.rs` puts a schema in the shape it means.
 //! Objects are lowered in `objects.rs`, unions in `unions.rs`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
+use super::shapes;
 use super::simplify::{text, Simplest, Simplified};
 use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
+use crate::load::Spec;
 use crate::model::{Enum, EnumKind, EnumVariant, TypeDef, TypeKind, TypeRef};
 use crate::naming::{self, UniqueNames};
 
@@ -189,9 +191,24 @@ impl<'a> Lowerer<'a> {
         if let Some(name) = self.inline_names.get(at) {
             return Ok(TypeRef::Named(name.clone()));
         }
+        let shape = has_shape(schema)
+            .then(|| shapes::shape(self.spec, schema, at))
+            .flatten();
+        if let Some(shape) = &shape {
+            if let Some(component) = self.component_shapes.get(shape).cloned() {
+                return self.component(&component, at);
+            }
+            if let Some(name) = self.shapes.get(shape).cloned() {
+                self.inline_names.insert(at.clone(), name.clone());
+                return Ok(TypeRef::Named(name));
+            }
+        }
         let base = schema.schema_data.title.as_deref().unwrap_or(hint);
         let name = self.type_names.claim(naming::type_name(base));
         self.inline_names.insert(at.clone(), name.clone());
+        if let Some(shape) = shape {
+            self.shapes.insert(shape, name.clone());
+        }
         let kind = self.kind(schema, at, &name);
         // A type whose definition failed still exists, so nothing refers to a missing name.
         let (kind, failed) = match kind {
@@ -472,6 +489,49 @@ pub(super) fn schema_docs(schema: &Schema) -> Option<String> {
 }
 
 /// Whether Rust needs a named type to hold values of `schema`.
+/// Whether a schema that needs a name is one of those that share a type with every schema of
+/// its shape: an object with properties or a union (an enum keeps the name of its place).
+fn has_shape(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
+        SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+        SchemaKind::Any(any) => {
+            !any.properties.is_empty()
+                || !any.all_of.is_empty()
+                || !any.one_of.is_empty()
+                || !any.any_of.is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// The component object and union schemas by their shape, the first of each shape in the
+/// document's order, so that an inline copy of one is that component.
+pub(super) fn component_shapes(spec: &Spec) -> HashMap<String, String> {
+    let mut shapes = HashMap::new();
+    let schemas = spec
+        .document()
+        .components
+        .iter()
+        .flat_map(|components| &components.schemas);
+    for (wire_name, schema) in schemas {
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
+        let at = Pointer::root()
+            .join("components")
+            .join("schemas")
+            .join(wire_name);
+        if let Some(shape) = has_shape(schema)
+            .then(|| shapes::shape(spec, schema, &at))
+            .flatten()
+        {
+            shapes.entry(shape).or_insert_with(|| wire_name.clone());
+        }
+    }
+    shapes
+}
+
 fn needs_name(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => {
