@@ -7,6 +7,8 @@
 //!   [`RetryPolicy`].
 //! - [`Response`]: a success's value with its status and headers; [`Error`]: why a call
 //!   failed, with the status, headers and documented error body when the server answered.
+//! - [`ByteStream`]: a binary response body read as it arrives; [`Payload`]: a raw request
+//!   body or file part from bytes, a file or a stream, sent without being copied into memory.
 //! - [`encode`]: how parameters and form fields are written (OpenAPI `style` and `explode`).
 //! - [`Unknown`]: how generated enums keep values the spec did not list.
 //!
@@ -43,9 +45,11 @@ pub mod hook;
 mod markers;
 pub mod multipart;
 mod nullable;
+mod payload;
 mod request;
 mod response;
 mod retry;
+mod stream;
 mod unknown;
 
 pub use client::{
@@ -58,9 +62,11 @@ pub use error::{
 pub use hook::Hook;
 pub use markers::{Missing, Redacted};
 pub use nullable::Nullable;
+pub use payload::Payload;
 pub use request::RequestBuilder;
 pub use response::{json_error, ParseError, RawResponse, Response};
 pub use retry::{Retries, RetryPolicy};
+pub use stream::ByteStream;
 pub use unknown::Unknown;
 
 /// The HTTP client crate the runtime is built on, re-exported so that generated code and its
