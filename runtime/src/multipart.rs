@@ -472,6 +472,25 @@ mod tests {
         assert!(body.contains(z) && body.contains(c), "{body}");
     }
 
+    #[tokio::test]
+    async fn a_file_part_from_a_file_or_a_stream_is_read_as_it_is_sent() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), "from disk").unwrap();
+        let on_disk = FilePart::from(Payload::file(file.path()).await.unwrap());
+        let chunks = ["stre", "amed"].map(|piece| Ok::<_, std::io::Error>(piece));
+        let streamed = FilePart::from(Payload::stream(futures_util::stream::iter(chunks)));
+        assert_eq!(on_disk.bytes(), None);
+        let parts = Parts::new()
+            .file(PartSpec::new("disk"), Some(&on_disk))
+            .file(PartSpec::new("stream"), Some(&streamed));
+        assert_eq!(parts.replay, Replay::Once);
+        let body = sent(parts).await;
+        assert!(body.contains("filename=\"disk\"\r\n"), "{body}");
+        assert!(body.contains("\r\n\r\nfrom disk\r\n"), "{body}");
+        assert!(body.contains("\r\n\r\nstreamed\r\n"), "{body}");
+        assert!(serde_json::to_string(&on_disk).is_err());
+    }
+
     #[test]
     fn a_bad_content_type_or_header_is_a_problem_not_a_silent_drop() {
         let parts = Parts::new().value(PartSpec::new("a").content_type("not a type"), "x");

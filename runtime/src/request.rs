@@ -265,6 +265,33 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn a_file_body_is_streamed_with_its_length_not_copied() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), [7u8; 4096]).unwrap();
+        let payload = Payload::file(file.path()).await.unwrap();
+        let request = builder().payload(&payload, "application/octet-stream");
+        assert_eq!(request.replay(), Replay::Any);
+        let request = request.build(&reqwest::Client::new()).unwrap();
+        assert_eq!(request.headers()[CONTENT_LENGTH], "4096");
+        let body = request.body().expect("a body");
+        assert_eq!(body.as_bytes(), None, "a stream, not bytes in memory");
+    }
+
+    #[test]
+    fn a_stream_is_sent_once_and_then_refused() {
+        let chunks = [Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"x"))];
+        let payload = Payload::stream(futures_util::stream::iter(chunks));
+        let first = builder().payload(&payload, "application/octet-stream");
+        assert_eq!(first.replay(), Replay::Once);
+        assert!(first.build(&reqwest::Client::new()).is_ok());
+        let again = builder().payload(&payload.clone(), "application/octet-stream");
+        assert!(matches!(
+            again.build(&reqwest::Client::new()),
+            Err(RequestProblem::Body(reason)) if reason.contains("already sent")
+        ));
+    }
+
     #[test]
     fn header_arrays_and_objects_keep_their_delimiters_unescaped() {
         let request = builder()
