@@ -477,7 +477,7 @@ mod tests {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), "from disk").unwrap();
         let on_disk = FilePart::from(Payload::file(file.path()).await.unwrap());
-        let chunks = ["stre", "amed"].map(|piece| Ok::<_, std::io::Error>(piece));
+        let chunks = ["stre", "amed"].map(Ok::<_, std::io::Error>);
         let streamed = FilePart::from(Payload::stream(futures_util::stream::iter(chunks)));
         assert_eq!(on_disk.bytes(), None);
         let parts = Parts::new()
