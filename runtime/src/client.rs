@@ -297,6 +297,33 @@ impl Transport {
         Err(reply.read().await?.into_api_error(parse_error))
     }
 
+    /// Sends a call as [`Transport::send`] does, for an operation whose success body depends
+    /// on the status: where `streamed` gives a variant for the status, it holds the body as a
+    /// stream; otherwise the body is read whole and decoded by `decode`.
+    pub async fn send_per_status<T, E>(
+        &self,
+        operation: &Operation,
+        url: &Url,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+        parse_error: ParseError<E>,
+        decoding: PerStatus<T>,
+    ) -> Result<Response<T>, Error<E>> {
+        let reply = self.exchange(operation, url, build).await?;
+        let streamed = reply
+            .status
+            .is_success()
+            .then(|| (decoding.streamed)(reply.status.as_u16()))
+            .flatten();
+        match streamed {
+            Some(variant) => Ok(Response::new(
+                reply.status,
+                reply.headers,
+                variant(reply.body),
+            )),
+            None => reply.read().await?.per_status(parse_error, decoding.decode),
+        }
+    }
+
     /// Sends attempts until one ends the call; its response, the body not yet read.
     async fn exchange(
         &self,
@@ -445,6 +472,18 @@ impl fmt::Debug for Transport {
             )
             .finish_non_exhaustive()
     }
+}
+
+/// Makes the variant of a per-status enum that holds a streamed body.
+pub type StreamedVariant<T> = fn(ByteStream) -> T;
+
+/// How a success body that depends on the status is decoded, when some statuses stream it.
+#[derive(Debug, Clone, Copy)]
+pub struct PerStatus<T> {
+    /// The variant that holds the body of a response with this status as a stream, if any.
+    pub streamed: fn(u16) -> Option<StreamedVariant<T>>,
+    /// Decodes a body read whole, for the other statuses.
+    pub decode: fn(u16, &[u8]) -> Result<T, serde_json::Error>,
 }
 
 /// The response that ends a call, its body not yet read.

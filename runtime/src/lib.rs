@@ -53,8 +53,8 @@ mod stream;
 mod unknown;
 
 pub use client::{
-    ApiClient, ClientBuilder, Failure, Operation, Sleep, Transport, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT,
+    ApiClient, ClientBuilder, Failure, Operation, PerStatus, Sleep, StreamedVariant, Transport,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
 pub use error::{
     ApiError, ApiErrorBody, DecodeError, DecodeFailure, DecodeFailureKind, Error, RequestProblem,

@@ -129,6 +129,25 @@ impl Stream for ByteStream {
     }
 }
 
+/// A body already in memory, as one piece (what a per-status enum holds when its body was
+/// read whole, as an error response's is).
+impl From<Bytes> for ByteStream {
+    fn from(body: Bytes) -> Self {
+        Self {
+            operation: "",
+            chunks: Box::pin(futures_util::stream::once(std::future::ready(Ok(body)))),
+            idle: None,
+            deadline: None,
+        }
+    }
+}
+
+impl From<Vec<u8>> for ByteStream {
+    fn from(body: Vec<u8>) -> Self {
+        Self::from(Bytes::from(body))
+    }
+}
+
 /// Shows the operation and the timeout, never the content.
 impl fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

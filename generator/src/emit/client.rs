@@ -331,7 +331,7 @@ fn request(
         _ => None,
     });
     let (error, parse_error) = error_body(op);
-    let (output, reading) = success_body(op, &parse_error);
+    let (output, reading) = success_body(api, op, &parse_error);
     let send = quote!(&operations::#constant, &url, |request| #assemble);
     let call = match reading {
         Reading::Whole(decode) => quote! {
@@ -340,6 +340,13 @@ fn request(
         },
         Reading::Streamed => quote! {
             self.transport.send_streaming(#send, #parse_error).await
+        },
+        Reading::PerStatus(name) => quote! {
+            let decoding = #rt::PerStatus {
+                streamed: types::#name::streamed,
+                decode: types::#name::decode,
+            };
+            self.transport.send_per_status(#send, #parse_error, decoding).await
         },
     };
     quote! {
@@ -471,10 +478,12 @@ enum Reading {
     Whole(TokenStream),
     /// As a stream the caller reads.
     Streamed,
+    /// By status: some statuses as a stream, the others in full, as the named enum says.
+    PerStatus(Ident),
 }
 
 /// The success type of an operation, and how its body is read.
-fn success_body(op: &Operation, parse_error: &TokenStream) -> (TokenStream, Reading) {
+fn success_body(api: &Api, op: &Operation, parse_error: &TokenStream) -> (TokenStream, Reading) {
     let rt = runtime();
     match &op.success {
         Outcome::Single(ResponseBody::Empty) => {
@@ -489,11 +498,18 @@ fn success_body(op: &Operation, parse_error: &TokenStream) -> (TokenStream, Read
             Reading::Whole(quote!(json(#parse_error))),
         ),
         Outcome::PerStatus(name) => {
+            let streams = matches!(
+                api.kind_of(name),
+                Some(TypeKind::StatusEnum(variants))
+                    if variants.iter().any(|variant| variant.body == ResponseBody::Bytes)
+            );
             let name = ident(name);
-            (
-                quote!(types::#name),
-                Reading::Whole(quote!(per_status(#parse_error, types::#name::decode))),
-            )
+            let reading = if streams {
+                Reading::PerStatus(name.clone())
+            } else {
+                Reading::Whole(quote!(per_status(#parse_error, types::#name::decode)))
+            };
+            (quote!(types::#name), reading)
         }
     }
 }
