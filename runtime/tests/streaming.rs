@@ -9,9 +9,12 @@ use std::time::Duration;
 use std::{io, pin::Pin};
 
 use bytes::Bytes;
+use clientgen_runtime::hook::{
+    AfterResponse, BoxFuture, HookContext, HookError, RequestHead, ResponseHead,
+};
 use clientgen_runtime::reqwest::Method;
 use clientgen_runtime::{
-    json_error, ApiClient, ByteStream, ClientBuilder, Error, Operation, Payload, Response,
+    json_error, ApiClient, ByteStream, ClientBuilder, Error, Hook, Operation, Payload, Response,
     RetryPolicy, Transport, Url,
 };
 use tokio::io::{AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
@@ -323,5 +326,53 @@ async fn a_streamed_upload_is_not_retried_and_the_error_says_why() -> TestResult
         shown.contains("not retried") && shown.contains("stream"),
         "{shown}"
     );
+    Ok(())
+}
+
+/// A hook that asks for every `401` to be sent again (as a token provider does after
+/// refreshing).
+struct SendAgainOn401;
+
+impl Hook for SendAgainOn401 {
+    fn after_response<'a>(
+        &'a self,
+        _request: &'a RequestHead,
+        response: &'a ResponseHead,
+        _context: &'a HookContext,
+    ) -> BoxFuture<'a, Result<AfterResponse, HookError>> {
+        let verdict = if response.status.as_u16() == 401 {
+            AfterResponse::SendAgain
+        } else {
+            AfterResponse::Accept
+        };
+        Box::pin(async move { Ok(verdict) })
+    }
+}
+
+/// A hook cannot have a streamed upload sent again either; the `401` is the error, saying so.
+#[tokio::test]
+async fn a_hook_cannot_have_a_streamed_upload_sent_again() -> TestResult {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::method("PUT"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let client: Client = ClientBuilder::new()
+        .base_urls(Base(Url::parse(&server.uri())?))
+        .hook(SendAgainOn401)
+        .build();
+    let pieces = [io::Result::Ok(Bytes::from_static(b"once"))];
+
+    let error = client
+        .upload(Payload::stream(futures_util::stream::iter(pieces)))
+        .await
+        .expect_err("unauthorized");
+
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        1
+    );
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(401));
+    assert!(error.to_string().contains("not retried"), "{error}");
     Ok(())
 }
