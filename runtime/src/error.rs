@@ -25,8 +25,8 @@ pub enum Error<E = Infallible> {
     /// The server answered with a status outside `200..=299`.
     #[error("{}: the server answered {}", .0.operation, .0.status)]
     Api(Box<ApiError<E>>),
-    /// The request could not be sent, or the response could not be read (a timeout among
-    /// them: see [`Error::is_timeout`]).
+    /// The request could not be sent, or the response could not be read (a connection
+    /// timeout among them: see [`Error::is_timeout`]).
     #[error("{operation}: the request failed")]
     Transport {
         /// The operation's `operationId`.
