@@ -11,7 +11,7 @@
 
 use std::error::Error;
 
-use box_tokens::{FileStore, Secret, TokenClient, TokenProvider};
+use box_tokens::{ClientSecret, FileStore, TokenClient, TokenProvider};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
@@ -28,7 +28,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let listener = TcpListener::bind(("127.0.0.1", port)).await?;
     let redirect_uri = format!("http://127.0.0.1:{port}/callback");
 
-    let client = TokenClient::new(client_id, Secret::from(client_secret));
+    let client = TokenClient::new(client_id, ClientSecret::from(client_secret));
     let authorization = client.authorize(Some(&redirect_uri), None)?;
     println!(
         "Open this URL in your browser:\n\n  {}\n",

@@ -7,20 +7,23 @@ use std::time::{Duration, SystemTime};
 
 use box_auth::reqwest::Method;
 use box_auth::types::{
-    AccessToken, AuthorizeUserParams, OAuth2Error, PostOAuth2Revoke, PostOAuth2Token,
-    PostOAuth2TokenBoxSubjectType, PostOAuth2TokenGrantType, PostOAuth2TokenSubjectTokenType,
+    AccessToken as TokenAnswer, AuthorizeUserParams, OAuth2Error, PostOAuth2Revoke,
+    PostOAuth2Token, PostOAuth2TokenBoxSubjectType, PostOAuth2TokenGrantType,
+    PostOAuth2TokenSubjectTokenType,
 };
 use box_auth::{BaseUrls, ClientBuilder, Response, RetryPolicy, Url};
 use clientgen_runtime::hook::BoxFuture;
 use clientgen_runtime::{Operation, Sleep};
 
 use crate::clock::{Clock, SystemClock};
-use crate::error::{Refusal, TokenCall, TokenError};
+use crate::error::{Error, Refusal, TokenCall};
 use crate::jwt::{JwtSigner, Subject};
 use crate::random::RandomError;
-use crate::secret::Secret;
+use crate::secret::{
+    AccessToken, AuthorizationCode, ClientSecret, RefreshToken, RequestField, RevocableToken,
+};
 use crate::state::{Redirect, State};
-use crate::tokens::Tokens;
+use crate::tokens::{Restriction, Tokens};
 
 /// The operation every token request is retried as: a `POST` that is safe to send again,
 /// because each attempt either carries a fresh credential (a new assertion) or one that Box
@@ -39,9 +42,9 @@ const TOKEN_REQUEST: Operation = Operation::new("box-tokens", Method::POST);
 /// connection pool.
 ///
 /// ```
-/// use box_tokens::{Secret, TokenClient};
+/// use box_tokens::{ClientSecret, TokenClient};
 ///
-/// let client = TokenClient::new("CLIENT_ID", Secret::from("CLIENT_SECRET"));
+/// let client = TokenClient::new("CLIENT_ID", ClientSecret::from("CLIENT_SECRET"));
 /// let authorization = client.authorize(Some("http://127.0.0.1:8080/callback"), None)?;
 /// assert!(authorization.url.as_str().starts_with("https://account.box.com/api/oauth2/authorize?"));
 /// # Ok::<(), box_tokens::RandomError>(())
@@ -50,7 +53,7 @@ const TOKEN_REQUEST: Operation = Operation::new("box-tokens", Method::POST);
 pub struct TokenClient {
     api: box_auth::Client,
     client_id: String,
-    client_secret: Secret,
+    client_secret: ClientSecret,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
     sleep: Sleep,
@@ -62,7 +65,7 @@ pub struct TokenClient {
 pub struct TokenClientBuilder {
     api: ClientBuilder<box_auth::Client>,
     client_id: String,
-    client_secret: Secret,
+    client_secret: ClientSecret,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
     sleep: Sleep,
@@ -229,12 +232,15 @@ impl TokenClient {
     /// # Panics
     ///
     /// When the TLS backend cannot be initialised, as `reqwest::Client::new` does.
-    pub fn new(client_id: impl Into<String>, client_secret: Secret) -> Self {
+    pub fn new(client_id: impl Into<String>, client_secret: ClientSecret) -> Self {
         Self::builder(client_id, client_secret).build()
     }
 
     /// A builder for the app with `client_id` and `client_secret`.
-    pub fn builder(client_id: impl Into<String>, client_secret: Secret) -> TokenClientBuilder {
+    pub fn builder(
+        client_id: impl Into<String>,
+        client_secret: ClientSecret,
+    ) -> TokenClientBuilder {
         TokenClientBuilder {
             api: box_auth::Client::builder(),
             client_id: client_id.into(),
@@ -285,16 +291,16 @@ impl TokenClient {
         &self,
         redirect_url: &str,
         expected: &State,
-    ) -> Result<Tokens, TokenError> {
+    ) -> Result<Tokens, Error> {
         let code = Redirect::parse(redirect_url)?.into_code(expected)?;
         self.exchange_code(&code).await
     }
 
     /// Trades an authorization code for tokens, sending it once (never retried).
-    pub async fn exchange_code(&self, code: &Secret) -> Result<Tokens, TokenError> {
+    pub async fn exchange_code(&self, code: &AuthorizationCode) -> Result<Tokens, Error> {
         let body = self
             .token_request(PostOAuth2TokenGrantType::AuthorizationCode)
-            .code(code.expose())
+            .code(code.to_request_field())
             .build();
         self.grant(TokenCall::AuthorizationCode, || Ok(body.clone()))
             .await
@@ -302,17 +308,17 @@ impl TokenClient {
 
     /// Trades a refresh token for a new pair. Retried on failure: within Box's grace window
     /// the same refresh token yields the same new pair again.
-    pub async fn refresh(&self, refresh_token: &Secret) -> Result<Tokens, TokenError> {
+    pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<Tokens, Error> {
         let body = self
             .token_request(PostOAuth2TokenGrantType::RefreshToken)
-            .refresh_token(refresh_token.expose())
+            .refresh_token(refresh_token.to_request_field())
             .build();
         self.grant(TokenCall::Refresh, || Ok(body.clone())).await
     }
 
     /// Gets a token for `subject` (the enterprise's service account, or a user) with the
     /// client-credentials grant.
-    pub async fn client_credentials(&self, subject: &Subject) -> Result<Tokens, TokenError> {
+    pub async fn client_credentials(&self, subject: &Subject) -> Result<Tokens, Error> {
         let subject_type = match subject {
             Subject::Enterprise(_) => PostOAuth2TokenBoxSubjectType::Enterprise,
             Subject::User(_) => PostOAuth2TokenBoxSubjectType::User,
@@ -330,9 +336,9 @@ impl TokenClient {
     /// and `exp`) for every attempt. When Box refuses an assertion for its `exp` and says
     /// what time it is (its `Date` header), the client sets its idea of Box's clock by it,
     /// for this and every later assertion, and tries once more.
-    pub async fn jwt(&self, signer: &JwtSigner, subject: &Subject) -> Result<Tokens, TokenError> {
+    pub async fn jwt(&self, signer: &JwtSigner, subject: &Subject) -> Result<Tokens, Error> {
         let first = self.jwt_attempts(signer, subject).await;
-        let Err(TokenError::Refused(refusal)) = &first else {
+        let Err(Error::Refused(refusal)) = &first else {
             return first;
         };
         if !self.correct_box_clock(refusal) {
@@ -345,12 +351,12 @@ impl TokenClient {
     /// be refreshed: exchange again when it expires.
     pub async fn downscope(
         &self,
-        token: &Secret,
+        token: &AccessToken,
         request: &Downscope,
-    ) -> Result<Tokens, TokenError> {
+    ) -> Result<Tokens, Error> {
         let mut body = PostOAuth2Token::builder()
             .grant_type(PostOAuth2TokenGrantType::UrnIetfParamsOauthGrantTypeTokenExchange)
-            .subject_token(token.expose())
+            .subject_token(token.to_request_field())
             .subject_token_type(
                 PostOAuth2TokenSubjectTokenType::UrnIetfParamsOauthTokenTypeAccessToken,
             )
@@ -368,12 +374,13 @@ impl TokenClient {
         Ok(tokens.with_scopes(request.scopes.clone()))
     }
 
-    /// Revokes `token` (an access or refresh token), ending the session it belongs to.
-    pub async fn revoke(&self, token: &Secret) -> Result<(), TokenError> {
+    /// Revokes `token` (an [`AccessToken`] or a [`RefreshToken`]), ending the session it
+    /// belongs to.
+    pub async fn revoke<'a>(&self, token: impl Into<RevocableToken<'a>>) -> Result<(), Error> {
         let body = PostOAuth2Revoke::builder()
             .client_id(self.client_id.as_str())
-            .client_secret(self.client_secret.expose())
-            .token(token.expose())
+            .client_secret(self.client_secret.to_request_field())
+            .token(token.into().to_request_field())
             .build();
         let api = &self.api;
         self.with_retries(TokenCall::Revoke, || {
@@ -393,20 +400,16 @@ impl TokenClient {
         PostOAuth2Token::builder()
             .grant_type(grant_type)
             .client_id(self.client_id.as_str())
-            .client_secret(self.client_secret.expose())
+            .client_secret(self.client_secret.to_request_field())
     }
 
     /// One JWT grant: attempts, each with a new assertion, as the retry policy allows.
-    async fn jwt_attempts(
-        &self,
-        signer: &JwtSigner,
-        subject: &Subject,
-    ) -> Result<Tokens, TokenError> {
+    async fn jwt_attempts(&self, signer: &JwtSigner, subject: &Subject) -> Result<Tokens, Error> {
         self.grant(TokenCall::Jwt, || {
             let assertion = signer.sign(subject, self.box_now())?;
             Ok(self
                 .token_request(PostOAuth2TokenGrantType::UrnIetfParamsOauthGrantTypeJwtBearer)
-                .assertion(assertion.expose())
+                .assertion(assertion.to_request_field())
                 .build())
         })
         .await
@@ -449,8 +452,8 @@ impl TokenClient {
     async fn grant(
         &self,
         call: TokenCall,
-        mut body: impl FnMut() -> Result<PostOAuth2Token, TokenError>,
-    ) -> Result<Tokens, TokenError> {
+        mut body: impl FnMut() -> Result<PostOAuth2Token, Error>,
+    ) -> Result<Tokens, Error> {
         // Taken before the first attempt, so that delays only make the expiry earlier.
         let issued_at = self.clock.now();
         let api = &self.api;
@@ -469,8 +472,8 @@ impl TokenClient {
     async fn with_retries<T, F>(
         &self,
         call: TokenCall,
-        mut attempt: impl FnMut() -> Result<F, TokenError>,
-    ) -> Result<T, TokenError>
+        mut attempt: impl FnMut() -> Result<F, Error>,
+    ) -> Result<T, Error>
     where
         F: Future<Output = Result<Response<T>, box_auth::Error<OAuth2Error>>>,
     {
@@ -489,7 +492,7 @@ impl TokenClient {
                 Err(error) => error,
             };
             let Some(wait) = retries.after(&error) else {
-                return Err(TokenError::from_request(call, error));
+                return Err(Error::from_request(call, error));
             };
             tracing::debug!(%call, wait_ms = wait.as_millis(), "token request failed; retrying");
             (self.sleep)(wait).await;
@@ -500,24 +503,25 @@ impl TokenClient {
 /// The tokens in Box's answer to `call`, issued at `issued_at`.
 fn tokens_from(
     call: TokenCall,
-    answer: AccessToken,
+    answer: TokenAnswer,
     issued_at: SystemTime,
-) -> Result<Tokens, TokenError> {
+) -> Result<Tokens, Error> {
     let access_token = answer
         .access_token
-        .filter(|token| !token.is_empty())
-        .ok_or(TokenError::NoAccessToken { call })?;
+        .filter(|token| !token.expose().is_empty())
+        .ok_or(Error::NoAccessToken { call })?;
     let refresh_token = answer
         .refresh_token
-        .filter(|token| !token.is_empty())
-        .map(Secret::from);
+        .filter(|token| !token.expose().is_empty())
+        .map(RefreshToken::from);
     let tokens = Tokens::from_response(
-        Secret::from(access_token),
+        AccessToken::from(access_token),
         answer.expires_in,
         refresh_token,
         issued_at,
     );
-    Ok(tokens.with_restricted_to(answer.restricted_to.unwrap_or_default()))
+    let restricted_to = answer.restricted_to.unwrap_or_default();
+    Ok(tokens.with_restricted_to(restricted_to.iter().map(Restriction::from).collect()))
 }
 
 /// How far Box's clock is from the local one.
@@ -565,7 +569,7 @@ mod tests {
 
     #[test]
     fn debug_shows_the_client_id_only() {
-        let client = TokenClient::new("the-client-id", Secret::from("the-client-secret"));
+        let client = TokenClient::new("the-client-id", ClientSecret::from("the-client-secret"));
         let shown = format!("{client:?}");
         assert!(shown.contains("the-client-id"));
         assert!(!shown.contains("the-client-secret"));
@@ -573,7 +577,7 @@ mod tests {
 
     #[test]
     fn an_authorization_shows_its_page_but_not_the_whole_state() {
-        let client = TokenClient::new("the-client-id", Secret::from("the-client-secret"));
+        let client = TokenClient::new("the-client-id", ClientSecret::from("the-client-secret"));
         let authorization = client.authorize(None, None).expect("random state");
         let state = authorization.state.as_str().to_owned();
         assert!(authorization.url.as_str().contains(&state));

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::jwt::Subject;
-use crate::secret::Secret;
+use crate::secret::{ClientSecret, Passphrase, PrivateKeyPem};
 
 /// The credentials of a Box app that authenticates with server-side JWT.
 ///
@@ -14,15 +14,15 @@ pub struct AppConfig {
     /// The OAuth 2.0 client id (`boxAppSettings.clientID`).
     pub client_id: String,
     /// The OAuth 2.0 client secret (`boxAppSettings.clientSecret`).
-    pub client_secret: Secret,
+    pub client_secret: ClientSecret,
     /// The id Box gave the app's public key (`boxAppSettings.appAuth.publicKeyID`),
     /// sent as the JWT header's `kid`.
     pub public_key_id: String,
     /// The private key PEM, usually encrypted PKCS#8
     /// (`boxAppSettings.appAuth.privateKey`).
-    pub private_key: Secret,
+    pub private_key: PrivateKeyPem,
     /// The passphrase of the private key (`boxAppSettings.appAuth.passphrase`).
-    pub passphrase: Secret,
+    pub passphrase: Passphrase,
     /// The enterprise the app belongs to (`enterpriseID`); absent for apps
     /// that only act as users.
     pub enterprise_id: Option<String>,
@@ -69,10 +69,10 @@ impl AppConfig {
         })?;
         Ok(AppConfig {
             client_id: required(&root, &CLIENT_ID)?.to_owned(),
-            client_secret: Secret::from(required(&root, &CLIENT_SECRET)?),
+            client_secret: ClientSecret::from(required(&root, &CLIENT_SECRET)?),
             public_key_id: required(&root, &PUBLIC_KEY_ID)?.to_owned(),
-            private_key: Secret::from(required(&root, &PRIVATE_KEY)?),
-            passphrase: Secret::from(required(&root, &PASSPHRASE)?),
+            private_key: PrivateKeyPem::from(required(&root, &PRIVATE_KEY)?),
+            passphrase: Passphrase::from(required(&root, &PASSPHRASE)?),
             enterprise_id: enterprise_id(&root)?,
         })
     }

@@ -1,14 +1,18 @@
-//! [`TokenError`]: why a token could not be had, with Box's own reason when Box refused.
+//! [`Error`], every failure of the crate in one shape, and [`Refusal`], Box's own reason when
+//! it refused a token request.
 
 use std::fmt;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use box_auth::types::OAuth2Error;
 use clientgen_runtime::reqwest::header::DATE;
 use clientgen_runtime::reqwest::StatusCode;
 use clientgen_runtime::ApiErrorBody;
 
+use crate::config::ConfigError;
+use crate::hook::InvalidUserId;
 use crate::jwt::JwtError;
+use crate::key::KeyError;
 use crate::random::RandomError;
 use crate::state::RedirectError;
 use crate::store::StoreError;
@@ -115,15 +119,61 @@ impl fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
-/// Why no token could be had. Like every error of this crate it holds no credential: not in
-/// `Display`, not in `Debug`.
+/// Why the user must sign in again through the authorization-code flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignInReason {
+    /// No tokens are stored for the user: they never signed in, or signed out.
+    NoTokens,
+    /// The stored tokens carry no refresh token.
+    NoRefreshToken,
+    /// The refresh token is over 60 days old, past Box's limit.
+    RefreshTokenExpired,
+    /// Box refused the refresh token (`invalid_grant`): revoked, or used up elsewhere.
+    RefreshTokenRefused,
+}
+
+impl fmt::Display for SignInReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SignInReason::NoTokens => "no tokens are stored",
+            SignInReason::NoRefreshToken => "the stored tokens have no refresh token",
+            SignInReason::RefreshTokenExpired => "the refresh token is over 60 days old",
+            SignInReason::RefreshTokenRefused => "Box refused the refresh token",
+        })
+    }
+}
+
+/// Every failure of this crate, each reachable one way only. Like its parts, it holds no
+/// credential: not in `Display`, not in `Debug`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum TokenError {
-    /// Box answered with an error status.
+pub enum Error {
+    /// The app config could not be read.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The private key could not be loaded.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// An assertion could not be signed.
+    #[error(transparent)]
+    Jwt(#[from] JwtError),
+    /// The user's browser came back without a usable authorization code.
+    #[error(transparent)]
+    Redirect(#[from] RedirectError),
+    /// The token store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The operating system's random source failed.
+    #[error(transparent)]
+    Random(#[from] RandomError),
+    /// A user id for `As-User` is not a Box user id.
+    #[error(transparent)]
+    UserId(#[from] InvalidUserId),
+    /// Box answered a token request with an error status.
     #[error("{0}")]
     Refused(Box<Refusal>),
-    /// The request did not get an answer, or the answer could not be read.
+    /// A token request did not get an answer, or the answer could not be read.
     #[error("the {call} request failed")]
     Request {
         /// The request that failed.
@@ -138,14 +188,14 @@ pub enum TokenError {
         /// The request answered.
         call: TokenCall,
     },
-    /// No tokens that could be renewed are stored for this user: they must sign in (again)
+    /// No tokens that could be renewed are held for this user: they must sign in (again)
     /// through the authorization-code flow.
     #[error("`{key}` has no tokens that can be renewed ({reason}); the user must sign in again")]
     SignInRequired {
         /// The store key of the user.
         key: String,
         /// Why.
-        reason: &'static str,
+        reason: SignInReason,
         /// Box's refusal of the refresh token, when that is the reason.
         #[source]
         refusal: Option<Refusal>,
@@ -158,38 +208,76 @@ pub enum TokenError {
         /// The store key of the identity.
         key: String,
     },
+    /// Box issued new tokens but the store could not save them. They are held in memory, not
+    /// handed out (so that the pair in the store keeps working should this process end), and
+    /// saved on a later call, after a pause that grows with each failure.
+    #[error(
+        "new tokens for `{key}` are held in memory and not yet persisted; \
+         a later call saves them"
+    )]
+    NotPersisted {
+        /// The store key of the identity.
+        key: String,
+        /// Why the last save failed; absent when this call did not try (it came within the
+        /// pause after a failure).
+        #[source]
+        source: Option<StoreError>,
+    },
+    /// Another holder (in this or another process) kept the store's lock longer than this
+    /// provider waits, and the store held no token that could be used meanwhile. Asking
+    /// again tries again.
+    #[error("the token lock of `{key}` stayed taken for {} ms; try again", waited.as_millis())]
+    StoreBusy {
+        /// The store key of the identity.
+        key: String,
+        /// How long this caller waited.
+        waited: Duration,
+    },
+    /// Getting new tokens from Box took longer than the provider's renewal deadline.
+    #[error("renewing the token of `{key}` took over {} ms; try again", deadline.as_millis())]
+    RenewalTimedOut {
+        /// The store key of the identity.
+        key: String,
+        /// The deadline that passed.
+        deadline: Duration,
+    },
     /// A developer token can be neither renewed nor revoked here: a new one is made, and an
     /// old one revoked, in Box's developer console.
     #[error("a developer token can be neither renewed nor revoked through the API")]
     DeveloperToken,
-    /// The user's browser came back without a usable authorization code.
-    #[error(transparent)]
-    Redirect(#[from] RedirectError),
-    /// The JWT assertion could not be signed.
-    #[error(transparent)]
-    Jwt(#[from] JwtError),
-    /// The token store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The operating system's random source failed.
-    #[error(transparent)]
-    Random(#[from] RandomError),
 }
 
-impl TokenError {
+impl Error {
     /// The error for a failed token request `call`.
     pub(crate) fn from_request(call: TokenCall, error: box_auth::Error<OAuth2Error>) -> Self {
         match error {
-            box_auth::Error::Api(api) => TokenError::Refused(Box::new(Refusal::new(call, &api))),
-            source => TokenError::Request { call, source },
+            box_auth::Error::Api(api) => Error::Refused(Box::new(Refusal::new(call, &api))),
+            source => Error::Request { call, source },
         }
     }
 
     /// Box's refusal, when that is what this error is.
     pub fn refusal(&self) -> Option<&Refusal> {
         match self {
-            TokenError::Refused(refusal) => Some(refusal),
+            Error::Refused(refusal) => Some(refusal),
             _ => None,
+        }
+    }
+
+    /// Whether asking again later may succeed without anyone changing anything: a renewal
+    /// that failed or timed out, tokens not yet persisted, a busy store, a request that got
+    /// no answer, or Box answering `429` or `5xx`.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::RenewalFailed { .. }
+            | Error::NotPersisted { .. }
+            | Error::StoreBusy { .. }
+            | Error::RenewalTimedOut { .. }
+            | Error::Request { .. } => true,
+            Error::Refused(refusal) => {
+                refusal.status == StatusCode::TOO_MANY_REQUESTS || refusal.status.is_server_error()
+            }
+            _ => false,
         }
     }
 }
@@ -206,6 +294,33 @@ mod tests {
             description: Some(description.to_owned()),
             server_date: None,
         }
+    }
+
+    #[test]
+    fn only_failures_that_asking_again_may_mend_are_retryable() {
+        let key = || String::from("app/user");
+        let busy = Error::StoreBusy {
+            key: key(),
+            waited: Duration::from_secs(30),
+        };
+        let unsaved = Error::NotPersisted {
+            key: key(),
+            source: None,
+        };
+        assert!(busy.is_retryable() && unsaved.is_retryable());
+        let mut throttled = refusal("slow down");
+        throttled.status = StatusCode::TOO_MANY_REQUESTS;
+        assert!(Error::Refused(Box::new(throttled)).is_retryable());
+        assert!(!Error::Refused(Box::new(refusal("Please check the 'exp' claim."))).is_retryable());
+        let sign_in = Error::SignInRequired {
+            key: key(),
+            reason: SignInReason::RefreshTokenRefused,
+            refusal: None,
+        };
+        assert!(!sign_in.is_retryable());
+        assert!(sign_in
+            .to_string()
+            .contains("Box refused the refresh token"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use clientgen_runtime::hook::{
 };
 
 use crate::provider::TokenProvider;
-use crate::secret::Secret;
+use crate::secret::AccessToken;
 use crate::store::TokenStore;
 
 /// The scheme in front of the token in `Authorization`.
@@ -55,7 +55,7 @@ impl<S: TokenStore + 'static> Hook for TokenProvider<S> {
 }
 
 /// `Authorization: Bearer <token>`, marked sensitive so that HTTP tooling leaves it out.
-fn bearer_header(token: &Secret) -> Result<HeaderValue, HookError> {
+fn bearer_header(token: &AccessToken) -> Result<HeaderValue, HookError> {
     let mut value = HeaderValue::try_from(format!("{BEARER}{}", token.expose()))
         .map_err(|_| HookError::new("the access token cannot be sent in a header"))?;
     value.set_sensitive(true);
@@ -63,9 +63,9 @@ fn bearer_header(token: &Secret) -> Result<HeaderValue, HookError> {
 }
 
 /// The bearer token a request carried.
-fn bearer_token(headers: &HeaderMap) -> Option<Secret> {
+fn bearer_token(headers: &HeaderMap) -> Option<AccessToken> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
-    value.strip_prefix(BEARER).map(Secret::from)
+    value.strip_prefix(BEARER).map(AccessToken::from)
 }
 
 /// The header that makes a request act as another user of the enterprise.
@@ -112,10 +112,10 @@ mod tests {
 
     #[test]
     fn the_bearer_token_round_trips_through_the_header() {
-        let header = bearer_header(&Secret::from("token-1")).unwrap();
+        let header = bearer_header(&AccessToken::from("token-1")).unwrap();
         assert!(header.is_sensitive());
         let headers = HeaderMap::from_iter([(AUTHORIZATION, header)]);
-        assert_eq!(bearer_token(&headers), Some(Secret::from("token-1")));
-        assert!(bearer_header(&Secret::from("bad\ntoken")).is_err());
+        assert_eq!(bearer_token(&headers), Some(AccessToken::from("token-1")));
+        assert!(bearer_header(&AccessToken::from("bad\ntoken")).is_err());
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::config::AppConfig;
 use crate::key::{KeyError, SigningKey};
 use crate::random::{random_hex, RandomError};
-use crate::secret::Secret;
+use crate::secret::Assertion;
 
 /// The audience Box requires in every assertion.
 pub const BOX_TOKEN_AUDIENCE: &str = "https://api.box.com/oauth2/token";
@@ -146,7 +146,7 @@ impl JwtSigner {
     /// Signs a fresh assertion for `subject`, valid from `now` for the
     /// configured lifetime; every call draws a new random `jti`, so a
     /// retried request never reuses one.
-    pub fn sign(&self, subject: &Subject, now: SystemTime) -> Result<Secret, JwtError> {
+    pub fn sign(&self, subject: &Subject, now: SystemTime) -> Result<Assertion, JwtError> {
         if subject.id().is_empty() {
             return Err(JwtError::EmptySubject);
         }
@@ -164,7 +164,7 @@ impl JwtSigner {
         let token = jsonwebtoken::encode(&header, &claims, self.key.encoding_key())
             .map_err(JwtError::Signing)?;
         tracing::debug!(sub_type = subject.box_sub_type(), "assertion signed");
-        Ok(Secret::from(token))
+        Ok(Assertion::from(token))
     }
 }
 
@@ -200,7 +200,7 @@ mod tests {
 
     /// Verifies signature, audience and issuer; the expiry is checked by the
     /// tests against their own injected clock.
-    fn verify(token: &Secret) -> (Header, SeenClaims) {
+    fn verify(token: &Assertion) -> (Header, SeenClaims) {
         let key = DecodingKey::from_rsa_pem(RSA_PUBLIC_PEM.as_bytes()).expect("public key");
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_audience(&[BOX_TOKEN_AUDIENCE]);

@@ -9,7 +9,7 @@ use pkcs8::der::pem;
 use pkcs8::der::SecretDocument;
 use pkcs8::{EncryptedPrivateKeyInfoRef, ObjectIdentifier, PrivateKeyInfoRef};
 
-use crate::secret::Secret;
+use crate::secret::{Passphrase, PrivateKeyPem};
 
 /// The object identifier of `rsaEncryption` keys (RFC 8017).
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -69,7 +69,10 @@ impl SigningKey {
     /// PBKDF2-HMAC-SHA1 or -SHA256, and des-ede3-cbc or AES-CBC), and also an
     /// unencrypted PKCS#8 (`PRIVATE KEY`) or PKCS#1 (`RSA PRIVATE KEY`) key,
     /// for which the passphrase is ignored.
-    pub fn from_encrypted_pem(pem: &Secret, passphrase: &Secret) -> Result<SigningKey, KeyError> {
+    pub fn from_encrypted_pem(
+        pem: &PrivateKeyPem,
+        passphrase: &Passphrase,
+    ) -> Result<SigningKey, KeyError> {
         let text = pem.expose().trim();
         let label = pem::decode_label(text.as_bytes()).map_err(|_| KeyError::MalformedPem)?;
         let pkcs1 = match label {
@@ -119,7 +122,10 @@ fn pem_body(text: &str) -> Result<SecretDocument, KeyError> {
 }
 
 /// Decrypts an `EncryptedPrivateKeyInfo` and returns the PKCS#1 key inside.
-fn decrypt_pkcs8(der: &SecretDocument, passphrase: &Secret) -> Result<SecretDocument, KeyError> {
+fn decrypt_pkcs8(
+    der: &SecretDocument,
+    passphrase: &Passphrase,
+) -> Result<SecretDocument, KeyError> {
     let encrypted = EncryptedPrivateKeyInfoRef::try_from(der.as_bytes())
         .map_err(|_| KeyError::MalformedPkcs8)?;
     let plain = encrypted
@@ -173,7 +179,7 @@ mod tests {
     };
 
     fn load(pem: &str) -> Result<SigningKey, KeyError> {
-        SigningKey::from_encrypted_pem(&Secret::from(pem), &passphrase())
+        SigningKey::from_encrypted_pem(&PrivateKeyPem::from(pem), &passphrase())
     }
 
     #[test]
@@ -200,8 +206,11 @@ mod tests {
     #[test]
     fn wrong_passphrase_is_reported_as_such() {
         for pem in [RSA_DES3_SHA256_PEM, RSA_AES256_SHA1_PEM] {
-            let error = SigningKey::from_encrypted_pem(&Secret::from(pem), &Secret::from("nope"))
-                .expect_err("wrong passphrase fails");
+            let error = SigningKey::from_encrypted_pem(
+                &PrivateKeyPem::from(pem),
+                &Passphrase::from("nope"),
+            )
+            .expect_err("wrong passphrase fails");
             assert_eq!(error, KeyError::WrongPassphrase);
         }
     }
@@ -249,8 +258,8 @@ mod tests {
         let key = load(RSA_DES3_SHA256_PEM).expect("loads");
         assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
         let error = SigningKey::from_encrypted_pem(
-            &Secret::from(RSA_DES3_SHA256_PEM),
-            &Secret::from("guess-1234"),
+            &PrivateKeyPem::from(RSA_DES3_SHA256_PEM),
+            &Passphrase::from("guess-1234"),
         )
         .expect_err("wrong passphrase");
         assert!(!format!("{error} {error:?}").contains("guess-1234"));

@@ -11,9 +11,10 @@
 //!   lock), persists a new pair before handing it out, and renews after a `401` only if the
 //!   rejected token is still the current one. As a runtime [`Hook`](clientgen_runtime::Hook),
 //!   it makes any generated Box client send a valid bearer token.
-//! * [`Tokens`] have absolute expiry times; [`TokenStore`] keeps them: [`MemoryStore`] for one
-//!   process, [`FileStore`] for processes sharing files (atomic writes, mode 0600, a
-//!   cross-process lock).
+//! * [`Tokens`] have absolute expiry times and a versioned JSON form of their own
+//!   ([`Tokens::to_json`]); [`TokenStore`] keeps them: [`MemoryStore`] for one process,
+//!   [`FileStore`] for processes sharing files (atomic writes, mode 0600, a cross-process
+//!   lock).
 //! * [`as_user`] makes a call act as another user.
 //!
 //! ```no_run
@@ -34,10 +35,20 @@
 //!
 //! # Secrets
 //!
-//! Every credential is a [`Secret`], whose `Debug` and `Display` print `<redacted>` and whose
-//! own memory is wiped on drop. No error type and no `tracing` event of this crate carries a
-//! secret value. Copies made to send a secret (a request body, an `Authorization` header) are
-//! dropped after the request without being wiped.
+//! Each kind of credential has its own type ([`ClientSecret`], [`AuthorizationCode`],
+//! [`RefreshToken`], [`AccessToken`], [`Assertion`], [`PrivateKeyPem`], [`Passphrase`], and
+//! the CSRF [`State`]), so one cannot be passed where another is expected:
+//!
+//! ```compile_fail
+//! # async fn run(client: box_tokens::TokenClient, refresh: box_tokens::RefreshToken) {
+//! client.exchange_code(&refresh).await; // a refresh token is not an authorization code
+//! # }
+//! ```
+//!
+//! Their `Debug` and `Display` print `<redacted>` and their own memory is wiped on drop. No
+//! error type and no `tracing` event of this crate carries a secret value. Copies made to send
+//! a secret (a request body, an `Authorization` header) are dropped after the request without
+//! being wiped.
 //!
 //! # Time
 //!
@@ -50,6 +61,7 @@ mod client;
 mod clock;
 mod config;
 mod error;
+mod format;
 mod hook;
 mod jwt;
 mod key;
@@ -65,12 +77,13 @@ mod test_support;
 
 /// The generated client for Box's OAuth 2.0 endpoints this crate builds on: its
 /// [`RetryPolicy`](box_auth::RetryPolicy) and [`BaseUrls`](box_auth::BaseUrls) configure a
-/// [`TokenClientBuilder`], and its error and types appear in [`TokenError`] and [`Tokens`].
+/// [`TokenClientBuilder`], and its error appears in [`Error::Request`].
 pub use box_auth;
 pub use client::{Authorization, Downscope, TokenClient, TokenClientBuilder};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{AppConfig, ConfigError};
-pub use error::{Refusal, TokenCall, TokenError};
+pub use error::{Error, Refusal, SignInReason, TokenCall};
+pub use format::{FormatError, TOKEN_FORMAT_VERSION};
 pub use hook::{as_user, InvalidUserId, AS_USER};
 pub use jwt::{
     JwtError, JwtSigner, Subject, BOX_TOKEN_AUDIENCE, DEFAULT_ASSERTION_LIFETIME,
@@ -78,44 +91,17 @@ pub use jwt::{
 };
 pub use key::{KeyError, SigningKey};
 pub use provider::{
-    TokenProvider, TokenProviderBuilder, DEFAULT_REFRESH_JITTER, DEFAULT_REFRESH_MARGIN,
+    TokenProvider, TokenProviderBuilder, DEFAULT_LOCK_WAIT, DEFAULT_REFRESH_JITTER,
+    DEFAULT_REFRESH_MARGIN, DEFAULT_RENEWAL_DEADLINE,
 };
 pub use random::RandomError;
-pub use secret::Secret;
+pub use secret::{
+    AccessToken, Assertion, AuthorizationCode, ClientSecret, Passphrase, PrivateKeyPem,
+    RefreshToken, RevocableToken,
+};
 pub use state::{Redirect, RedirectError, State};
 pub use store::{FileStore, MemoryStore, StoreError, StoreLock, TokenStore};
-pub use tokens::{Tokens, ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME};
-
-/// Any error of this crate, for callers that do not need to tell the
-/// modules apart. Like its parts, it never holds a secret.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The app config could not be read.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// The private key could not be loaded.
-    #[error(transparent)]
-    Key(#[from] KeyError),
-    /// An assertion could not be signed.
-    #[error(transparent)]
-    Jwt(#[from] JwtError),
-    /// The authorization redirect was refused or malformed.
-    #[error(transparent)]
-    Redirect(#[from] RedirectError),
-    /// The token store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The operating system's random source failed.
-    #[error(transparent)]
-    Random(#[from] RandomError),
-    /// No token could be had from Box.
-    #[error(transparent)]
-    Token(#[from] TokenError),
-    /// A user id for `As-User` is not a Box user id.
-    #[error(transparent)]
-    UserId(#[from] InvalidUserId),
-}
+pub use tokens::{Restriction, Tokens, ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME};
 
 #[cfg(test)]
 mod tests {
@@ -126,13 +112,13 @@ mod tests {
     #[test]
     fn every_error_is_send_sync_and_static() {
         assert_error::<Error>();
+        assert_error::<FormatError>();
         assert_error::<ConfigError>();
         assert_error::<KeyError>();
         assert_error::<JwtError>();
         assert_error::<RedirectError>();
         assert_error::<StoreError>();
         assert_error::<RandomError>();
-        assert_error::<TokenError>();
     }
 
     #[test]

@@ -1,26 +1,36 @@
 //! [`TokenProvider`]: the one place every caller asks for a valid token. It refreshes ahead of
 //! expiry, lets one caller renew while the others wait (single flight, across processes
-//! through the store's lock), persists a new pair before handing it out, and recovers from a
-//! token Box rejects.
+//! through the store's lock, both waits bounded), persists a new pair before handing it out
+//! (holding it in memory until the store takes it), and recovers from a token Box rejects.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use crate::client::{Downscope, TokenClient};
-use crate::error::{Refusal, TokenError};
+use crate::error::{Error, Refusal, SignInReason};
 use crate::jwt::{JwtSigner, Subject};
 use crate::random::random_below;
-use crate::secret::Secret;
+use crate::secret::{AccessToken, RefreshToken, RevocableToken};
 use crate::state::State;
-use crate::store::{MemoryStore, TokenStore};
+use crate::store::{MemoryStore, StoreError, StoreLock, TokenStore};
 use crate::tokens::Tokens;
+
+mod unsaved;
+
+use unsaved::{Replaces, Unsaved};
 
 /// How long before expiry a token is renewed, unless set otherwise.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// The most that is added at random to the margin, unless set otherwise, so that processes
 /// sharing a token do not all renew at the same moment.
 pub const DEFAULT_REFRESH_JITTER: Duration = Duration::from_secs(60);
+/// How long a caller waits for the store's lock, unless set otherwise: long enough for
+/// another process's usual renewal, short enough that a stalled one does not stall the rest.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(30);
+/// How long getting new tokens from Box may take, retries and their waits included, unless
+/// set otherwise; the store's lock is held meanwhile.
+pub const DEFAULT_RENEWAL_DEADLINE: Duration = Duration::from_secs(120);
 
 /// How long a token that could not be renewed ahead of its expiry is handed out before the
 /// next attempt, so that an outage costs one attempt per interval, not one per call.
@@ -30,8 +40,9 @@ const RENEWAL_RETRY_INTERVAL: Duration = Duration::from_secs(30);
 /// token it just issued says the app or user lost access, which a new token does not mend.
 const FRESH_TOKEN_AGE: Duration = Duration::from_secs(30);
 
-/// Why the user must sign in again once Box refused their refresh token.
-const REFUSED: &str = "Box refused the refresh token";
+/// The pause after a first failed save of new tokens; it doubles with each further failure,
+/// up to [`RENEWAL_RETRY_INTERVAL`].
+const FIRST_SAVE_RETRY: Duration = Duration::from_secs(1);
 
 /// Hands out valid access tokens for one Box identity, getting new ones the way that identity
 /// gets them: a user's refresh token (after the authorization-code flow), the client
@@ -43,10 +54,19 @@ const REFUSED: &str = "Box refused the refresh token";
 ///   its result; across processes, the store's lock does the same, and the store is read
 ///   again under it, so a pair another process just stored is used, not refreshed again.
 ///   That matters because Box's refresh tokens are single-use.
-/// - **Persisted first.** A new pair is saved to the store before anyone gets it.
+/// - **Bounded waits.** The store's lock is waited for at most [`DEFAULT_LOCK_WAIT`] (see
+///   [`TokenProviderBuilder::lock_wait`]); when it stays taken, the store is read anyway and
+///   a pair another process stored meanwhile is used, else the current token while it lasts,
+///   else the caller gets the retryable [`Error::StoreBusy`]. Getting new tokens from Box
+///   has a deadline too ([`DEFAULT_RENEWAL_DEADLINE`], [`Error::RenewalTimedOut`]).
+/// - **Persisted first, never lost.** A new pair is saved to the store before anyone gets
+///   it. When the save fails, the pair is held in memory and saved on a later call (after a
+///   pause that doubles from a second up to 30); meanwhile the current token is handed out
+///   while it lasts, else callers get the retryable [`Error::NotPersisted`]. Box is not asked
+///   again, and only Box refusing a refresh token ends a session.
 /// - **Outages.** When renewal ahead of expiry fails, the current token is handed out while it
 ///   lasts, and renewal is tried again 30 seconds later; callers that waited on a renewal
-///   that failed get [`TokenError::RenewalFailed`] rather than each trying again.
+///   that failed get [`Error::RenewalFailed`] rather than each trying again.
 /// - **Rejections.** After a `401`, the token is renewed only if the rejected one is still
 ///   the current one and not brand new; a refresh token Box refuses (`invalid_grant`) makes
 ///   the provider read the store again before it gives up, in case another process rotated
@@ -73,13 +93,16 @@ struct Inner<S> {
     store: S,
     key: String,
     renewal: Renewal,
+    limits: Limits,
     cached: Mutex<Option<Current>>,
-    flight: tokio::sync::Mutex<()>,
+    /// Single flight: held by the one caller renewing, and guarding the pair Box issued that
+    /// the store has not taken yet.
+    flight: tokio::sync::Mutex<Option<Unsaved>>,
     /// How many renewals have failed: a caller that waited on the flight sees whether the
     /// renewal it waited for failed.
     failures: AtomicU64,
     /// The refresh token Box last refused, never sent again.
-    refused: Mutex<Option<Secret>>,
+    refused: Mutex<Option<RefreshToken>>,
 }
 
 /// Where new tokens come from.
@@ -88,7 +111,7 @@ enum Source {
     User,
     ClientCredentials(Subject),
     Jwt(JwtSigner, Subject),
-    Developer(Secret),
+    Developer(AccessToken),
 }
 
 impl Source {
@@ -135,6 +158,15 @@ impl Renewal {
     }
 }
 
+/// How long the provider waits for others.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// For the store's lock.
+    lock_wait: Duration,
+    /// For Box to issue new tokens, retries included.
+    renewal_deadline: Duration,
+}
+
 /// The tokens in use, and when to renew them.
 struct Current {
     tokens: Tokens,
@@ -144,17 +176,17 @@ struct Current {
 impl Current {
     /// Whether the access token may be handed out at `now`: not due for renewal, and not the
     /// one the server just `rejected`.
-    fn usable(&self, now: SystemTime, rejected: Option<&Secret>) -> bool {
+    fn usable(&self, now: SystemTime, rejected: Option<&AccessToken>) -> bool {
         now < self.renew_at && rejected != Some(&self.tokens.access_token)
     }
 
     /// Whether the access token has not expired at `now`, and is not the one `rejected`.
-    fn unexpired(&self, now: SystemTime, rejected: Option<&Secret>) -> bool {
+    fn unexpired(&self, now: SystemTime, rejected: Option<&AccessToken>) -> bool {
         now < self.tokens.expires_at && rejected != Some(&self.tokens.access_token)
     }
 }
 
-/// Sets up a [`TokenProvider`]: its store and when it renews.
+/// Sets up a [`TokenProvider`]: its store, when it renews and how long it waits.
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct TokenProviderBuilder<S = MemoryStore> {
     client: TokenClient,
@@ -162,6 +194,7 @@ pub struct TokenProviderBuilder<S = MemoryStore> {
     key: String,
     store: S,
     renewal: Renewal,
+    limits: Limits,
 }
 
 impl<S: TokenStore> TokenProviderBuilder<S> {
@@ -174,12 +207,26 @@ impl<S: TokenStore> TokenProviderBuilder<S> {
             key: self.key,
             store,
             renewal: self.renewal,
+            limits: self.limits,
         }
     }
 
     /// Renews a token `margin` before it expires, plus a random part of up to `jitter`.
     pub fn refresh_ahead(mut self, margin: Duration, jitter: Duration) -> Self {
         self.renewal = Renewal { margin, jitter };
+        self
+    }
+
+    /// Waits at most `wait` for the store's lock ([`DEFAULT_LOCK_WAIT`] unless set).
+    pub fn lock_wait(mut self, wait: Duration) -> Self {
+        self.limits.lock_wait = wait;
+        self
+    }
+
+    /// Gives Box at most `deadline` to issue new tokens, retries and their waits included
+    /// ([`DEFAULT_RENEWAL_DEADLINE`] unless set).
+    pub fn renewal_deadline(mut self, deadline: Duration) -> Self {
+        self.limits.renewal_deadline = deadline;
         self
     }
 
@@ -192,8 +239,9 @@ impl<S: TokenStore> TokenProviderBuilder<S> {
                 store: self.store,
                 key: self.key,
                 renewal: self.renewal,
+                limits: self.limits,
                 cached: Mutex::new(None),
-                flight: tokio::sync::Mutex::new(()),
+                flight: tokio::sync::Mutex::new(None),
                 failures: AtomicU64::new(0),
                 refused: Mutex::new(None),
             }),
@@ -227,7 +275,7 @@ impl TokenProvider {
     /// A provider that always hands out the developer token `token` from the developer
     /// console (for trying things out: it lasts 60 minutes and cannot be renewed). `client`
     /// serves downscoping.
-    pub fn developer_token(client: TokenClient, token: Secret) -> TokenProviderBuilder {
+    pub fn developer_token(client: TokenClient, token: AccessToken) -> TokenProviderBuilder {
         let key = format!("{}/developer-token", client.client_id());
         Self::builder(client, Source::Developer(token), key)
     }
@@ -241,6 +289,10 @@ impl TokenProvider {
             renewal: Renewal {
                 margin: DEFAULT_REFRESH_MARGIN,
                 jitter: DEFAULT_REFRESH_JITTER,
+            },
+            limits: Limits {
+                lock_wait: DEFAULT_LOCK_WAIT,
+                renewal_deadline: DEFAULT_RENEWAL_DEADLINE,
             },
         }
     }
@@ -263,7 +315,7 @@ impl<S: TokenStore> TokenProvider<S> {
     }
 
     /// A valid access token: the current one, or a new one when it is due for renewal.
-    pub async fn token(&self) -> Result<Secret, TokenError> {
+    pub async fn token(&self) -> Result<AccessToken, Error> {
         if let Source::Developer(token) = &self.inner.source {
             return Ok(token.clone());
         }
@@ -277,7 +329,7 @@ impl<S: TokenStore> TokenProvider<S> {
     /// a different token is now available to try. A developer token is never renewed, nor a
     /// token issued less than 30 seconds ago (Box rejecting a token it just issued says the
     /// app or user lost access, which another token would not change).
-    pub async fn token_rejected(&self, rejected: &Secret) -> Result<bool, TokenError> {
+    pub async fn token_rejected(&self, rejected: &AccessToken) -> Result<bool, Error> {
         if let Source::Developer(_) = &self.inner.source {
             return Ok(false);
         }
@@ -291,7 +343,7 @@ impl<S: TokenStore> TokenProvider<S> {
     }
 
     /// Whether `token` is the current access token and was issued moments ago.
-    fn is_fresh(&self, token: &Secret) -> bool {
+    fn is_fresh(&self, token: &AccessToken) -> bool {
         let now = self.inner.client.now();
         let cached = self.cached();
         cached.as_ref().is_some_and(|current| {
@@ -308,7 +360,7 @@ impl<S: TokenStore> TokenProvider<S> {
         &self,
         redirect_url: &str,
         expected: &State,
-    ) -> Result<(), TokenError> {
+    ) -> Result<(), Error> {
         let tokens = self
             .inner
             .client
@@ -318,44 +370,51 @@ impl<S: TokenStore> TokenProvider<S> {
     }
 
     /// Makes `tokens` the current ones, stored (tokens from an authorization code exchanged
-    /// elsewhere, say).
-    pub async fn set_tokens(&self, tokens: Tokens) -> Result<(), TokenError> {
+    /// elsewhere, say). When the store cannot take them (it fails, or its lock stays taken),
+    /// they are held in memory and saved on a later call; the error says why.
+    pub async fn set_tokens(&self, tokens: Tokens) -> Result<(), Error> {
         let inner = &*self.inner;
-        let _flight = inner.flight.lock().await;
-        let _lock = inner.store.lock(&inner.key).await?;
-        inner.store.save(&inner.key, &tokens).await?;
-        self.remember(tokens, None);
+        let mut unsaved = inner.flight.lock().await;
         *lock(&inner.refused) = None;
-        Ok(())
+        let pending = Unsaved::new(tokens, Replaces::Anything);
+        let _lock = match self.lock_store().await {
+            Ok(lock) => lock,
+            Err(error) => {
+                *unsaved = Some(pending);
+                return Err(error);
+            }
+        };
+        self.save_pending(&mut unsaved, pending).await.map(drop)
     }
 
     /// A token limited as `request` says, exchanged from the current token. It is not stored
     /// and cannot be refreshed: ask again when it expires.
-    pub async fn downscope(&self, request: &Downscope) -> Result<Tokens, TokenError> {
+    pub async fn downscope(&self, request: &Downscope) -> Result<Tokens, Error> {
         let token = self.token().await?;
         self.inner.client.downscope(&token, request).await
     }
 
-    /// Signs out: revokes the stored tokens at Box, then removes them from the store (even
+    /// Signs out: revokes the newest tokens at Box, then removes them from the store (even
     /// when Box cannot be reached, the tokens are no longer used here; the error still says
     /// so). A developer token is revoked in the developer console instead.
-    pub async fn revoke(&self) -> Result<(), TokenError> {
+    pub async fn revoke(&self) -> Result<(), Error> {
         let inner = &*self.inner;
         if let Source::Developer(_) = &inner.source {
-            return Err(TokenError::DeveloperToken);
+            return Err(Error::DeveloperToken);
         }
-        let _flight = inner.flight.lock().await;
+        let mut unsaved = inner.flight.lock().await;
         // Whatever happens next, the tokens are no longer handed out here.
         *self.cached() = None;
-        let _lock = inner.store.lock(&inner.key).await?;
+        let _lock = self.lock_store().await?;
         let stored = inner.store.load(&inner.key).await?;
-        let revoked = match &stored {
+        let newest = unsaved.take().map(|pending| pending.tokens).or(stored);
+        let revoked = match &newest {
             // Revoking either token of a pair ends the session; the refresh token lives longer.
             Some(tokens) => {
-                let token = tokens
-                    .refresh_token
-                    .as_ref()
-                    .unwrap_or(&tokens.access_token);
+                let token = match &tokens.refresh_token {
+                    Some(refresh_token) => RevocableToken::from(refresh_token),
+                    None => RevocableToken::from(&tokens.access_token),
+                };
                 inner.client.revoke(token).await
             }
             None => Ok(()),
@@ -366,7 +425,7 @@ impl<S: TokenStore> TokenProvider<S> {
     }
 
     /// The current access token, when it may be handed out now.
-    fn current_token(&self, rejected: Option<&Secret>) -> Option<Secret> {
+    fn current_token(&self, rejected: Option<&AccessToken>) -> Option<AccessToken> {
         let now = self.inner.client.now();
         let cached = self.cached();
         let current = cached
@@ -377,52 +436,156 @@ impl<S: TokenStore> TokenProvider<S> {
 
     /// Gets a usable token, one caller at a time: another caller may have renewed while this
     /// one waited (here or, through the store, in another process), or failed to.
-    async fn renew(&self, rejected: Option<&Secret>) -> Result<Secret, TokenError> {
+    async fn renew(&self, rejected: Option<&AccessToken>) -> Result<AccessToken, Error> {
         let inner = &*self.inner;
         let failures = inner.failures.load(Ordering::Acquire);
-        let _flight = inner.flight.lock().await;
+        let mut unsaved = inner.flight.lock().await;
         if let Some(token) = self.current_token(rejected) {
             return Ok(token);
         }
         if inner.failures.load(Ordering::Acquire) != failures {
-            return Err(TokenError::RenewalFailed {
+            return Err(Error::RenewalFailed {
                 key: inner.key.clone(),
             });
         }
-        let _lock = inner.store.lock(&inner.key).await?;
+        let renewed = self.renew_in_flight(&mut unsaved, rejected).await;
+        renewed.or_else(|error| self.still_valid(rejected).ok_or(error))
+    }
+
+    /// Renews while holding the flight: saves a pending pair, or uses what the store holds,
+    /// or gets new tokens from the source and saves them.
+    async fn renew_in_flight(
+        &self,
+        unsaved: &mut Option<Unsaved>,
+        rejected: Option<&AccessToken>,
+    ) -> Result<AccessToken, Error> {
+        let inner = &*self.inner;
+        let now = inner.client.now();
+        if unsaved
+            .as_ref()
+            .is_some_and(|pending| !pending.save_due(now))
+        {
+            return Err(self.not_persisted(None));
+        }
+        let _lock = match self.lock_store().await {
+            Err(busy @ Error::StoreBusy { .. }) => {
+                return self.read_without_lock(busy, rejected).await
+            }
+            lock => lock?,
+        };
         let stored = inner.store.load(&inner.key).await?;
+        self.renew_under_lock(unsaved, stored, rejected).await
+    }
+
+    /// Under the store's lock, with `stored` just read from it: saves the pending pair unless
+    /// another process stored a newer one, else uses `stored` when it may be handed out, else
+    /// gets new tokens and saves them.
+    async fn renew_under_lock(
+        &self,
+        unsaved: &mut Option<Unsaved>,
+        stored: Option<Tokens>,
+        rejected: Option<&AccessToken>,
+    ) -> Result<AccessToken, Error> {
+        let inner = &*self.inner;
+        if let Some(pending) = unsaved.take_if(|pending| pending.may_replace(stored.as_ref())) {
+            return self.save_pending(unsaved, pending).await;
+        }
+        if unsaved.take().is_some() {
+            tracing::info!(
+                key = %inner.key,
+                "newer tokens were stored; the unsaved ones are dropped"
+            );
+        }
         if let Some(token) = stored
             .clone()
             .and_then(|tokens| self.remember(tokens, rejected))
         {
             return Ok(token);
         }
-        let tokens = match self.obtain(stored).await {
-            Ok(tokens) => tokens,
-            Err(error) => {
-                inner.failures.fetch_add(1, Ordering::AcqRel);
-                return self.still_valid(rejected).ok_or(error);
+        let replaces = Replaces::Stored(stored.as_ref().map(|tokens| tokens.access_token.clone()));
+        let tokens = self.obtain_in_time(stored).await.inspect_err(|_| {
+            inner.failures.fetch_add(1, Ordering::AcqRel);
+        })?;
+        self.save_pending(unsaved, Unsaved::new(tokens, replaces))
+            .await
+    }
+
+    /// Takes the store's lock, waiting at most the provider's lock wait.
+    async fn lock_store(&self) -> Result<StoreLock, Error> {
+        let inner = &*self.inner;
+        let wait = inner.limits.lock_wait;
+        match tokio::time::timeout(wait, inner.store.lock(&inner.key)).await {
+            Ok(lock) => Ok(lock?),
+            Err(_elapsed) => {
+                tracing::warn!(
+                    key = %inner.key,
+                    wait_ms = wait.as_millis(),
+                    "the token lock stayed taken"
+                );
+                Err(Error::StoreBusy {
+                    key: inner.key.clone(),
+                    waited: wait,
+                })
             }
-        };
-        inner.store.save(&inner.key, &tokens).await?;
-        tracing::info!(
-            key = %inner.key,
-            source = inner.source.name(),
-            lifetime_seconds = tokens
-                .expires_at
-                .duration_since(tokens.issued_at)
-                .unwrap_or_default()
-                .as_secs(),
-            "tokens renewed"
-        );
-        let token = tokens.access_token.clone();
-        self.remember(tokens, None);
-        Ok(token)
+        }
+    }
+
+    /// The lock stayed taken (`busy`): a usable pair another process stored meanwhile, or
+    /// the error (the caller falls back on the current token while it lasts).
+    async fn read_without_lock(
+        &self,
+        busy: Error,
+        rejected: Option<&AccessToken>,
+    ) -> Result<AccessToken, Error> {
+        let inner = &*self.inner;
+        let stored = inner.store.load(&inner.key).await?;
+        if let Some(token) = stored.and_then(|tokens| self.remember(tokens, rejected)) {
+            return Ok(token);
+        }
+        inner.failures.fetch_add(1, Ordering::AcqRel);
+        Err(busy)
+    }
+
+    /// Saves `pending`, under the store's lock; once saved, it is the current pair. When the
+    /// save fails, it is kept in `slot` for a later attempt and the error says so.
+    async fn save_pending(
+        &self,
+        slot: &mut Option<Unsaved>,
+        mut pending: Unsaved,
+    ) -> Result<AccessToken, Error> {
+        let inner = &*self.inner;
+        match inner.store.save(&inner.key, &pending.tokens).await {
+            Ok(()) => {
+                let token = pending.tokens.access_token.clone();
+                self.remember(pending.tokens, None);
+                Ok(token)
+            }
+            Err(error) => {
+                pending.save_failed(inner.client.now(), FIRST_SAVE_RETRY, RENEWAL_RETRY_INTERVAL);
+                tracing::warn!(
+                    key = %inner.key,
+                    failed_saves = pending.failed_saves(),
+                    %error,
+                    "saving new tokens failed; they are held in memory"
+                );
+                *slot = Some(pending);
+                Err(self.not_persisted(Some(error)))
+            }
+        }
+    }
+
+    /// The error for new tokens held in memory; `source` is why the last save failed, when
+    /// this call tried.
+    fn not_persisted(&self, source: Option<StoreError>) -> Error {
+        Error::NotPersisted {
+            key: self.inner.key.clone(),
+            source,
+        }
     }
 
     /// After a renewal failed: the current access token when it has not expired (and is not
     /// the one `rejected`), handed out until the next attempt, a while later.
-    fn still_valid(&self, rejected: Option<&Secret>) -> Option<Secret> {
+    fn still_valid(&self, rejected: Option<&AccessToken>) -> Option<AccessToken> {
         let now = self.inner.client.now();
         let mut cached = self.cached();
         let current = cached
@@ -436,21 +599,47 @@ impl<S: TokenStore> TokenProvider<S> {
         Some(current.tokens.access_token.clone())
     }
 
+    /// New tokens from the source, within the renewal deadline; `stored` are the tokens in
+    /// the store now.
+    async fn obtain_in_time(&self, stored: Option<Tokens>) -> Result<Tokens, Error> {
+        let inner = &*self.inner;
+        let deadline = inner.limits.renewal_deadline;
+        let tokens = tokio::time::timeout(deadline, self.obtain(stored))
+            .await
+            .unwrap_or_else(|_elapsed| {
+                Err(Error::RenewalTimedOut {
+                    key: inner.key.clone(),
+                    deadline,
+                })
+            })?;
+        tracing::info!(
+            key = %inner.key,
+            source = inner.source.name(),
+            lifetime_seconds = tokens
+                .expires_at
+                .duration_since(tokens.issued_at)
+                .unwrap_or_default()
+                .as_secs(),
+            "tokens renewed"
+        );
+        Ok(tokens)
+    }
+
     /// New tokens from the source; `stored` are the tokens in the store now.
-    async fn obtain(&self, stored: Option<Tokens>) -> Result<Tokens, TokenError> {
+    async fn obtain(&self, stored: Option<Tokens>) -> Result<Tokens, Error> {
         let client = &self.inner.client;
         match &self.inner.source {
             Source::User => self.refresh_user(stored).await,
             Source::ClientCredentials(subject) => client.client_credentials(subject).await,
             Source::Jwt(signer, subject) => client.jwt(signer, subject).await,
-            Source::Developer(_) => Err(TokenError::DeveloperToken),
+            Source::Developer(_) => Err(Error::DeveloperToken),
         }
     }
 
     /// Refreshes the user's tokens. When Box refuses the refresh token, another process may
     /// have used it without this store's lock and stored the next pair: the store is read
     /// once more before giving up.
-    async fn refresh_user(&self, stored: Option<Tokens>) -> Result<Tokens, TokenError> {
+    async fn refresh_user(&self, stored: Option<Tokens>) -> Result<Tokens, Error> {
         let inner = &*self.inner;
         let refresh_token = self.refresh_token_of(stored.as_ref())?;
         let refused = match inner.client.refresh(&refresh_token).await {
@@ -476,38 +665,38 @@ impl<S: TokenStore> TokenProvider<S> {
 
     /// Box refused `refresh_token` (`error`): it is remembered, so that it is not sent again,
     /// and the user must sign in.
-    fn refused(&self, refresh_token: Secret, error: TokenError) -> TokenError {
+    fn refused(&self, refresh_token: RefreshToken, error: Error) -> Error {
         tracing::warn!(key = %self.inner.key, "Box refused the refresh token");
         *lock(&self.inner.refused) = Some(refresh_token);
-        self.sign_in_required(REFUSED, Some(error))
+        self.sign_in_required(SignInReason::RefreshTokenRefused, Some(error))
     }
 
     /// The refresh token of `tokens`, when there is one that has not aged out.
-    fn refresh_token_of(&self, tokens: Option<&Tokens>) -> Result<Secret, TokenError> {
+    fn refresh_token_of(&self, tokens: Option<&Tokens>) -> Result<RefreshToken, Error> {
         let Some(tokens) = tokens else {
-            return Err(self.sign_in_required("no tokens are stored", None));
+            return Err(self.sign_in_required(SignInReason::NoTokens, None));
         };
         let Some(refresh_token) = &tokens.refresh_token else {
-            return Err(self.sign_in_required("the stored tokens have no refresh token", None));
+            return Err(self.sign_in_required(SignInReason::NoRefreshToken, None));
         };
         if lock(&self.inner.refused).as_ref() == Some(refresh_token) {
-            return Err(self.sign_in_required(REFUSED, None));
+            return Err(self.sign_in_required(SignInReason::RefreshTokenRefused, None));
         }
         let aged_out = tokens
             .refresh_expires_at()
             .is_some_and(|end| end <= self.inner.client.now());
         if aged_out {
-            return Err(self.sign_in_required("the refresh token is over 60 days old", None));
+            return Err(self.sign_in_required(SignInReason::RefreshTokenExpired, None));
         }
         Ok(refresh_token.clone())
     }
 
-    fn sign_in_required(&self, reason: &'static str, source: Option<TokenError>) -> TokenError {
+    fn sign_in_required(&self, reason: SignInReason, source: Option<Error>) -> Error {
         let refusal = match source {
-            Some(TokenError::Refused(refusal)) => Some(*refusal),
+            Some(Error::Refused(refusal)) => Some(*refusal),
             _ => None,
         };
-        TokenError::SignInRequired {
+        Error::SignInRequired {
             key: self.inner.key.clone(),
             reason,
             refusal,
@@ -516,7 +705,7 @@ impl<S: TokenStore> TokenProvider<S> {
 
     /// Makes `tokens` the current ones in memory; their access token, when it may be handed
     /// out now.
-    fn remember(&self, tokens: Tokens, rejected: Option<&Secret>) -> Option<Secret> {
+    fn remember(&self, tokens: Tokens, rejected: Option<&AccessToken>) -> Option<AccessToken> {
         let current = Current {
             renew_at: self.inner.renewal.renew_at(&tokens),
             tokens,
@@ -546,6 +735,7 @@ impl<S> std::fmt::Debug for TokenProviderBuilder<S> {
             .field("key", &self.key)
             .field("source", &self.source.name())
             .field("renewal", &self.renewal)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -557,6 +747,7 @@ impl<S> std::fmt::Debug for TokenProvider<S> {
             .field("key", &self.inner.key)
             .field("source", &self.inner.source.name())
             .field("renewal", &self.inner.renewal)
+            .field("limits", &self.inner.limits)
             .finish_non_exhaustive()
     }
 }
@@ -570,7 +761,7 @@ mod tests {
 
     fn tokens(issued_at: SystemTime, expires_at: SystemTime) -> Tokens {
         let mut tokens = Tokens::from_response(
-            Secret::from("access"),
+            AccessToken::from("access"),
             Some(0),
             None,
             SystemTime::UNIX_EPOCH,

@@ -6,7 +6,7 @@ use subtle::ConstantTimeEq;
 use url::Url;
 
 use crate::random::{random_hex, RandomError};
-use crate::secret::Secret;
+use crate::secret::{AuthorizationCode, Secret};
 
 /// Random bytes in a generated state: 256 bits, well above the 128 needed.
 const STATE_BYTES: usize = 32;
@@ -26,7 +26,7 @@ impl State {
     /// Draws a fresh state from the operating system's CSPRNG: 256 bits as
     /// 64 lowercase hex characters, safe in a URL as is.
     pub fn generate() -> Result<State, RandomError> {
-        random_hex(STATE_BYTES).map(|text| State(Secret::from(text)))
+        random_hex(STATE_BYTES).map(|text| State(Secret::new(text)))
     }
 
     /// Rebuilds a state that was kept between the authorization request and
@@ -58,7 +58,7 @@ impl fmt::Debug for State {
 ///
 /// `Debug` redacts the code and shortens the state.
 pub struct Redirect {
-    code: Secret,
+    code: AuthorizationCode,
     state: String,
 }
 
@@ -145,14 +145,14 @@ impl Redirect {
         let code = non_empty(params.code).ok_or(RedirectError::MissingCode)?;
         let state = non_empty(params.state).ok_or(RedirectError::MissingState)?;
         Ok(Redirect {
-            code: Secret::from(code),
+            code: AuthorizationCode::from(code),
             state,
         })
     }
 
     /// Returns the authorization code if the redirect's state matches
     /// `expected`, comparing in constant time.
-    pub fn into_code(self, expected: &State) -> Result<Secret, RedirectError> {
+    pub fn into_code(self, expected: &State) -> Result<AuthorizationCode, RedirectError> {
         if expected.matches(&self.state) {
             Ok(self.code)
         } else {

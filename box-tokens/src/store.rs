@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 
+use crate::format::FormatError;
 use crate::tokens::Tokens;
 
 mod file;
@@ -49,8 +50,9 @@ pub trait TokenStore: Send + Sync {
     /// Waits until this caller is the only holder of `subject`'s lock and
     /// returns a guard that releases it when dropped.
     ///
-    /// The wait has no time limit; wrap it in `tokio::time::timeout` if
-    /// needed. Dropping the future while it waits gives up cleanly.
+    /// The wait itself has no time limit: callers bound it, as
+    /// [`TokenProvider`](crate::TokenProvider) does with its lock wait, by
+    /// dropping the future, which gives up cleanly.
     fn lock(&self, subject: &str) -> impl Future<Output = Result<StoreLock, StoreError>> + Send;
 }
 
@@ -93,6 +95,7 @@ impl fmt::Debug for StoreLock {
 /// Why a token store operation failed. Never holds token values: a corrupt
 /// file is reported by path and position only.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// A file system operation failed.
     #[error("could not {action} {}: {source}", path.display())]
@@ -105,21 +108,16 @@ pub enum StoreError {
         #[source]
         source: io::Error,
     },
-    /// A token file exists but does not hold valid tokens.
-    #[error("token file {} is corrupt (JSON error at line {line}, column {column})", path.display())]
-    Corrupt {
-        /// The corrupt file.
+    /// A token file holds no tokens this release can use (corrupt, or written by a newer
+    /// release), or tokens could not be put in their JSON form. A file of a newer release is
+    /// never overwritten.
+    #[error("token file {}: {source}", path.display())]
+    Format {
+        /// The file.
         path: PathBuf,
-        /// The line of the first problem, counted from 1.
-        line: usize,
-        /// The column of the first problem, counted from 1.
-        column: usize,
-    },
-    /// The tokens could not be turned into JSON (for example a time before 1970).
-    #[error("could not encode the tokens: {reason}")]
-    Encode {
-        /// What went wrong; holds no token values.
-        reason: String,
+        /// What is wrong with it.
+        #[source]
+        source: FormatError,
     },
     /// The subject is too long to become a file name.
     #[error("subject is {length} bytes long; the file store accepts at most {max}")]

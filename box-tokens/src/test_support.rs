@@ -1,7 +1,7 @@
 //! Test-only fixtures: the throwaway keys and config under `tests/data/` (never real credentials).
 
 use crate::key::SigningKey;
-use crate::secret::Secret;
+use crate::secret::{Passphrase, PrivateKeyPem};
 
 /// The passphrase of every encrypted test key.
 pub(crate) const TEST_PASSPHRASE: &str = "box-tokens-test-passphrase";
@@ -30,13 +30,13 @@ pub(crate) const EC_ENCRYPTED_PEM: &str = include_str!("../tests/data/ec_aes256_
 /// A Box app config JSON embedding the des3 test key.
 pub(crate) const BOX_CONFIG_JSON: &str = include_str!("../tests/data/box_config.json");
 
-/// The test passphrase as a [`Secret`].
-pub(crate) fn passphrase() -> Secret {
-    Secret::from(TEST_PASSPHRASE)
+/// The test passphrase.
+pub(crate) fn passphrase() -> Passphrase {
+    Passphrase::from(TEST_PASSPHRASE)
 }
 
 /// The test RSA key, loaded from its unencrypted form to keep tests fast.
 pub(crate) fn signing_key() -> SigningKey {
-    SigningKey::from_encrypted_pem(&Secret::from(RSA_PLAIN_PEM), &passphrase())
+    SigningKey::from_encrypted_pem(&PrivateKeyPem::from(RSA_PLAIN_PEM), &passphrase())
         .expect("the test key loads")
 }

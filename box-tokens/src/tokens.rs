@@ -3,9 +3,9 @@
 use std::time::{Duration, SystemTime};
 
 use box_auth::types::ResourceScope;
-use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use crate::secret::Secret;
+use crate::secret::{AccessToken, RefreshToken};
 
 /// How long Box's access tokens live; also the lifetime assumed when a token
 /// response carries no `expires_in`.
@@ -17,38 +17,58 @@ pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 24 * 60 * 
 
 /// The tokens held for one subject.
 ///
-/// Times are absolute, so a stored value stays meaningful after a restart.
-/// The JSON form is stable:
-///
-/// ```json
-/// {"access_token": "…", "refresh_token": "…" or null, "expires_at": 1700003600,
-///  "issued_at": 1700000000, "scopes": [], "restricted_to": []}
-/// ```
-///
-/// with both times in whole Unix seconds (sub-second parts are dropped, so
-/// a round trip can only make the expiry earlier). `Debug` redacts tokens.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Times are absolute, so a stored value stays meaningful after a restart. Stores keep them in
+/// the versioned JSON form of [`Tokens::to_json`], which belongs to this crate, not to the
+/// generated client. `Debug` redacts tokens.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tokens {
     /// The bearer token sent to the API.
-    pub access_token: Secret,
+    pub access_token: AccessToken,
     /// The single-use token that buys the next pair; absent for tokens from
     /// the JWT or client-credentials grants.
-    #[serde(default)]
-    pub refresh_token: Option<Secret>,
+    pub refresh_token: Option<RefreshToken>,
     /// When the access token stops working.
-    #[serde(with = "unix_seconds")]
     pub expires_at: SystemTime,
     /// When Box issued the pair (the time the token request was sent).
-    #[serde(with = "unix_seconds")]
     pub issued_at: SystemTime,
     /// The scopes granted, when known; may be empty.
-    #[serde(default)]
     pub scopes: Vec<String>,
     /// The resources a downscoped token is limited to, and the scopes it has on each; empty
     /// for a token that is not downscoped.
-    #[serde(default)]
-    pub restricted_to: Vec<ResourceScope>,
+    pub restricted_to: Vec<Restriction>,
+}
+
+/// One resource a downscoped token is limited to, as Box's `restricted_to` lists it: the
+/// scope, and the file or folder as Box described it (kept as JSON, so that whatever Box adds
+/// to that description is kept and never fails reading).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Restriction {
+    /// The scope the token has on the resource, such as `item_preview`.
+    pub scope: Option<String>,
+    /// The resource (`{"type": "file", "id": "123", ...}`).
+    pub object: Option<Value>,
+}
+
+impl Restriction {
+    /// A restriction to `scope` on `object`.
+    pub fn new(scope: Option<String>, object: Option<Value>) -> Restriction {
+        Restriction { scope, object }
+    }
+}
+
+/// What Box's answer says, with the resource kept as the JSON Box sent.
+impl From<&ResourceScope> for Restriction {
+    fn from(scope: &ResourceScope) -> Restriction {
+        Restriction {
+            scope: scope.scope.as_ref().map(|scope| scope.as_str().to_owned()),
+            object: scope
+                .object
+                .as_ref()
+                .and_then(|object| serde_json::to_value(object).ok()),
+        }
+    }
 }
 
 impl Tokens {
@@ -63,9 +83,9 @@ impl Tokens {
     /// * zero or negative: the token is treated as already expired;
     /// * so large that the time overflows: also treated as already expired.
     pub fn from_response(
-        access_token: Secret,
+        access_token: AccessToken,
         expires_in_seconds: Option<i64>,
-        refresh_token: Option<Secret>,
+        refresh_token: Option<RefreshToken>,
         issued_at: SystemTime,
     ) -> Tokens {
         let lifetime = match expires_in_seconds {
@@ -89,7 +109,7 @@ impl Tokens {
     }
 
     /// Replaces the resources the token is restricted to.
-    pub fn with_restricted_to(mut self, restricted_to: Vec<ResourceScope>) -> Tokens {
+    pub fn with_restricted_to(mut self, restricted_to: Vec<Restriction>) -> Tokens {
         self.restricted_to = restricted_to;
         self
     }
@@ -123,31 +143,6 @@ impl Tokens {
     }
 }
 
-/// Serde adapters writing a [`SystemTime`] as whole non-negative Unix seconds.
-mod unix_seconds {
-    use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-    use serde::de::Error as _;
-    use serde::ser::Error as _;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    /// Writes the time, rounded down to the second.
-    pub(super) fn serialize<S: Serializer>(time: &SystemTime, out: S) -> Result<S::Ok, S::Error> {
-        let since_epoch = time
-            .duration_since(UNIX_EPOCH)
-            .map_err(|_| S::Error::custom("time is before the Unix epoch"))?;
-        out.serialize_u64(since_epoch.as_secs())
-    }
-
-    /// Reads a time written by [`serialize`].
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(input: D) -> Result<SystemTime, D::Error> {
-        let seconds = u64::deserialize(input)?;
-        UNIX_EPOCH
-            .checked_add(Duration::from_secs(seconds))
-            .ok_or_else(|| D::Error::custom("time is out of range"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,9 +154,9 @@ mod tests {
 
     fn sample() -> Tokens {
         Tokens::from_response(
-            Secret::from("access-1"),
+            AccessToken::from("access-1"),
             Some(3600),
-            Some(Secret::from("refresh-1")),
+            Some(RefreshToken::from("refresh-1")),
             at(1_700_000_000),
         )
     }
@@ -180,7 +175,7 @@ mod tests {
 
     #[test]
     fn missing_expires_in_means_sixty_minutes() {
-        let tokens = Tokens::from_response(Secret::from("a"), None, None, at(100));
+        let tokens = Tokens::from_response(AccessToken::from("a"), None, None, at(100));
         assert_eq!(tokens.expires_at, at(100 + 3600));
         assert!(!tokens.can_refresh());
         assert_eq!(tokens.refresh_expires_at(), None);
@@ -189,10 +184,11 @@ mod tests {
     #[test]
     fn non_positive_or_huge_expires_in_means_expired() {
         for seconds in [0, -5, i64::MIN] {
-            let tokens = Tokens::from_response(Secret::from("a"), Some(seconds), None, at(100));
+            let tokens =
+                Tokens::from_response(AccessToken::from("a"), Some(seconds), None, at(100));
             assert!(tokens.is_expired(at(100)), "expires_in {seconds}");
         }
-        let huge = Tokens::from_response(Secret::from("a"), Some(i64::MAX), None, at(100));
+        let huge = Tokens::from_response(AccessToken::from("a"), Some(i64::MAX), None, at(100));
         assert!(huge.is_expired(at(100)));
     }
 
@@ -208,41 +204,17 @@ mod tests {
     }
 
     #[test]
-    fn json_form_is_stable() {
-        let tokens = sample().with_scopes(vec!["root_readwrite".into()]);
-        let json = serde_json::to_value(&tokens).expect("serializes");
-        assert_eq!(
-            json,
-            serde_json::json!({
-                "access_token": "access-1",
-                "refresh_token": "refresh-1",
-                "expires_at": 1_700_003_600_u64,
-                "issued_at": 1_700_000_000_u64,
-                "scopes": ["root_readwrite"],
-                "restricted_to": [],
-            })
-        );
-        let back: Tokens = serde_json::from_value(json).expect("deserializes");
-        assert_eq!(back, tokens);
-    }
-
-    #[test]
-    fn optional_fields_default_when_absent() {
-        let json = r#"{"access_token": "a", "expires_at": 10, "issued_at": 5}"#;
-        let tokens: Tokens = serde_json::from_str(json).expect("deserializes");
-        assert_eq!(tokens.refresh_token, None);
-        assert!(tokens.scopes.is_empty());
-        assert!(tokens.restricted_to.is_empty());
-        let scope = ResourceScope::builder().scope("item_preview").build();
-        let restricted = tokens.with_restricted_to(vec![scope.clone()]);
-        assert_eq!(restricted.restricted_to, [scope]);
-    }
-
-    #[test]
-    fn pre_epoch_times_do_not_serialize() {
-        let mut tokens = sample();
-        tokens.issued_at = UNIX_EPOCH - Duration::from_secs(1);
-        assert!(serde_json::to_string(&tokens).is_err());
+    fn a_restriction_keeps_what_box_said_as_json() {
+        let answer = serde_json::json!({
+            "scope": "item_preview",
+            "object": {"type": "file", "id": "123", "etag": "2"},
+        });
+        let scope: ResourceScope = serde_json::from_value(answer.clone()).expect("Box's form");
+        let restriction = Restriction::from(&scope);
+        assert_eq!(restriction.scope.as_deref(), Some("item_preview"));
+        assert_eq!(restriction.object.as_ref(), Some(&answer["object"]));
+        let tokens = sample().with_restricted_to(vec![restriction.clone()]);
+        assert_eq!(tokens.restricted_to, [restriction]);
     }
 
     #[test]

@@ -9,48 +9,16 @@ use std::time::Duration;
 
 use box_auth::{RetryPolicy, Url};
 use box_tokens::{
-    AppConfig, Downscope, FileStore, JwtSigner, ManualClock, MemoryStore, RedirectError, Secret,
-    State, Subject, TokenClient, TokenError, TokenProvider, TokenStore, Tokens,
+    AccessToken, AppConfig, ClientSecret, Downscope, Error, FileStore, JwtSigner, ManualClock,
+    MemoryStore, RedirectError, RefreshToken, SignInReason, State, Subject, TokenClient,
+    TokenProvider, TokenStore, Tokens,
 };
 use clientgen_runtime::reqwest::Method;
 use clientgen_runtime::{ApiClient, ClientBuilder, Operation, Transport};
 use serde_json::Value;
-use support::{t0, MockBox, APP_CONFIG, CLIENT_ID, CLIENT_SECRET, KEY_ID};
-
-/// The waits a client asked for, recorded instead of slept.
-type Waits = Arc<Mutex<Vec<Duration>>>;
-
-fn token_client(mock: &MockBox, clock: &ManualClock) -> (TokenClient, Waits) {
-    let waits = Waits::default();
-    let recorded = Arc::clone(&waits);
-    let client = TokenClient::builder(CLIENT_ID, Secret::from(CLIENT_SECRET))
-        .base_urls(mock.base_urls())
-        .clock(clock.clone())
-        .retry(RetryPolicy::default().without_jitter())
-        .sleep_with(move |wait| {
-            recorded.lock().unwrap().push(wait);
-            Box::pin(async {})
-        })
-        .build();
-    (client, waits)
-}
-
-/// A user who signed in at `t0`: the mock's first pair, stored.
-async fn signed_in_user<S: TokenStore>(
-    mock: &MockBox,
-    clock: &ManualClock,
-    store: S,
-) -> TokenProvider<S> {
-    let (client, _) = token_client(mock, clock);
-    let provider = TokenProvider::user(client, "alice")
-        .store(store)
-        .refresh_ahead(Duration::from_secs(300), Duration::ZERO)
-        .build();
-    let (access, refresh) = mock.ledger().issue_pair();
-    let tokens = Tokens::from_response(access.into(), Some(3600), Some(refresh.into()), t0());
-    provider.set_tokens(tokens).await.unwrap();
-    provider
-}
+use support::{
+    signed_in_user, t0, token_client, MockBox, Waits, APP_CONFIG, CLIENT_ID, CLIENT_SECRET, KEY_ID,
+};
 
 fn jwt_signer() -> JwtSigner {
     JwtSigner::from_config(&AppConfig::from_json(APP_CONFIG).unwrap()).unwrap()
@@ -67,15 +35,15 @@ async fn a_hundred_concurrent_callers_cause_one_refresh() {
         let provider = provider.clone();
         tokio::spawn(async move { provider.token().await })
     });
-    let tokens: Vec<Secret> = futures_join_all(callers).await;
+    let tokens: Vec<AccessToken> = futures_join_all(callers).await;
 
     assert_eq!(mock.ledger().refreshes(), 1);
     assert!(tokens.iter().all(|token| token.expose() == "access-2"));
 }
 
 async fn futures_join_all(
-    handles: impl Iterator<Item = tokio::task::JoinHandle<Result<Secret, TokenError>>>,
-) -> Vec<Secret> {
+    handles: impl Iterator<Item = tokio::task::JoinHandle<Result<AccessToken, Error>>>,
+) -> Vec<AccessToken> {
     let mut tokens = Vec::new();
     for handle in handles.collect::<Vec<_>>() {
         tokens.push(handle.await.unwrap().unwrap());
@@ -178,7 +146,7 @@ async fn new_tokens_are_in_the_store_before_they_are_handed_out() {
         .unwrap()
         .expect("stored");
     assert_eq!(stored.access_token, token);
-    assert_eq!(stored.refresh_token, Some(Secret::from("refresh-2")));
+    assert_eq!(stored.refresh_token, Some(RefreshToken::from("refresh-2")));
     assert_eq!(stored.expires_at, t0() + Duration::from_secs(7200));
 }
 
@@ -220,7 +188,7 @@ async fn a_refused_refresh_token_sends_the_provider_back_to_the_store() {
     // Another process refreshed `refresh-1` and used the new pair, so Box refuses it now.
     let (access, refresh) = mock.ledger().issue_pair();
     let rotated = client
-        .refresh(&Secret::from(refresh.as_str()))
+        .refresh(&RefreshToken::from(refresh.as_str()))
         .await
         .unwrap();
     mock.ledger().api_calls.clear();
@@ -258,7 +226,11 @@ async fn with_no_newer_pair_a_refused_refresh_token_means_signing_in_again() {
     clock.advance(Duration::from_secs(3600));
     let error = provider.token().await.unwrap_err();
     assert!(
-        matches!(&error, TokenError::SignInRequired { key, .. } if key.ends_with("/oauth-user:alice")),
+        matches!(
+            &error,
+            Error::SignInRequired { key, reason: SignInReason::RefreshTokenRefused, .. }
+                if key.ends_with("/oauth-user:alice")
+        ),
         "{error:?}"
     );
     let refusal = std::error::Error::source(&error)
@@ -268,7 +240,7 @@ async fn with_no_newer_pair_a_refused_refresh_token_means_signing_in_again() {
     // The refused token is not sent again; signing in again gets the provider going.
     assert!(matches!(
         provider.token().await,
-        Err(TokenError::SignInRequired { .. })
+        Err(Error::SignInRequired { .. })
     ));
     assert_eq!(mock.ledger().refreshes(), 1);
     let (access, refresh) = mock.ledger().issue_pair();
@@ -359,13 +331,13 @@ async fn a_401_for_a_token_already_replaced_does_not_renew_again() {
     let provider = signed_in_user(&mock, &clock, MemoryStore::new()).await;
     clock.advance(Duration::from_secs(60));
     assert!(provider
-        .token_rejected(&Secret::from("access-1"))
+        .token_rejected(&AccessToken::from("access-1"))
         .await
         .unwrap());
     assert_eq!(provider.token().await.unwrap().expose(), "access-2");
     // A request still in flight with the old token comes back 401: the new one is tried.
     assert!(provider
-        .token_rejected(&Secret::from("access-1"))
+        .token_rejected(&AccessToken::from("access-1"))
         .await
         .unwrap());
     assert_eq!(provider.token().await.unwrap().expose(), "access-2");
@@ -430,8 +402,8 @@ async fn callers_waiting_on_a_renewal_that_fails_share_its_failure() {
     let (mut refused, mut shared) = (0, 0);
     for caller in callers {
         match caller.await.unwrap() {
-            Err(TokenError::Refused(_)) => refused += 1,
-            Err(TokenError::RenewalFailed { .. }) => shared += 1,
+            Err(Error::Refused(_)) => refused += 1,
+            Err(Error::RenewalFailed { .. }) => shared += 1,
             other => panic!("unexpected outcome: {other:?}"),
         }
     }
@@ -447,14 +419,14 @@ async fn a_developer_token_is_sent_as_is_and_a_401_is_left_to_the_caller() {
     let mock = MockBox::start().await;
     let clock = ManualClock::new(t0());
     let (client, _) = token_client(&mock, &clock);
-    let provider = TokenProvider::developer_token(client, Secret::from("dev-token")).build();
+    let provider = TokenProvider::developer_token(client, AccessToken::from("dev-token")).build();
     let api = MeClient::new(&mock, provider.clone());
     let error = api.me().await.unwrap_err();
     assert_eq!(error.status().map(|status| status.as_u16()), Some(401));
     assert_eq!(mock.ledger().api_calls, [Some("dev-token".to_owned())]);
     assert!(matches!(
         provider.revoke().await,
-        Err(TokenError::DeveloperToken)
+        Err(Error::DeveloperToken)
     ));
 }
 
@@ -496,7 +468,7 @@ async fn retry_after_is_capped_and_the_attempts_are_limited() {
     let clock = ManualClock::new(t0());
     let waits = Waits::default();
     let recorded = Arc::clone(&waits);
-    let client = TokenClient::builder(CLIENT_ID, Secret::from(CLIENT_SECRET))
+    let client = TokenClient::builder(CLIENT_ID, ClientSecret::from(CLIENT_SECRET))
         .base_urls(mock.base_urls())
         .clock(clock)
         .retry(RetryPolicy::default().max_retry_after(Duration::from_secs(10)))
@@ -610,7 +582,7 @@ async fn the_authorization_code_flow_checks_state_and_sends_the_code_once() {
         .await;
     assert!(matches!(
         error,
-        Err(TokenError::Redirect(RedirectError::StateMismatch))
+        Err(Error::Redirect(RedirectError::StateMismatch))
     ));
     assert!(mock.ledger().token_requests.is_empty());
 
@@ -687,7 +659,13 @@ async fn revoking_ends_the_session_at_box_and_clears_the_store() {
     assert!(stored.unwrap().is_none());
     let error = provider.token().await.unwrap_err();
     assert!(
-        matches!(error, TokenError::SignInRequired { .. }),
+        matches!(
+            error,
+            Error::SignInRequired {
+                reason: SignInReason::NoTokens,
+                ..
+            }
+        ),
         "{error:?}"
     );
 }

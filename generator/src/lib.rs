@@ -1,5 +1,8 @@
 //! `clientgen` turns an OpenAPI 3.0 document into the source files of a typed Rust client
-//! crate. It does no I/O: text goes in, file contents come out.
+//! crate. Its core does no I/O: text goes in, file contents come out. The `files` feature
+//! adds reading specs from files and writing crates into directories safely (`jobs`,
+//! `files`), as the `clientgen` command does; the `build` feature adds generating a client
+//! from a build script into `OUT_DIR` (`build::Builder`, with an example).
 //!
 //! The pipeline, one module per stage:
 //!
@@ -18,12 +21,19 @@
 //! ```
 #![deny(missing_docs)]
 
+#[cfg(feature = "build")]
+pub mod build;
 pub mod diagnostics;
+#[cfg(feature = "files")]
+pub mod files;
+#[cfg(feature = "files")]
+pub mod jobs;
 pub mod load;
 pub mod model;
 
 mod emit;
 mod lower;
+mod module;
 mod naming;
 mod overlay;
 mod validate;
@@ -47,9 +57,57 @@ pub struct Config {
     pub generated_by: String,
     /// Which operations to generate; the default keeps all of them.
     pub selection: Selection,
-    /// Where the generated crate finds `clientgen-runtime`, as a path relative to the crate
-    /// (`../../runtime`); `None` takes it from crates.io by version alone.
-    pub runtime_path: Option<String>,
+    /// Where the generated crate finds `clientgen-runtime`; by default, crates.io.
+    pub runtime: RuntimeSource,
+    /// A crate of its own, or a module for a build script to `include!`.
+    pub layout: Layout,
+}
+
+/// The shape of the generated code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// A crate: `Cargo.toml`, `src/lib.rs` and the modules beside it.
+    #[default]
+    Crate,
+    /// One file, `NAME.rs` (the crate name with `_` for `-`), holding `pub mod NAME { .. }`
+    /// with everything the crate's `src/` would hold, for a build script to write into
+    /// `OUT_DIR` and a crate to `include!`. Nothing in it names the crate it ends up in, so it
+    /// can sit in any module; that crate depends on what the generated `Cargo.toml` would
+    /// list (`clientgen-runtime`, `serde`, `serde_json`).
+    Module,
+}
+
+/// Where a generated crate takes `clientgen-runtime` from. Whichever it is, the manifest also
+/// names a compatible version, which is all that remains of the dependency once the crate is
+/// published.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// The registry (crates.io), by version alone: a crate that builds wherever it is copied.
+    #[default]
+    Registry,
+    /// A directory, as a path relative to the generated crate (`../../runtime`).
+    Path(String),
+    /// A git repository holding the runtime.
+    Git {
+        /// The repository's URL.
+        url: String,
+        /// Which commit of it.
+        reference: GitReference,
+    },
+}
+
+/// Which commit of a git repository cargo takes, as `Cargo.toml` names it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum GitReference {
+    /// The default branch's latest commit.
+    #[default]
+    DefaultBranch,
+    /// A branch's latest commit.
+    Branch(String),
+    /// A tag.
+    Tag(String),
+    /// A commit, by (a prefix of) its hash.
+    Rev(String),
 }
 
 /// Part of a spec to generate: the operations that carry one of `tags` or sit at one of
@@ -80,7 +138,8 @@ impl Config {
             method_names: MethodNames::Summary,
             generated_by: "cargo xtask codegen".to_owned(),
             selection: Selection::default(),
-            runtime_path: None,
+            runtime: RuntimeSource::Registry,
+            layout: Layout::Crate,
         }
     }
 }
@@ -136,19 +195,24 @@ impl Emitted {
     /// Prints the Rust files and returns every file, by path inside the crate.
     pub fn print(self) -> Result<BTreeMap<String, String>, Errors> {
         let file = self.file;
-        self.emitted.print().map_err(|error| {
-            Errors::from(Error {
-                location: Location {
-                    file,
-                    pointer: "#".to_owned(),
-                    line_column: None,
-                },
-                message: format!(
-                    "internal error: the generated code does not parse ({error}); please report this"
-                ),
-            })
-        })
+        self.emitted
+            .print()
+            .map_err(|error| internal_error(file, &error))
     }
+}
+
+/// Generated code that syn cannot read back: a slip of the generator, located at the spec.
+fn internal_error(file: String, error: &syn::Error) -> Errors {
+    Errors::from(Error {
+        location: Location {
+            file,
+            pointer: "#".to_owned(),
+            line_column: None,
+        },
+        message: format!(
+            "internal error: the generated code does not parse ({error}); please report this"
+        ),
+    })
 }
 
 /// Generates the client crate for `spec`: [`lower`], [`emit`], then [`Emitted::print`].
@@ -165,6 +229,11 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Output, Errors> {
     }
     let (api, warnings) = lower(spec, config)?;
     let files = emit(&api, spec, config).print()?;
+    let files = match config.layout {
+        Layout::Crate => files,
+        Layout::Module => module::assemble(&config.crate_name.replace('-', "_"), &files)
+            .map_err(|error| internal_error(spec.file().to_owned(), &error))?,
+    };
     Ok(Output { files, warnings })
 }
 

@@ -18,6 +18,31 @@ pub struct Api {
     /// Operations in document order (paths in order, then methods in the order
     /// get, put, post, delete, options, head, patch, trace).
     pub operations: Vec<Operation>,
+    /// The crate's cargo features, one per tag of its operations (and one for the untagged
+    /// ones), in order of first use; empty when the operations fall in fewer than two groups,
+    /// and everything is compiled always.
+    pub features: Vec<Feature>,
+}
+
+/// A cargo feature of the generated crate: the operations of one tag, and the types they
+/// reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name, in cargo's rules (`files`, `metadata-templates`).
+    pub name: String,
+    /// What it brings.
+    pub group: FeatureGroup,
+}
+
+/// What a [`Feature`] brings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeatureGroup {
+    /// The operations with this tag.
+    Tag(String),
+    /// The operations without a tag.
+    Untagged,
+    /// The schemas no operation uses, which a caller may still want as types.
+    Unused,
 }
 
 impl Api {
@@ -53,6 +78,9 @@ pub struct TypeDef {
     pub origin: String,
     /// Documentation.
     pub docs: Docs,
+    /// The features (indices into [`Api::features`]) any of which compiles the type: those of
+    /// the operations that reach it. Empty when it is always compiled.
+    pub features: Vec<usize>,
     /// What kind of type it is.
     pub kind: TypeKind,
 }
@@ -111,8 +139,6 @@ pub struct Field {
     pub ty: TypeRef,
     /// Whether the property must be present and may be `null`.
     pub presence: Presence,
-    /// The value is a credential (`format: password`) and is redacted in `Debug` output.
-    pub secret: bool,
     /// The value is behind a `Box`, because the type contains itself through this field.
     pub boxed: bool,
 }
@@ -223,6 +249,9 @@ pub struct UnionVariant {
 pub enum TypeRef {
     /// `String`.
     String,
+    /// A credential, a string the spec marks `format: password`, `token` or `jwt` (or an
+    /// overlay does): the runtime's `SecretString`, redacted in `Debug` and wiped when dropped.
+    Secret,
     /// `i32`.
     I32,
     /// `i64`.
@@ -266,6 +295,7 @@ impl TypeRef {
     ) -> bool {
         match self {
             TypeRef::String
+            | TypeRef::Secret
             | TypeRef::I32
             | TypeRef::I64
             | TypeRef::F32
@@ -302,6 +332,7 @@ impl TypeRef {
                 inner.named_types()
             }
             TypeRef::String
+            | TypeRef::Secret
             | TypeRef::I32
             | TypeRef::I64
             | TypeRef::F32
@@ -326,6 +357,11 @@ pub struct Operation {
     pub origin: String,
     /// `operationId`, or the method and path when there is none.
     pub operation_id: String,
+    /// The spec's `tags`.
+    pub tags: Vec<String>,
+    /// The features (indices into [`Api::features`]) any of which compiles the operation:
+    /// those of its tags. Empty when it is always compiled.
+    pub features: Vec<usize>,
     /// The HTTP method, upper case.
     pub http_method: String,
     /// The path template as written in the spec (any `#fragment` removed).
@@ -402,8 +438,6 @@ pub struct Parameter {
     pub ty: TypeRef,
     /// Whether it must be given.
     pub required: bool,
-    /// The value is a credential (`format: password`).
-    pub secret: bool,
     /// How arrays and objects are written (OpenAPI `style` and `explode`).
     pub style: Style,
 }

@@ -2,12 +2,15 @@
 //!
 //! Every identifier the generator emits goes through here: case conversion (heck), characters
 //! Rust does not allow, leading digits, keywords, and making names unique within a scope. The
-//! names generated code already uses, which the spec's names must not take, are listed here
-//! too, and only here.
+//! names generated code defines itself in a scope the spec's names share (the `Client`'s
+//! methods, an operation method's own arguments, an enum's `Unknown`) are listed here too, and
+//! only here. Type names need no such list: in `types.rs`, where the spec's types are named,
+//! generated code writes everything it uses from `std`, `serde` and the runtime by absolute
+//! path, so no name a spec chooses can shadow it.
 
 use std::collections::BTreeSet;
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Keywords that are valid as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
@@ -20,32 +23,6 @@ const RAW_KEYWORDS: &[&str] = &[
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
 const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
-
-/// Type names that generated code uses unqualified, so a spec type must not shadow them.
-pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Box",
-    "BTreeMap",
-    "Clone",
-    "Debug",
-    "Default",
-    "Deserialize",
-    "Deserializer",
-    "Err",
-    "Error",
-    "Formatter",
-    "Ok",
-    "Option",
-    "PartialEq",
-    "Result",
-    "Self",
-    "Serialize",
-    "Serializer",
-    "Some",
-    "None",
-    "String",
-    "Value",
-    "Vec",
-];
 
 /// Method names the generated `Client` already has, its own and its traits'.
 pub(crate) const CLIENT_METHODS: &[&str] = &[
@@ -105,6 +82,16 @@ pub(crate) fn value_name(raw: &str) -> String {
 /// operation whose method has that name.
 pub(crate) fn constant_name(method_name: &str) -> String {
     finish(unraw(method_name).to_shouty_snake_case(), "OPERATION")
+}
+
+/// `Metadata templates` -> `metadata-templates`: a cargo feature for the operations of a tag.
+pub(crate) fn feature_name(tag: &str) -> String {
+    let name = words(tag).to_kebab_case();
+    if name.is_empty() {
+        "tag".to_owned()
+    } else {
+        name
+    }
 }
 
 /// The name without a raw-identifier prefix, as it appears on the wire when serde renames.
@@ -284,6 +271,21 @@ mod tests {
         ];
         for (method, expected) in cases {
             assert_eq!(constant_name(method), expected, "constant_name({method:?})");
+        }
+    }
+
+    #[test]
+    fn feature_names() {
+        let cases = [
+            ("Files", "files"),
+            ("Metadata templates", "metadata-templates"),
+            ("Sign requests (Beta)", "sign-requests-beta"),
+            ("OAuth2", "o-auth2"),
+            ("ünï", "n"),
+            ("---", "tag"),
+        ];
+        for (tag, expected) in cases {
+            assert_eq!(feature_name(tag), expected, "feature_name({tag:?})");
         }
     }
 

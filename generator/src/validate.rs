@@ -92,7 +92,7 @@ impl<'a> Check<'a> {
             if !seen.insert(name) {
                 self.fail(&definition.origin, format!("two types are named `{name}`"));
             }
-            if naming::RESERVED_TYPE_NAMES.contains(&name) || !is_identifier(&definition.name) {
+            if !is_identifier(&definition.name) {
                 self.fail(&definition.origin, format!("`{name}` cannot name a type"));
             }
         }
@@ -234,6 +234,7 @@ mod tests {
             servers: Vec::new(),
             types,
             operations: Vec::new(),
+            features: Vec::new(),
         }
     }
 
@@ -242,6 +243,7 @@ mod tests {
             name: name.into(),
             origin: format!("#/components/schemas/{name}"),
             docs: None,
+            features: Vec::new(),
             kind,
         }
     }
@@ -253,7 +255,6 @@ mod tests {
             docs: Some(" ".into()),
             ty,
             presence: Presence::Optional,
-            secret: false,
             boxed: false,
         }
     }
@@ -293,13 +294,13 @@ mod tests {
         let types = vec![
             definition("A", TypeKind::Alias(TypeRef::Named("B".into()))),
             definition("B", TypeKind::Alias(TypeRef::Named("A".into()))),
-            definition("Box", TypeKind::Alias(TypeRef::String)),
+            definition("Not-A-Name", TypeKind::Alias(TypeRef::String)),
             definition("S", TypeKind::Struct(strukt)),
         ];
         let found = messages(&api(types));
         let expected = [
             "#/components/schemas/A: internal error: aliases defined through themselves: A -> B -> A",
-            "#/components/schemas/Box: internal error: `Box` cannot name a type",
+            "#/components/schemas/Not-A-Name: internal error: `Not-A-Name` cannot name a type",
             "#/components/schemas/S: internal error: `Missing` is used but never defined",
             "#/components/schemas/S: internal error: blank documentation",
             "#/components/schemas/S: internal error: two of its fields are `a`",

@@ -73,7 +73,9 @@ fn a_not_schema_is_any_json_with_a_warning_at_its_pointer() {
         "#/components/schemas/A/properties/b"
     );
     assert!(warning.message.contains("`not`"), "{warning}");
-    assert!(output.files["src/types.rs"].contains("pub b: Option<serde_json::Value>"));
+    assert!(
+        output.files["src/types.rs"].contains("pub b: ::std::option::Option<::serde_json::Value>")
+    );
 }
 
 #[test]

@@ -362,6 +362,63 @@ const NAMES: &[&str] = &[
     "x-y",
     "x y",
 ];
+/// Every name Rust's standard prelude (`std::prelude::rust_2021`, as its documentation lists
+/// it) brings into scope, and the traits serde's derives name. This list is taken from those
+/// crates' documentation, not from the generator, so it finds a name the generator forgot.
+const PRELUDE: &[&str] = &[
+    "Copy",
+    "Send",
+    "Sized",
+    "Sync",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsyncFn",
+    "AsyncFnMut",
+    "AsyncFnOnce",
+    "drop",
+    "align_of",
+    "align_of_val",
+    "size_of",
+    "size_of_val",
+    "Box",
+    "ToOwned",
+    "Clone",
+    "PartialEq",
+    "PartialOrd",
+    "Eq",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "Default",
+    "Iterator",
+    "Extend",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "ToString",
+    "Vec",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+    "Debug",
+    "Hash",
+    "Serialize",
+    "Deserialize",
+    "Serializer",
+    "Deserializer",
+];
 const LIKELY_NAMES: &[&str] = &["A", "Pet", "id", "self"];
 const SCALAR_TYPES: &[&str] = &["string", "integer", "number", "boolean"];
 const FORMATS: &[&str] = &[
@@ -437,7 +494,7 @@ const TEXTS: &[&str] = &[
 ];
 
 fn name() -> impl Strategy<Value = &'static str> {
-    select(NAMES)
+    prop_oneof![2 => select(NAMES), 1 => select(PRELUDE)]
 }
 
 /// Mostly a few names, so that references and path templates often find what they name.
@@ -925,7 +982,7 @@ fn a_fixed_sample_of_documents_is_written_for_compilation() {
         let name = format!("sample-{:02}", members.len());
         let mut config = clientgen::Config::new(name.clone());
         // The crates go to `target/fuzz-samples/NAME`, three levels below the workspace.
-        config.runtime_path = Some("../../../runtime".to_owned());
+        config.runtime = clientgen::RuntimeSource::Path("../../../runtime".to_owned());
         let Ok(output) = clientgen::Spec::parse("sample.yaml", &text)
             .and_then(|spec| clientgen::generate(&spec, &config))
         else {

@@ -49,6 +49,7 @@ mod payload;
 mod request;
 mod response;
 mod retry;
+mod secret;
 mod stream;
 mod unknown;
 
@@ -66,6 +67,7 @@ pub use payload::Payload;
 pub use request::RequestBuilder;
 pub use response::{json_error, ParseError, RawResponse, Response};
 pub use retry::{Retries, RetryPolicy};
+pub use secret::SecretString;
 pub use stream::ByteStream;
 pub use unknown::Unknown;
 

@@ -92,6 +92,18 @@ impl From<&str> for Nullable<String> {
     }
 }
 
+impl From<&str> for Nullable<crate::SecretString> {
+    fn from(value: &str) -> Self {
+        Nullable::Value(value.into())
+    }
+}
+
+impl From<String> for Nullable<crate::SecretString> {
+    fn from(value: String) -> Self {
+        Nullable::Value(value.into())
+    }
+}
+
 impl<T: Serialize> Serialize for Nullable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

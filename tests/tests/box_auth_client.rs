@@ -13,7 +13,8 @@ use box_auth::types::{
     PostOAuth2TokenSubjectTokenType, Resource, ResourceScope, ResourceScopeScope,
 };
 use box_auth::{
-    ApiErrorBody, BaseUrls, Client, DecodeFailureKind, Error, Nullable, Response, RetryPolicy, Url,
+    ApiErrorBody, BaseUrls, Client, DecodeFailureKind, Error, Nullable, Response, RetryPolicy,
+    SecretString, Url,
 };
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -113,8 +114,14 @@ async fn authorization_code_grant_sends_exact_form() {
          &code=n22JPxrh18m4Y0wIZPIqYZK7VRrsMTWW",
     )
     .await;
-    assert_eq!(token.access_token.as_deref(), Some(ACCESS_TOKEN));
-    assert_eq!(token.refresh_token.as_deref(), Some(REFRESH_TOKEN));
+    assert_eq!(
+        token.access_token.as_ref().map(SecretString::expose),
+        Some(ACCESS_TOKEN)
+    );
+    assert_eq!(
+        token.refresh_token.as_ref().map(SecretString::expose),
+        Some(REFRESH_TOKEN)
+    );
 }
 
 /// The `refresh_token` grant of `request_access_token` sends the refresh token, percent-encoding
@@ -135,7 +142,10 @@ async fn refresh_token_grant_sends_exact_form() {
          &refresh_token=J7rxTiWOHMoSC1isKZKBZWizoRXjkQzig5C6jFgCVJ9bUnsUfGMinKBDLZWP9BgR",
     )
     .await;
-    assert_eq!(token.access_token.as_deref(), Some(ACCESS_TOKEN));
+    assert_eq!(
+        token.access_token.as_ref().map(SecretString::expose),
+        Some(ACCESS_TOKEN)
+    );
 }
 
 /// The `client_credentials` grant sends box_subject_type and box_subject_id after the credentials.

@@ -100,7 +100,7 @@ async fn create_access_token_sends_json_and_decodes_null_expiry() -> TestResult 
         .await?;
 
     assert_eq!(token.status(), 201);
-    assert_eq!(token.access_token, ACCESS_TOKEN);
+    assert_eq!(token.access_token.expose(), ACCESS_TOKEN);
     assert_eq!(token.expires_in, None);
     assert_eq!(token.token_type, AccessTokenTokenType::Bearer);
 
@@ -158,7 +158,7 @@ async fn revoke_access_token_percent_encodes_the_token() -> TestResult {
     mount_delete(&server, ResponseTemplate::new(200)).await;
 
     client_for(&server)?
-        .revoke_access_token("a/b c?d#e%f")
+        .revoke_access_token(&"a/b c?d#e%f".into())
         .await?;
 
     let request = only_request(&server).await;
@@ -181,7 +181,7 @@ async fn revoke_access_token_accepts_empty_ok() -> TestResult {
         .await;
 
     client_for(&server)?
-        .revoke_access_token(ACCESS_TOKEN)
+        .revoke_access_token(&ACCESS_TOKEN.into())
         .await?;
     Ok(())
 }
@@ -224,7 +224,7 @@ async fn error_status_with_text_body_is_unparsed() -> TestResult {
     .await;
 
     let error = client_for(&server)?
-        .revoke_access_token(ACCESS_TOKEN)
+        .revoke_access_token(&ACCESS_TOKEN.into())
         .await
         .expect_err("a 404 is an error");
 
@@ -297,7 +297,7 @@ async fn nonce_from_redirect_url_reaches_the_token_request() -> TestResult {
         .build();
     let token = client_for(&server)?.create_access_token(&request).await?;
 
-    assert_eq!(token.access_token, ACCESS_TOKEN);
+    assert_eq!(token.access_token.expose(), ACCESS_TOKEN);
     let sent: serde_json::Value = serde_json::from_slice(&only_request(&server).await.body)?;
     assert_eq!(sent["nonce"], NONCE);
     Ok(())
@@ -338,7 +338,7 @@ async fn transport_error_hides_token() -> TestResult {
         .build();
 
     let error = client
-        .revoke_access_token(ACCESS_TOKEN)
+        .revoke_access_token(&ACCESS_TOKEN.into())
         .await
         .expect_err("nothing listens on the port");
 
@@ -368,7 +368,7 @@ async fn revoke_access_token_refuses_dot_segments() -> TestResult {
     let server = MockServer::start().await;
     let client = client_for(&server)?;
     for token in ["", ".", ".."] {
-        match client.revoke_access_token(token).await {
+        match client.revoke_access_token(&token.into()).await {
             Err(Error::InvalidRequest { operation, problem }) => {
                 assert_eq!(operation, "deleteOAuthToken");
                 assert_eq!(problem, RequestProblem::PathParameter("access_token"));

@@ -31,6 +31,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
             "#/components/schemas/Record/properties/scopes: `type: array` with `enum`, which do not apply to an array; ignored",
         ],
     ),
+    ("features", &[]),
     ("formats", &[]),
     ("inline", &[]),
     (
@@ -60,6 +61,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
         &["#/paths/~1avatars/post/requestBody/content/multipart~1form-data/encoding/pic/headers/X-Trace: the document gives this part header no single value (an `enum` of one, or a `default`), so the client cannot send it; left out"],
     ),
     ("patch", &[]),
+    ("prelude_names", &[]),
     ("recursive", &[]),
     (
         "refs",

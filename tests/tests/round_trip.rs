@@ -285,7 +285,7 @@ mod all_of_scalars {
 mod one_of {
     use fixture_one_of::types::{
         Cat, Circle, Contact, Dog, Drawing, EmailAddress, File, Folder, Item, Pet, PhoneNumber,
-        Shape, Square, Value2, Value2Variant1, Value2Variant5,
+        Shape, Square, Value, ValueVariant1, ValueVariant5,
     };
 
     use super::*;
@@ -368,19 +368,19 @@ mod one_of {
     /// value no member accepts is kept as `Unknown`.
     #[test]
     fn untagged_mixed_members() {
-        round_trip(json!("auto"), &Value2::Value2Variant1(Value2Variant1::Auto));
-        round_trip(json!("none"), &Value2::Value2Variant1(Value2Variant1::None));
-        round_trip(json!("other"), &Value2::String("other".into()));
-        round_trip(json!(42), &Value2::Integer(42));
+        round_trip(json!("auto"), &Value::ValueVariant1(ValueVariant1::Auto));
+        round_trip(json!("none"), &Value::ValueVariant1(ValueVariant1::None));
+        round_trip(json!("other"), &Value::String("other".into()));
+        round_trip(json!(42), &Value::Integer(42));
         round_trip(
             json!(["a", "b"]),
-            &Value2::StringList(vec!["a".into(), "b".into()]),
+            &Value::StringList(vec!["a".into(), "b".into()]),
         );
         round_trip(
             json!({"min": 1, "max": 5}),
-            &Value2::Value2Variant5(Value2Variant5::builder().min(1).max(5).build()),
+            &Value::ValueVariant5(ValueVariant5::builder().min(1).max(5).build()),
         );
-        round_trip(json!(true), &Value2::Unknown(json!(true)));
+        round_trip(json!(true), &Value::Unknown(json!(true)));
     }
 
     /// Members with a `title` are named after it.
@@ -410,7 +410,7 @@ mod one_of {
             .shape(Shape::Circle(circle("circle", 0.5)))
             .pet(Pet::Dog(Dog::builder().pet_type("Dog").build()))
             .item(Item::File(File::builder().id("9").build()))
-            .value(Value2::StringList(Vec::new()))
+            .value(Value::StringList(Vec::new()))
             .contact(Contact::PhoneNumber(
                 PhoneNumber::builder().phone("112").build(),
             ))
@@ -833,7 +833,7 @@ mod formats {
 
 mod names {
     use fixture_names::types::{
-        Box2, Box3, Crate, FileMini, FileVersion, Match, Ref, Self_, Type, WithSpaces,
+        Box, Box2, Crate, FileMini, FileVersion, Match, Ref, Self_, Type, WithSpaces,
     };
 
     use super::*;
@@ -890,11 +890,11 @@ mod names {
             .dotted(FileVersion::builder().id("2").build())
             .digits(fixture_names::types::_1stClass::builder().id("3").build())
             .spaced(WithSpaces::AB)
-            .boxed(Box3::builder().r#box("inner").build())
+            .boxed(Box2::builder().r#box("inner").build())
             .crated(Crate::builder().self_(5).build())
             .matched(Match::Box)
             .reffed(Ref::builder().r#type("t").build())
-            .lower_boxed(Box2::builder().crate_(true).build())
+            .lower_boxed(Box::builder().crate_(true).build())
             .build();
         round_trip(wire, &expected);
     }

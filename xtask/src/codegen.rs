@@ -2,9 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use clientgen::{Config, Overlay, Spec};
+use clientgen::files::Mode;
+use clientgen::jobs::{self, Input, Job, Warnings};
+use clientgen::{Config, RuntimeSource};
 
-use crate::files::{self, Mode};
 use crate::Codegen;
 
 /// A spec of this workspace and the crate generated from it.
@@ -49,36 +50,27 @@ pub(crate) fn run(command: &Codegen) -> Result<(), String> {
         None => workspace_jobs()?,
         Some(custom) => vec![custom_job(custom)],
     };
-    let mut outputs = Vec::with_capacity(jobs.len());
-    let mut warnings = Vec::new();
-    for job in &jobs {
-        let output = generate(job)?;
-        warnings.extend(output.warnings.iter().map(ToString::to_string));
-        outputs.push(output.files);
-    }
-    if command.deny_warnings && !warnings.is_empty() {
-        let count = warnings.len();
-        return Err(format!(
-            "{}\n\nerror: {count} warning(s) with `--deny-warnings`; nothing was written",
-            warnings.join("\n")
-        ));
-    }
-    // Checking is for CI and hooks: the warnings matter when generating.
-    if !command.check {
-        for warning in &warnings {
-            eprintln!("{warning}");
-        }
-    }
     let mode = if command.check {
         Mode::Check
     } else {
         Mode::Write
     };
-    let mut stale = Vec::new();
-    for (job, files) in jobs.iter().zip(&outputs) {
-        stale.extend(files::sync_dir(&job.out, files, mode)?);
+    let warnings = if command.deny_warnings {
+        Warnings::Deny
+    } else {
+        Warnings::Allow
+    };
+    let report = jobs::run(&jobs, mode, warnings)?;
+    // Checking is for CI and hooks: the warnings matter when generating.
+    if mode == Mode::Write {
+        for warning in &report.warnings {
+            eprintln!("{warning}");
+        }
     }
-    if stale.is_empty() {
+    for dir in &report.updated {
+        eprintln!("updated {}", dir.display());
+    }
+    if report.stale.is_empty() {
         return Ok(());
     }
     // The command that would bring the output up to date is the one named in its headers.
@@ -88,71 +80,16 @@ pub(crate) fn run(command: &Codegen) -> Result<(), String> {
     };
     Err(format!(
         "{}\n\nerror: generated code is stale; run `{rerun}` to update it",
-        stale.join("\n")
+        report.stale.join("\n")
     ))
 }
 
-/// One generator run: where the spec and its overlays are, how they are named in output,
-/// where the crate goes.
-pub(crate) struct Job {
-    pub(crate) spec: Input,
-    pub(crate) overlays: Vec<Input>,
-    pub(crate) out: PathBuf,
-    pub(crate) config: Config,
-}
-
-/// A file the generator reads, and the name diagnostics and headers give it.
-pub(crate) struct Input {
-    pub(crate) path: PathBuf,
-    pub(crate) label: String,
-}
-
-impl Input {
-    /// `relative` to the workspace root, labelled as written.
-    fn in_workspace(relative: &str) -> Self {
-        Self {
-            path: project_root().join(relative),
-            label: relative.to_owned(),
-        }
+/// `relative` to the workspace root, labelled as written.
+fn in_workspace(relative: &str) -> Input {
+    Input {
+        path: project_root().join(relative),
+        label: relative.to_owned(),
     }
-
-    /// A path given on the command line, labelled as given.
-    fn given(path: &Path) -> Self {
-        Self {
-            path: path.to_owned(),
-            label: path.display().to_string(),
-        }
-    }
-
-    fn read(&self) -> Result<String, String> {
-        std::fs::read_to_string(&self.path)
-            .map_err(|error| format!("error: {}: cannot read it: {error}", self.label))
-    }
-}
-
-/// Reads and parses a job's overlays and spec, and generates its crate in memory. Every
-/// problem of every file is reported together.
-pub(crate) fn generate(job: &Job) -> Result<clientgen::Output, String> {
-    let spec = load(job)?;
-    clientgen::generate(&spec, &job.config).map_err(|errors| errors.to_string())
-}
-
-/// Reads and parses a job's overlays and its spec, with the overlays applied.
-fn load(job: &Job) -> Result<Spec, String> {
-    let mut overlays = Vec::with_capacity(job.overlays.len());
-    let mut problems = Vec::new();
-    for input in &job.overlays {
-        match Overlay::parse(&input.label, &input.read()?) {
-            Ok(overlay) => overlays.push(overlay),
-            Err(errors) => problems.push(errors.to_string()),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems.join("\n"));
-    }
-    let text = job.spec.read()?;
-    Spec::parse_with_overlays(&job.spec.label, &text, &overlays)
-        .map_err(|errors| errors.to_string())
 }
 
 /// Where fixture specs live; each `NAME.yaml` there becomes crate `fixture-NAME` in
@@ -166,14 +103,10 @@ fn workspace_jobs() -> Result<Vec<Job>, String> {
         .map(|target| {
             let mut config = Config::new(target.crate_name);
             config.selection.tags = target.tags.iter().map(|t| (*t).to_owned()).collect();
-            config.runtime_path = Some(runtime_path(&root.join(target.out)));
+            config.runtime = RuntimeSource::Path(runtime_path(&root.join(target.out)));
             Job {
-                spec: Input::in_workspace(target.spec),
-                overlays: target
-                    .overlays
-                    .iter()
-                    .map(|o| Input::in_workspace(o))
-                    .collect(),
+                spec: in_workspace(target.spec),
+                overlays: target.overlays.iter().map(|o| in_workspace(o)).collect(),
                 out: root.join(target.out),
                 config,
             }
@@ -191,9 +124,9 @@ fn workspace_jobs() -> Result<Vec<Job>, String> {
     for stem in stems {
         let out = root.join(FIXTURES).join("generated").join(&stem);
         let mut config = Config::new(format!("fixture-{stem}"));
-        config.runtime_path = Some(runtime_path(&out));
+        config.runtime = RuntimeSource::Path(runtime_path(&out));
         jobs.push(Job {
-            spec: Input::in_workspace(&format!("{FIXTURES}/{stem}.yaml")),
+            spec: in_workspace(&format!("{FIXTURES}/{stem}.yaml")),
             overlays: Vec::new(),
             out,
             config,
@@ -202,11 +135,13 @@ fn workspace_jobs() -> Result<Vec<Job>, String> {
     Ok(jobs)
 }
 
+/// A spec named on the command line. Its crate takes `clientgen-runtime` from crates.io, so
+/// it builds wherever it is copied.
 pub(crate) fn custom_job(custom: &crate::CustomTarget) -> Job {
-    let crate_name = custom.crate_name.clone().unwrap_or_else(|| {
-        let stem = custom.out.file_name().unwrap_or(custom.out.as_os_str());
-        stem.to_string_lossy().into_owned()
-    });
+    let crate_name = custom
+        .crate_name
+        .clone()
+        .unwrap_or_else(|| jobs::default_crate_name(&custom.out));
     let mut config = Config::new(crate_name);
     let mut command = format!(
         "cargo xtask codegen --spec {} --out {}",
@@ -228,18 +163,17 @@ pub(crate) fn custom_job(custom: &crate::CustomTarget) -> Job {
     config.generated_by = command;
     config.selection = custom.selection.clone();
     config.method_names = custom.method_names;
-    config.runtime_path = Some(runtime_path(&custom.out));
     Job {
-        spec: Input::given(&custom.spec),
-        overlays: custom.overlays.iter().map(|o| Input::given(o)).collect(),
+        spec: Input::new(&custom.spec),
+        overlays: custom.overlays.iter().map(Input::new).collect(),
         out: custom.out.clone(),
         config,
     }
 }
 
 /// Where a crate generated into `out` finds this workspace's `clientgen-runtime`: a path
-/// relative to `out` when they share a root, else an absolute one. The runtime is not on
-/// crates.io yet, so generated crates depend on it by path (and by version, for later).
+/// relative to `out` when they share a root, else an absolute one. The workspace's own
+/// generated crates depend on it by path (and by version, for when they are published).
 pub(crate) fn runtime_path(out: &Path) -> String {
     let runtime = project_root().join("runtime");
     let out = std::env::current_dir()
@@ -329,7 +263,7 @@ mod tests {
     fn lowered_models() {
         let jobs = workspace_jobs().unwrap();
         for (target, job) in TARGETS.iter().zip(&jobs) {
-            let spec = load(job).unwrap_or_else(|message| panic!("{message}"));
+            let spec = job.load().unwrap_or_else(|message| panic!("{message}"));
             let (api, warnings) = clientgen::lower(&spec, &job.config).unwrap();
             assert!(
                 warnings.is_empty(),
@@ -348,7 +282,7 @@ mod tests {
     fn the_box_overlay_corrects_the_vendored_document() {
         let job = &workspace_jobs().unwrap()[0];
         assert_eq!(job.spec.label, BOX_SPEC);
-        let spec = load(job).unwrap_or_else(|message| panic!("{message}"));
+        let spec = job.load().unwrap_or_else(|message| panic!("{message}"));
         let (api, warnings) = clientgen::lower(&spec, &job.config).unwrap();
         // Without the overlay, `PostOAuth2Revoke` requires a property it lacks: a warning.
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -374,7 +308,11 @@ mod tests {
                 .fields
                 .iter()
                 .find(|f| f.wire_name == "client_secret");
-            assert!(secret.unwrap().secret, "{name}.client_secret is a secret");
+            assert_eq!(
+                secret.unwrap().ty,
+                clientgen::model::TypeRef::Secret,
+                "{name}.client_secret is a secret"
+            );
         }
     }
 
@@ -382,7 +320,7 @@ mod tests {
     #[test]
     fn generation_is_deterministic() {
         for job in &workspace_jobs().unwrap()[..TARGETS.len()] {
-            assert_eq!(generate(job), generate(job), "{}", job.spec.label);
+            assert_eq!(job.generate(), job.generate(), "{}", job.spec.label);
         }
     }
 
@@ -505,6 +443,11 @@ mod tests {
         run(&custom(spec.clone(), out.clone())).unwrap();
         let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
         assert!(manifest.contains("name = \"demo-client\""), "{manifest}");
+        // Outside the workspace, the runtime comes by version, so the crate builds anywhere.
+        assert!(
+            manifest.contains("clientgen-runtime = \"0.1\"\n"),
+            "{manifest}"
+        );
         assert!(out.join("src/client.rs").exists());
 
         let mut check = custom(spec, out.clone());

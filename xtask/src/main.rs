@@ -1,5 +1,5 @@
-//! `cargo xtask`: maintainer tasks for this workspace. A thin shell of argument parsing and
-//! file I/O around the `clientgen` library.
+//! `cargo xtask`: maintainer tasks for this workspace. A thin shell of argument parsing (clap)
+//! and printing around the `clientgen` library.
 //!
 //! ```text
 //! cargo xtask codegen [--check] [--deny-warnings]
@@ -10,45 +10,82 @@
 
 mod bench;
 mod codegen;
-mod files;
 mod test;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const USAGE: &str = "\
-usage:
-  cargo xtask codegen [--check] [--deny-warnings]
-      Regenerates every crate under generated/ from its spec under spec/.
-  cargo xtask codegen --spec FILE --out DIR [--crate-name NAME] [--check]
-                      [--overlay FILE]... [--include-tag TAG]... [--include-path PATH]...
-                      [--method-names summary|operation-id]
-      Generates a client crate for any OpenAPI 3.0 document (YAML or JSON) into DIR,
-      after applying each overlay (OpenAPI Overlay 1.0.0) to it in order, keeping only
-      the operations with those tags or paths (and the schemas they use) when either
-      option is given. Methods are named from summaries (as Box's SDKs name them)
-      unless `--method-names operation-id` says otherwise.
+use clap::{Parser, Subcommand, ValueEnum};
 
-  --check          change nothing; fail, naming the stale files, if the output differs
-  --deny-warnings  fail, writing nothing, if the generator worked around anything
-  cargo xtask test
-      Everything CI checks: freshness, formatting, clippy, a standalone build, the tests.
-  cargo xtask bench
-      Generation time and peak memory for Box's whole document, box-auth and a large
-      synthetic spec.";
+/// `cargo xtask`'s command line.
+#[derive(Debug, Parser)]
+#[command(name = "xtask", bin_name = "cargo xtask")]
+#[command(about = "Maintainer tasks for this workspace.")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+/// A task and its options.
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Regenerates the workspace's crates, or one crate from --spec into --out.
+    ///
+    /// Without --spec, every crate under generated/ (and tests/fixtures/generated/) from its
+    /// spec under spec/ (or tests/fixtures/). With --spec and --out, one crate for any
+    /// OpenAPI 3.0 document (YAML or JSON), which then takes clientgen-runtime from crates.io.
+    Codegen(CodegenArgs),
+    /// Everything CI checks: freshness, formatting, clippy, standalone builds, the tests.
+    Test,
+    /// Generation time and peak memory for Box's whole document, box-auth and a large spec.
+    Bench,
+}
+
+/// `cargo xtask codegen`'s options.
+#[derive(Debug, clap::Args)]
+struct CodegenArgs {
+    /// Change nothing; fail, naming the stale files, if the output differs.
+    #[arg(long)]
+    check: bool,
+    /// Fail, writing nothing, if the generator worked around anything.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// The OpenAPI document to generate a crate for, instead of the workspace's.
+    #[arg(long, value_name = "FILE", requires = "out")]
+    spec: Option<PathBuf>,
+    /// The directory of the crate generated from --spec.
+    #[arg(long, value_name = "DIR", requires = "spec")]
+    out: Option<PathBuf>,
+    /// The generated package's name [default: DIR's name].
+    #[arg(long, value_name = "NAME", requires = "spec", value_parser = crate_name)]
+    crate_name: Option<String>,
+    /// An OpenAPI Overlay applied to the document, in order (repeatable).
+    #[arg(long = "overlay", value_name = "FILE", requires = "spec")]
+    overlays: Vec<PathBuf>,
+    /// Keep only the operations with this tag (repeatable).
+    #[arg(long = "include-tag", value_name = "TAG", requires = "spec")]
+    tags: Vec<String>,
+    /// Keep only the operations at this path (repeatable).
+    #[arg(long = "include-path", value_name = "PATH", requires = "spec")]
+    paths: Vec<String>,
+    /// What names the methods [default: summary].
+    #[arg(long, value_name = "FROM", value_enum, requires = "spec")]
+    method_names: Option<MethodNamesArg>,
+}
+
+/// `--method-names`, as the command line spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MethodNamesArg {
+    /// From each operation's summary, else its operationId.
+    Summary,
+    /// From each operation's operationId, else its summary.
+    OperationId,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = match parse(&args) {
-        Ok(command) => command,
-        Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let result = match &command {
-        Task::Codegen(codegen) => codegen::run(codegen),
+    let result = match Cli::parse().task {
+        Task::Codegen(args) => codegen::run(&args.into()),
         Task::Test => test::run(),
         Task::Bench => bench::run(),
     };
@@ -79,14 +116,6 @@ pub(crate) fn cargo(dir: &Path, args: &[&str], env: &[(&str, &OsStr)]) -> Result
             args.join(" ")
         ))
     }
-}
-
-/// A task and its options.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Task {
-    Codegen(Codegen),
-    Test,
-    Bench,
 }
 
 /// What `cargo xtask codegen` was asked to do.
@@ -132,112 +161,67 @@ impl Codegen {
     }
 }
 
-fn parse(args: &[String]) -> Result<Task, String> {
-    let mut args = args.iter();
-    match args.next().map(String::as_str) {
-        Some("codegen") => {}
-        Some(task @ ("test" | "bench")) => {
-            return match args.next() {
-                None if task == "test" => Ok(Task::Test),
-                None => Ok(Task::Bench),
-                Some(other) => Err(format!("unknown argument `{other}`")),
-            }
-        }
-        Some("-h" | "--help") | None => return Err("no task given".to_owned()),
-        Some(other) => return Err(format!("unknown task `{other}`")),
-    }
-    let (mut check, mut deny_warnings) = (false, false);
-    let (mut spec, mut out, mut crate_name) = (None, None, None);
-    let mut overlays = Vec::new();
-    let mut selection = clientgen::Selection::default();
-    let mut method_names = None;
-    while let Some(arg) = args.next() {
-        let mut value = |flag: &str| {
-            args.next()
-                .cloned()
-                .ok_or_else(|| format!("`{flag}` needs a value"))
-        };
-        match arg.as_str() {
-            "--check" => check = true,
-            "--deny-warnings" => deny_warnings = true,
-            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
-            "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--crate-name" => {
-                let name = value("--crate-name")?;
-                if let Some(problem) = clientgen::crate_name_problem(&name) {
-                    return Err(problem);
-                }
-                crate_name = Some(name);
-            }
-            "--overlay" => overlays.push(PathBuf::from(value("--overlay")?)),
-            "--include-tag" => selection.tags.push(value("--include-tag")?),
-            "--include-path" => selection.paths.push(value("--include-path")?),
-            "--method-names" => {
-                method_names = Some(match value("--method-names")?.as_str() {
-                    "summary" => clientgen::MethodNames::Summary,
-                    "operation-id" => clientgen::MethodNames::OperationId,
-                    other => {
-                        return Err(format!(
-                            "`--method-names` is `summary` or `operation-id`, not `{other}`"
-                        ))
-                    }
-                })
-            }
-            other => return Err(format!("unknown argument `{other}`")),
-        }
-    }
-    let custom = match (spec, out) {
-        (Some(spec), Some(out)) => Some(CustomTarget {
+impl From<CodegenArgs> for Codegen {
+    fn from(args: CodegenArgs) -> Self {
+        let custom = args.spec.zip(args.out).map(|(spec, out)| CustomTarget {
             spec,
             out,
-            crate_name,
-            overlays,
-            selection,
-            method_names: method_names.unwrap_or(clientgen::MethodNames::Summary),
-        }),
-        (None, None)
-            if crate_name.is_none()
-                && overlays.is_empty()
-                && selection.is_everything()
-                && method_names.is_none() =>
-        {
-            None
+            crate_name: args.crate_name,
+            overlays: args.overlays,
+            selection: clientgen::Selection {
+                tags: args.tags,
+                paths: args.paths,
+            },
+            method_names: match args.method_names {
+                Some(MethodNamesArg::OperationId) => clientgen::MethodNames::OperationId,
+                Some(MethodNamesArg::Summary) | None => clientgen::MethodNames::Summary,
+            },
+        });
+        Self {
+            check: args.check,
+            deny_warnings: args.deny_warnings,
+            custom,
         }
-        _ => {
-            let message = "`--spec` and `--out` go together, and the other options need them";
-            return Err(message.to_owned());
-        }
-    };
-    Ok(Task::Codegen(Codegen {
-        check,
-        deny_warnings,
-        custom,
-    }))
+    }
+}
+
+/// A `--crate-name` cargo accepts.
+fn crate_name(name: &str) -> Result<String, String> {
+    match clientgen::crate_name_problem(name) {
+        Some(problem) => Err(problem),
+        None => Ok(name.to_owned()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn args(line: &str) -> Vec<String> {
-        line.split_whitespace().map(str::to_owned).collect()
+    fn parse(line: &str) -> Result<Task, clap::Error> {
+        let words = std::iter::once("xtask").chain(line.split_whitespace());
+        Cli::try_parse_from(words).map(|cli| cli.task)
+    }
+
+    fn codegen(line: &str) -> Codegen {
+        match parse(line) {
+            Ok(Task::Codegen(args)) => args.into(),
+            other => panic!("`{line}` is a codegen task: {other:?}"),
+        }
     }
 
     #[test]
     fn arguments() {
         assert_eq!(
-            parse(&args("codegen --check")),
-            Ok(Task::Codegen(Codegen {
+            codegen("codegen --check"),
+            Codegen {
                 check: true,
                 deny_warnings: false,
                 custom: None
-            }))
+            }
         );
         assert_eq!(
-            parse(&args(
-                "codegen --spec a.yaml --out out --crate-name a-client"
-            )),
-            Ok(Task::Codegen(Codegen {
+            codegen("codegen --spec a.yaml --out out --crate-name a-client"),
+            Codegen {
                 check: false,
                 deny_warnings: false,
                 custom: Some(CustomTarget {
@@ -248,55 +232,48 @@ mod tests {
                     selection: clientgen::Selection::default(),
                     method_names: clientgen::MethodNames::Summary,
                 }),
-            }))
+            }
         );
-        let Ok(Task::Codegen(Codegen {
-            custom: Some(custom),
-            ..
-        })) = parse(&args(
-            "codegen --spec a.yaml --out o --include-tag Auth --include-path /x --include-tag B",
-        ))
-        else {
-            panic!("selection flags should parse");
-        };
+        let line =
+            "codegen --spec a.yaml --out o --include-tag Auth --include-path /x --include-tag B";
+        let custom = codegen(line).custom.unwrap();
         assert_eq!(custom.selection.tags, ["Auth", "B"]);
         assert_eq!(custom.selection.paths, ["/x"]);
-        assert!(parse(&args("codegen --include-tag Auth")).is_err());
-        let Ok(Task::Codegen(Codegen {
-            custom: Some(custom),
-            ..
-        })) = parse(&args(
-            "codegen --spec a.yaml --out o --method-names operation-id",
-        ))
-        else {
-            panic!("--method-names should parse");
-        };
-        assert_eq!(custom.method_names, clientgen::MethodNames::OperationId);
-        let Ok(Task::Codegen(Codegen {
-            custom: Some(custom),
-            ..
-        })) = parse(&args(
-            "codegen --spec a.json --out o --overlay one.yaml --overlay two.yaml",
-        ))
-        else {
-            panic!("--overlay should parse");
-        };
+        assert!(parse("codegen --include-tag Auth").is_err());
+        let custom = codegen("codegen --spec a.yaml --out o --method-names operation-id").custom;
         assert_eq!(
-            custom.overlays,
+            custom.unwrap().method_names,
+            clientgen::MethodNames::OperationId
+        );
+        let custom = codegen("codegen --spec a.json --out o --overlay one.yaml --overlay two.yaml");
+        assert_eq!(
+            custom.custom.unwrap().overlays,
             [PathBuf::from("one.yaml"), PathBuf::from("two.yaml")]
         );
-        assert!(parse(&args("codegen --overlay one.yaml")).is_err());
-        assert!(parse(&args("codegen --spec a --out o --method-names nope")).is_err());
-        assert_eq!(parse(&args("bench")), Ok(Task::Bench));
-        assert!(parse(&args("codegen --spec a.yaml")).is_err());
-        let refused = parse(&args(
-            "codegen --spec a.yaml --out o --crate-name my.client",
-        ));
-        assert!(refused.unwrap_err().contains("`.`"));
-        assert!(parse(&args("codegen --out")).is_err());
-        assert!(parse(&args("codegen --frobnicate")).is_err());
-        assert_eq!(parse(&args("test")), Ok(Task::Test));
-        assert!(parse(&args("test --fast")).is_err());
-        assert!(parse(&args("build")).is_err());
+        assert!(parse("codegen --overlay one.yaml").is_err());
+        assert!(parse("codegen --spec a --out o --method-names nope").is_err());
+        assert!(matches!(parse("bench"), Ok(Task::Bench)));
+        assert!(parse("codegen --spec a.yaml").is_err());
+        let refused = parse("codegen --spec a.yaml --out o --crate-name my.client");
+        assert!(refused.unwrap_err().to_string().contains("`.`"));
+        assert!(parse("codegen --out").is_err());
+        assert!(parse("codegen --frobnicate").is_err());
+        assert!(matches!(parse("test"), Ok(Task::Test)));
+        assert!(parse("test --fast").is_err());
+        assert!(parse("build").is_err());
+    }
+
+    #[test]
+    fn help_is_not_an_error() {
+        for line in ["--help", "codegen --help"] {
+            let help = parse(line).unwrap_err();
+            assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
     }
 }

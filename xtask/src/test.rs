@@ -1,7 +1,8 @@
 //! `cargo xtask test`: everything CI proves, in one command: generated code is fresh,
 //! formatted, warning-free and clippy-clean, its docs build without broken links, the tests
 //! pass, a client for Box's whole API, generated outside the workspace, builds on its own
-//! without warnings, and so do the crates generated from a sample of fuzzed documents.
+//! (with the runtime by version) without warnings, and so do the crates generated from a
+//! sample of fuzzed documents.
 
 use std::ffi::OsStr;
 use std::path::Path;
@@ -23,29 +24,47 @@ pub(crate) fn run() -> Result<(), String> {
     step("formatting", || {
         cargo(&root, &["fmt", "--all", "--check"], &[])
     })?;
+    // `--all-features`: the generator's `files` and `build` modules are checked and tested too.
     step("clippy, warnings denied", || {
         let args = [
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--",
             "-D",
             "warnings",
         ];
         cargo(&root, &args, &[])
     })?;
+    step(
+        "each feature of a generated crate builds alone, clippy-clean",
+        || features_alone(&root),
+    )?;
     step("docs build without warnings (no broken links)", || {
-        let args = ["doc", "--workspace", "--no-deps", "--quiet"];
+        let args = [
+            "doc",
+            "--workspace",
+            "--all-features",
+            "--no-deps",
+            "--quiet",
+        ];
         cargo(&root, &args, &deny_doc_warnings)
     })?;
     step(
-        "Box's whole API builds, outside the workspace, clippy-clean",
+        "Box's whole API builds, outside the workspace and offline, clippy-clean",
         || whole_box_api(&root),
     )?;
     step("tests", || {
         // The fixture crates have no tests of their own; `tests` depends on them, so they are
         // still built, without an empty test and doc-test harness each.
-        let args = ["test", "--workspace", "--exclude", "fixture-*"];
+        let args = [
+            "test",
+            "--workspace",
+            "--all-features",
+            "--exclude",
+            "fixture-*",
+        ];
         cargo(&root, &args, &deny_doc_warnings)
     })?;
     step(
@@ -54,19 +73,72 @@ pub(crate) fn run() -> Result<(), String> {
     )
 }
 
+/// Runs clippy on every generated crate of the workspace that has features with each feature
+/// alone and with none: the types a feature needs must come with it, whatever else is off.
+fn features_alone(root: &Path) -> Result<(), String> {
+    let dirs = ["generated", "tests/fixtures/generated"];
+    for dir in dirs.map(|dir| root.join(dir)) {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|error| format!("error: cannot read {}: {error}", dir.display()))?;
+        for entry in entries.flatten() {
+            let manifest =
+                std::fs::read_to_string(entry.path().join("Cargo.toml")).unwrap_or_default();
+            let Some(package) = package_name(&manifest) else {
+                continue;
+            };
+            for feature in features(&manifest) {
+                let args = [
+                    "clippy",
+                    "--quiet",
+                    "--package",
+                    package,
+                    "--no-default-features",
+                    "--features",
+                    feature,
+                    "--",
+                    "-D",
+                    "warnings",
+                ];
+                cargo(root, &args, &[])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The package name a generated manifest declares.
+fn package_name(manifest: &str) -> Option<&str> {
+    manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("name = "))
+        .map(|name| name.trim_matches('"'))
+}
+
+/// The features of a generated manifest, besides `default`, and the empty set first; nothing
+/// when it has none.
+fn features(manifest: &str) -> Vec<&str> {
+    let Some((_, table)) = manifest.split_once("\n[features]\n") else {
+        return Vec::new();
+    };
+    let names = table
+        .lines()
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.split_once(" = ").map(|(name, _)| name))
+        .filter(|name| *name != "default");
+    std::iter::once("").chain(names).collect()
+}
+
 fn step(name: &str, action: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
     eprintln!("==> {name}");
     action().map_err(|message| format!("{message}\nerror: step failed: {name}"))
 }
 
 /// Generates a client for Box's whole API (every path of its document, with the overlay
-/// box-auth uses) into a directory outside this workspace and runs clippy on it with
-/// warnings denied. That proves two things at once: the generator copes with a large real
-/// document, and a generated crate depends on nothing but crates.io. It reuses this
-/// workspace's lock file and target directory (whose dependencies it mostly shares, which
-/// halves a cold run of this step). The directory is the same
-/// on every run from this checkout, and the generator leaves unchanged files alone, so a
-/// rerun with the same output checks nothing again.
+/// box-auth uses) outside this workspace and builds it as [`clippy_standalone`] does. That
+/// proves the generator copes with a large real document and that a generated crate builds
+/// wherever it is copied. The directory is the same on every run from this checkout, and the
+/// generator leaves unchanged files alone, so a rerun with the same output checks nothing
+/// again.
 fn whole_box_api(root: &Path) -> Result<(), String> {
     let out = std::env::temp_dir().join(format!("clientgen-box-api-{:016x}", checkout_id(root)));
     let mut codegen = Codegen::one_spec(root.join(BOX_SPEC), out.clone(), "box-api");
@@ -74,14 +146,34 @@ fn whole_box_api(root: &Path) -> Result<(), String> {
         custom.overlays = vec![root.join(BOX_OVERLAY)];
     }
     crate::codegen::run(&codegen)?;
+    clippy_standalone(root, &out)
+}
+
+/// Runs clippy, warnings denied and offline, on the crate generated into `out`, a directory
+/// outside this workspace. The crate asks for `clientgen-runtime` by version, as once
+/// published; only a `[patch.crates-io]` (given on cargo's command line, so the directory
+/// holds nothing but generated files) points that at this workspace's `runtime/`. It reuses
+/// this workspace's lock file and target directory (whose dependencies it mostly shares,
+/// which halves a cold run).
+fn clippy_standalone(root: &Path, out: &Path) -> Result<(), String> {
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
         .map_err(|error| format!("error: cannot copy Cargo.lock: {error}"))?;
+    let patch = format!(
+        "patch.crates-io.clientgen-runtime.path = {:?}",
+        root.join("runtime").display().to_string()
+    );
     let target = root.join("target");
-    cargo(
-        &out,
-        &["clippy", "--quiet", "--", "-D", "warnings"],
-        &[("CARGO_TARGET_DIR", target.as_os_str())],
-    )
+    let args = [
+        "clippy",
+        "--quiet",
+        "--offline",
+        "--config",
+        &patch,
+        "--",
+        "-D",
+        "warnings",
+    ];
+    cargo(out, &args, &[("CARGO_TARGET_DIR", target.as_os_str())])
 }
 
 /// A number that tells this checkout's directory from another's, so that two checkouts
@@ -112,4 +204,19 @@ fn fuzz_samples(root: &Path) -> Result<(), String> {
         &["clippy", "--quiet", "--workspace", "--", "-D", "warnings"],
         &[("CARGO_TARGET_DIR", target.as_os_str())],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{features, package_name};
+
+    #[test]
+    fn a_generated_manifest_names_its_package_and_features() {
+        let manifest =
+            "[package]\nname = \"fixture-features\"\n\n[dependencies]\nserde = \"1\"\n\n\
+                        [features]\ndefault = [\"files\", \"users\"]\nfiles = []\nusers = []\n";
+        assert_eq!(package_name(manifest), Some("fixture-features"));
+        assert_eq!(features(manifest), ["", "files", "users"]);
+        assert!(features("[package]\nname = \"x\"\n").is_empty());
+    }
 }

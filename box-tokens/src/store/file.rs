@@ -12,6 +12,7 @@ use tokio::sync::OwnedMutexGuard;
 use zeroize::Zeroizing;
 
 use super::{StoreError, StoreLock, SubjectLocks, TokenStore};
+use crate::format::check_version;
 use crate::random::hex;
 use crate::tokens::Tokens;
 
@@ -39,6 +40,8 @@ const LOCK_POLL_MAX: Duration = Duration::from_millis(100);
 ///   directory. A crash at any point leaves either the old or the new file,
 ///   never a mix; a crash before the rename may leave a `.tokens-*.tmp`
 ///   file behind, which is never read.
+/// * Files hold the versioned JSON form of [`Tokens::to_json`]. A file written by a newer
+///   release is refused when read and never replaced: its owner may still need it.
 /// * [`TokenStore::lock`] takes an in-process mutex and then an advisory
 ///   exclusive lock on `tokens-<hex>.lock`, so it also excludes other
 ///   processes (and other `FileStore` values) using the same directory. The
@@ -51,9 +54,6 @@ const LOCK_POLL_MAX: Duration = Duration::from_millis(100);
 pub struct FileStore {
     dir: PathBuf,
     locks: SubjectLocks,
-    /// Test hook: stop a save after the temporary file is on disk, as if the
-    /// process had died. Only tests set it.
-    crash_before_rename: bool,
 }
 
 impl FileStore {
@@ -62,7 +62,6 @@ impl FileStore {
         FileStore {
             dir: dir.into(),
             locks: SubjectLocks::default(),
-            crash_before_rename: false,
         }
     }
 
@@ -79,13 +78,6 @@ impl FileStore {
     /// The file whose lock guards `subject`.
     fn lock_path(&self, subject: &str) -> Result<PathBuf, StoreError> {
         Ok(self.dir.join(format!("{}.lock", file_stem(subject)?)))
-    }
-
-    /// Makes every save of this value stop just before the rename.
-    #[cfg(test)]
-    fn crashing_before_rename(mut self) -> FileStore {
-        self.crash_before_rename = true;
-        self
     }
 }
 
@@ -105,24 +97,24 @@ impl TokenStore for FileStore {
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(StoreError::io("read", &path)(error)),
         };
-        let tokens = serde_json::from_slice(&bytes).map_err(|error| StoreError::Corrupt {
-            line: error.line(),
-            column: error.column(),
-            path,
-        })?;
+        let tokens =
+            Tokens::from_json(&bytes).map_err(|source| StoreError::Format { path, source })?;
         tracing::debug!(subject, "tokens loaded from file");
         Ok(Some(tokens))
     }
 
     async fn save(&self, subject: &str, tokens: &Tokens) -> Result<(), StoreError> {
         let target = self.token_path(subject)?;
-        let json = serde_json::to_vec_pretty(tokens).map_err(|error| StoreError::Encode {
-            reason: error.to_string(),
+        let json = tokens.to_json().map_err(|source| StoreError::Format {
+            path: target.clone(),
+            source,
         })?;
-        let json = Zeroizing::new(json);
         let dir = self.dir.clone();
-        let crash = self.crash_before_rename;
-        run_blocking(move || write_atomically(&dir, &target, &json, crash)).await?;
+        run_blocking(move || {
+            refuse_newer_file(&target)?;
+            write_atomically(&dir, &target, &json)
+        })
+        .await?;
         tracing::debug!(subject, "tokens saved to file");
         Ok(())
     }
@@ -190,34 +182,38 @@ where
         .map_err(StoreError::Task)?
 }
 
+/// Refuses to replace a token file that a newer release wrote: its owner may still need it.
+fn refuse_newer_file(target: &Path) -> Result<(), StoreError> {
+    let existing = match fs::read(target) {
+        Ok(bytes) => Zeroizing::new(bytes),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(StoreError::io("read", target)(error)),
+    };
+    check_version(&existing).map_err(|source| StoreError::Format {
+        path: target.to_path_buf(),
+        source,
+    })
+}
+
 /// Replaces `target` with `contents` so that readers and crashes see either
 /// the old file or the new one, never a partial write.
-fn write_atomically(
-    dir: &Path,
-    target: &Path,
-    contents: &[u8],
-    crash_before_rename: bool,
-) -> Result<(), StoreError> {
+fn write_atomically(dir: &Path, target: &Path, contents: &[u8]) -> Result<(), StoreError> {
+    let temp = write_temp_file(dir, contents)?;
+    temp.persist(target)
+        .map_err(|error| StoreError::io("replace", target)(error.error))?;
+    sync_dir(dir)
+}
+
+/// Writes `contents` to a new temporary file in `dir` and flushes it to disk: the first half
+/// of an atomic replacement, after which a crash leaves the old file in place.
+fn write_temp_file(dir: &Path, contents: &[u8]) -> Result<NamedTempFile, StoreError> {
     create_dir(dir)?;
     let mut temp = new_temp_file(dir)?;
     let written = temp
         .write_all(contents)
         .and_then(|()| temp.as_file().sync_all());
     written.map_err(StoreError::io("write", temp.path()))?;
-    if crash_before_rename {
-        return Err(abandon(temp));
-    }
-    temp.persist(target)
-        .map_err(|error| StoreError::io("replace", target)(error.error))?;
-    sync_dir(dir)
-}
-
-/// Leaves the temporary file on disk as a crash would, and reports failure.
-fn abandon(temp: NamedTempFile) -> StoreError {
-    let path = temp.path().to_path_buf();
-    // Keeping the file is the point; if even that fails, it is simply gone.
-    let _kept = temp.into_temp_path().keep();
-    StoreError::io("replace", path)(io::Error::other("simulated crash before rename"))
+    Ok(temp)
 }
 
 /// Creates a temporary file beside the target, readable by the owner only.
@@ -304,14 +300,15 @@ async fn wait_for_file_lock(file: &File, path: &Path) -> Result<(), StoreError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
+    use crate::format::FormatError;
+    use crate::secret::{AccessToken, RefreshToken};
     use std::time::UNIX_EPOCH;
     use tempfile::TempDir;
 
     fn tokens(access: &str) -> Tokens {
         let issued = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        let refresh = Some(Secret::from(format!("{access}-refresh")));
-        Tokens::from_response(Secret::from(access), Some(3600), refresh, issued)
+        let refresh = Some(RefreshToken::from(format!("{access}-refresh")));
+        Tokens::from_response(AccessToken::from(access), Some(3600), refresh, issued)
     }
 
     fn temp_dir() -> TempDir {
@@ -375,18 +372,13 @@ mod tests {
         let root = temp_dir();
         let store = FileStore::new(root.path());
         store.save("s", &tokens("old")).await.expect("saves");
-        let crashing = store.clone().crashing_before_rename();
-        let error = crashing
-            .save("s", &tokens("new"))
-            .await
-            .expect_err("crashes");
-        assert!(matches!(
-            error,
-            StoreError::Io {
-                action: "replace",
-                ..
-            }
-        ));
+        // A save that dies after writing the temporary file, before renaming it.
+        let json = tokens("new").to_json().expect("encodes");
+        let temp = write_temp_file(root.path(), &json).expect("writes");
+        temp.into_temp_path()
+            .keep()
+            .expect("left behind as a crash leaves it");
+
         assert_eq!(store.load("s").await.expect("loads"), Some(tokens("old")));
         let leftovers: Vec<String> = names_in(root.path())
             .into_iter()
@@ -411,10 +403,38 @@ mod tests {
         )
         .expect("writes");
         let error = store.load("s").await.expect_err("corrupt");
-        assert!(matches!(&error, StoreError::Corrupt { path: p, .. } if *p == path));
+        assert!(matches!(
+            &error,
+            StoreError::Format { path: p, source: FormatError::Corrupt { .. } } if *p == path
+        ));
         let message = error.to_string();
         assert!(message.contains(&path.display().to_string()));
         assert!(!message.contains("leaked"), "{message}");
+    }
+
+    #[tokio::test]
+    async fn a_file_of_a_newer_release_is_refused_and_never_overwritten() {
+        let root = temp_dir();
+        let store = FileStore::new(root.path());
+        let path = store.token_path("s").expect("path");
+        let newer = r#"{"version": 7, "sealed": "whatever version 7 keeps"}"#;
+        fs::write(&path, newer).expect("writes");
+
+        let error = store.load("s").await.expect_err("newer");
+        assert!(matches!(
+            &error,
+            StoreError::Format {
+                source: FormatError::UnsupportedVersion {
+                    found: 7,
+                    supported: 1
+                },
+                ..
+            }
+        ));
+        assert!(error.to_string().contains("newer release"), "{error}");
+        let error = store.save("s", &tokens("one")).await.expect_err("refused");
+        assert!(matches!(error, StoreError::Format { .. }), "{error:?}");
+        assert_eq!(fs::read_to_string(&path).expect("still there"), newer);
     }
 
     #[tokio::test(start_paused = true)]

@@ -60,12 +60,12 @@ impl TokenStore for MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
+    use crate::secret::AccessToken;
     use std::time::{Duration, UNIX_EPOCH};
 
     fn tokens(access: &str) -> Tokens {
         let issued = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        Tokens::from_response(Secret::from(access), Some(3600), None, issued)
+        Tokens::from_response(AccessToken::from(access), Some(3600), None, issued)
     }
 
     #[tokio::test]

@@ -7,11 +7,17 @@
 
 #![allow(dead_code)] // Each test binary uses a different part.
 
+pub mod lock_holder;
+
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
-use box_tokens::{BOX_TOKEN_AUDIENCE, JWT_BEARER_GRANT_TYPE};
+use box_auth::RetryPolicy;
+use box_tokens::{
+    ClientSecret, ManualClock, TokenClient, TokenProvider, TokenStore, Tokens, BOX_TOKEN_AUDIENCE,
+    JWT_BEARER_GRANT_TYPE,
+};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -25,6 +31,41 @@ const PUBLIC_KEY: &str = include_str!("../data/rsa_public.pem");
 /// Box's clock in the mock, and the local clock tests start from.
 pub fn t0() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)
+}
+
+/// The waits a client asked for, recorded instead of slept.
+pub type Waits = Arc<Mutex<Vec<Duration>>>;
+
+pub fn token_client(mock: &MockBox, clock: &ManualClock) -> (TokenClient, Waits) {
+    let waits = Waits::default();
+    let recorded = Arc::clone(&waits);
+    let client = TokenClient::builder(CLIENT_ID, ClientSecret::from(CLIENT_SECRET))
+        .base_urls(mock.base_urls())
+        .clock(clock.clone())
+        .retry(RetryPolicy::default().without_jitter())
+        .sleep_with(move |wait| {
+            recorded.lock().unwrap().push(wait);
+            Box::pin(async {})
+        })
+        .build();
+    (client, waits)
+}
+
+/// A user who signed in at `t0`: the mock's first pair, stored.
+pub async fn signed_in_user<S: TokenStore>(
+    mock: &MockBox,
+    clock: &ManualClock,
+    store: S,
+) -> TokenProvider<S> {
+    let (client, _) = token_client(mock, clock);
+    let provider = TokenProvider::user(client, "alice")
+        .store(store)
+        .refresh_ahead(Duration::from_secs(300), Duration::ZERO)
+        .build();
+    let (access, refresh) = mock.ledger().issue_pair();
+    let tokens = Tokens::from_response(access.into(), Some(3600), Some(refresh.into()), t0());
+    provider.set_tokens(tokens).await.unwrap();
+    provider
 }
 
 /// A form the mock received, as name/value pairs.

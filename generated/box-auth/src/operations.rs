@@ -3,26 +3,24 @@
 //! The operations of the API, one constant each, as the runtime knows them: to mark one [safe to
 //! retry](clientgen_runtime::RetryPolicy::safe_to_retry), or to tell in a [hook](crate::hook) which
 //! one is being sent.
-use clientgen_runtime::reqwest::Method;
-use clientgen_runtime::Operation;
 
 /// [`Client::request_access_token`](crate::Client::request_access_token): `POST /oauth2/token`
 /// (`post_oauth2_token`).
-pub const REQUEST_ACCESS_TOKEN: Operation = Operation::new(
+pub const REQUEST_ACCESS_TOKEN: ::clientgen_runtime::Operation = ::clientgen_runtime::Operation::new(
     "post_oauth2_token",
-    Method::POST,
+    ::clientgen_runtime::reqwest::Method::POST,
 );
 
 /// [`Client::refresh_access_token`](crate::Client::refresh_access_token): `POST /oauth2/token`
 /// (`post_oauth2_token#refresh`).
-pub const REFRESH_ACCESS_TOKEN: Operation = Operation::new(
+pub const REFRESH_ACCESS_TOKEN: ::clientgen_runtime::Operation = ::clientgen_runtime::Operation::new(
     "post_oauth2_token#refresh",
-    Method::POST,
+    ::clientgen_runtime::reqwest::Method::POST,
 );
 
 /// [`Client::revoke_access_token`](crate::Client::revoke_access_token): `POST /oauth2/revoke`
 /// (`post_oauth2_revoke`).
-pub const REVOKE_ACCESS_TOKEN: Operation = Operation::new(
+pub const REVOKE_ACCESS_TOKEN: ::clientgen_runtime::Operation = ::clientgen_runtime::Operation::new(
     "post_oauth2_revoke",
-    Method::POST,
+    ::clientgen_runtime::reqwest::Method::POST,
 );

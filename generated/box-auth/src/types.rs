@@ -5,45 +5,47 @@
 //! Structs are built with their builders (`Type::builder()`), which take every required field
 //! before `build`; enums keep values the spec does not list in an `Unknown` variant, so a new value
 //! from the server never breaks decoding.
-use serde::{Deserialize, Serialize};
+//!
+//! Code here names what it uses from `std`, `serde` and the runtime by absolute path, so a schema
+//! may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
 
 /// A token that can be used to make authenticated API calls.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessToken {
     /// The requested access token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The time in seconds by which this token will expire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_in: Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_in: ::std::option::Option<i64>,
     /// The type of access token returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_type: Option<AccessTokenTokenType>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub token_type: ::std::option::Option<AccessTokenTokenType>,
     /// The permissions that this access token permits, providing a list of resources (files,
     /// folders, etc) and the scopes permitted for each of those resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restricted_to: Option<Vec<ResourceScope>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub restricted_to: ::std::option::Option<::std::vec::Vec<ResourceScope>>,
     /// The refresh token for this access token, which can be used to request a new access token
     /// when the current one expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The type of downscoped access token returned. This is only returned if an access token has
     /// been downscoped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issued_token_type: Option<AccessTokenIssuedTokenType>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub issued_token_type: ::std::option::Option<AccessTokenIssuedTokenType>,
 }
 
 impl AccessToken {
     /// Starts a `AccessTokenBuilder`: set the fields, then `build`.
     pub fn builder() -> AccessTokenBuilder {
         AccessTokenBuilder {
-            access_token: None,
-            expires_in: None,
-            token_type: None,
-            restricted_to: None,
-            refresh_token: None,
-            issued_token_type: None,
+            access_token: ::std::option::Option::None,
+            expires_in: ::std::option::Option::None,
+            token_type: ::std::option::Option::None,
+            restricted_to: ::std::option::Option::None,
+            refresh_token: ::std::option::Option::None,
+            issued_token_type: ::std::option::Option::None,
         }
     }
 }
@@ -52,28 +54,31 @@ impl AccessToken {
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct AccessTokenBuilder {
-    access_token: Option<String>,
-    expires_in: Option<i64>,
-    token_type: Option<crate::types::AccessTokenTokenType>,
-    restricted_to: Option<Vec<crate::types::ResourceScope>>,
-    refresh_token: Option<String>,
-    issued_token_type: Option<crate::types::AccessTokenIssuedTokenType>,
+    access_token: ::std::option::Option<::clientgen_runtime::SecretString>,
+    expires_in: ::std::option::Option<i64>,
+    token_type: ::std::option::Option<crate::types::AccessTokenTokenType>,
+    restricted_to: ::std::option::Option<::std::vec::Vec<crate::types::ResourceScope>>,
+    refresh_token: ::std::option::Option<::clientgen_runtime::SecretString>,
+    issued_token_type: ::std::option::Option<crate::types::AccessTokenIssuedTokenType>,
 }
 
 impl AccessTokenBuilder {
     /// Sets `access_token`.
     ///
     /// The requested access token.
-    pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.access_token = Some(value.into());
+    pub fn access_token(
+        mut self,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> Self {
+        self.access_token = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `expires_in`.
     ///
     /// The time in seconds by which this token will expire.
-    pub fn expires_in(mut self, value: impl Into<i64>) -> Self {
-        self.expires_in = Some(value.into());
+    pub fn expires_in(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.expires_in = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -82,9 +87,9 @@ impl AccessTokenBuilder {
     /// The type of access token returned.
     pub fn token_type(
         mut self,
-        value: impl Into<crate::types::AccessTokenTokenType>,
+        value: impl ::std::convert::Into<crate::types::AccessTokenTokenType>,
     ) -> Self {
-        self.token_type = Some(value.into());
+        self.token_type = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -94,9 +99,13 @@ impl AccessTokenBuilder {
     /// folders, etc) and the scopes permitted for each of those resources.
     pub fn restricted_to(
         mut self,
-        value: impl IntoIterator<Item = impl Into<crate::types::ResourceScope>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::types::ResourceScope>,
+        >,
     ) -> Self {
-        self.restricted_to = Some(value.into_iter().map(Into::into).collect());
+        self.restricted_to = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
 
@@ -104,8 +113,11 @@ impl AccessTokenBuilder {
     ///
     /// The refresh token for this access token, which can be used to request a new access token
     /// when the current one expires.
-    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
-        self.refresh_token = Some(value.into());
+    pub fn refresh_token(
+        mut self,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> Self {
+        self.refresh_token = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -115,9 +127,9 @@ impl AccessTokenBuilder {
     /// been downscoped.
     pub fn issued_token_type(
         mut self,
-        value: impl Into<crate::types::AccessTokenIssuedTokenType>,
+        value: impl ::std::convert::Into<crate::types::AccessTokenIssuedTokenType>,
     ) -> Self {
-        self.issued_token_type = Some(value.into());
+        self.issued_token_type = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -137,28 +149,9 @@ impl AccessTokenBuilder {
 }
 
 /// Shows which builder it is, not the values set so far (some may be secrets).
-impl std::fmt::Debug for AccessTokenBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for AccessTokenBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(AccessTokenBuilder)).finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessToken")
-            .field(
-                "access_token",
-                &self.access_token.as_ref().map(|_| clientgen_runtime::Redacted),
-            )
-            .field("expires_in", &self.expires_in)
-            .field("token_type", &self.token_type)
-            .field("restricted_to", &self.restricted_to)
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| clientgen_runtime::Redacted),
-            )
-            .field("issued_token_type", &self.issued_token_type)
-            .finish()
     }
 }
 
@@ -171,7 +164,7 @@ pub enum AccessTokenIssuedTokenType {
     UrnIetfParamsOauthTokenTypeAccessToken,
     /// A value the spec did not list when this client was generated (the server may have added it
     /// since), kept as received and sent back unchanged.
-    Unknown(clientgen_runtime::Unknown),
+    Unknown(::clientgen_runtime::Unknown),
 }
 
 impl AccessTokenIssuedTokenType {
@@ -191,7 +184,7 @@ impl AccessTokenIssuedTokenType {
     }
 }
 
-impl From<&str> for AccessTokenIssuedTokenType {
+impl ::std::convert::From<&str> for AccessTokenIssuedTokenType {
     fn from(value: &str) -> Self {
         match value {
             "urn:ietf:params:oauth:token-type:access_token" => {
@@ -199,44 +192,50 @@ impl From<&str> for AccessTokenIssuedTokenType {
             }
             other => {
                 Self::Unknown(
-                    clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
+                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
                 )
             }
         }
     }
 }
 
-impl From<String> for AccessTokenIssuedTokenType {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for AccessTokenIssuedTokenType {
+    fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 
-impl std::str::FromStr for AccessTokenIssuedTokenType {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for AccessTokenIssuedTokenType {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for AccessTokenIssuedTokenType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for AccessTokenIssuedTokenType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for AccessTokenIssuedTokenType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for AccessTokenIssuedTokenType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for AccessTokenIssuedTokenType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for AccessTokenIssuedTokenType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -249,7 +248,7 @@ pub enum AccessTokenTokenType {
     Bearer,
     /// A value the spec did not list when this client was generated (the server may have added it
     /// since), kept as received and sent back unchanged.
-    Unknown(clientgen_runtime::Unknown),
+    Unknown(::clientgen_runtime::Unknown),
 }
 
 impl AccessTokenTokenType {
@@ -265,57 +264,63 @@ impl AccessTokenTokenType {
     }
 }
 
-impl From<&str> for AccessTokenTokenType {
+impl ::std::convert::From<&str> for AccessTokenTokenType {
     fn from(value: &str) -> Self {
         match value {
             "bearer" => Self::Bearer,
             other => {
                 Self::Unknown(
-                    clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
+                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
                 )
             }
         }
     }
 }
 
-impl From<String> for AccessTokenTokenType {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for AccessTokenTokenType {
+    fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 
-impl std::str::FromStr for AccessTokenTokenType {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for AccessTokenTokenType {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for AccessTokenTokenType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for AccessTokenTokenType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for AccessTokenTokenType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for AccessTokenTokenType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for AccessTokenTokenType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for AccessTokenTokenType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
 
 /// Query, header and cookie parameters of
 /// [`Client::authorize_user`](crate::Client::authorize_user).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AuthorizeUserParams {
     /// The type of response we'd like to receive.
@@ -325,7 +330,7 @@ pub struct AuthorizeUserParams {
     /// Application** link for the application you're working with. In the OAuth 2.0 Parameters
     /// section of the configuration page, find the item labelled `client_id`. The text of that item
     /// is your application's Client ID.
-    pub client_id: String,
+    pub client_id: ::std::string::String,
     /// The URI to which Box redirects the browser after the user has granted or denied the
     /// application permission. This URI match one of the redirect URIs in the configuration of your
     /// application. It must be a valid HTTPS URI and it needs to be able to handle the redirection
@@ -333,17 +338,17 @@ pub struct AuthorizeUserParams {
     /// must be a part of the authorization URL if you configured multiple redirect URIs for the
     /// application in the developer console. A missing parameter causes a `redirect_uri_missing`
     /// error after the user grants application access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub redirect_uri: ::std::option::Option<::std::string::String>,
     /// A custom string of your choice. Box will pass the same string to the redirect URL when
     /// authentication is complete. This parameter can be used to identify a user on redirect, as
     /// well as protect against hijacked sessions and other exploits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub state: ::std::option::Option<::std::string::String>,
     /// A space-separated list of application scopes you'd like to authenticate the user for. This
     /// defaults to all the scopes configured for the application in its configuration page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scope: ::std::option::Option<::std::string::String>,
 }
 
 impl AuthorizeUserParams {
@@ -351,10 +356,10 @@ impl AuthorizeUserParams {
     pub fn builder() -> AuthorizeUserParamsBuilder {
         AuthorizeUserParamsBuilder {
             response_type: crate::types::AuthorizeUserResponseType::Code,
-            client_id: clientgen_runtime::Missing,
-            redirect_uri: None,
-            state: None,
-            scope: None,
+            client_id: ::clientgen_runtime::Missing,
+            redirect_uri: ::std::option::Option::None,
+            state: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
         }
     }
 }
@@ -362,15 +367,15 @@ impl AuthorizeUserParams {
 /// Builds a `AuthorizeUserParams`: `build` is there once `client_id` is set.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
-pub struct AuthorizeUserParamsBuilder<S0 = clientgen_runtime::Missing> {
+pub struct AuthorizeUserParamsBuilder<S0 = ::clientgen_runtime::Missing> {
     response_type: crate::types::AuthorizeUserResponseType,
     client_id: S0,
-    redirect_uri: Option<String>,
-    state: Option<String>,
-    scope: Option<String>,
+    redirect_uri: ::std::option::Option<::std::string::String>,
+    state: ::std::option::Option<::std::string::String>,
+    scope: ::std::option::Option<::std::string::String>,
 }
 
-impl AuthorizeUserParamsBuilder<clientgen_runtime::Missing> {
+impl AuthorizeUserParamsBuilder<::clientgen_runtime::Missing> {
     /// Sets `client_id` (required).
     ///
     /// The Client ID of the application that is requesting to authenticate the user. To get the
@@ -380,8 +385,8 @@ impl AuthorizeUserParamsBuilder<clientgen_runtime::Missing> {
     /// is your application's Client ID.
     pub fn client_id(
         self,
-        value: impl Into<String>,
-    ) -> AuthorizeUserParamsBuilder<String> {
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> AuthorizeUserParamsBuilder<::std::string::String> {
         AuthorizeUserParamsBuilder {
             response_type: self.response_type,
             client_id: value.into(),
@@ -398,7 +403,7 @@ impl<S0> AuthorizeUserParamsBuilder<S0> {
     /// The type of response we'd like to receive.
     pub fn response_type(
         mut self,
-        value: impl Into<crate::types::AuthorizeUserResponseType>,
+        value: impl ::std::convert::Into<crate::types::AuthorizeUserResponseType>,
     ) -> Self {
         self.response_type = value.into();
         self
@@ -413,8 +418,11 @@ impl<S0> AuthorizeUserParamsBuilder<S0> {
     /// must be a part of the authorization URL if you configured multiple redirect URIs for the
     /// application in the developer console. A missing parameter causes a `redirect_uri_missing`
     /// error after the user grants application access.
-    pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
-        self.redirect_uri = Some(value.into());
+    pub fn redirect_uri(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.redirect_uri = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -423,8 +431,11 @@ impl<S0> AuthorizeUserParamsBuilder<S0> {
     /// A custom string of your choice. Box will pass the same string to the redirect URL when
     /// authentication is complete. This parameter can be used to identify a user on redirect, as
     /// well as protect against hijacked sessions and other exploits.
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
+    pub fn state(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -432,13 +443,16 @@ impl<S0> AuthorizeUserParamsBuilder<S0> {
     ///
     /// A space-separated list of application scopes you'd like to authenticate the user for. This
     /// defaults to all the scopes configured for the application in its configuration page.
-    pub fn scope(mut self, value: impl Into<String>) -> Self {
-        self.scope = Some(value.into());
+    pub fn scope(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scope = ::std::option::Option::Some(value.into());
         self
     }
 }
 
-impl AuthorizeUserParamsBuilder<String> {
+impl AuthorizeUserParamsBuilder<::std::string::String> {
     /// The `AuthorizeUserParams`.
     pub fn build(self) -> AuthorizeUserParams {
         AuthorizeUserParams {
@@ -452,8 +466,8 @@ impl AuthorizeUserParamsBuilder<String> {
 }
 
 /// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0> std::fmt::Debug for AuthorizeUserParamsBuilder<S0> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<S0> ::std::fmt::Debug for AuthorizeUserParamsBuilder<S0> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(AuthorizeUserParamsBuilder)).finish_non_exhaustive()
     }
 }
@@ -466,7 +480,7 @@ pub enum AuthorizeUserResponseType {
     Code,
     /// A value the spec did not list when this client was generated (the server may have added it
     /// since), kept as received and sent back unchanged.
-    Unknown(clientgen_runtime::Unknown),
+    Unknown(::clientgen_runtime::Unknown),
 }
 
 impl AuthorizeUserResponseType {
@@ -482,50 +496,56 @@ impl AuthorizeUserResponseType {
     }
 }
 
-impl From<&str> for AuthorizeUserResponseType {
+impl ::std::convert::From<&str> for AuthorizeUserResponseType {
     fn from(value: &str) -> Self {
         match value {
             "code" => Self::Code,
             other => {
                 Self::Unknown(
-                    clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
+                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
                 )
             }
         }
     }
 }
 
-impl From<String> for AuthorizeUserResponseType {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for AuthorizeUserResponseType {
+    fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 
-impl std::str::FromStr for AuthorizeUserResponseType {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for AuthorizeUserResponseType {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for AuthorizeUserResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for AuthorizeUserResponseType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for AuthorizeUserResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for AuthorizeUserResponseType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for AuthorizeUserResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for AuthorizeUserResponseType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -538,7 +558,7 @@ pub enum FileBaseType {
     File,
     /// A value the spec did not list when this client was generated (the server may have added it
     /// since), kept as received and sent back unchanged.
-    Unknown(clientgen_runtime::Unknown),
+    Unknown(::clientgen_runtime::Unknown),
 }
 
 impl FileBaseType {
@@ -554,56 +574,62 @@ impl FileBaseType {
     }
 }
 
-impl From<&str> for FileBaseType {
+impl ::std::convert::From<&str> for FileBaseType {
     fn from(value: &str) -> Self {
         match value {
             "file" => Self::File,
             other => {
                 Self::Unknown(
-                    clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
+                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
                 )
             }
         }
     }
 }
 
-impl From<String> for FileBaseType {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for FileBaseType {
+    fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 
-impl std::str::FromStr for FileBaseType {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for FileBaseType {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for FileBaseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for FileBaseType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for FileBaseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for FileBaseType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for FileBaseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for FileBaseType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
 
 /// A mini representation of a file, used when nested under another resource.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FileMini {
     /// The unique identifier that represent a file.
@@ -611,12 +637,12 @@ pub struct FileMini {
     /// The ID for any file can be determined by visiting a file in the web application and copying
     /// the ID from the URL. For example, for the URL `https://*.app.box.com/files/123` the
     /// `file_id` is `123`.
-    pub id: String,
+    pub id: ::std::string::String,
     /// The HTTP `etag` of this file. This can be used within some API endpoints in the `If-Match`
     /// and `If-None-Match` headers to only perform changes on the file if (no) changes have
     /// happened.
-    #[serde(default, skip_serializing_if = "clientgen_runtime::Nullable::is_absent")]
-    pub etag: clientgen_runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "::clientgen_runtime::Nullable::is_absent")]
+    pub etag: ::clientgen_runtime::Nullable<::std::string::String>,
     /// The value will always be `file`.
     pub r#type: FileBaseType,
     /// A numeric identifier that represents the most recent user event that has been applied to
@@ -629,31 +655,31 @@ pub struct FileMini {
     /// then listen to incoming user events for changes to the item. The application would ignore
     /// any user events where the `sequence_id` in the event is smaller than or equal to the
     /// `sequence_id` in the originally fetched resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sequence_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sequence_id: ::std::option::Option<::std::string::String>,
     /// The name of the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
     /// The SHA1 hash of the file. This can be used to compare the contents of a file on Box with a
     /// local file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha1: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sha1: ::std::option::Option<::std::string::String>,
     /// The information about the current version of the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_version: Option<FileVersionMini>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_version: ::std::option::Option<FileVersionMini>,
 }
 
 impl FileMini {
     /// Starts a `FileMiniBuilder`: set the fields, then `build`.
     pub fn builder() -> FileMiniBuilder {
         FileMiniBuilder {
-            id: clientgen_runtime::Missing,
-            etag: clientgen_runtime::Nullable::Absent,
+            id: ::clientgen_runtime::Missing,
+            etag: ::clientgen_runtime::Nullable::Absent,
             r#type: crate::types::FileBaseType::File,
-            sequence_id: None,
-            name: None,
-            sha1: None,
-            file_version: None,
+            sequence_id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            sha1: ::std::option::Option::None,
+            file_version: ::std::option::Option::None,
         }
     }
 }
@@ -661,17 +687,17 @@ impl FileMini {
 /// Builds a `FileMini`: `build` is there once `id` is set.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
-pub struct FileMiniBuilder<S0 = clientgen_runtime::Missing> {
+pub struct FileMiniBuilder<S0 = ::clientgen_runtime::Missing> {
     id: S0,
-    etag: clientgen_runtime::Nullable<String>,
+    etag: ::clientgen_runtime::Nullable<::std::string::String>,
     r#type: crate::types::FileBaseType,
-    sequence_id: Option<String>,
-    name: Option<String>,
-    sha1: Option<String>,
-    file_version: Option<crate::types::FileVersionMini>,
+    sequence_id: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    sha1: ::std::option::Option<::std::string::String>,
+    file_version: ::std::option::Option<crate::types::FileVersionMini>,
 }
 
-impl FileMiniBuilder<clientgen_runtime::Missing> {
+impl FileMiniBuilder<::clientgen_runtime::Missing> {
     /// Sets `id` (required).
     ///
     /// The unique identifier that represent a file.
@@ -679,7 +705,10 @@ impl FileMiniBuilder<clientgen_runtime::Missing> {
     /// The ID for any file can be determined by visiting a file in the web application and copying
     /// the ID from the URL. For example, for the URL `https://*.app.box.com/files/123` the
     /// `file_id` is `123`.
-    pub fn id(self, value: impl Into<String>) -> FileMiniBuilder<String> {
+    pub fn id(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> FileMiniBuilder<::std::string::String> {
         FileMiniBuilder {
             id: value.into(),
             etag: self.etag,
@@ -700,7 +729,9 @@ impl<S0> FileMiniBuilder<S0> {
     /// happened.
     pub fn etag(
         mut self,
-        value: impl Into<clientgen_runtime::Nullable<String>>,
+        value: impl ::std::convert::Into<
+            ::clientgen_runtime::Nullable<::std::string::String>,
+        >,
     ) -> Self {
         self.etag = value.into();
         self
@@ -709,7 +740,10 @@ impl<S0> FileMiniBuilder<S0> {
     /// Sets `type`, which starts as the only value the spec allows.
     ///
     /// The value will always be `file`.
-    pub fn r#type(mut self, value: impl Into<crate::types::FileBaseType>) -> Self {
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::FileBaseType>,
+    ) -> Self {
         self.r#type = value.into();
         self
     }
@@ -726,16 +760,22 @@ impl<S0> FileMiniBuilder<S0> {
     /// then listen to incoming user events for changes to the item. The application would ignore
     /// any user events where the `sequence_id` in the event is smaller than or equal to the
     /// `sequence_id` in the originally fetched resource.
-    pub fn sequence_id(mut self, value: impl Into<String>) -> Self {
-        self.sequence_id = Some(value.into());
+    pub fn sequence_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sequence_id = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `name`.
     ///
     /// The name of the file.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -743,8 +783,11 @@ impl<S0> FileMiniBuilder<S0> {
     ///
     /// The SHA1 hash of the file. This can be used to compare the contents of a file on Box with a
     /// local file.
-    pub fn sha1(mut self, value: impl Into<String>) -> Self {
-        self.sha1 = Some(value.into());
+    pub fn sha1(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sha1 = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -753,14 +796,14 @@ impl<S0> FileMiniBuilder<S0> {
     /// The information about the current version of the file.
     pub fn file_version(
         mut self,
-        value: impl Into<crate::types::FileVersionMini>,
+        value: impl ::std::convert::Into<crate::types::FileVersionMini>,
     ) -> Self {
-        self.file_version = Some(value.into());
+        self.file_version = ::std::option::Option::Some(value.into());
         self
     }
 }
 
-impl FileMiniBuilder<String> {
+impl FileMiniBuilder<::std::string::String> {
     /// The `FileMini`.
     pub fn build(self) -> FileMini {
         FileMini {
@@ -776,8 +819,8 @@ impl FileMiniBuilder<String> {
 }
 
 /// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0> std::fmt::Debug for FileMiniBuilder<S0> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<S0> ::std::fmt::Debug for FileMiniBuilder<S0> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(FileMiniBuilder)).finish_non_exhaustive()
     }
 }
@@ -790,7 +833,7 @@ pub enum FileVersionBaseType {
     FileVersion,
     /// A value the spec did not list when this client was generated (the server may have added it
     /// since), kept as received and sent back unchanged.
-    Unknown(clientgen_runtime::Unknown),
+    Unknown(::clientgen_runtime::Unknown),
 }
 
 impl FileVersionBaseType {
@@ -806,74 +849,80 @@ impl FileVersionBaseType {
     }
 }
 
-impl From<&str> for FileVersionBaseType {
+impl ::std::convert::From<&str> for FileVersionBaseType {
     fn from(value: &str) -> Self {
         match value {
             "file_version" => Self::FileVersion,
             other => {
                 Self::Unknown(
-                    clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
+                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
                 )
             }
         }
     }
 }
 
-impl From<String> for FileVersionBaseType {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for FileVersionBaseType {
+    fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 
-impl std::str::FromStr for FileVersionBaseType {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for FileVersionBaseType {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for FileVersionBaseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for FileVersionBaseType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for FileVersionBaseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for FileVersionBaseType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for FileVersionBaseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for FileVersionBaseType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
 
 /// A mini representation of a file version, used when nested within another resource.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FileVersionMini {
     /// The unique identifier that represent a file version.
-    pub id: String,
+    pub id: ::std::string::String,
     /// The value will always be `file_version`.
     pub r#type: FileVersionBaseType,
     /// The SHA1 hash of this version of the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha1: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sha1: ::std::option::Option<::std::string::String>,
 }
 
 impl FileVersionMini {
     /// Starts a `FileVersionMiniBuilder`: set the fields, then `build`.
     pub fn builder() -> FileVersionMiniBuilder {
         FileVersionMiniBuilder {
-            id: clientgen_runtime::Missing,
+            id: ::clientgen_runtime::Missing,
             r#type: crate::types::FileVersionBaseType::FileVersion,
-            sha1: None,
+            sha1: ::std::option::Option::None,
         }
     }
 }
@@ -881,17 +930,20 @@ impl FileVersionMini {
 /// Builds a `FileVersionMini`: `build` is there once `id` is set.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
-pub struct FileVersionMiniBuilder<S0 = clientgen_runtime::Missing> {
+pub struct FileVersionMiniBuilder<S0 = ::clientgen_runtime::Missing> {
     id: S0,
     r#type: crate::types::FileVersionBaseType,
-    sha1: Option<String>,
+    sha1: ::std::option::Option<::std::string::String>,
 }
 
-impl FileVersionMiniBuilder<clientgen_runtime::Missing> {
+impl FileVersionMiniBuilder<::clientgen_runtime::Missing> {
     /// Sets `id` (required).
     ///
     /// The unique identifier that represent a file version.
-    pub fn id(self, value: impl Into<String>) -> FileVersionMiniBuilder<String> {
+    pub fn id(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> FileVersionMiniBuilder<::std::string::String> {
         FileVersionMiniBuilder {
             id: value.into(),
             r#type: self.r#type,
@@ -906,7 +958,7 @@ impl<S0> FileVersionMiniBuilder<S0> {
     /// The value will always be `file_version`.
     pub fn r#type(
         mut self,
-        value: impl Into<crate::types::FileVersionBaseType>,
+        value: impl ::std::convert::Into<crate::types::FileVersionBaseType>,
     ) -> Self {
         self.r#type = value.into();
         self
@@ -915,13 +967,16 @@ impl<S0> FileVersionMiniBuilder<S0> {
     /// Sets `sha1`.
     ///
     /// The SHA1 hash of this version of the file.
-    pub fn sha1(mut self, value: impl Into<String>) -> Self {
-        self.sha1 = Some(value.into());
+    pub fn sha1(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sha1 = ::std::option::Option::Some(value.into());
         self
     }
 }
 
-impl FileVersionMiniBuilder<String> {
+impl FileVersionMiniBuilder<::std::string::String> {
     /// The `FileVersionMini`.
     pub fn build(self) -> FileVersionMini {
         FileVersionMini {
@@ -933,8 +988,8 @@ impl FileVersionMiniBuilder<String> {
 }
 
 /// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0> std::fmt::Debug for FileVersionMiniBuilder<S0> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<S0> ::std::fmt::Debug for FileVersionMiniBuilder<S0> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(FileVersionMiniBuilder)).finish_non_exhaustive()
     }
 }
@@ -947,7 +1002,7 @@ pub enum FolderBaseType {
     Folder,
     /// A value the spec did not list when this client was generated (the server may have added it
     /// since), kept as received and sent back unchanged.
-    Unknown(clientgen_runtime::Unknown),
+    Unknown(::clientgen_runtime::Unknown),
 }
 
 impl FolderBaseType {
@@ -963,56 +1018,62 @@ impl FolderBaseType {
     }
 }
 
-impl From<&str> for FolderBaseType {
+impl ::std::convert::From<&str> for FolderBaseType {
     fn from(value: &str) -> Self {
         match value {
             "folder" => Self::Folder,
             other => {
                 Self::Unknown(
-                    clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
+                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
                 )
             }
         }
     }
 }
 
-impl From<String> for FolderBaseType {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for FolderBaseType {
+    fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 
-impl std::str::FromStr for FolderBaseType {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for FolderBaseType {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for FolderBaseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for FolderBaseType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for FolderBaseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for FolderBaseType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for FolderBaseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for FolderBaseType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
 
 /// A mini representation of a file version, used when nested under another resource.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FolderMini {
     /// The unique identifier that represent a folder.
@@ -1020,12 +1081,12 @@ pub struct FolderMini {
     /// The ID for any folder can be determined by visiting a folder in the web application and
     /// copying the ID from the URL. For example, for the URL `https://*.app.box.com/folders/123`
     /// the `folder_id` is `123`.
-    pub id: String,
+    pub id: ::std::string::String,
     /// The HTTP `etag` of this folder. This can be used within some API endpoints in the `If-Match`
     /// and `If-None-Match` headers to only perform changes on the folder if (no) changes have
     /// happened.
-    #[serde(default, skip_serializing_if = "clientgen_runtime::Nullable::is_absent")]
-    pub etag: clientgen_runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "::clientgen_runtime::Nullable::is_absent")]
+    pub etag: ::clientgen_runtime::Nullable<::std::string::String>,
     /// The value will always be `folder`.
     pub r#type: FolderBaseType,
     /// A numeric identifier that represents the most recent user event that has been applied to
@@ -1038,22 +1099,22 @@ pub struct FolderMini {
     /// then listen to incoming user events for changes to the item. The application would ignore
     /// any user events where the `sequence_id` in the event is smaller than or equal to the
     /// `sequence_id` in the originally fetched resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sequence_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sequence_id: ::std::option::Option<::std::string::String>,
     /// The name of the folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
 }
 
 impl FolderMini {
     /// Starts a `FolderMiniBuilder`: set the fields, then `build`.
     pub fn builder() -> FolderMiniBuilder {
         FolderMiniBuilder {
-            id: clientgen_runtime::Missing,
-            etag: clientgen_runtime::Nullable::Absent,
+            id: ::clientgen_runtime::Missing,
+            etag: ::clientgen_runtime::Nullable::Absent,
             r#type: crate::types::FolderBaseType::Folder,
-            sequence_id: None,
-            name: None,
+            sequence_id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
         }
     }
 }
@@ -1061,15 +1122,15 @@ impl FolderMini {
 /// Builds a `FolderMini`: `build` is there once `id` is set.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
-pub struct FolderMiniBuilder<S0 = clientgen_runtime::Missing> {
+pub struct FolderMiniBuilder<S0 = ::clientgen_runtime::Missing> {
     id: S0,
-    etag: clientgen_runtime::Nullable<String>,
+    etag: ::clientgen_runtime::Nullable<::std::string::String>,
     r#type: crate::types::FolderBaseType,
-    sequence_id: Option<String>,
-    name: Option<String>,
+    sequence_id: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
 }
 
-impl FolderMiniBuilder<clientgen_runtime::Missing> {
+impl FolderMiniBuilder<::clientgen_runtime::Missing> {
     /// Sets `id` (required).
     ///
     /// The unique identifier that represent a folder.
@@ -1077,7 +1138,10 @@ impl FolderMiniBuilder<clientgen_runtime::Missing> {
     /// The ID for any folder can be determined by visiting a folder in the web application and
     /// copying the ID from the URL. For example, for the URL `https://*.app.box.com/folders/123`
     /// the `folder_id` is `123`.
-    pub fn id(self, value: impl Into<String>) -> FolderMiniBuilder<String> {
+    pub fn id(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> FolderMiniBuilder<::std::string::String> {
         FolderMiniBuilder {
             id: value.into(),
             etag: self.etag,
@@ -1096,7 +1160,9 @@ impl<S0> FolderMiniBuilder<S0> {
     /// happened.
     pub fn etag(
         mut self,
-        value: impl Into<clientgen_runtime::Nullable<String>>,
+        value: impl ::std::convert::Into<
+            ::clientgen_runtime::Nullable<::std::string::String>,
+        >,
     ) -> Self {
         self.etag = value.into();
         self
@@ -1105,7 +1171,10 @@ impl<S0> FolderMiniBuilder<S0> {
     /// Sets `type`, which starts as the only value the spec allows.
     ///
     /// The value will always be `folder`.
-    pub fn r#type(mut self, value: impl Into<crate::types::FolderBaseType>) -> Self {
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::FolderBaseType>,
+    ) -> Self {
         self.r#type = value.into();
         self
     }
@@ -1122,21 +1191,27 @@ impl<S0> FolderMiniBuilder<S0> {
     /// then listen to incoming user events for changes to the item. The application would ignore
     /// any user events where the `sequence_id` in the event is smaller than or equal to the
     /// `sequence_id` in the originally fetched resource.
-    pub fn sequence_id(mut self, value: impl Into<String>) -> Self {
-        self.sequence_id = Some(value.into());
+    pub fn sequence_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sequence_id = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `name`.
     ///
     /// The name of the folder.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
         self
     }
 }
 
-impl FolderMiniBuilder<String> {
+impl FolderMiniBuilder<::std::string::String> {
     /// The `FolderMini`.
     pub fn build(self) -> FolderMini {
         FolderMini {
@@ -1150,30 +1225,30 @@ impl FolderMiniBuilder<String> {
 }
 
 /// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0> std::fmt::Debug for FolderMiniBuilder<S0> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<S0> ::std::fmt::Debug for FolderMiniBuilder<S0> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(FolderMiniBuilder)).finish_non_exhaustive()
     }
 }
 
 /// An OAuth 2.0 error.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OAuth2Error {
     /// The type of the error returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<::std::string::String>,
     /// The type of the error returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_description: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_description: ::std::option::Option<::std::string::String>,
 }
 
 impl OAuth2Error {
     /// Starts a `OAuth2ErrorBuilder`: set the fields, then `build`.
     pub fn builder() -> OAuth2ErrorBuilder {
         OAuth2ErrorBuilder {
-            error: None,
-            error_description: None,
+            error: ::std::option::Option::None,
+            error_description: ::std::option::Option::None,
         }
     }
 }
@@ -1182,24 +1257,30 @@ impl OAuth2Error {
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct OAuth2ErrorBuilder {
-    error: Option<String>,
-    error_description: Option<String>,
+    error: ::std::option::Option<::std::string::String>,
+    error_description: ::std::option::Option<::std::string::String>,
 }
 
 impl OAuth2ErrorBuilder {
     /// Sets `error`.
     ///
     /// The type of the error returned.
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `error_description`.
     ///
     /// The type of the error returned.
-    pub fn error_description(mut self, value: impl Into<String>) -> Self {
-        self.error_description = Some(value.into());
+    pub fn error_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error_description = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -1215,34 +1296,34 @@ impl OAuth2ErrorBuilder {
 }
 
 /// Shows which builder it is, not the values set so far (some may be secrets).
-impl std::fmt::Debug for OAuth2ErrorBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for OAuth2ErrorBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(OAuth2ErrorBuilder)).finish_non_exhaustive()
     }
 }
 
 /// A request to revoke an OAuth 2.0 token.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PostOAuth2Revoke {
     /// The Client ID of the application requesting to revoke the access token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
     /// The client secret of the application requesting to revoke an access token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_secret: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The access token to revoke.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub token: ::std::option::Option<::clientgen_runtime::SecretString>,
 }
 
 impl PostOAuth2Revoke {
     /// Starts a `PostOAuth2RevokeBuilder`: set the fields, then `build`.
     pub fn builder() -> PostOAuth2RevokeBuilder {
         PostOAuth2RevokeBuilder {
-            client_id: None,
-            client_secret: None,
-            token: None,
+            client_id: ::std::option::Option::None,
+            client_secret: ::std::option::Option::None,
+            token: ::std::option::Option::None,
         }
     }
 }
@@ -1251,33 +1332,42 @@ impl PostOAuth2Revoke {
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct PostOAuth2RevokeBuilder {
-    client_id: Option<String>,
-    client_secret: Option<String>,
-    token: Option<String>,
+    client_id: ::std::option::Option<::std::string::String>,
+    client_secret: ::std::option::Option<::clientgen_runtime::SecretString>,
+    token: ::std::option::Option<::clientgen_runtime::SecretString>,
 }
 
 impl PostOAuth2RevokeBuilder {
     /// Sets `client_id`.
     ///
     /// The Client ID of the application requesting to revoke the access token.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `client_secret`.
     ///
     /// The client secret of the application requesting to revoke an access token.
-    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
-        self.client_secret = Some(value.into());
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `token`.
     ///
     /// The access token to revoke.
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
+    pub fn token(
+        mut self,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> Self {
+        self.token = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -1294,27 +1384,14 @@ impl PostOAuth2RevokeBuilder {
 }
 
 /// Shows which builder it is, not the values set so far (some may be secrets).
-impl std::fmt::Debug for PostOAuth2RevokeBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for PostOAuth2RevokeBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(PostOAuth2RevokeBuilder)).finish_non_exhaustive()
     }
 }
 
-impl std::fmt::Debug for PostOAuth2Revoke {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PostOAuth2Revoke")
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| clientgen_runtime::Redacted),
-            )
-            .field("token", &self.token.as_ref().map(|_| clientgen_runtime::Redacted))
-            .finish()
-    }
-}
-
 /// A request for a new OAuth 2.0 token.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PostOAuth2Token {
     /// The type of request being made, either using a client-side obtained authorization code, a
@@ -1325,96 +1402,96 @@ pub struct PostOAuth2Token {
     ///
     /// Used in combination with `authorization_code`, `client_credentials`, or
     /// `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
     /// The client secret of the application requesting an access token.
     ///
     /// Used in combination with `authorization_code`, `client_credentials`, or
     /// `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_secret: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The client-side authorization code passed to your application by Box in the browser redirect
     /// after the user has successfully granted your application permission to make API calls on
     /// their behalf.
     ///
     /// Used in combination with `authorization_code` as the `grant_type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// A refresh token used to get a new access token with.
     ///
     /// Used in combination with `refresh_token` as the `grant_type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// A JWT assertion for which to request a new access token.
     ///
     /// Used in combination with `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assertion: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub assertion: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The token to exchange for a downscoped token. This can be a regular access token, a JWT
     /// assertion, or an app token.
     ///
     /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
     /// `grant_type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_token: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The type of `subject_token` passed in.
     ///
     /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
     /// `grant_type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_token_type: Option<PostOAuth2TokenSubjectTokenType>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject_token_type: ::std::option::Option<PostOAuth2TokenSubjectTokenType>,
     /// The token used to create an annotator token. This is a JWT assertion.
     ///
     /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
     /// `grant_type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actor_token: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub actor_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The type of `actor_token` passed in.
     ///
     /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
     /// `grant_type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actor_token_type: Option<PostOAuth2TokenActorTokenType>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub actor_token_type: ::std::option::Option<PostOAuth2TokenActorTokenType>,
     /// The space-delimited list of scopes that you want apply to the new access token.
     ///
     /// The `subject_token` will need to have all of these scopes or the call will error with **401
     /// Unauthorized**..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scope: ::std::option::Option<::std::string::String>,
     /// Full URL for the file that the token should be generated for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub resource: ::std::option::Option<::std::string::String>,
     /// Used in combination with `client_credentials` as the `grant_type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub box_subject_type: Option<PostOAuth2TokenBoxSubjectType>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub box_subject_type: ::std::option::Option<PostOAuth2TokenBoxSubjectType>,
     /// Used in combination with `client_credentials` as the `grant_type`. Value is determined by
     /// `box_subject_type`. If `user` use user ID and if `enterprise` use enterprise ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub box_subject_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub box_subject_id: ::std::option::Option<::std::string::String>,
     /// Full URL of the shared link on the file or folder that the token should be generated for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub box_shared_link: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub box_shared_link: ::std::option::Option<::std::string::String>,
 }
 
 impl PostOAuth2Token {
     /// Starts a `PostOAuth2TokenBuilder`: set the fields, then `build`.
     pub fn builder() -> PostOAuth2TokenBuilder {
         PostOAuth2TokenBuilder {
-            grant_type: clientgen_runtime::Missing,
-            client_id: None,
-            client_secret: None,
-            code: None,
-            refresh_token: None,
-            assertion: None,
-            subject_token: None,
-            subject_token_type: None,
-            actor_token: None,
-            actor_token_type: None,
-            scope: None,
-            resource: None,
-            box_subject_type: None,
-            box_subject_id: None,
-            box_shared_link: None,
+            grant_type: ::clientgen_runtime::Missing,
+            client_id: ::std::option::Option::None,
+            client_secret: ::std::option::Option::None,
+            code: ::std::option::Option::None,
+            refresh_token: ::std::option::Option::None,
+            assertion: ::std::option::Option::None,
+            subject_token: ::std::option::Option::None,
+            subject_token_type: ::std::option::Option::None,
+            actor_token: ::std::option::Option::None,
+            actor_token_type: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            resource: ::std::option::Option::None,
+            box_subject_type: ::std::option::Option::None,
+            box_subject_id: ::std::option::Option::None,
+            box_shared_link: ::std::option::Option::None,
         }
     }
 }
@@ -1422,25 +1499,27 @@ impl PostOAuth2Token {
 /// Builds a `PostOAuth2Token`: `build` is there once `grant_type` is set.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
-pub struct PostOAuth2TokenBuilder<S0 = clientgen_runtime::Missing> {
+pub struct PostOAuth2TokenBuilder<S0 = ::clientgen_runtime::Missing> {
     grant_type: S0,
-    client_id: Option<String>,
-    client_secret: Option<String>,
-    code: Option<String>,
-    refresh_token: Option<String>,
-    assertion: Option<String>,
-    subject_token: Option<String>,
-    subject_token_type: Option<crate::types::PostOAuth2TokenSubjectTokenType>,
-    actor_token: Option<String>,
-    actor_token_type: Option<crate::types::PostOAuth2TokenActorTokenType>,
-    scope: Option<String>,
-    resource: Option<String>,
-    box_subject_type: Option<crate::types::PostOAuth2TokenBoxSubjectType>,
-    box_subject_id: Option<String>,
-    box_shared_link: Option<String>,
+    client_id: ::std::option::Option<::std::string::String>,
+    client_secret: ::std::option::Option<::clientgen_runtime::SecretString>,
+    code: ::std::option::Option<::clientgen_runtime::SecretString>,
+    refresh_token: ::std::option::Option<::clientgen_runtime::SecretString>,
+    assertion: ::std::option::Option<::clientgen_runtime::SecretString>,
+    subject_token: ::std::option::Option<::clientgen_runtime::SecretString>,
+    subject_token_type: ::std::option::Option<
+        crate::types::PostOAuth2TokenSubjectTokenType,
+    >,
+    actor_token: ::std::option::Option<::clientgen_runtime::SecretString>,
+    actor_token_type: ::std::option::Option<crate::types::PostOAuth2TokenActorTokenType>,
+    scope: ::std::option::Option<::std::string::String>,
+    resource: ::std::option::Option<::std::string::String>,
+    box_subject_type: ::std::option::Option<crate::types::PostOAuth2TokenBoxSubjectType>,
+    box_subject_id: ::std::option::Option<::std::string::String>,
+    box_shared_link: ::std::option::Option<::std::string::String>,
 }
 
-impl PostOAuth2TokenBuilder<clientgen_runtime::Missing> {
+impl PostOAuth2TokenBuilder<::clientgen_runtime::Missing> {
     /// Sets `grant_type` (required).
     ///
     /// The type of request being made, either using a client-side obtained authorization code, a
@@ -1448,7 +1527,7 @@ impl PostOAuth2TokenBuilder<clientgen_runtime::Missing> {
     /// purpose of downscoping a token.
     pub fn grant_type(
         self,
-        value: impl Into<crate::types::PostOAuth2TokenGrantType>,
+        value: impl ::std::convert::Into<crate::types::PostOAuth2TokenGrantType>,
     ) -> PostOAuth2TokenBuilder<crate::types::PostOAuth2TokenGrantType> {
         PostOAuth2TokenBuilder {
             grant_type: value.into(),
@@ -1477,8 +1556,11 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     ///
     /// Used in combination with `authorization_code`, `client_credentials`, or
     /// `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1488,8 +1570,11 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     ///
     /// Used in combination with `authorization_code`, `client_credentials`, or
     /// `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
-    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
-        self.client_secret = Some(value.into());
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1500,8 +1585,11 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// their behalf.
     ///
     /// Used in combination with `authorization_code` as the `grant_type`.
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
+    pub fn code(
+        mut self,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> Self {
+        self.code = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1510,8 +1598,11 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// A refresh token used to get a new access token with.
     ///
     /// Used in combination with `refresh_token` as the `grant_type`.
-    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
-        self.refresh_token = Some(value.into());
+    pub fn refresh_token(
+        mut self,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> Self {
+        self.refresh_token = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1520,8 +1611,11 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// A JWT assertion for which to request a new access token.
     ///
     /// Used in combination with `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
-    pub fn assertion(mut self, value: impl Into<String>) -> Self {
-        self.assertion = Some(value.into());
+    pub fn assertion(
+        mut self,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> Self {
+        self.assertion = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1532,8 +1626,11 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     ///
     /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
     /// `grant_type`.
-    pub fn subject_token(mut self, value: impl Into<String>) -> Self {
-        self.subject_token = Some(value.into());
+    pub fn subject_token(
+        mut self,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> Self {
+        self.subject_token = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1545,9 +1642,9 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// `grant_type`.
     pub fn subject_token_type(
         mut self,
-        value: impl Into<crate::types::PostOAuth2TokenSubjectTokenType>,
+        value: impl ::std::convert::Into<crate::types::PostOAuth2TokenSubjectTokenType>,
     ) -> Self {
-        self.subject_token_type = Some(value.into());
+        self.subject_token_type = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1557,8 +1654,11 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     ///
     /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
     /// `grant_type`.
-    pub fn actor_token(mut self, value: impl Into<String>) -> Self {
-        self.actor_token = Some(value.into());
+    pub fn actor_token(
+        mut self,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> Self {
+        self.actor_token = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1570,9 +1670,9 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// `grant_type`.
     pub fn actor_token_type(
         mut self,
-        value: impl Into<crate::types::PostOAuth2TokenActorTokenType>,
+        value: impl ::std::convert::Into<crate::types::PostOAuth2TokenActorTokenType>,
     ) -> Self {
-        self.actor_token_type = Some(value.into());
+        self.actor_token_type = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1582,16 +1682,22 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     ///
     /// The `subject_token` will need to have all of these scopes or the call will error with **401
     /// Unauthorized**..
-    pub fn scope(mut self, value: impl Into<String>) -> Self {
-        self.scope = Some(value.into());
+    pub fn scope(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scope = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `resource`.
     ///
     /// Full URL for the file that the token should be generated for.
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.resource = Some(value.into());
+    pub fn resource(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1600,9 +1706,9 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// Used in combination with `client_credentials` as the `grant_type`.
     pub fn box_subject_type(
         mut self,
-        value: impl Into<crate::types::PostOAuth2TokenBoxSubjectType>,
+        value: impl ::std::convert::Into<crate::types::PostOAuth2TokenBoxSubjectType>,
     ) -> Self {
-        self.box_subject_type = Some(value.into());
+        self.box_subject_type = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1610,16 +1716,22 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     ///
     /// Used in combination with `client_credentials` as the `grant_type`. Value is determined by
     /// `box_subject_type`. If `user` use user ID and if `enterprise` use enterprise ID.
-    pub fn box_subject_id(mut self, value: impl Into<String>) -> Self {
-        self.box_subject_id = Some(value.into());
+    pub fn box_subject_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.box_subject_id = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `box_shared_link`.
     ///
     /// Full URL of the shared link on the file or folder that the token should be generated for.
-    pub fn box_shared_link(mut self, value: impl Into<String>) -> Self {
-        self.box_shared_link = Some(value.into());
+    pub fn box_shared_link(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.box_shared_link = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -1648,46 +1760,9 @@ impl PostOAuth2TokenBuilder<crate::types::PostOAuth2TokenGrantType> {
 }
 
 /// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0> std::fmt::Debug for PostOAuth2TokenBuilder<S0> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<S0> ::std::fmt::Debug for PostOAuth2TokenBuilder<S0> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(PostOAuth2TokenBuilder)).finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for PostOAuth2Token {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PostOAuth2Token")
-            .field("grant_type", &self.grant_type)
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| clientgen_runtime::Redacted),
-            )
-            .field("code", &self.code.as_ref().map(|_| clientgen_runtime::Redacted))
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| clientgen_runtime::Redacted),
-            )
-            .field(
-                "assertion",
-                &self.assertion.as_ref().map(|_| clientgen_runtime::Redacted),
-            )
-            .field(
-                "subject_token",
-                &self.subject_token.as_ref().map(|_| clientgen_runtime::Redacted),
-            )
-            .field("subject_token_type", &self.subject_token_type)
-            .field(
-                "actor_token",
-                &self.actor_token.as_ref().map(|_| clientgen_runtime::Redacted),
-            )
-            .field("actor_token_type", &self.actor_token_type)
-            .field("scope", &self.scope)
-            .field("resource", &self.resource)
-            .field("box_subject_type", &self.box_subject_type)
-            .field("box_subject_id", &self.box_subject_id)
-            .field("box_shared_link", &self.box_shared_link)
-            .finish()
     }
 }
 
@@ -1701,7 +1776,7 @@ pub enum PostOAuth2TokenActorTokenType {
     UrnIetfParamsOauthTokenTypeIdToken,
     /// A value the spec did not list when this client was generated (the server may have added it
     /// since), kept as received and sent back unchanged.
-    Unknown(clientgen_runtime::Unknown),
+    Unknown(::clientgen_runtime::Unknown),
 }
 
 impl PostOAuth2TokenActorTokenType {
@@ -1721,7 +1796,7 @@ impl PostOAuth2TokenActorTokenType {
     }
 }
 
-impl From<&str> for PostOAuth2TokenActorTokenType {
+impl ::std::convert::From<&str> for PostOAuth2TokenActorTokenType {
     fn from(value: &str) -> Self {
         match value {
             "urn:ietf:params:oauth:token-type:id_token" => {
@@ -1729,44 +1804,50 @@ impl From<&str> for PostOAuth2TokenActorTokenType {
             }
             other => {
                 Self::Unknown(
-                    clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
+                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
                 )
             }
         }
     }
 }
 
-impl From<String> for PostOAuth2TokenActorTokenType {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for PostOAuth2TokenActorTokenType {
+    fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 
-impl std::str::FromStr for PostOAuth2TokenActorTokenType {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for PostOAuth2TokenActorTokenType {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for PostOAuth2TokenActorTokenType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for PostOAuth2TokenActorTokenType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for PostOAuth2TokenActorTokenType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for PostOAuth2TokenActorTokenType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for PostOAuth2TokenActorTokenType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenActorTokenType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1781,7 +1862,7 @@ pub enum PostOAuth2TokenBoxSubjectType {
     User,
     /// A value the spec did not list when this client was generated (the server may have added it
     /// since), kept as received and sent back unchanged.
-    Unknown(clientgen_runtime::Unknown),
+    Unknown(::clientgen_runtime::Unknown),
 }
 
 impl PostOAuth2TokenBoxSubjectType {
@@ -1798,51 +1879,57 @@ impl PostOAuth2TokenBoxSubjectType {
     }
 }
 
-impl From<&str> for PostOAuth2TokenBoxSubjectType {
+impl ::std::convert::From<&str> for PostOAuth2TokenBoxSubjectType {
     fn from(value: &str) -> Self {
         match value {
             "enterprise" => Self::Enterprise,
             "user" => Self::User,
             other => {
                 Self::Unknown(
-                    clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
+                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
                 )
             }
         }
     }
 }
 
-impl From<String> for PostOAuth2TokenBoxSubjectType {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for PostOAuth2TokenBoxSubjectType {
+    fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 
-impl std::str::FromStr for PostOAuth2TokenBoxSubjectType {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for PostOAuth2TokenBoxSubjectType {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for PostOAuth2TokenBoxSubjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for PostOAuth2TokenBoxSubjectType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for PostOAuth2TokenBoxSubjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for PostOAuth2TokenBoxSubjectType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for PostOAuth2TokenBoxSubjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenBoxSubjectType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1865,7 +1952,7 @@ pub enum PostOAuth2TokenGrantType {
     UrnIetfParamsOauthGrantTypeTokenExchange,
     /// A value the spec did not list when this client was generated (the server may have added it
     /// since), kept as received and sent back unchanged.
-    Unknown(clientgen_runtime::Unknown),
+    Unknown(::clientgen_runtime::Unknown),
 }
 
 impl PostOAuth2TokenGrantType {
@@ -1895,7 +1982,7 @@ impl PostOAuth2TokenGrantType {
     }
 }
 
-impl From<&str> for PostOAuth2TokenGrantType {
+impl ::std::convert::From<&str> for PostOAuth2TokenGrantType {
     fn from(value: &str) -> Self {
         match value {
             "authorization_code" => Self::AuthorizationCode,
@@ -1909,61 +1996,67 @@ impl From<&str> for PostOAuth2TokenGrantType {
             }
             other => {
                 Self::Unknown(
-                    clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
+                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
                 )
             }
         }
     }
 }
 
-impl From<String> for PostOAuth2TokenGrantType {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for PostOAuth2TokenGrantType {
+    fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 
-impl std::str::FromStr for PostOAuth2TokenGrantType {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for PostOAuth2TokenGrantType {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for PostOAuth2TokenGrantType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for PostOAuth2TokenGrantType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for PostOAuth2TokenGrantType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for PostOAuth2TokenGrantType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for PostOAuth2TokenGrantType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenGrantType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
 
 /// A request to refresh an Access Token. Use this API to refresh an expired Access Token using a
 /// valid Refresh Token.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PostOAuth2TokenRefreshAccessToken {
     /// The type of request being made, in this case a refresh request.
     pub grant_type: PostOAuth2TokenRefreshAccessTokenGrantType,
     /// The client ID of the application requesting to refresh the token.
-    pub client_id: String,
+    pub client_id: ::std::string::String,
     /// The client secret of the application requesting to refresh the token.
-    pub client_secret: String,
+    pub client_secret: ::clientgen_runtime::SecretString,
     /// The refresh token to refresh.
-    pub refresh_token: String,
+    pub refresh_token: ::clientgen_runtime::SecretString,
 }
 
 impl PostOAuth2TokenRefreshAccessToken {
@@ -1971,9 +2064,9 @@ impl PostOAuth2TokenRefreshAccessToken {
     pub fn builder() -> PostOAuth2TokenRefreshAccessTokenBuilder {
         PostOAuth2TokenRefreshAccessTokenBuilder {
             grant_type: crate::types::PostOAuth2TokenRefreshAccessTokenGrantType::RefreshToken,
-            client_id: clientgen_runtime::Missing,
-            client_secret: clientgen_runtime::Missing,
-            refresh_token: clientgen_runtime::Missing,
+            client_id: ::clientgen_runtime::Missing,
+            client_secret: ::clientgen_runtime::Missing,
+            refresh_token: ::clientgen_runtime::Missing,
         }
     }
 }
@@ -1984,9 +2077,9 @@ impl PostOAuth2TokenRefreshAccessToken {
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct PostOAuth2TokenRefreshAccessTokenBuilder<
-    S0 = clientgen_runtime::Missing,
-    S1 = clientgen_runtime::Missing,
-    S2 = clientgen_runtime::Missing,
+    S0 = ::clientgen_runtime::Missing,
+    S1 = ::clientgen_runtime::Missing,
+    S2 = ::clientgen_runtime::Missing,
 > {
     grant_type: crate::types::PostOAuth2TokenRefreshAccessTokenGrantType,
     client_id: S0,
@@ -2001,14 +2094,14 @@ pub struct PostOAuth2TokenRefreshAccessTokenBuilder<
 impl<
     S1,
     S2,
-> PostOAuth2TokenRefreshAccessTokenBuilder<clientgen_runtime::Missing, S1, S2> {
+> PostOAuth2TokenRefreshAccessTokenBuilder<::clientgen_runtime::Missing, S1, S2> {
     /// Sets `client_id` (required).
     ///
     /// The client ID of the application requesting to refresh the token.
     pub fn client_id(
         self,
-        value: impl Into<String>,
-    ) -> PostOAuth2TokenRefreshAccessTokenBuilder<String, S1, S2> {
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> PostOAuth2TokenRefreshAccessTokenBuilder<::std::string::String, S1, S2> {
         PostOAuth2TokenRefreshAccessTokenBuilder {
             grant_type: self.grant_type,
             client_id: value.into(),
@@ -2025,14 +2118,18 @@ impl<
 impl<
     S0,
     S2,
-> PostOAuth2TokenRefreshAccessTokenBuilder<S0, clientgen_runtime::Missing, S2> {
+> PostOAuth2TokenRefreshAccessTokenBuilder<S0, ::clientgen_runtime::Missing, S2> {
     /// Sets `client_secret` (required).
     ///
     /// The client secret of the application requesting to refresh the token.
     pub fn client_secret(
         self,
-        value: impl Into<String>,
-    ) -> PostOAuth2TokenRefreshAccessTokenBuilder<S0, String, S2> {
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> PostOAuth2TokenRefreshAccessTokenBuilder<
+        S0,
+        ::clientgen_runtime::SecretString,
+        S2,
+    > {
         PostOAuth2TokenRefreshAccessTokenBuilder {
             grant_type: self.grant_type,
             client_id: self.client_id,
@@ -2049,14 +2146,18 @@ impl<
 impl<
     S0,
     S1,
-> PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, clientgen_runtime::Missing> {
+> PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, ::clientgen_runtime::Missing> {
     /// Sets `refresh_token` (required).
     ///
     /// The refresh token to refresh.
     pub fn refresh_token(
         self,
-        value: impl Into<String>,
-    ) -> PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, String> {
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> PostOAuth2TokenRefreshAccessTokenBuilder<
+        S0,
+        S1,
+        ::clientgen_runtime::SecretString,
+    > {
         PostOAuth2TokenRefreshAccessTokenBuilder {
             grant_type: self.grant_type,
             client_id: self.client_id,
@@ -2072,14 +2173,20 @@ impl<S0, S1, S2> PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, S2> {
     /// The type of request being made, in this case a refresh request.
     pub fn grant_type(
         mut self,
-        value: impl Into<crate::types::PostOAuth2TokenRefreshAccessTokenGrantType>,
+        value: impl ::std::convert::Into<
+            crate::types::PostOAuth2TokenRefreshAccessTokenGrantType,
+        >,
     ) -> Self {
         self.grant_type = value.into();
         self
     }
 }
 
-impl PostOAuth2TokenRefreshAccessTokenBuilder<String, String, String> {
+impl PostOAuth2TokenRefreshAccessTokenBuilder<
+    ::std::string::String,
+    ::clientgen_runtime::SecretString,
+    ::clientgen_runtime::SecretString,
+> {
     /// The `PostOAuth2TokenRefreshAccessToken`.
     pub fn build(self) -> PostOAuth2TokenRefreshAccessToken {
         PostOAuth2TokenRefreshAccessToken {
@@ -2092,22 +2199,11 @@ impl PostOAuth2TokenRefreshAccessTokenBuilder<String, String, String> {
 }
 
 /// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0, S1, S2> std::fmt::Debug
+impl<S0, S1, S2> ::std::fmt::Debug
 for PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, S2> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(PostOAuth2TokenRefreshAccessTokenBuilder))
             .finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for PostOAuth2TokenRefreshAccessToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PostOAuth2TokenRefreshAccessToken")
-            .field("grant_type", &self.grant_type)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &clientgen_runtime::Redacted)
-            .field("refresh_token", &clientgen_runtime::Redacted)
-            .finish()
     }
 }
 
@@ -2119,7 +2215,7 @@ pub enum PostOAuth2TokenRefreshAccessTokenGrantType {
     RefreshToken,
     /// A value the spec did not list when this client was generated (the server may have added it
     /// since), kept as received and sent back unchanged.
-    Unknown(clientgen_runtime::Unknown),
+    Unknown(::clientgen_runtime::Unknown),
 }
 
 impl PostOAuth2TokenRefreshAccessTokenGrantType {
@@ -2135,50 +2231,57 @@ impl PostOAuth2TokenRefreshAccessTokenGrantType {
     }
 }
 
-impl From<&str> for PostOAuth2TokenRefreshAccessTokenGrantType {
+impl ::std::convert::From<&str> for PostOAuth2TokenRefreshAccessTokenGrantType {
     fn from(value: &str) -> Self {
         match value {
             "refresh_token" => Self::RefreshToken,
             other => {
                 Self::Unknown(
-                    clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
+                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
                 )
             }
         }
     }
 }
 
-impl From<String> for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String>
+for PostOAuth2TokenRefreshAccessTokenGrantType {
+    fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 
-impl std::str::FromStr for PostOAuth2TokenRefreshAccessTokenGrantType {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for PostOAuth2TokenRefreshAccessTokenGrantType {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for PostOAuth2TokenRefreshAccessTokenGrantType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for PostOAuth2TokenRefreshAccessTokenGrantType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenRefreshAccessTokenGrantType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2193,7 +2296,7 @@ pub enum PostOAuth2TokenSubjectTokenType {
     UrnIetfParamsOauthTokenTypeAccessToken,
     /// A value the spec did not list when this client was generated (the server may have added it
     /// since), kept as received and sent back unchanged.
-    Unknown(clientgen_runtime::Unknown),
+    Unknown(::clientgen_runtime::Unknown),
 }
 
 impl PostOAuth2TokenSubjectTokenType {
@@ -2213,7 +2316,7 @@ impl PostOAuth2TokenSubjectTokenType {
     }
 }
 
-impl From<&str> for PostOAuth2TokenSubjectTokenType {
+impl ::std::convert::From<&str> for PostOAuth2TokenSubjectTokenType {
     fn from(value: &str) -> Self {
         match value {
             "urn:ietf:params:oauth:token-type:access_token" => {
@@ -2221,44 +2324,50 @@ impl From<&str> for PostOAuth2TokenSubjectTokenType {
             }
             other => {
                 Self::Unknown(
-                    clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
+                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
                 )
             }
         }
     }
 }
 
-impl From<String> for PostOAuth2TokenSubjectTokenType {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for PostOAuth2TokenSubjectTokenType {
+    fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 
-impl std::str::FromStr for PostOAuth2TokenSubjectTokenType {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for PostOAuth2TokenSubjectTokenType {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for PostOAuth2TokenSubjectTokenType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for PostOAuth2TokenSubjectTokenType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for PostOAuth2TokenSubjectTokenType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for PostOAuth2TokenSubjectTokenType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for PostOAuth2TokenSubjectTokenType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenSubjectTokenType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2277,45 +2386,49 @@ pub enum Resource {
     File(FileMini),
     /// A value none of the alternatives above describes (a tag the spec did not list when this
     /// client was generated, say), kept as received and sent back unchanged.
-    Unknown(serde_json::Value),
+    Unknown(::serde_json::Value),
 }
 
-impl Serialize for Resource {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+impl ::serde::Serialize for Resource {
+    fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
     where
-        S: serde::Serializer,
+        S: ::serde::Serializer,
     {
         let (tag, value) = match self {
-            Self::Folder(value) => ("folder", serde_json::to_value(value)),
-            Self::File(value) => ("file", serde_json::to_value(value)),
-            Self::Unknown(value) => return value.serialize(serializer),
+            Self::Folder(value) => ("folder", ::serde_json::to_value(value)),
+            Self::File(value) => ("file", ::serde_json::to_value(value)),
+            Self::Unknown(value) => {
+                return ::serde::Serialize::serialize(value, serializer);
+            }
         };
-        let mut value = value.map_err(serde::ser::Error::custom)?;
-        if let serde_json::Value::Object(members) = &mut value {
+        let mut value = value.map_err(::serde::ser::Error::custom)?;
+        if let ::serde_json::Value::Object(members) = &mut value {
             members
                 .entry("type")
-                .or_insert_with(|| serde_json::Value::String(tag.to_owned()));
+                .or_insert_with(|| ::serde_json::Value::String(tag.to_owned()));
         }
-        value.serialize(serializer)
+        ::serde::Serialize::serialize(&value, serializer)
     }
 }
 
-impl<'de> Deserialize<'de> for Resource {
-    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+impl<'de> ::serde::Deserialize<'de> for Resource {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
-        D: serde::Deserializer<'de>,
+        D: ::serde::Deserializer<'de>,
     {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.get("type").and_then(::serde_json::Value::as_str) {
             Some("folder") => {
-                <FolderMini>::deserialize(value)
+                <FolderMini as ::serde::Deserialize>::deserialize(value)
                     .map(Self::Folder)
-                    .map_err(serde::de::Error::custom)
+                    .map_err(::serde::de::Error::custom)
             }
             Some("file") => {
-                <FileMini>::deserialize(value)
+                <FileMini as ::serde::Deserialize>::deserialize(value)
                     .map(Self::File)
-                    .map_err(serde::de::Error::custom)
+                    .map_err(::serde::de::Error::custom)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -2324,23 +2437,23 @@ impl<'de> Deserialize<'de> for Resource {
 
 /// A relation between a resource (file or folder) and the scopes for which the resource can be
 /// accessed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceScope {
     /// The scopes for the resource access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ResourceScopeScope>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scope: ::std::option::Option<ResourceScopeScope>,
     /// The `object` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<Resource>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<Resource>,
 }
 
 impl ResourceScope {
     /// Starts a `ResourceScopeBuilder`: set the fields, then `build`.
     pub fn builder() -> ResourceScopeBuilder {
         ResourceScopeBuilder {
-            scope: None,
-            object: None,
+            scope: ::std::option::Option::None,
+            object: ::std::option::Option::None,
         }
     }
 }
@@ -2349,22 +2462,28 @@ impl ResourceScope {
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ResourceScopeBuilder {
-    scope: Option<crate::types::ResourceScopeScope>,
-    object: Option<crate::types::Resource>,
+    scope: ::std::option::Option<crate::types::ResourceScopeScope>,
+    object: ::std::option::Option<crate::types::Resource>,
 }
 
 impl ResourceScopeBuilder {
     /// Sets `scope`.
     ///
     /// The scopes for the resource access.
-    pub fn scope(mut self, value: impl Into<crate::types::ResourceScopeScope>) -> Self {
-        self.scope = Some(value.into());
+    pub fn scope(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::ResourceScopeScope>,
+    ) -> Self {
+        self.scope = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `object`.
-    pub fn object(mut self, value: impl Into<crate::types::Resource>) -> Self {
-        self.object = Some(value.into());
+    pub fn object(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::Resource>,
+    ) -> Self {
+        self.object = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -2380,8 +2499,8 @@ impl ResourceScopeBuilder {
 }
 
 /// Shows which builder it is, not the values set so far (some may be secrets).
-impl std::fmt::Debug for ResourceScopeBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for ResourceScopeBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(ResourceScopeBuilder)).finish_non_exhaustive()
     }
 }
@@ -2420,7 +2539,7 @@ pub enum ResourceScopeScope {
     ItemRead,
     /// A value the spec did not list when this client was generated (the server may have added it
     /// since), kept as received and sent back unchanged.
-    Unknown(clientgen_runtime::Unknown),
+    Unknown(::clientgen_runtime::Unknown),
 }
 
 impl ResourceScopeScope {
@@ -2464,7 +2583,7 @@ impl ResourceScopeScope {
     }
 }
 
-impl From<&str> for ResourceScopeScope {
+impl ::std::convert::From<&str> for ResourceScopeScope {
     fn from(value: &str) -> Self {
         match value {
             "annotation_edit" => Self::AnnotationEdit,
@@ -2483,44 +2602,50 @@ impl From<&str> for ResourceScopeScope {
             "item_read" => Self::ItemRead,
             other => {
                 Self::Unknown(
-                    clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
+                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
                 )
             }
         }
     }
 }
 
-impl From<String> for ResourceScopeScope {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for ResourceScopeScope {
+    fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 
-impl std::str::FromStr for ResourceScopeScope {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for ResourceScopeScope {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for ResourceScopeScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for ResourceScopeScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for ResourceScopeScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for ResourceScopeScope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ResourceScopeScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for ResourceScopeScope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }

@@ -46,7 +46,7 @@ pub use client::{BaseUrls, Client};
 pub use clientgen_runtime::{
     hook, ApiError, ApiErrorBody, ByteStream, ClientBuilder, DecodeError, DecodeFailure,
     DecodeFailureKind, Error, Hook, Nullable, Payload, RequestProblem, Response,
-    RetryPolicy, Unknown,
+    RetryPolicy, SecretString, Unknown,
 };
 
 pub use clientgen_runtime::multipart::FilePart;

@@ -3,19 +3,17 @@
 //! The operations of the API, one constant each, as the runtime knows them: to mark one [safe to
 //! retry](clientgen_runtime::RetryPolicy::safe_to_retry), or to tell in a [hook](crate::hook) which
 //! one is being sent.
-use clientgen_runtime::reqwest::Method;
-use clientgen_runtime::Operation;
 
 /// [`Client::create_access_token`](crate::Client::create_access_token): `POST /oauth/access_token`
 /// (`postOAuthAccessToken`).
-pub const CREATE_ACCESS_TOKEN: Operation = Operation::new(
+pub const CREATE_ACCESS_TOKEN: ::clientgen_runtime::Operation = ::clientgen_runtime::Operation::new(
     "postOAuthAccessToken",
-    Method::POST,
+    ::clientgen_runtime::reqwest::Method::POST,
 );
 
 /// [`Client::revoke_access_token`](crate::Client::revoke_access_token): `DELETE
 /// /oauth/{access_token}` (`deleteOAuthToken`).
-pub const REVOKE_ACCESS_TOKEN: Operation = Operation::new(
+pub const REVOKE_ACCESS_TOKEN: ::clientgen_runtime::Operation = ::clientgen_runtime::Operation::new(
     "deleteOAuthToken",
-    Method::DELETE,
+    ::clientgen_runtime::reqwest::Method::DELETE,
 );

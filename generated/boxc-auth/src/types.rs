@@ -5,17 +5,19 @@
 //! Structs are built with their builders (`Type::builder()`), which take every required field
 //! before `build`; enums keep values the spec does not list in an `Unknown` variant, so a new value
 //! from the server never breaks decoding.
-use serde::{Deserialize, Serialize};
+//!
+//! Code here names what it uses from `std`, `serde` and the runtime by absolute path, so a schema
+//! may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
 
 /// Token issued for a user who authorized the application. It stays valid until it expires, if
 /// ever, or until the user withdraws the application's access.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessToken {
     /// Bearer token to send with API requests made on the user's behalf.
-    pub access_token: String,
+    pub access_token: ::clientgen_runtime::SecretString,
     /// Lifetime of the token in seconds, or null when the token never expires.
-    pub expires_in: Option<i64>,
+    pub expires_in: ::std::option::Option<i64>,
     /// Kind of token issued; always `Bearer`.
     pub token_type: AccessTokenTokenType,
 }
@@ -24,8 +26,8 @@ impl AccessToken {
     /// Starts a `AccessTokenBuilder`: set the fields, then `build`.
     pub fn builder() -> AccessTokenBuilder {
         AccessTokenBuilder {
-            access_token: clientgen_runtime::Missing,
-            expires_in: None,
+            access_token: ::clientgen_runtime::Missing,
+            expires_in: ::std::option::Option::None,
             token_type: crate::types::AccessTokenTokenType::Bearer,
         }
     }
@@ -34,17 +36,20 @@ impl AccessToken {
 /// Builds a `AccessToken`: `build` is there once `access_token` is set.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
-pub struct AccessTokenBuilder<S0 = clientgen_runtime::Missing> {
+pub struct AccessTokenBuilder<S0 = ::clientgen_runtime::Missing> {
     access_token: S0,
-    expires_in: Option<i64>,
+    expires_in: ::std::option::Option<i64>,
     token_type: crate::types::AccessTokenTokenType,
 }
 
-impl AccessTokenBuilder<clientgen_runtime::Missing> {
+impl AccessTokenBuilder<::clientgen_runtime::Missing> {
     /// Sets `access_token` (required).
     ///
     /// Bearer token to send with API requests made on the user's behalf.
-    pub fn access_token(self, value: impl Into<String>) -> AccessTokenBuilder<String> {
+    pub fn access_token(
+        self,
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> AccessTokenBuilder<::clientgen_runtime::SecretString> {
         AccessTokenBuilder {
             access_token: value.into(),
             expires_in: self.expires_in,
@@ -57,8 +62,8 @@ impl<S0> AccessTokenBuilder<S0> {
     /// Sets `expires_in`.
     ///
     /// Lifetime of the token in seconds, or null when the token never expires.
-    pub fn expires_in(mut self, value: impl Into<i64>) -> Self {
-        self.expires_in = Some(value.into());
+    pub fn expires_in(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.expires_in = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -67,14 +72,14 @@ impl<S0> AccessTokenBuilder<S0> {
     /// Kind of token issued; always `Bearer`.
     pub fn token_type(
         mut self,
-        value: impl Into<crate::types::AccessTokenTokenType>,
+        value: impl ::std::convert::Into<crate::types::AccessTokenTokenType>,
     ) -> Self {
         self.token_type = value.into();
         self
     }
 }
 
-impl AccessTokenBuilder<String> {
+impl AccessTokenBuilder<::clientgen_runtime::SecretString> {
     /// The `AccessToken`.
     pub fn build(self) -> AccessToken {
         AccessToken {
@@ -86,41 +91,31 @@ impl AccessTokenBuilder<String> {
 }
 
 /// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0> std::fmt::Debug for AccessTokenBuilder<S0> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<S0> ::std::fmt::Debug for AccessTokenBuilder<S0> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(AccessTokenBuilder)).finish_non_exhaustive()
     }
 }
 
-impl std::fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessToken")
-            .field("access_token", &clientgen_runtime::Redacted)
-            .field("expires_in", &self.expires_in)
-            .field("token_type", &self.token_type)
-            .finish()
-    }
-}
-
 /// JSON body for exchanging an authorization nonce for an access token.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessTokenRequest {
     /// Unique identifier of the application.
-    pub application_id: String,
+    pub application_id: ::std::string::String,
     /// Secret issued to the application.
-    pub application_secret: String,
+    pub application_secret: ::clientgen_runtime::SecretString,
     /// One-time value BoxC appended to `return_uri` after the user approved the application.
-    pub nonce: String,
+    pub nonce: ::clientgen_runtime::SecretString,
 }
 
 impl AccessTokenRequest {
     /// Starts a `AccessTokenRequestBuilder`: set the fields, then `build`.
     pub fn builder() -> AccessTokenRequestBuilder {
         AccessTokenRequestBuilder {
-            application_id: clientgen_runtime::Missing,
-            application_secret: clientgen_runtime::Missing,
-            nonce: clientgen_runtime::Missing,
+            application_id: ::clientgen_runtime::Missing,
+            application_secret: ::clientgen_runtime::Missing,
+            nonce: ::clientgen_runtime::Missing,
         }
     }
 }
@@ -131,9 +126,9 @@ impl AccessTokenRequest {
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct AccessTokenRequestBuilder<
-    S0 = clientgen_runtime::Missing,
-    S1 = clientgen_runtime::Missing,
-    S2 = clientgen_runtime::Missing,
+    S0 = ::clientgen_runtime::Missing,
+    S1 = ::clientgen_runtime::Missing,
+    S2 = ::clientgen_runtime::Missing,
 > {
     application_id: S0,
     application_secret: S1,
@@ -144,14 +139,14 @@ pub struct AccessTokenRequestBuilder<
     clippy::type_complexity,
     reason = "a builder with one type parameter per required field"
 )]
-impl<S1, S2> AccessTokenRequestBuilder<clientgen_runtime::Missing, S1, S2> {
+impl<S1, S2> AccessTokenRequestBuilder<::clientgen_runtime::Missing, S1, S2> {
     /// Sets `application_id` (required).
     ///
     /// Unique identifier of the application.
     pub fn application_id(
         self,
-        value: impl Into<String>,
-    ) -> AccessTokenRequestBuilder<String, S1, S2> {
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> AccessTokenRequestBuilder<::std::string::String, S1, S2> {
         AccessTokenRequestBuilder {
             application_id: value.into(),
             application_secret: self.application_secret,
@@ -164,14 +159,14 @@ impl<S1, S2> AccessTokenRequestBuilder<clientgen_runtime::Missing, S1, S2> {
     clippy::type_complexity,
     reason = "a builder with one type parameter per required field"
 )]
-impl<S0, S2> AccessTokenRequestBuilder<S0, clientgen_runtime::Missing, S2> {
+impl<S0, S2> AccessTokenRequestBuilder<S0, ::clientgen_runtime::Missing, S2> {
     /// Sets `application_secret` (required).
     ///
     /// Secret issued to the application.
     pub fn application_secret(
         self,
-        value: impl Into<String>,
-    ) -> AccessTokenRequestBuilder<S0, String, S2> {
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> AccessTokenRequestBuilder<S0, ::clientgen_runtime::SecretString, S2> {
         AccessTokenRequestBuilder {
             application_id: self.application_id,
             application_secret: value.into(),
@@ -184,14 +179,14 @@ impl<S0, S2> AccessTokenRequestBuilder<S0, clientgen_runtime::Missing, S2> {
     clippy::type_complexity,
     reason = "a builder with one type parameter per required field"
 )]
-impl<S0, S1> AccessTokenRequestBuilder<S0, S1, clientgen_runtime::Missing> {
+impl<S0, S1> AccessTokenRequestBuilder<S0, S1, ::clientgen_runtime::Missing> {
     /// Sets `nonce` (required).
     ///
     /// One-time value BoxC appended to `return_uri` after the user approved the application.
     pub fn nonce(
         self,
-        value: impl Into<String>,
-    ) -> AccessTokenRequestBuilder<S0, S1, String> {
+        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+    ) -> AccessTokenRequestBuilder<S0, S1, ::clientgen_runtime::SecretString> {
         AccessTokenRequestBuilder {
             application_id: self.application_id,
             application_secret: self.application_secret,
@@ -202,7 +197,11 @@ impl<S0, S1> AccessTokenRequestBuilder<S0, S1, clientgen_runtime::Missing> {
 
 impl<S0, S1, S2> AccessTokenRequestBuilder<S0, S1, S2> {}
 
-impl AccessTokenRequestBuilder<String, String, String> {
+impl AccessTokenRequestBuilder<
+    ::std::string::String,
+    ::clientgen_runtime::SecretString,
+    ::clientgen_runtime::SecretString,
+> {
     /// The `AccessTokenRequest`.
     pub fn build(self) -> AccessTokenRequest {
         AccessTokenRequest {
@@ -214,19 +213,9 @@ impl AccessTokenRequestBuilder<String, String, String> {
 }
 
 /// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0, S1, S2> std::fmt::Debug for AccessTokenRequestBuilder<S0, S1, S2> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<S0, S1, S2> ::std::fmt::Debug for AccessTokenRequestBuilder<S0, S1, S2> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(AccessTokenRequestBuilder)).finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for AccessTokenRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessTokenRequest")
-            .field("application_id", &self.application_id)
-            .field("application_secret", &clientgen_runtime::Redacted)
-            .field("nonce", &clientgen_runtime::Redacted)
-            .finish()
     }
 }
 
@@ -238,7 +227,7 @@ pub enum AccessTokenTokenType {
     Bearer,
     /// A value the spec did not list when this client was generated (the server may have added it
     /// since), kept as received and sent back unchanged.
-    Unknown(clientgen_runtime::Unknown),
+    Unknown(::clientgen_runtime::Unknown),
 }
 
 impl AccessTokenTokenType {
@@ -254,72 +243,78 @@ impl AccessTokenTokenType {
     }
 }
 
-impl From<&str> for AccessTokenTokenType {
+impl ::std::convert::From<&str> for AccessTokenTokenType {
     fn from(value: &str) -> Self {
         match value {
             "Bearer" => Self::Bearer,
             other => {
                 Self::Unknown(
-                    clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
+                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
                 )
             }
         }
     }
 }
 
-impl From<String> for AccessTokenTokenType {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for AccessTokenTokenType {
+    fn from(value: ::std::string::String) -> Self {
         Self::from(value.as_str())
     }
 }
 
-impl std::str::FromStr for AccessTokenTokenType {
-    type Err = std::convert::Infallible;
+impl ::std::str::FromStr for AccessTokenTokenType {
+    type Err = ::std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for AccessTokenTokenType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for AccessTokenTokenType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for AccessTokenTokenType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for AccessTokenTokenType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for AccessTokenTokenType {
-    fn deserialize<D: serde::Deserializer<'de>>(
+impl<'de> ::serde::Deserialize<'de> for AccessTokenTokenType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
 
 /// Query, header and cookie parameters of
 /// [`Client::authorize_application`](crate::Client::authorize_application).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AuthorizeApplicationParams {
     /// Unique identifier of the application asking for authorization.
-    pub application_id: String,
+    pub application_id: ::std::string::String,
     /// Callback address of the application that receives the redirect, with the `nonce` attached,
     /// once the user has approved access.
-    pub return_uri: String,
+    pub return_uri: ::std::string::String,
 }
 
 impl AuthorizeApplicationParams {
     /// Starts a `AuthorizeApplicationParamsBuilder`: set the fields, then `build`.
     pub fn builder() -> AuthorizeApplicationParamsBuilder {
         AuthorizeApplicationParamsBuilder {
-            application_id: clientgen_runtime::Missing,
-            return_uri: clientgen_runtime::Missing,
+            application_id: ::clientgen_runtime::Missing,
+            return_uri: ::clientgen_runtime::Missing,
         }
     }
 }
@@ -329,8 +324,8 @@ impl AuthorizeApplicationParams {
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct AuthorizeApplicationParamsBuilder<
-    S0 = clientgen_runtime::Missing,
-    S1 = clientgen_runtime::Missing,
+    S0 = ::clientgen_runtime::Missing,
+    S1 = ::clientgen_runtime::Missing,
 > {
     application_id: S0,
     return_uri: S1,
@@ -340,14 +335,14 @@ pub struct AuthorizeApplicationParamsBuilder<
     clippy::type_complexity,
     reason = "a builder with one type parameter per required field"
 )]
-impl<S1> AuthorizeApplicationParamsBuilder<clientgen_runtime::Missing, S1> {
+impl<S1> AuthorizeApplicationParamsBuilder<::clientgen_runtime::Missing, S1> {
     /// Sets `application_id` (required).
     ///
     /// Unique identifier of the application asking for authorization.
     pub fn application_id(
         self,
-        value: impl Into<String>,
-    ) -> AuthorizeApplicationParamsBuilder<String, S1> {
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> AuthorizeApplicationParamsBuilder<::std::string::String, S1> {
         AuthorizeApplicationParamsBuilder {
             application_id: value.into(),
             return_uri: self.return_uri,
@@ -359,15 +354,15 @@ impl<S1> AuthorizeApplicationParamsBuilder<clientgen_runtime::Missing, S1> {
     clippy::type_complexity,
     reason = "a builder with one type parameter per required field"
 )]
-impl<S0> AuthorizeApplicationParamsBuilder<S0, clientgen_runtime::Missing> {
+impl<S0> AuthorizeApplicationParamsBuilder<S0, ::clientgen_runtime::Missing> {
     /// Sets `return_uri` (required).
     ///
     /// Callback address of the application that receives the redirect, with the `nonce` attached,
     /// once the user has approved access.
     pub fn return_uri(
         self,
-        value: impl Into<String>,
-    ) -> AuthorizeApplicationParamsBuilder<S0, String> {
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> AuthorizeApplicationParamsBuilder<S0, ::std::string::String> {
         AuthorizeApplicationParamsBuilder {
             application_id: self.application_id,
             return_uri: value.into(),
@@ -377,7 +372,7 @@ impl<S0> AuthorizeApplicationParamsBuilder<S0, clientgen_runtime::Missing> {
 
 impl<S0, S1> AuthorizeApplicationParamsBuilder<S0, S1> {}
 
-impl AuthorizeApplicationParamsBuilder<String, String> {
+impl AuthorizeApplicationParamsBuilder<::std::string::String, ::std::string::String> {
     /// The `AuthorizeApplicationParams`.
     pub fn build(self) -> AuthorizeApplicationParams {
         AuthorizeApplicationParams {
@@ -388,8 +383,8 @@ impl AuthorizeApplicationParamsBuilder<String, String> {
 }
 
 /// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0, S1> std::fmt::Debug for AuthorizeApplicationParamsBuilder<S0, S1> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<S0, S1> ::std::fmt::Debug for AuthorizeApplicationParamsBuilder<S0, S1> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(AuthorizeApplicationParamsBuilder))
             .finish_non_exhaustive()
     }

@@ -17,10 +17,16 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         .operations
         .iter()
         .any(|op| op.kind == OperationKind::Request);
+    // With features, an import may serve only operations that are compiled out.
+    let allow = (!api.features.is_empty()).then(
+        || quote!(#[allow(unused_imports, reason = "only the operations of some features use it")]),
+    );
     let import_requests = requests.then(|| {
         quote!(
+            #allow
             use clientgen_runtime::{Error, Response};
 
+            #allow
             use crate::operations;
         )
     });
@@ -31,17 +37,23 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         .any(|op| op.kind == OperationKind::Request && !op.segments.is_empty())
         .then(|| {
             quote!(
+                #allow
                 use clientgen_runtime::encode::Segment;
             )
         });
     let import_types = api.operations.iter().any(mentions_named_type).then(|| {
         quote!(
+            #allow
             use crate::types;
         )
     });
     let base_urls = base_urls(&api.servers);
     let client = client_struct(api);
-    let methods = api.operations.iter().map(|op| operation(api, op));
+    let methods = api.operations.iter().map(|op| {
+        let cfg = super::cfg(api, &op.features);
+        let method = operation(api, op);
+        quote!(#cfg #method)
+    });
     quote! {
         //! The API's client: [`Client`], with one method per operation, and the servers it
         //! sends to.
@@ -363,12 +375,9 @@ fn path_segment(op: &Operation, segment: &PathSegment) -> TokenStream {
     match segment {
         PathSegment::Literal(text) => quote!(Segment::Literal(#text)),
         PathSegment::Parameter(name) => {
-            let wire = op
-                .path_params
-                .iter()
-                .find(|param| &param.name == name)
-                .map_or(name.as_str(), |param| param.wire_name.as_str());
-            let arg = ident(name);
+            let param = op.path_params.iter().find(|param| &param.name == name);
+            let wire = param.map_or(name.as_str(), |param| param.wire_name.as_str());
+            let arg = path_value(param, name);
             quote!(Segment::parameter(#wire, #arg))
         }
         PathSegment::Template(parts) => {
@@ -379,9 +388,10 @@ fn path_segment(op: &Operation, segment: &PathSegment) -> TokenStream {
                     TemplatePart::Literal(text) => {
                         template.push_str(&text.replace('{', "{{").replace('}', "}}"));
                     }
-                    TemplatePart::Parameter(param) => {
+                    TemplatePart::Parameter(name) => {
                         template.push_str("{}");
-                        arguments.push(ident(param));
+                        let param = op.path_params.iter().find(|param| &param.name == name);
+                        arguments.push(path_value(param, name));
                     }
                 }
             }
@@ -511,6 +521,16 @@ fn success_body(api: &Api, op: &Operation, parse_error: &TokenStream) -> (TokenS
             };
             (quote!(types::#name), reading)
         }
+    }
+}
+
+/// The value a path parameter's argument gives its segment: a secret's text (a secret has no
+/// `Display`, so that it is never written anywhere by accident), else the argument itself.
+fn path_value(param: Option<&Parameter>, name: &str) -> TokenStream {
+    let arg = ident(name);
+    match param {
+        Some(param) if param.ty == TypeRef::Secret => quote!(#arg.expose()),
+        _ => quote!(#arg),
     }
 }
 

@@ -55,7 +55,7 @@ fn string_enum(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenStr
             }
         }
 
-        impl From<&str> for #name {
+        impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#values => Self::#names,)*
@@ -64,35 +64,35 @@ fn string_enum(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenStr
             }
         }
 
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
                 Self::from(value.as_str())
             }
         }
 
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
 
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
                 Ok(Self::from(value))
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
                 Ok(Self::from(value.as_ref()))
             }
         }
@@ -138,7 +138,7 @@ fn integer_enum(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenSt
             }
         }
 
-        impl From<i64> for #name {
+        impl ::std::convert::From<i64> for #name {
             fn from(value: i64) -> Self {
                 match value {
                     #(#values => Self::#names,)*
@@ -147,21 +147,21 @@ fn integer_enum(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenSt
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 write!(f, "{}", self.value())
             }
         }
 
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
             }
         }
 
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                i64::deserialize(deserializer).map(Self::from)
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
             }
         }
     }

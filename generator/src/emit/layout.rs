@@ -72,6 +72,10 @@ fn needs_blank_line(previous: &str, line: &str) -> bool {
         return false;
     }
     let (previous, line) = (previous.trim(), line.trim());
+    // A module's own docs (`//!`) stand apart from its first item.
+    if previous.starts_with("//!") {
+        return !line.starts_with("//!") && starts_item(line);
+    }
     if !starts_item(line) || previous.starts_with("//") {
         return false;
     }
@@ -351,6 +355,12 @@ mod tests {
             tidy(source),
             "use a;\nuse b;\n\nmod c;\n\n/// Doc.\npub struct S {\n    x: u8,\n}\n\nimpl S {\n    fn a() {}\n\n    fn b() {\n        let x = 1;\n    }\n\n    fn c() {}\n}\n"
         );
+    }
+
+    #[test]
+    fn module_docs_stand_apart_from_the_first_item() {
+        let source = "//! Module.\n//!\n//! More.\nuse a;\n";
+        assert_eq!(tidy(source), "//! Module.\n//!\n//! More.\n\nuse a;\n");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `Cargo.toml` and `rustfmt.toml` of the generated crate.
 
 use crate::model::Api;
-use crate::Config;
+use crate::{Config, GitReference, RuntimeSource};
 
 /// prettyplease and rustfmt disagree on a few lines; generated code is left as prettyplease
 /// wrote it, so `cargo fmt --check` over a workspace does not fail on it.
@@ -10,17 +10,31 @@ pub(super) const RUSTFMT_TOML: &str = "disable_all_formatting = true\n";
 /// The version of `clientgen-runtime` generated code is written against: any compatible one.
 const RUNTIME_VERSION: &str = "0.1";
 
-/// The manifest: the runtime (by path when the config gives one, so it builds from this
-/// repository) and serde.
+/// The manifest: the runtime (from where the config says), serde, and a feature per tag.
 pub(super) fn cargo_toml(api: &Api, config: &Config) -> String {
+    let mut manifest = dependencies(api, config);
+    manifest.push_str(&features(api));
+    manifest
+}
+
+/// The `[features]` table: `default` enables every feature, each of which enables nothing
+/// else (the types a feature needs are compiled with it, not through another feature).
+fn features(api: &Api) -> String {
+    if api.features.is_empty() {
+        return String::new();
+    }
+    // Feature names are kebab-case ASCII (`naming::feature_name`), so they are bare keys.
+    let quoted: Vec<String> = api.features.iter().map(|f| toml_string(&f.name)).collect();
+    let mut table = format!("\n[features]\ndefault = [{}]\n", quoted.join(", "));
+    for feature in &api.features {
+        table.push_str(&format!("{} = []\n", feature.name));
+    }
+    table
+}
+
+fn dependencies(api: &Api, config: &Config) -> String {
     let description = toml_string(&format!("Typed client for the {}.", api.title.trim()));
-    let runtime = match &config.runtime_path {
-        Some(path) => format!(
-            "{{ version = \"{RUNTIME_VERSION}\", path = {} }}",
-            toml_string(path)
-        ),
-        None => format!("\"{RUNTIME_VERSION}\""),
-    };
+    let runtime = runtime_dependency(&config.runtime);
     format!(
         r#"[package]
 name = "{name}"
@@ -40,6 +54,26 @@ serde_json = "1"
     )
 }
 
+/// The `clientgen-runtime` dependency's value: a version, and where to find it unless that is
+/// the registry.
+fn runtime_dependency(source: &RuntimeSource) -> String {
+    let version = format!("\"{RUNTIME_VERSION}\"");
+    let location = match source {
+        RuntimeSource::Registry => return version,
+        RuntimeSource::Path(path) => format!("path = {}", toml_string(path)),
+        RuntimeSource::Git { url, reference } => {
+            let url = format!("git = {}", toml_string(url));
+            match reference {
+                GitReference::DefaultBranch => url,
+                GitReference::Branch(name) => format!("{url}, branch = {}", toml_string(name)),
+                GitReference::Tag(name) => format!("{url}, tag = {}", toml_string(name)),
+                GitReference::Rev(hash) => format!("{url}, rev = {}", toml_string(hash)),
+            }
+        }
+    };
+    format!("{{ version = {version}, {location} }}")
+}
+
 /// `text` as a TOML basic string, quotes included.
 fn toml_string(text: &str) -> String {
     let mut quoted = String::from('"');
@@ -57,11 +91,41 @@ fn toml_string(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::toml_string;
+    use super::{runtime_dependency, toml_string};
+    use crate::{GitReference, RuntimeSource};
 
     #[test]
     fn toml_strings_escape_quotes_backslashes_and_control_characters() {
         assert_eq!(toml_string(r#"a "b" \ c"#), r#""a \"b\" \\ c""#);
         assert_eq!(toml_string("line\nbreak"), r#""line\u000Abreak""#);
+    }
+
+    #[test]
+    fn the_runtime_comes_by_version_from_where_the_config_says() {
+        assert_eq!(runtime_dependency(&RuntimeSource::Registry), r#""0.1""#);
+        assert_eq!(
+            runtime_dependency(&RuntimeSource::Path("../../runtime".into())),
+            r#"{ version = "0.1", path = "../../runtime" }"#
+        );
+        let git = |reference| RuntimeSource::Git {
+            url: "https://example.com/clientgen.git".into(),
+            reference,
+        };
+        assert_eq!(
+            runtime_dependency(&git(GitReference::DefaultBranch)),
+            r#"{ version = "0.1", git = "https://example.com/clientgen.git" }"#
+        );
+        assert_eq!(
+            runtime_dependency(&git(GitReference::Tag("v0.1.0".into()))),
+            r#"{ version = "0.1", git = "https://example.com/clientgen.git", tag = "v0.1.0" }"#
+        );
+        assert_eq!(
+            runtime_dependency(&git(GitReference::Branch("main".into()))),
+            r#"{ version = "0.1", git = "https://example.com/clientgen.git", branch = "main" }"#
+        );
+        assert_eq!(
+            runtime_dependency(&git(GitReference::Rev("0a1b2c".into()))),
+            r#"{ version = "0.1", git = "https://example.com/clientgen.git", rev = "0a1b2c" }"#
+        );
     }
 }

@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
+use syn::parse::Parser;
 
 use crate::model::{Api, TypeRef};
 use crate::Config;
@@ -42,7 +43,44 @@ pub(crate) struct Emitted {
 
 /// A Rust file as runs of whole items, printed one after the other: a large file (a type and
 /// its builder per chunk) is never held as one syntax tree, which keeps printing lean.
-type Chunks = Vec<TokenStream>;
+type Chunks = Vec<Chunk>;
+
+/// A run of whole items, compiled only with some of the crate's features when `cfg` says so
+/// (every item of it then carries that attribute).
+pub(crate) struct Chunk {
+    tokens: TokenStream,
+    cfg: Option<TokenStream>,
+}
+
+impl Chunk {
+    /// Items that are always compiled.
+    pub(crate) fn always(tokens: TokenStream) -> Self {
+        Self { tokens, cfg: None }
+    }
+
+    /// Items compiled only with one of `features` (indices into `api.features`); always, when
+    /// there are none.
+    pub(crate) fn gated(api: &Api, features: &[usize], tokens: TokenStream) -> Self {
+        Self {
+            tokens,
+            cfg: cfg(api, features),
+        }
+    }
+}
+
+/// The `#[cfg]` of something any of `features` compiles; `None` when it is always compiled.
+pub(crate) fn cfg(api: &Api, features: &[usize]) -> Option<TokenStream> {
+    let names: Vec<&str> = features
+        .iter()
+        .filter_map(|&index| api.features.get(index))
+        .map(|feature| feature.name.as_str())
+        .collect();
+    match names.as_slice() {
+        [] => None,
+        [one] => Some(quote!(#[cfg(feature = #one)])),
+        many => Some(quote!(#[cfg(any(#(feature = #many),*))])),
+    }
+}
 
 /// Builds every file of the crate for `api`. `sources` names the spec (and overlays) the
 /// crate comes from, each in backticks.
@@ -58,10 +96,16 @@ pub(crate) fn emit(api: &Api, config: &Config, sources: &str) -> Emitted {
     );
     files.insert("rustfmt.toml".into(), header.toml(manifest::RUSTFMT_TOML));
     let rust = vec![
-        ("src/lib.rs", vec![root::lib_rs(api, config, sources)]),
+        (
+            "src/lib.rs",
+            vec![Chunk::always(root::lib_rs(api, config, sources))],
+        ),
         ("src/types.rs", types::types_rs(api)),
-        ("src/client.rs", vec![client::client_rs(api)]),
-        ("src/operations.rs", vec![operations::operations_rs(api)]),
+        ("src/client.rs", vec![Chunk::always(client::client_rs(api))]),
+        (
+            "src/operations.rs",
+            vec![Chunk::always(operations::operations_rs(api))],
+        ),
     ];
     Emitted {
         header: header.line(),
@@ -110,11 +154,34 @@ impl Header<'_> {
 /// the whole.
 fn format_chunks(chunks: Chunks) -> Result<String, syn::Error> {
     let mut printed = String::new();
-    for tokens in chunks {
-        let file: syn::File = syn::parse2(tokens)?;
+    for chunk in chunks {
+        let mut file: syn::File = syn::parse2(chunk.tokens)?;
+        if let Some(cfg) = chunk.cfg {
+            for item in &mut file.items {
+                gate(item, syn::Attribute::parse_outer.parse2(cfg.clone())?);
+            }
+        }
         printed.push_str(&prettyplease::unparse(&file));
     }
     Ok(layout::tidy(&printed))
+}
+
+/// Puts `cfg` first among `item`'s attributes.
+fn gate(item: &mut syn::Item, cfg: Vec<syn::Attribute>) {
+    let attrs = match item {
+        syn::Item::Const(item) => &mut item.attrs,
+        syn::Item::Enum(item) => &mut item.attrs,
+        syn::Item::Fn(item) => &mut item.attrs,
+        syn::Item::Impl(item) => &mut item.attrs,
+        syn::Item::Mod(item) => &mut item.attrs,
+        syn::Item::Static(item) => &mut item.attrs,
+        syn::Item::Struct(item) => &mut item.attrs,
+        syn::Item::Trait(item) => &mut item.attrs,
+        syn::Item::Type(item) => &mut item.attrs,
+        syn::Item::Use(item) => &mut item.attrs,
+        _ => return,
+    };
+    attrs.splice(0..0, cfg);
 }
 
 /// An identifier from a name the naming module made (`r#type` becomes a raw identifier).
@@ -201,38 +268,60 @@ pub(crate) fn paragraphs<'t>(paragraphs: impl IntoIterator<Item = Option<&'t str
 
 /// The runtime crate, as generated code names it.
 pub(crate) fn runtime() -> TokenStream {
-    quote!(clientgen_runtime)
+    quote!(::clientgen_runtime)
 }
 
 /// The Rust type for `ty`; a named type is written after `prefix` (nothing, `types::` or
 /// `crate::types::`, as where the type is written requires).
 pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(String),
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Secret => quote!(::clientgen_runtime::SecretString),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
-        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Nullable(inner) => {
             let inner = rust_type(inner, prefix);
-            quote!(Option<#inner>)
+            quote!(::std::option::Option<#inner>)
         }
-        TypeRef::Bytes => quote!(Vec<u8>),
-        TypeRef::File => quote!(clientgen_runtime::multipart::FilePart),
+        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::File => quote!(::clientgen_runtime::multipart::FilePart),
         TypeRef::Named(name) => {
             let name = ident(name);
             quote!(#prefix #name)
         }
         TypeRef::Array(item) => {
             let item = rust_type(item, prefix);
-            quote!(Vec<#item>)
+            quote!(::std::vec::Vec<#item>)
         }
         TypeRef::Map(value) => {
             let value = rust_type(value, prefix);
-            quote!(std::collections::BTreeMap<String, #value>)
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
         }
+    }
+}
+
+/// How `ty` reads in documentation: the short names a reader knows (`Vec<String>`), where code
+/// writes absolute paths.
+pub(crate) fn readable_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Secret => "SecretString".to_owned(),
+        TypeRef::I32 => "i32".to_owned(),
+        TypeRef::I64 => "i64".to_owned(),
+        TypeRef::F32 => "f32".to_owned(),
+        TypeRef::F64 => "f64".to_owned(),
+        TypeRef::Bool => "bool".to_owned(),
+        TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::Bytes => "Vec<u8>".to_owned(),
+        TypeRef::File => "FilePart".to_owned(),
+        TypeRef::Named(name) => name.strip_prefix("r#").unwrap_or(name).to_owned(),
+        TypeRef::Array(item) => format!("Vec<{}>", readable_type(item)),
+        TypeRef::Map(value) => format!("BTreeMap<String, {}>", readable_type(value)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", readable_type(inner)),
     }
 }
 

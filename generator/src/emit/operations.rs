@@ -9,25 +9,20 @@ use super::{docs, ident, runtime};
 use crate::model::{Api, Operation, OperationKind};
 
 pub(super) fn operations_rs(api: &Api) -> TokenStream {
-    let rt = runtime();
     let constants: Vec<TokenStream> = api
         .operations
         .iter()
         .filter(|op| op.kind == OperationKind::Request)
-        .map(constant)
+        .map(|op| {
+            let cfg = super::cfg(api, &op.features);
+            let constant = constant(op);
+            quote!(#cfg #constant)
+        })
         .collect();
-    let imports = (!constants.is_empty()).then(|| {
-        quote! {
-            use #rt::reqwest::Method;
-            use #rt::Operation;
-        }
-    });
     quote! {
         //! The operations of the API, one constant each, as the runtime knows them: to mark
         //! one [safe to retry](clientgen_runtime::RetryPolicy::safe_to_retry), or to tell in
         //! a [hook](crate::hook) which one is being sent.
-
-        #imports
 
         #(#constants)*
     }
@@ -46,8 +41,9 @@ fn constant(op: &Operation) -> TokenStream {
     let docs = docs(&text);
     let id = &op.operation_id;
     let method = ident(&op.http_method);
+    let rt = runtime();
     quote! {
         #docs
-        pub const #name: Operation = Operation::new(#id, Method::#method);
+        pub const #name: #rt::Operation = #rt::Operation::new(#id, #rt::reqwest::Method::#method);
     }
 }

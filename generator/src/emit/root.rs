@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::inner_docs;
-use crate::model::{Api, OperationKind};
-use crate::Config;
+use crate::model::{Api, FeatureGroup, OperationKind};
+use crate::{Config, Layout};
 
 pub(super) fn lib_rs(api: &Api, config: &Config, sources: &str) -> TokenStream {
     let crate_docs = inner_docs(&crate_docs(api, config, sources));
@@ -21,7 +21,7 @@ pub(super) fn lib_rs(api: &Api, config: &Config, sources: &str) -> TokenStream {
         pub use clientgen_runtime::{
             hook, ApiError, ApiErrorBody, ByteStream, ClientBuilder, DecodeError, DecodeFailure,
             DecodeFailureKind, Error, Hook, Nullable, Payload, RequestProblem, Response,
-            RetryPolicy, Unknown,
+            RetryPolicy, SecretString, Unknown,
         };
         pub use clientgen_runtime::multipart::FilePart;
         /// The HTTP client crate the client is built on, re-exported so callers can name its
@@ -29,6 +29,39 @@ pub(super) fn lib_rs(api: &Api, config: &Config, sources: &str) -> TokenStream {
         pub use clientgen_runtime::reqwest;
         pub use clientgen_runtime::Url;
     }
+}
+
+/// The section on the crate's features: one per tag, each with the operations it brings.
+fn features_docs(api: &Api) -> String {
+    if api.features.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from(
+        "# Features\n\nEach tag's operations, and the types they use, are compiled only with \
+         the tag's cargo feature; `default` enables them all. Depend with \
+         `default-features = false` and the features you call to compile less.\n\n\
+         | Feature | Tag | Operations |\n| --- | --- | --- |\n",
+    );
+    for (index, feature) in api.features.iter().enumerate() {
+        let operations: Vec<String> = api
+            .operations
+            .iter()
+            .filter(|op| op.features.contains(&index))
+            .map(|op| format!("`{}`", op.method_name.trim_start_matches("r#")))
+            .collect();
+        let tag = match &feature.group {
+            FeatureGroup::Tag(tag) => tag.replace('|', "\\|"),
+            FeatureGroup::Untagged => "(operations without a tag)".to_owned(),
+            FeatureGroup::Unused => "(schemas no operation uses)".to_owned(),
+        };
+        text.push_str(&format!(
+            "| `{}` | {tag} | {} |\n",
+            feature.name,
+            operations.join(", ")
+        ));
+    }
+    text.push('\n');
+    text
 }
 
 /// The crate's documentation: what it is a client for, where it comes from, its operations
@@ -48,6 +81,7 @@ fn crate_docs(api: &Api, config: &Config, sources: &str) -> String {
         "Generated from {sources} by `{}`; regenerate rather than edit.\n\n",
         config.generated_by
     ));
+    text.push_str(&features_docs(api));
     text.push_str("# Operations\n\n| Method | Request | Summary |\n| --- | --- | --- |\n");
     for op in &api.operations {
         let call = match op.kind {
@@ -65,6 +99,10 @@ fn crate_docs(api: &Api, config: &Config, sources: &str) -> String {
                 .trim(),
             name = op.method_name.trim_start_matches("r#"),
         ));
+    }
+    if config.layout == Layout::Module {
+        // Included into a crate by its build script, the module has no name an example could use.
+        return text;
     }
     text.push_str(&format!(
         "\n# Setting up a client\n\n\

@@ -27,7 +27,7 @@ pub(super) fn status_enum_def(
         let payload = match &variant.body {
             ResponseBody::Empty => None,
             ResponseBody::Json(ty) => Some(rust_type(ty, &quote!())),
-            ResponseBody::Text => Some(quote!(String)),
+            ResponseBody::Text => Some(quote!(::std::string::String)),
             ResponseBody::Bytes => {
                 let rt = runtime();
                 Some(quote!(#rt::ByteStream))
@@ -48,9 +48,9 @@ pub(super) fn status_enum_def(
         let pattern = status_pattern(variant.status, &codes)?;
         let value = match &variant.body {
             ResponseBody::Empty => quote!(Ok(Self::#variant_name)),
-            ResponseBody::Json(_) => quote!(serde_json::from_slice(body).map(Self::#variant_name)),
+            ResponseBody::Json(_) => quote!(::serde_json::from_slice(body).map(Self::#variant_name)),
             ResponseBody::Text => {
-                quote!(Ok(Self::#variant_name(String::from_utf8_lossy(body).into_owned())))
+                quote!(Ok(Self::#variant_name(::std::string::String::from_utf8_lossy(body).into_owned())))
             }
             ResponseBody::Bytes => quote!(Ok(Self::#variant_name(body.to_vec().into()))),
         };
@@ -58,7 +58,7 @@ pub(super) fn status_enum_def(
     });
     let fallback = (!variants.iter().any(|v| v.status == StatusMatch::Default)).then(|| {
         quote! {
-            _ => Err(<serde_json::Error as serde::de::Error>::custom(format_args!(
+            _ => Err(<::serde_json::Error as ::serde::de::Error>::custom(format_args!(
                 "status {status} is not documented"
             ))),
         }
@@ -91,7 +91,7 @@ pub(super) fn status_enum_def(
 
         impl #name {
             /// Decodes a response body as the spec documents it for `status`.
-            pub fn decode(status: u16, #body_arg: &[u8]) -> Result<Self, serde_json::Error> {
+            pub fn decode(status: u16, #body_arg: &[u8]) -> ::std::result::Result<Self, ::serde_json::Error> {
                 match status {
                     #(#arms)*
                     #fallback
@@ -125,7 +125,7 @@ fn streamed(variants: &[StatusVariant], codes: &[u16]) -> Option<TokenStream> {
     Some(quote! {
         /// The variant that holds the body of a `status` response as a stream, if its body is
         /// binary.
-        pub fn streamed(status: u16) -> Option<fn(#rt::ByteStream) -> Self> {
+        pub fn streamed(status: u16) -> ::std::option::Option<fn(#rt::ByteStream) -> Self> {
             match status {
                 #(#arms)*
                 #fallback

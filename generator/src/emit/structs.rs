@@ -20,13 +20,11 @@ pub(super) fn struct_def(
     docs: &TokenStream,
     strukt: &Struct,
 ) -> TokenStream {
-    let has_secret = strukt.fields.iter().any(|field| field.secret);
     let has_required = strukt.fields.iter().any(|f| f.presence.is_required());
-    let debug = (!has_secret).then(|| quote!(Debug,));
     let default = (!has_required).then(|| quote!(Default,));
     let serde_derives = match strukt.purpose {
-        Purpose::Schema => quote!(Serialize, Deserialize),
-        Purpose::Parameters { .. } => quote!(Serialize),
+        Purpose::Schema => quote!(::serde::Serialize, ::serde::Deserialize),
+        Purpose::Parameters { .. } => quote!(::serde::Serialize),
     };
     let fields = strukt.fields.iter().map(|field| {
         let field_docs = field_docs(field);
@@ -40,16 +38,14 @@ pub(super) fn struct_def(
         }
     });
     let builder = builder(api, name, strukt);
-    let debug_impl = has_secret.then(|| redacting_debug(name, strukt));
     quote! {
         #docs
-        #[derive(#debug Clone, PartialEq, #default #serde_derives)]
+        #[derive(Debug, Clone, PartialEq, #default #serde_derives)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
         #builder
-        #debug_impl
     }
 }
 
@@ -66,14 +62,17 @@ pub(super) fn field_type(field: &Field, prefix: &TokenStream) -> TokenStream {
     let ty = boxed(rust_type(&field.ty, prefix), field.boxed);
     match field.presence {
         Presence::Required | Presence::Additional | Presence::Flattened => ty,
-        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
-        Presence::OptionalNullable => quote!(clientgen_runtime::Nullable<#ty>),
+        Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option<#ty>),
+        Presence::OptionalNullable => {
+            let rt = runtime();
+            quote!(#rt::Nullable<#ty>)
+        }
     }
 }
 
 pub(super) fn boxed(ty: TokenStream, boxed: bool) -> TokenStream {
     if boxed {
-        quote!(Box<#ty>)
+        quote!(::std::boxed::Box<#ty>)
     } else {
         ty
     }
@@ -101,10 +100,13 @@ fn serde_attributes(field: &Field, purpose: &Purpose) -> Option<TokenStream> {
             _ => quote!(with = "binary::option",),
         });
     let optional = match field.presence {
-        Presence::Optional => Some(quote!(default, skip_serializing_if = "Option::is_none",)),
+        Presence::Optional => Some(quote!(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+        )),
         Presence::OptionalNullable => Some(quote!(
             default,
-            skip_serializing_if = "clientgen_runtime::Nullable::is_absent",
+            skip_serializing_if = "::clientgen_runtime::Nullable::is_absent",
         )),
         _ => None,
     };
@@ -163,11 +165,13 @@ fn builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
         .map(|(field, slot)| match slot {
             Slot::Required(_) => quote!(#rt::Missing),
             Slot::Fixed(value) => value.clone(),
-            Slot::Optional if field.presence == Presence::Additional => quote!(Default::default()),
+            Slot::Optional if field.presence == Presence::Additional => {
+                quote!(::std::default::Default::default())
+            }
             Slot::Optional if field.presence == Presence::OptionalNullable => {
                 quote!(#rt::Nullable::Absent)
             }
-            Slot::Optional => quote!(None),
+            Slot::Optional => quote!(::std::option::Option::None),
         });
     let defaults = params.iter().map(|param| quote!(#param = #rt::Missing));
     let required_setters = required_setters(strukt, &slots, &builder);
@@ -237,8 +241,8 @@ fn builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
         }
 
         /// Shows which builder it is, not the values set so far (some may be secrets).
-        impl<#(#params),*> std::fmt::Debug for #builder<#(#params),*> {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl<#(#params),*> ::std::fmt::Debug for #builder<#(#params),*> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(stringify!(#builder)).finish_non_exhaustive()
             }
         }
@@ -356,13 +360,13 @@ fn setter(
         presence => {
             let (argument, converted) = conversion(&field.ty, &path);
             let converted = if field.boxed {
-                quote!(Box::new(#converted))
+                quote!(::std::boxed::Box::new(#converted))
             } else {
                 converted
             };
             match presence {
                 Presence::Optional | Presence::RequiredNullable => {
-                    (argument, quote!(Some(#converted)))
+                    (argument, quote!(::std::option::Option::Some(#converted)))
                 }
                 _ => (argument, converted),
             }
@@ -402,14 +406,16 @@ fn conversion(ty: &TypeRef, path: &TokenStream) -> (TokenStream, TokenStream) {
         TypeRef::Array(item) => {
             let item = rust_type(item, path);
             (
-                quote!(impl IntoIterator<Item = impl Into<#item>>),
-                quote!(value.into_iter().map(Into::into).collect()),
+                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>),
+                quote!(value.into_iter().map(::std::convert::Into::into).collect()),
             )
         }
         TypeRef::Map(entry) => {
             let entry = rust_type(entry, path);
             (
-                quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<#entry>)>),
+                quote!(impl ::std::iter::IntoIterator<
+                    Item = (impl ::std::convert::Into<::std::string::String>, impl ::std::convert::Into<#entry>),
+                >),
                 quote!(value
                     .into_iter()
                     .map(|(key, entry)| (key.into(), entry.into()))
@@ -418,7 +424,7 @@ fn conversion(ty: &TypeRef, path: &TokenStream) -> (TokenStream, TokenStream) {
         }
         other => {
             let ty = rust_type(other, path);
-            (quote!(impl Into<#ty>), quote!(value.into()))
+            (quote!(impl ::std::convert::Into<#ty>), quote!(value.into()))
         }
     }
 }
@@ -427,9 +433,10 @@ fn conversion(ty: &TypeRef, path: &TokenStream) -> (TokenStream, TokenStream) {
 /// value, an `Option` or `Nullable::Null`, all through `impl Into<Nullable<T>>`.
 fn nullable_conversion(field: &Field, path: &TokenStream) -> (TokenStream, TokenStream) {
     let ty = rust_type(&field.ty, path);
-    let argument = quote!(impl Into<clientgen_runtime::Nullable<#ty>>);
+    let rt = runtime();
+    let argument = quote!(impl ::std::convert::Into<#rt::Nullable<#ty>>);
     if field.boxed {
-        (argument, quote!(value.into().map(Box::new)))
+        (argument, quote!(value.into().map(::std::boxed::Box::new)))
     } else {
         (argument, quote!(value.into()))
     }
@@ -445,30 +452,5 @@ fn only_variant(api: &Api, ty: &TypeRef) -> Option<Ident> {
             Some(ident(&variants[0].name))
         }
         _ => None,
-    }
-}
-
-/// `Debug` that prints `<redacted>` in place of secret values.
-fn redacting_debug(name: &Ident, strukt: &Struct) -> TokenStream {
-    let rt = runtime();
-    let label = name.to_string();
-    let fields = strukt.fields.iter().map(|field| {
-        let wire = unraw(&field.name);
-        let field_name = ident(&field.name);
-        let value = match (field.secret, field.presence) {
-            (false, _) => quote!(&self.#field_name),
-            (true, Presence::Required) => quote!(&#rt::Redacted),
-            (true, _) => quote!(&self.#field_name.as_ref().map(|_| #rt::Redacted)),
-        };
-        quote!(.field(#wire, #value))
-    });
-    quote! {
-        impl std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#label)
-                    #(#fields)*
-                    .finish()
-            }
-        }
     }
 }

@@ -4,39 +4,69 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, rust_type};
+use std::collections::BTreeSet;
+
+use super::{docs, ident, rust_type, Chunk};
 use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeKind, TypeRef};
 
-/// The file in chunks: its docs and imports, one per type, then the helpers.
-pub(super) fn types_rs(api: &Api) -> Vec<TokenStream> {
-    let serde_types = api.types.iter().any(|def| is_serialized(&def.kind));
-    let imports = serde_types.then(|| {
-        quote!(
-            use serde::{Deserialize, Serialize};
-        )
-    });
-    let present = schema_fields(api).any(keeps_null).then(present_helper);
-    let bytes_fields: Vec<&Field> = schema_fields(api)
-        .filter(|f| f.ty == TypeRef::Bytes)
-        .collect();
-    let optional_bytes = bytes_fields
-        .iter()
-        .any(|f| f.presence != Presence::Required);
-    let binary = (!bytes_fields.is_empty()).then(|| binary_module(optional_bytes));
+/// The file in chunks: its docs, one per type (compiled with the features that reach it), then
+/// the helpers (compiled with those of the types that use them).
+pub(super) fn types_rs(api: &Api) -> Vec<Chunk> {
+    let present = helper_chunk(api, keeps_null, |_| present_helper());
+    let binary = helper_chunk(
+        api,
+        |field| field.ty == TypeRef::Bytes,
+        |fields| {
+            let optional = fields.iter().any(|f| f.presence != Presence::Required);
+            binary_module(optional)
+        },
+    );
     let head = quote! {
         //! The request and response types of the API, one for each schema of the spec.
         //!
         //! Structs are built with their builders (`Type::builder()`), which take every
         //! required field before `build`; enums keep values the spec does not list in an
         //! `Unknown` variant, so a new value from the server never breaks decoding.
-        #imports
+        //!
+        //! Code here names what it uses from `std`, `serde` and the runtime by absolute path,
+        //! so a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
     };
-    let items = api.types.iter().map(|def| type_def(api, def));
-    let helpers = quote!(#present #binary);
-    std::iter::once(head)
+    let items = api
+        .types
+        .iter()
+        .map(|def| Chunk::gated(api, &def.features, type_def(api, def)));
+    std::iter::once(Chunk::always(head))
         .chain(items)
-        .chain([helpers])
+        .chain(present)
+        .chain(binary)
         .collect()
+}
+
+/// The chunk of a helper that the fields `uses` picks need, made by `make` from them: compiled
+/// whenever one of the types holding them is, and absent when no field needs it.
+fn helper_chunk(
+    api: &Api,
+    uses: impl Fn(&Field) -> bool,
+    make: impl FnOnce(&[&Field]) -> TokenStream,
+) -> Option<Chunk> {
+    let users: Vec<(&TypeDef, &Field)> = schema_fields(api)
+        .filter(|(_, field)| uses(field))
+        .collect();
+    if users.is_empty() {
+        return None;
+    }
+    // A helper one always-compiled type uses is always compiled too.
+    let features: Option<BTreeSet<usize>> = users
+        .iter()
+        .map(|(def, _)| (!def.features.is_empty()).then_some(&def.features))
+        .try_fold(BTreeSet::new(), |mut all, features| {
+            all.extend(features?);
+            Some(all)
+        });
+    let fields: Vec<&Field> = users.iter().map(|(_, field)| *field).collect();
+    let tokens = make(&fields);
+    let features: Vec<usize> = features.unwrap_or_default().into_iter().collect();
+    Some(Chunk::gated(api, &features, tokens))
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
@@ -61,24 +91,15 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
-/// Whether a type's definition implements serde's traits itself (an alias has its target's;
-/// status enums are decoded by hand).
-fn is_serialized(kind: &TypeKind) -> bool {
-    match kind {
-        TypeKind::StatusEnum(_) | TypeKind::Alias(_) => false,
-        TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) => true,
-    }
-}
-
-/// The fields of every struct that travels as JSON.
-fn schema_fields(api: &Api) -> impl Iterator<Item = &Field> {
-    api.types
-        .iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Struct(strukt) if strukt.purpose == Purpose::Schema => Some(&strukt.fields),
-            _ => None,
-        })
-        .flatten()
+/// The fields of every struct that travels as JSON, with the type that holds each.
+fn schema_fields(api: &Api) -> impl Iterator<Item = (&TypeDef, &Field)> {
+    api.types.iter().flat_map(|def| {
+        let fields = match &def.kind {
+            TypeKind::Struct(strukt) if strukt.purpose == Purpose::Schema => &strukt.fields[..],
+            _ => &[],
+        };
+        fields.iter().map(move |field| (def, field))
+    })
 }
 
 /// An optional untyped property, where `null` is kept as `Some(Value::Null)`.
@@ -91,12 +112,12 @@ fn present_helper() -> TokenStream {
     quote! {
         /// Reads a property that is there, `null` included, as `Some`: for an untyped
         /// property `null` is a value, not an absence.
-        fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+        fn present<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
         where
-            D: serde::Deserializer<'de>,
-            T: Deserialize<'de>,
+            D: ::serde::Deserializer<'de>,
+            T: ::serde::Deserialize<'de>,
         {
-            T::deserialize(deserializer).map(Some)
+            T::deserialize(deserializer).map(::std::option::Option::Some)
         }
     }
 }

@@ -38,7 +38,7 @@ pub(super) fn union_def(
     });
     let (derive, serde_attribute, impls) = match &union.tagging {
         Tagging::Untagged => (
-            quote!(Serialize),
+            quote!(::serde::Serialize),
             quote!(#[serde(untagged)]),
             Some(untagged_deserialize(api, name, union)),
         ),
@@ -61,7 +61,7 @@ pub(super) fn union_def(
         pub enum #name {
             #(#variants)*
             #[doc = #UNKNOWN_DOCS]
-            Unknown(serde_json::Value),
+            Unknown(::serde_json::Value),
         }
         #impls
         #display
@@ -72,15 +72,15 @@ pub(super) fn union_def(
 fn scalar_display(name: &Ident, union: &Union) -> TokenStream {
     let arms = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
-        quote!(Self::#variant_name(value) => std::fmt::Display::fmt(value, f),)
+        quote!(Self::#variant_name(value) => ::std::fmt::Display::fmt(value, f),)
     });
     quote! {
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {
                     #(#arms)*
-                    Self::Unknown(serde_json::Value::String(text)) => f.write_str(text),
-                    Self::Unknown(other) => std::fmt::Display::fmt(other, f),
+                    Self::Unknown(::serde_json::Value::String(text)) => f.write_str(text),
+                    Self::Unknown(other) => ::std::fmt::Display::fmt(other, f),
                 }
             }
         }
@@ -94,28 +94,28 @@ fn tagged_serialize(name: &Ident, property: &str, union: &Union) -> TokenStream 
         let variant_name = ident(&variant.name);
         match variant.tag.as_deref() {
             Some(tag) if !variant.tag_optional => {
-                quote!(Self::#variant_name(value) => (#tag, serde_json::to_value(value)),)
+                quote!(Self::#variant_name(value) => (#tag, ::serde_json::to_value(value)),)
             }
-            _ => quote!(Self::#variant_name(value) => return value.serialize(serializer),),
+            _ => quote!(Self::#variant_name(value) => return ::serde::Serialize::serialize(value, serializer),),
         }
     });
     quote! {
-        impl Serialize for #name {
-            fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+        impl ::serde::Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
             where
-                S: serde::Serializer,
+                S: ::serde::Serializer,
             {
                 let (tag, value) = match self {
                     #(#arms)*
-                    Self::Unknown(value) => return value.serialize(serializer),
+                    Self::Unknown(value) => return ::serde::Serialize::serialize(value, serializer),
                 };
-                let mut value = value.map_err(serde::ser::Error::custom)?;
-                if let serde_json::Value::Object(members) = &mut value {
+                let mut value = value.map_err(::serde::ser::Error::custom)?;
+                if let ::serde_json::Value::Object(members) = &mut value {
                     members
                         .entry(#property)
-                        .or_insert_with(|| serde_json::Value::String(tag.to_owned()));
+                        .or_insert_with(|| ::serde_json::Value::String(tag.to_owned()));
                 }
-                value.serialize(serializer)
+                ::serde::Serialize::serialize(&value, serializer)
             }
         }
     }
@@ -133,7 +133,7 @@ fn tagged_deserialize(api: &Api, name: &Ident, property: &str, union: &Union) ->
         let tag = variant.tag.as_deref()?;
         let others = &variant.also_accepted;
         Some(quote! {
-            Some(#tag #(| #others)*) => <#ty>::deserialize(value).map(Self::#variant_name).map_err(serde::de::Error::custom),
+            Some(#tag #(| #others)*) => <#ty as ::serde::Deserialize>::deserialize(value).map(Self::#variant_name).map_err(::serde::de::Error::custom),
         })
     });
     // A variant whose tag is optional may be a value without the tag, never one with
@@ -150,13 +150,13 @@ fn tagged_deserialize(api: &Api, name: &Ident, property: &str, union: &Union) ->
             Some(_) => None,
         });
     quote! {
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
             where
-                D: serde::Deserializer<'de>,
+                D: ::serde::Deserializer<'de>,
             {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                match value.get(#property).and_then(serde_json::Value::as_str) {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                match value.get(#property).and_then(::serde_json::Value::as_str) {
                     #(#arms)*
                     _ => {
                         #(#attempts)*
@@ -173,12 +173,12 @@ fn tagged_deserialize(api: &Api, name: &Ident, property: &str, union: &Union) ->
 fn untagged_deserialize(api: &Api, name: &Ident, union: &Union) -> TokenStream {
     let attempts = union.variants.iter().map(|variant| attempt(api, variant));
     quote! {
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
             where
-                D: serde::Deserializer<'de>,
+                D: ::serde::Deserializer<'de>,
             {
-                let value = serde_json::Value::deserialize(deserializer)?;
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 #(#attempts)*
                 Ok(Self::Unknown(value))
             }
@@ -193,7 +193,7 @@ fn attempt(api: &Api, variant: &UnionVariant) -> TokenStream {
     let variant_name = ident(&variant.name);
     let ty = rust_type(&variant.ty, &quote!());
     let value = if variant.boxed {
-        quote!(Box::new(value))
+        quote!(::std::boxed::Box::new(value))
     } else {
         quote!(value)
     };
@@ -212,7 +212,7 @@ fn attempt(api: &Api, variant: &UnionVariant) -> TokenStream {
         _ => None,
     };
     let attempt = quote! {
-        if let Ok(value) = <#ty>::deserialize(&value) {
+        if let Ok(value) = <#ty as ::serde::Deserialize>::deserialize(&value) {
             return Ok(Self::#variant_name(#value));
         }
     };
@@ -223,5 +223,5 @@ fn attempt(api: &Api, variant: &UnionVariant) -> TokenStream {
 }
 
 fn type_label(ty: &TypeRef) -> String {
-    rust_type(ty, &quote!()).to_string().replace(' ', "")
+    super::readable_type(ty)
 }

@@ -86,6 +86,7 @@ mod tests {
             name: name.into(),
             origin: format!("#/components/schemas/{name}"),
             docs: None,
+            features: Vec::new(),
             kind: TypeKind::Alias(target),
         };
         (name.into(), definition)

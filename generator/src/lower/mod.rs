@@ -12,6 +12,7 @@
 
 mod aliases;
 mod all_of;
+mod features;
 mod multipart;
 mod objects;
 mod operations;
@@ -63,7 +64,9 @@ pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>),
         servers,
         types: lowerer.types.into_values().collect(),
         operations,
+        features: Vec::new(),
     };
+    let api = features::assign(api);
     let mut warnings = lowerer.warnings;
     warnings.sort_by(|a, b| a.location.pointer.cmp(&b.location.pointer));
     warnings.dedup();
@@ -102,7 +105,7 @@ pub(crate) struct Lowerer<'a> {
 
 impl<'a> Lowerer<'a> {
     fn new(spec: &'a Spec, arena: &'a Arena<Schema>) -> Self {
-        let mut type_names = UniqueNames::with_reserved(naming::RESERVED_TYPE_NAMES);
+        let mut type_names = UniqueNames::default();
         // Component schemas claim their names before any inline schema can take one, so a
         // derived name that collides with a component's gets the suffix, never the component.
         let components = spec

@@ -84,7 +84,6 @@ impl<'a> Lowerer<'a> {
                 docs: Some("Which of the alternatives the object also matches.".to_owned()),
                 ty,
                 presence: Presence::Flattened,
-                secret: false,
                 boxed: false,
             });
         }
@@ -283,7 +282,6 @@ impl<'a> Lowerer<'a> {
             docs: Some("Properties beyond the ones above, by name.".to_owned()),
             ty: TypeRef::Map(Box::new(value)),
             presence: Presence::Additional,
-            secret: false,
             boxed: false,
         }))
     }
@@ -337,7 +335,6 @@ impl<'a> Lowerer<'a> {
             docs: facts.docs,
             ty,
             presence,
-            secret: facts.secret,
             boxed: false,
         })
     }

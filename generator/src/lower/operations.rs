@@ -148,7 +148,6 @@ impl<'a> Lowerer<'a> {
                 docs: None,
                 ty: TypeRef::Json,
                 required: false,
-                secret: false,
                 style: Style::Json,
             };
             let mut lowered = self.recover(lowered, stand_in);
@@ -188,6 +187,8 @@ impl<'a> Lowerer<'a> {
             constant,
             origin: at.as_str().to_owned(),
             operation_id,
+            tags: operation.tags.clone(),
+            features: Vec::new(),
             http_method: method.to_uppercase(),
             path,
             segments,
@@ -312,7 +313,6 @@ impl<'a> Lowerer<'a> {
             docs,
             ty,
             required: data.required,
-            secret: facts.secret,
             style,
         })
     }
@@ -458,7 +458,6 @@ impl<'a> Lowerer<'a> {
                 } else {
                     Presence::Optional
                 },
-                secret: parameter.secret,
                 boxed: false,
             });
         }
@@ -466,6 +465,7 @@ impl<'a> Lowerer<'a> {
             name: name.clone(),
             origin: at.join("parameters").as_str().to_owned(),
             docs: Some(format!("Query, header and cookie parameters of [`Client::{method_name}`](crate::Client::{method_name}).")),
+            features: Vec::new(),
             kind: TypeKind::Struct(Struct {
                 fields,
                 purpose: Purpose::Parameters { query },

@@ -163,7 +163,7 @@ impl Lowerer<'_> {
 fn builtin_reach(ty: &TypeRef) -> Reach {
     match ty {
         // A file part travels in JSON as text.
-        TypeRef::String | TypeRef::File => Reach::Value(Family::String, WHOLE),
+        TypeRef::String | TypeRef::Secret | TypeRef::File => Reach::Value(Family::String, WHOLE),
         TypeRef::I32 | TypeRef::I64 => Reach::Value(Family::Number, 1),
         TypeRef::F32 | TypeRef::F64 => Reach::Value(Family::Number, WHOLE),
         TypeRef::Bool => Reach::Value(Family::Boolean, WHOLE),

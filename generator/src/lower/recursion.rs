@@ -82,7 +82,6 @@ mod tests {
             docs: None,
             ty,
             presence: Presence::Optional,
-            secret: false,
             boxed: false,
         }
     }
@@ -92,6 +91,7 @@ mod tests {
             name: name.into(),
             origin: String::new(),
             docs: None,
+            features: Vec::new(),
             kind: TypeKind::Struct(Struct {
                 fields,
                 purpose: crate::model::Purpose::Schema,

@@ -185,6 +185,7 @@ impl<'a> Lowerer<'a> {
             name: name.clone(),
             origin: String::new(),
             docs: Some(docs),
+            features: Vec::new(),
             kind: TypeKind::StatusEnum(variants),
         };
         self.types.insert(name.clone(), definition);

@@ -49,8 +49,6 @@ impl<'d> From<&'d ReferenceOr<Box<Schema>>> for SchemaRef<'d> {
 pub(crate) struct Facts {
     /// The value may be `null`.
     pub(crate) nullable: bool,
-    /// The value is a credential, to be redacted (see [`is_secret`]).
-    pub(crate) secret: bool,
     /// `readOnly` or `writeOnly`: the value travels in one direction only.
     pub(crate) one_way: bool,
     /// The schema's own description, else its title.
@@ -231,6 +229,7 @@ impl<'a> Lowerer<'a> {
             name: name.to_owned(),
             origin: origin.as_str().to_owned(),
             docs,
+            features: Vec::new(),
             kind,
         };
         self.types.insert(name.to_owned(), definition);
@@ -244,6 +243,7 @@ impl<'a> Lowerer<'a> {
             {
                 TypeRef::Bytes
             }
+            SchemaKind::Type(Type::String(_)) if is_secret(schema) => TypeRef::Secret,
             SchemaKind::Type(Type::String(_)) => TypeRef::String,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Integer(integer)) => match integer.format {
@@ -264,6 +264,8 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Any(any) if any.items.is_some() || any.typ.as_deref() == Some("array") => {
                 self.array(any.items.as_ref(), at, hint)?
             }
+            // A credential format with no type still describes a string.
+            SchemaKind::Any(any) if any.typ.is_none() && is_secret(schema) => TypeRef::Secret,
             SchemaKind::Not { .. } => {
                 let message = "a `not` schema has no Rust type; its values are any JSON";
                 self.warn(at, message);
@@ -403,7 +405,6 @@ impl<'a> Lowerer<'a> {
                     Some(simplified) => simplified.nullable,
                     None => is_nullable(resolved),
                 },
-            secret: is_secret(view),
             one_way: says("readOnly")
                 || says("writeOnly")
                 || one_way(&resolved.schema_data)

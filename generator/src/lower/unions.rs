@@ -289,6 +289,7 @@ fn variant_name_of(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => name.clone(),
         TypeRef::String => "String".to_owned(),
+        TypeRef::Secret => "Secret".to_owned(),
         TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
         TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
         TypeRef::Bool => "Boolean".to_owned(),

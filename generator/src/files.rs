@@ -1,4 +1,4 @@
-//! Bringing a directory in line with generated file contents: compared in `--check` mode,
+//! Bringing a directory in line with generated file contents: compared in [`Mode::Check`],
 //! replaced as a whole otherwise, so that no run leaves a half-written crate behind.
 
 use std::collections::BTreeMap;
@@ -16,31 +16,45 @@ const MAX_DIFF_LINES: usize = 60;
 
 /// What [`sync_dir`] does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
+pub enum Mode {
     /// Replace the directory when it differs.
     Write,
     /// Change nothing; report the differences.
     Check,
 }
 
+/// What [`sync_dir`] found, or did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Synced {
+    /// The directory already held exactly the files.
+    Unchanged,
+    /// The directory differed and was replaced ([`Mode::Write`]).
+    Updated,
+    /// The directory differs and was left alone ([`Mode::Check`]): a description, with a
+    /// diff, of every stale, missing or extra file.
+    Stale(Vec<String>),
+}
+
 /// Makes `dir` hold exactly `files` (paths relative to `dir`).
 ///
-/// In [`Mode::Check`] returns a description (with a diff) of every stale, missing or extra
-/// file. In [`Mode::Write`] a directory that differs is replaced: the new contents are
-/// written to a sibling temporary directory first and swapped in only when complete.
-pub(crate) fn sync_dir(
+/// In [`Mode::Write`] a directory that differs is replaced: the new contents are written to a
+/// sibling temporary directory first and swapped in only when complete. What cargo writes in
+/// a crate's directory (`target/`, `Cargo.lock`) is neither compared nor removed.
+pub fn sync_dir(
     dir: &Path,
     files: &BTreeMap<String, String>,
     mode: Mode,
-) -> Result<Vec<String>, String> {
+) -> Result<Synced, String> {
     let existing = read_tree(dir).map_err(|error| io_error(dir, &error))?;
     let differences = compare(dir, &existing, files);
-    if differences.is_empty() || mode == Mode::Check {
-        return Ok(differences);
+    if differences.is_empty() {
+        return Ok(Synced::Unchanged);
+    }
+    if mode == Mode::Check {
+        return Ok(Synced::Stale(differences));
     }
     replace_dir(dir, files).map_err(|error| io_error(dir, &error))?;
-    eprintln!("updated {}", dir.display());
-    Ok(Vec::new())
+    Ok(Synced::Updated)
 }
 
 fn io_error(dir: &Path, error: &std::io::Error) -> String {
@@ -171,7 +185,8 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("xtask-files-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("clientgen-files-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         dir
     }
@@ -187,10 +202,19 @@ mod tests {
     fn write_then_check_round_trips() {
         let dir = scratch("round-trip").join("crate");
         let wanted = files(&[("Cargo.toml", "a\n"), ("src/lib.rs", "b\n")]);
-        assert_eq!(sync_dir(&dir, &wanted, Mode::Check).unwrap().len(), 2);
+        let Synced::Stale(missing) = sync_dir(&dir, &wanted, Mode::Check).unwrap() else {
+            panic!("an absent directory is stale");
+        };
+        assert_eq!(missing.len(), 2);
         assert!(!dir.exists(), "check mode must not write");
-        assert!(sync_dir(&dir, &wanted, Mode::Write).unwrap().is_empty());
-        assert!(sync_dir(&dir, &wanted, Mode::Check).unwrap().is_empty());
+        assert_eq!(
+            sync_dir(&dir, &wanted, Mode::Write).unwrap(),
+            Synced::Updated
+        );
+        assert_eq!(
+            sync_dir(&dir, &wanted, Mode::Check).unwrap(),
+            Synced::Unchanged
+        );
         assert_eq!(fs::read_to_string(dir.join("src/lib.rs")).unwrap(), "b\n");
     }
 
@@ -203,7 +227,10 @@ mod tests {
         fs::create_dir_all(dir.join("target")).unwrap();
         fs::write(dir.join("target/ignored"), "x").unwrap();
         let wanted = files(&[("src/lib.rs", "new\n"), ("Cargo.toml", "c\n")]);
-        let report = sync_dir(&dir, &wanted, Mode::Check).unwrap().join("\n");
+        let Synced::Stale(report) = sync_dir(&dir, &wanted, Mode::Check).unwrap() else {
+            panic!("the directory differs");
+        };
+        let report = report.join("\n");
         assert!(
             report.contains("missing: ") && report.contains("Cargo.toml"),
             "{report}"
@@ -237,7 +264,7 @@ mod tests {
         assert_eq!(fs::read_to_string(dir.join("lib.rs")).unwrap(), "new\n");
         // A lock file cargo wrote is not a difference either.
         let unchanged = sync_dir(&dir, &files(&[("lib.rs", "new\n")]), Mode::Check).unwrap();
-        assert!(unchanged.is_empty(), "{unchanged:?}");
+        assert_eq!(unchanged, Synced::Unchanged);
     }
 
     #[test]
@@ -245,8 +272,7 @@ mod tests {
         let dir = scratch("crlf");
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join("a.rs"), "x\r\ny\r\n").unwrap();
-        assert!(sync_dir(&dir, &files(&[("a.rs", "x\ny\n")]), Mode::Check)
-            .unwrap()
-            .is_empty());
+        let synced = sync_dir(&dir, &files(&[("a.rs", "x\ny\n")]), Mode::Check).unwrap();
+        assert_eq!(synced, Synced::Unchanged);
     }
 }

@@ -1,0 +1,247 @@
+//! The built `clientgen` binary, run as a user would: its help and version, a good document,
+//! a bad one, and what `--deny-warnings` and `--quiet` change.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// A document that generates without a warning.
+const GOOD: &str = r#"
+openapi: 3.0.3
+info: {title: Pets, version: '1'}
+servers: [{url: 'https://pets.example'}]
+paths:
+  /pets/{id}:
+    get:
+      operationId: getPet
+      summary: Get a pet
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        '200':
+          description: The pet.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}
+components:
+  schemas:
+    Pet: {type: object, required: [name], properties: {name: {type: string}}}
+"#;
+
+/// Two errors: a path parameter that is an object, and one that is not declared.
+const BAD: &str = r#"
+openapi: 3.0.3
+info: {title: Broken, version: '1'}
+paths:
+  /things/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: object}}]
+      responses: {'204': {description: Nothing.}}
+  /others/{name}:
+    get:
+      responses: {'204': {description: Nothing.}}
+"#;
+
+/// Generates with one warning: `required` names a property that does not exist.
+const LENIENT: &str = r#"
+openapi: 3.0.3
+info: {title: Lenient, version: '1'}
+paths: {}
+components:
+  schemas:
+    A: {type: object, required: [ghost], properties: {a: {type: string}}}
+"#;
+
+/// A scratch directory holding `api.yaml` with `spec`, and where the crate goes.
+struct Scratch {
+    dir: TempDir,
+}
+
+impl Scratch {
+    fn new(spec: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("api.yaml"), spec).unwrap();
+        Self { dir }
+    }
+
+    fn spec(&self) -> PathBuf {
+        self.dir.path().join("api.yaml")
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("pets-client")
+    }
+
+    /// Runs `clientgen --spec api.yaml --out pets-client` with `extra` arguments.
+    fn generate(&self, extra: &[&str]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_clientgen"));
+        command.arg("--spec").arg(self.spec());
+        command.arg("--out").arg(self.out());
+        run(command.args(extra))
+    }
+
+    /// An output directory holding one file, as a previous run might have left it.
+    fn previous_output(&self) {
+        std::fs::create_dir_all(self.out().join("src")).unwrap();
+        std::fs::write(self.out().join("src/lib.rs"), "// previous output\n").unwrap();
+    }
+
+    fn assert_output_untouched(&self) {
+        let lib = std::fs::read_to_string(self.out().join("src/lib.rs")).unwrap();
+        assert_eq!(lib, "// previous output\n");
+        assert_eq!(std::fs::read_dir(self.out()).unwrap().count(), 1);
+    }
+}
+
+fn run(command: &mut Command) -> Output {
+    command.output().expect("the clientgen binary runs")
+}
+
+fn clientgen(args: &[&str]) -> Output {
+    run(Command::new(env!("CARGO_BIN_EXE_clientgen")).args(args))
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn help_and_version_succeed() {
+    let help = clientgen(&["--help"]);
+    assert!(help.status.success(), "{}", stderr(&help));
+    let text = stdout(&help);
+    for option in [
+        "--spec",
+        "--out",
+        "--overlay",
+        "--runtime-git",
+        "--deny-warnings",
+    ] {
+        assert!(text.contains(option), "{option} in:\n{text}");
+    }
+    let version = clientgen(&["--version"]);
+    assert!(version.status.success());
+    let expected = format!("clientgen {}\n", env!("CARGO_PKG_VERSION"));
+    assert_eq!(stdout(&version), expected);
+}
+
+#[test]
+fn a_missing_option_is_a_usage_error() {
+    let output = clientgen(&["--spec", "api.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--out <DIR>"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_good_document_becomes_a_crate_that_is_then_fresh() {
+    let scratch = Scratch::new(GOOD);
+    let output = scratch.generate(&[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("updated "), "{}", stderr(&output));
+
+    let manifest = read(&scratch.out().join("Cargo.toml"));
+    assert!(manifest.contains("name = \"pets-client\""), "{manifest}");
+    assert!(
+        manifest.contains("clientgen-runtime = \"0.1\"\n"),
+        "{manifest}"
+    );
+    let client = read(&scratch.out().join("src/client.rs"));
+    assert!(client.contains("pub async fn get_a_pet("), "{client}");
+    assert!(
+        client.starts_with("// @generated by `clientgen --spec "),
+        "{client}"
+    );
+
+    let check = scratch.generate(&["--check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    std::fs::write(scratch.out().join("src/client.rs"), "// edited\n").unwrap();
+    let check = scratch.generate(&["--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        stderr(&check).contains("run `clientgen --spec "),
+        "{}",
+        stderr(&check)
+    );
+}
+
+#[test]
+fn runtime_options_reach_the_manifest() {
+    let scratch = Scratch::new(GOOD);
+    let output = scratch.generate(&[
+        "--runtime-git",
+        "https://g.example/r.git",
+        "--runtime-tag",
+        "v0.1.0",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let manifest = read(&scratch.out().join("Cargo.toml"));
+    let expected = r#"clientgen-runtime = { version = "0.1", git = "https://g.example/r.git", tag = "v0.1.0" }"#;
+    assert!(manifest.contains(expected), "{manifest}");
+}
+
+#[test]
+fn a_bad_document_fails_with_every_error_located_and_writes_nothing() {
+    let scratch = Scratch::new(BAD);
+    scratch.previous_output();
+    let output = scratch.generate(&[]);
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    let file = scratch.spec().display().to_string();
+    for pointer in [
+        "#/paths/~1others~1{name}/get",
+        "#/paths/~1things~1{id}/get/parameters/0",
+    ] {
+        assert!(
+            errors.contains(&format!("{file}: {pointer}")),
+            "{pointer} in:\n{errors}"
+        );
+    }
+    scratch.assert_output_untouched();
+}
+
+#[test]
+fn deny_warnings_refuses_a_document_with_a_warning() {
+    let scratch = Scratch::new(LENIENT);
+    scratch.previous_output();
+    let output = scratch.generate(&["--deny-warnings"]);
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("#/components/schemas/A/required"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("1 warning(s) with `--deny-warnings`"),
+        "{errors}"
+    );
+    scratch.assert_output_untouched();
+
+    let output = scratch.generate(&[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("warning: "), "{}", stderr(&output));
+    assert!(scratch.out().join("src/types.rs").exists());
+}
+
+#[test]
+fn quiet_prints_nothing_but_errors() {
+    let scratch = Scratch::new(LENIENT);
+    let output = scratch.generate(&["--quiet"]);
+    assert!(output.status.success());
+    assert_eq!(stderr(&output), "");
+    assert!(scratch.out().join("src/types.rs").exists());
+
+    let scratch = Scratch::new(BAD);
+    let output = scratch.generate(&["--quiet"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("#/paths/~1others~1{name}/get"));
+}
