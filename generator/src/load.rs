@@ -2,9 +2,12 @@
 //! located by file, JSON pointer and (where the parser knows it) line and column.
 //!
 //! The text is first read into a plain JSON tree (`read_tree`), which refuses repeated keys
-//! (on which `openapiv3` would panic) and lets [overlays](crate::Overlay) edit the document
-//! before it is typed. Without overlays the text itself is then parsed into `openapiv3`, so that
-//! errors keep their line and column.
+//! (on which `openapiv3` would panic) and takes every key as text (YAML reads `200:` as a
+//! number). That tree is edited before it is typed: [overlays](crate::Overlay) first, then
+//! `upgrade.rs` rewrites an OpenAPI 3.1 document into the 3.0 shapes `openapiv3` reads, and
+//! `tolerate.rs` sets right what other tools accept (both find schemas with `walk.rs`). The
+//! warnings of these passes are kept with the [`Spec`]. When typing the tree fails, the text
+//! is parsed too, for the error's line and column.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -14,8 +17,13 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use serde_path_to_error::Segment;
 
-use crate::diagnostics::{Error, Errors, Location, Pointer};
+use crate::diagnostics::{Error, Errors, Location, Pointer, Warning};
 use crate::overlay::Overlay;
+
+mod defs;
+mod tolerate;
+mod upgrade;
+mod walk;
 
 /// A parsed OpenAPI document together with the names of the files it came from.
 #[derive(Debug, Clone)]
@@ -24,6 +32,10 @@ pub struct Spec {
     overlays: Vec<String>,
     document: OpenAPI,
     ref_siblings: RefSiblings,
+    /// What reading the document worked around, before lowering.
+    warnings: Vec<Warning>,
+    /// Schemas moved from a `$defs` to the component schemas, in order.
+    moves: Vec<defs::Move>,
 }
 
 /// The keywords written beside a `$ref`, by the pointer of the object that holds them.
@@ -44,6 +56,8 @@ impl Spec {
     ///
     /// Every action of every overlay must match something; all that do not are reported
     /// together. Errors found after overlays were applied point into the edited document.
+    /// An OpenAPI 3.1 document is read as its 3.0 equivalent; what that rewrite, or setting
+    /// right what other tools tolerate, loses is warned about by [`crate::generate`].
     pub fn parse_with_overlays(
         file: impl Into<String>,
         text: &str,
@@ -51,27 +65,41 @@ impl Spec {
     ) -> Result<Self, Errors> {
         let file = file.into();
         let mut tree = read_tree(&file, text)?;
-        check_version(&file, &tree)?;
-        let mut ref_siblings = RefSiblings::new();
-        let document = if overlays.is_empty() {
-            parse_text(&file, text)?
+        let version = check_version(&file, &tree)?;
+        let errors = overlays
+            .iter()
+            .flat_map(|overlay| overlay.apply(&mut tree, &file))
+            .collect();
+        if let Some(errors) = Errors::from_vec(errors) {
+            return Err(errors);
+        }
+        let (moves, edits) = rewrite(&mut tree, version);
+        // The text keeps what the tree loses (`version: 1.10` is text to `openapiv3`), so an
+        // unedited document is typed from it when it can be.
+        let edited = !(overlays.is_empty() && edits.is_empty() && version == Version::V3_0);
+        let document = if edited {
+            type_tree(&file, text, &tree, overlays)?
         } else {
-            let errors = overlays
-                .iter()
-                .flat_map(|overlay| overlay.apply(&mut tree, &file))
-                .collect();
-            if let Some(errors) = Errors::from_vec(errors) {
-                return Err(errors);
-            }
-            parse_tree(&file, &tree)?
+            parse_text(&file, text).or_else(|_| type_tree(&file, text, &tree, overlays))?
         };
+        let mut ref_siblings = RefSiblings::new();
         collect_ref_siblings(&tree, &mut String::from("#"), &mut ref_siblings);
-        Ok(Self {
+        let mut spec = Self {
             file,
             overlays: overlays.iter().map(|o| o.file().to_owned()).collect(),
             document,
             ref_siblings,
-        })
+            warnings: Vec::new(),
+            moves,
+        };
+        spec.warnings = edits
+            .into_iter()
+            .map(|(at, message)| Warning {
+                location: spec.location(&at),
+                message,
+            })
+            .collect();
+        Ok(spec)
     }
 
     /// The file name given to [`Spec::parse`].
@@ -89,10 +117,35 @@ impl Spec {
         &self.document
     }
 
+    /// What reading the document worked around (an OpenAPI 3.1 construct with no 3.0 shape,
+    /// documentation that is not text, ...), each located at its node.
+    pub(crate) fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Where the node at `at` of the document as read (its `$defs` moved among the component
+    /// schemas) is in the document as written.
+    pub(crate) fn location(&self, at: &Pointer) -> Location {
+        let pointer = Pointer::verbatim(&defs::original(at.as_str(), &self.moves));
+        location(&self.file, &pointer, None)
+    }
+
     /// The keywords beside the `$ref` at `at`, if it has any.
     pub(crate) fn ref_siblings(&self, at: &Pointer) -> Option<&Map<String, Value>> {
         self.ref_siblings.get(at.as_str())
     }
+}
+
+/// Rewrites the tree of a document of `version` into what `openapiv3` reads: `$defs` moved
+/// and 3.1 rewritten as 3.0 (for 3.1), then what other tools tolerate set right. Returns the
+/// moves and a warning (pointer and message) for each edit that loses something.
+fn rewrite(tree: &mut Value, version: Version) -> (Vec<defs::Move>, Vec<(Pointer, String)>) {
+    let (moves, mut edits) = match version {
+        Version::V3_0 => (Vec::new(), Vec::new()),
+        Version::V3_1 => (defs::hoist(tree), upgrade::upgrade(tree)),
+    };
+    edits.extend(tolerate::tolerate(tree));
+    (moves, edits)
 }
 
 /// Records, under `at` and below it in `tree`, every object holding a `$ref` and other keys.
@@ -133,16 +186,26 @@ fn collect_ref_siblings(tree: &Value, at: &mut String, found: &mut RefSiblings) 
     }
 }
 
-/// Refuses anything but OpenAPI 3.0.x before typing the document, whose 3.1 constructs would
-/// otherwise be reported as odd errors elsewhere.
-fn check_version(file: &str, tree: &Value) -> Result<(), Error> {
+/// The versions of OpenAPI the generator reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V3_0,
+    /// Rewritten into 3.0 shapes by `upgrade.rs` before it is typed.
+    V3_1,
+}
+
+/// Refuses anything but OpenAPI 3.0.x and 3.1.x before typing the document, whose other
+/// constructs would otherwise be reported as odd errors elsewhere.
+fn check_version(file: &str, tree: &Value) -> Result<Version, Error> {
     let version = tree.get("openapi").and_then(Value::as_str);
     let message = match version {
-        Some(version) if version.starts_with("3.0.") => return Ok(()),
+        Some(version) if version.starts_with("3.0.") => return Ok(Version::V3_0),
+        Some(version) if version.starts_with("3.1.") => return Ok(Version::V3_1),
         Some(version) => format!(
-            "OpenAPI version `{version}` is not supported; this generator reads OpenAPI 3.0.x"
+            "OpenAPI version `{version}` is not supported; this generator reads OpenAPI 3.0.x \
+             and 3.1.x"
         ),
-        None => "an OpenAPI 3.0.x document needs an `openapi` field naming its version".into(),
+        None => "an OpenAPI document needs an `openapi` field naming its version".into(),
     };
     Err(error_at(
         file,
@@ -166,14 +229,24 @@ fn parse_text(file: &str, text: &str) -> Result<OpenAPI, Error> {
     }
 }
 
-/// Types a tree that overlays have edited; the pointer is all there is to locate an error.
-fn parse_tree(file: &str, tree: &Value) -> Result<OpenAPI, Error> {
+/// Types the tree read from `text` and edited since. An error is located by its pointer and,
+/// when parsing `text` itself fails at the same node, by that error's line and column too.
+fn type_tree(file: &str, text: &str, tree: &Value, overlays: &[Overlay]) -> Result<OpenAPI, Error> {
     serde_path_to_error::deserialize(tree).map_err(|error| {
-        let message = format!(
-            "{} (in the document as the overlays left it)",
-            error.inner()
-        );
-        located(file, error.path(), None, message)
+        let suffix = if overlays.is_empty() {
+            ""
+        } else {
+            " (in the document as the overlays left it)"
+        };
+        let message = format!("{}{suffix}", error.inner());
+        let from_tree = located(file, error.path(), None, message);
+        match parse_text(file, text) {
+            Err(from_text) if from_text.location.pointer == from_tree.location.pointer => Error {
+                location: from_text.location,
+                ..from_tree
+            },
+            _ => from_tree,
+        }
     })
 }
 
@@ -239,6 +312,16 @@ impl<'de> Visitor<'de> for TreeVisitor {
         Number::from_f64(value)
             .map(Value::Number)
             .ok_or_else(|| E::custom(format_args!("{value} is not a number JSON can hold")))
+    }
+
+    /// An integer beyond 64 bits, which YAML reads, is kept as the nearest float, as JSON
+    /// parsers keep it; a constraint that cannot hold it is then dropped with a warning.
+    fn visit_i128<E: de::Error>(self, value: i128) -> Result<Value, E> {
+        self.visit_f64(value as f64)
+    }
+
+    fn visit_u128<E: de::Error>(self, value: u128) -> Result<Value, E> {
+        self.visit_f64(value as f64)
     }
 
     fn visit_str<E>(self, value: &str) -> Result<Value, E> {
@@ -314,6 +397,14 @@ impl Visitor<'_> for KeyVisitor {
         Ok(value.to_string())
     }
 
+    fn visit_i128<E>(self, value: i128) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_u128<E>(self, value: u128) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
     fn visit_f64<E>(self, value: f64) -> Result<String, E> {
         Ok(value.to_string())
     }
@@ -341,12 +432,16 @@ pub(crate) fn error_at(
     message: String,
 ) -> Error {
     Error {
-        location: Location {
-            file: file.to_owned(),
-            pointer: pointer.as_str().to_owned(),
-            line_column,
-        },
+        location: location(file, &pointer, line_column),
         message,
+    }
+}
+
+fn location(file: &str, pointer: &Pointer, line_column: Option<(usize, usize)>) -> Location {
+    Location {
+        file: file.to_owned(),
+        pointer: pointer.as_str().to_owned(),
+        line_column,
     }
 }
 
@@ -485,12 +580,34 @@ mod tests {
     }
 
     #[test]
-    fn openapi_3_1_is_refused_at_the_version_field() {
-        let text = MINIMAL.replace("3.0.3", "3.1.0");
-        let error = only(Spec::parse("new.yaml", &text).unwrap_err());
+    fn openapi_3_1_is_read_and_other_versions_are_refused_at_the_version_field() {
+        let text = MINIMAL.replace("3.0.3", "3.1.0").replace("paths: {}\n", "");
+        assert!(Spec::parse("new.yaml", &text).is_ok());
+        let text = MINIMAL.replace("3.0.3", "4.0.0");
+        let error = only(Spec::parse("next.yaml", &text).unwrap_err());
         assert_eq!(error.location.pointer, "#/openapi");
         let error = only(Spec::parse("none.yaml", "info: {}\n").unwrap_err());
         assert_eq!(error.location.pointer, "#/openapi");
+    }
+
+    #[test]
+    fn integer_keys_in_extensions_and_huge_numbers_are_read() {
+        let text =
+            format!("{MINIMAL}x-codes:\n  200: ok\n  true: yes\nx-big: -9223372036854776000\n");
+        let spec = Spec::parse("a.yaml", &text).unwrap();
+        let extensions = &spec.document().extensions;
+        assert_eq!(extensions["x-codes"]["200"], "ok");
+        assert!(extensions["x-big"].as_f64().is_some_and(|big| big < -9e18));
+    }
+
+    #[test]
+    fn the_warnings_of_reading_are_located_at_their_node() {
+        let text = MINIMAL.replace("{title: t,", "{title: t, description: {$ref: a.md},");
+        let spec = Spec::parse("a.yaml", &text).unwrap();
+        let [warning] = spec.warnings() else {
+            panic!("{:?}", spec.warnings());
+        };
+        assert_eq!(warning.location.pointer, "#/info/description");
     }
 
     #[test]

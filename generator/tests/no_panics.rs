@@ -120,6 +120,10 @@ fn real_specs() -> &'static [String] {
             "tests/fixtures/params.yaml",
             "tests/fixtures/bodies.yaml",
             "tests/fixtures/responses.yaml",
+            "tests/fixtures/oas31_const.yaml",
+            "tests/fixtures/oas31_defs.yaml",
+            "tests/fixtures/oas31_types.yaml",
+            "tests/fixtures/tolerant_refs.yaml",
         ]
         .iter()
         .map(|name| {
@@ -231,6 +235,28 @@ const LINES: &[&str] = &[
     "'2XX': {description: ok, content: {application/json: {schema: {oneOf: []}}}}",
     "default: {description: d, content: {text/plain: {}}}",
     "x-extension: [1, 2]",
+    "x-codes: {200: a, true: b}",
+    "type: [string, 'null']",
+    "type: [string, integer, 'null']",
+    "type: []",
+    "const: a",
+    "const: null",
+    "oneOf: [{const: a}, {const: 1}, {type: 'null'}]",
+    "prefixItems: [{type: string}, {$ref: '#/components/schemas/AccessToken'}]",
+    "$defs: {AccessToken: {type: integer}, D: {$defs: {E: {}}}}",
+    "$ref: '#/components/schemas/AccessToken/$defs/D'",
+    "$ref: '#/components/responses/R'",
+    "exclusiveMinimum: 1",
+    "exclusiveMaximum: -1e400",
+    "minimum: -9223372036854776000",
+    "maxLength: 2.5",
+    "contentEncoding: base64",
+    "contentMediaType: image/png",
+    "examples: [1, {a: 1}]",
+    "description: {$ref: a.md}",
+    "if: {const: a}",
+    "webhooks: {a: {post: {}}}",
+    "jsonSchemaDialect: x",
     "<<: {a: 1}",
     "? complex",
     "---",
@@ -557,6 +583,21 @@ fn schema() -> BoxedStrategy<String> {
         ][..])
         .prop_map(str::to_owned),
         1 => Just("{not: {type: string}}".to_owned()),
+        // OpenAPI 3.1's spellings, which 3.0 documents (wrongly) use as well.
+        10 => select(&[
+            "{type: [string, 'null']}",
+            "{type: [integer, object]}",
+            "{const: a}",
+            "{oneOf: [{const: 1}, {const: 2}, {type: 'null'}]}",
+            "{type: array, prefixItems: [{type: number}, {type: number}]}",
+            "{type: string, contentEncoding: binary}",
+            "{type: integer, exclusiveMinimum: 0, maximum: 18446744073709551616}",
+            "{$ref: '#/components/schemas/A/$defs/D'}",
+            "{$defs: {D: {type: integer}}, properties: {d: {$ref: '#/components/schemas/Pet/$defs/D'}}}",
+            "{$ref: '#/components/responses/R'}",
+            "true",
+        ][..])
+        .prop_map(str::to_owned),
     ];
     leaf.prop_recursive(3, 16, 3, |inner| {
         prop_oneof![
@@ -850,10 +891,11 @@ fn document() -> impl Strategy<Value = String> {
         vec(path_item(), 0..3),
         vec(option::weighted(0.97, schema()), LIKELY_NAMES.len()),
         vec((name(), schema()), 0..3),
+        select(&["3.0.3", "3.1.0"][..]),
     )
-        .prop_map(|(title, servers, paths, likely, others)| {
+        .prop_map(|(title, servers, paths, likely, others, version)| {
             let mut text = format!(
-                "openapi: 3.0.3\ninfo: {{title: {}, version: '1'}}\n",
+                "openapi: {version}\ninfo: {{title: {}, version: '1'}}\n",
                 q(title)
             );
             if let Some(servers) = servers {

@@ -22,6 +22,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("collections", &[]),
     ("empty_docs", &[]),
     ("enums", &[]),
+    ("features", &[]),
     (
         "foreign_keywords",
         &[
@@ -31,7 +32,6 @@ const FIXTURES: &[(&str, &[&str])] = &[
             "#/components/schemas/Record/properties/scopes: `type: array` with `enum`, which do not apply to an array; ignored",
         ],
     ),
-    ("features", &[]),
     ("formats", &[]),
     ("inline", &[]),
     (
@@ -44,6 +44,29 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ),
     ("names", &[]),
     ("nullable", &[]),
+    ("oas31_binary", &[]),
+    ("oas31_bounds", &[]),
+    ("oas31_const", &[]),
+    ("oas31_defs", &[]),
+    (
+        "oas31_document",
+        &[
+            "#/components/schemas/Pet/properties/kind/if: `if` has no meaning for a Rust type; ignored",
+            "#/components/schemas/Pet/properties/kind/then: `then` has no meaning for a Rust type; ignored",
+            "#/components/schemas/Pet/properties/tags/patternProperties: `patternProperties` has no meaning for a Rust type; ignored",
+            "#/jsonSchemaDialect: schemas are read as OpenAPI's own dialect of JSON Schema, not as \"https://json-schema.org/draft/2020-12/schema\"",
+            "#/webhooks: webhooks are requests the API makes, not calls a client makes; skipped",
+        ],
+    ),
+    ("oas31_refs", &[]),
+    (
+        "oas31_tuples",
+        &["#/components/schemas/Point/properties/label/prefixItems: `prefixItems` (a tuple of different types) is read as a list whose items are any JSON"],
+    ),
+    (
+        "oas31_types",
+        &["#/components/schemas/Member/properties/either/type: `type: [object, string]` allows several types, which no one Rust type holds; its values are any JSON"],
+    ),
     (
         "odd_servers",
         &[
@@ -69,6 +92,30 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ),
     ("responses", &[]),
     ("servers", &[]),
+    (
+        "tolerant_docs",
+        &[
+            "#/components/schemas/Note/description: `description` is an object, not text; dropped",
+            "#/components/schemas/Note/properties/text/title: `title` is a number, not text; dropped",
+            "#/paths/~1notes/get/description: `description` is an object, not text; dropped",
+        ],
+    ),
+    ("tolerant_keys", &[]),
+    (
+        "tolerant_numbers",
+        &[
+            "#/components/schemas/Range/properties/high/maximum: `maximum: 1.8446744073709552e+19` is not an integer of at most 64 bits; ignored",
+            "#/components/schemas/Range/properties/label/maxLength: `maxLength: 2.5` is not a whole number of at most 64 bits; ignored",
+            "#/components/schemas/Range/properties/low/minimum: `minimum: -9.223372036854776e+18` is not an integer of at most 64 bits; ignored",
+        ],
+    ),
+    (
+        "tolerant_refs",
+        &[
+            "#/components/schemas/Job/properties/error: `$ref: #/components/responses/Error` points at a component that is not a schema; its values are any JSON",
+            "#/components/schemas/Job/properties/owner: `$ref: #/components/schemas/Owner` points at nothing; its values are any JSON",
+        ],
+    ),
     (
         "union_order",
         &[

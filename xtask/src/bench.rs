@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: how long generation takes, stage by stage, and how much memory it
-//! peaks at, for Box's whole published document, for the box-auth part of it, and for a
-//! large synthetic spec this command writes (301 schemas, 200 operations, using objects,
+//! peaks at, for Box's whole published document, for the box-auth part of it, for Discord's
+//! and Adyen's OpenAPI 3.1 documents, and for a large synthetic spec this command writes (301 schemas, 200 operations, using objects,
 //! enums, allOf, tagged oneOf, arrays, maps, nullable fields and path/query parameters); then
 //! what a generated call costs over the same request written by hand on reqwest
 //! (`tests/benches/client_overhead.rs`). A benchmark, not a test: it reports, it does not
@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use clientgen::{Config, Overlay, Spec};
 
-use crate::codegen::{project_root, BOX_OVERLAY, BOX_SPEC};
+use crate::codegen::{project_root, ADYEN_SPEC, BOX_OVERLAY, BOX_SPEC, DISCORD_SPEC};
 
 /// Each index gives two schemas (`Base{i}` and `Thing{i}`), plus one shared `Problem`.
 const SCHEMA_PAIRS: usize = 150;
@@ -68,6 +68,18 @@ pub(crate) fn run() -> Result<(), String> {
             text: box_spec,
             overlays: vec![overlay],
             config: box_auth,
+        },
+        Case {
+            label: "Discord's whole document (3.1)",
+            text: read(DISCORD_SPEC)?,
+            overlays: Vec::new(),
+            config: Config::new("discord-api"),
+        },
+        Case {
+            label: "Adyen's Checkout document (3.1)",
+            text: read(ADYEN_SPEC)?,
+            overlays: Vec::new(),
+            config: Config::new("adyen-checkout-api"),
         },
         Case {
             label: "synthetic (target/bench/large.yaml)",

@@ -23,6 +23,10 @@ struct Target {
 pub(crate) const BOX_SPEC: &str = "spec/box/openapi.json";
 /// Our corrections to it.
 pub(crate) const BOX_OVERLAY: &str = "spec/box/oauth2.overlay.yaml";
+/// Discord's published OpenAPI 3.1 document, vendored unchanged as an example of 3.1.
+pub(crate) const DISCORD_SPEC: &str = "spec/discord/openapi.json";
+/// Adyen's published OpenAPI 3.1 document of its Checkout API, vendored likewise.
+pub(crate) const ADYEN_SPEC: &str = "spec/adyen/CheckoutService-v71.json";
 
 /// Every crate under `generated/` (fixtures are found in [`FIXTURES`]). Paths are relative
 /// to the workspace root.
@@ -340,7 +344,7 @@ mod tests {
         let dir = scratch("failing");
         let out = previous_output(&dir);
         let spec = dir.join("bad.yaml");
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: array, items: {$ref: '#/components/schemas/B'}}\n";
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: array, items: {$ref: 'other.yaml#/B'}}\n";
         std::fs::write(&spec, text).unwrap();
 
         let message = run(&custom(spec, out.clone())).unwrap_err();
@@ -407,6 +411,32 @@ mod tests {
             out.join("src/types.rs").exists(),
             "without it, the warning is printed only"
         );
+    }
+
+    /// What is read with a warning, from OpenAPI 3.1 or from a document that breaks
+    /// OpenAPI's letter, is refused all the same under `--deny-warnings`.
+    #[test]
+    fn deny_warnings_refuses_what_3_1_and_tolerance_warn_about() {
+        for fixture in [
+            "oas31_document",
+            "oas31_tuples",
+            "oas31_types",
+            "tolerant_docs",
+            "tolerant_numbers",
+            "tolerant_refs",
+        ] {
+            let dir = scratch(&format!("strict-{fixture}"));
+            let out = previous_output(&dir);
+            let spec = project_root()
+                .join(FIXTURES)
+                .join(format!("{fixture}.yaml"));
+            let mut command = custom(spec, out.clone());
+            command.deny_warnings = true;
+
+            let message = run(&command).unwrap_err();
+            assert!(message.contains("with `--deny-warnings`"), "{message}");
+            assert_output_untouched(&out);
+        }
     }
 
     /// An output directory holding one file, as a previous run might have left it.

@@ -1,13 +1,13 @@
 //! `cargo xtask test`: everything CI proves, in one command: generated code is fresh,
 //! formatted, warning-free and clippy-clean, its docs build without broken links, the tests
-//! pass, a client for Box's whole API, generated outside the workspace, builds on its own
-//! (with the runtime by version) without warnings, and so do the crates generated from a
-//! sample of fuzzed documents.
+//! pass, clients for the whole APIs of Box (OpenAPI 3.0), Discord and Adyen (3.1), generated
+//! outside the workspace with the runtime by version, build on their own offline without
+//! warnings, and so do the crates generated from a sample of fuzzed documents.
 
 use std::ffi::OsStr;
 use std::path::Path;
 
-use crate::codegen::{project_root, BOX_OVERLAY, BOX_SPEC};
+use crate::codegen::{project_root, ADYEN_SPEC, BOX_OVERLAY, BOX_SPEC, DISCORD_SPEC};
 use crate::{cargo, Codegen};
 
 /// Runs each step in order and stops at the first that fails.
@@ -51,10 +51,13 @@ pub(crate) fn run() -> Result<(), String> {
         ];
         cargo(&root, &args, &deny_doc_warnings)
     })?;
-    step(
-        "Box's whole API builds, outside the workspace and offline, clippy-clean",
-        || whole_box_api(&root),
-    )?;
+    for api in WHOLE_APIS {
+        let name = format!(
+            "{}'s whole API builds, outside the workspace, clippy-clean",
+            api.vendor
+        );
+        step(&name, || whole_api(&root, api))?;
+    }
     step("tests", || {
         // The fixture crates have no tests of their own; `tests` depends on them, so they are
         // still built, without an empty test and doc-test harness each.
@@ -133,17 +136,52 @@ fn step(name: &str, action: impl FnOnce() -> Result<(), String>) -> Result<(), S
     action().map_err(|message| format!("{message}\nerror: step failed: {name}"))
 }
 
-/// Generates a client for Box's whole API (every path of its document, with the overlay
-/// box-auth uses) outside this workspace and builds it as [`clippy_standalone`] does. That
-/// proves the generator copes with a large real document and that a generated crate builds
-/// wherever it is copied. The directory is the same on every run from this checkout, and the
-/// generator leaves unchanged files alone, so a rerun with the same output checks nothing
-/// again.
-fn whole_box_api(root: &Path) -> Result<(), String> {
-    let out = std::env::temp_dir().join(format!("clientgen-box-api-{:016x}", checkout_id(root)));
-    let mut codegen = Codegen::one_spec(root.join(BOX_SPEC), out.clone(), "box-api");
+/// A real document whose whole API `cargo xtask test` generates and builds.
+struct WholeApi {
+    /// Whose API it is, for the step's name.
+    vendor: &'static str,
+    spec: &'static str,
+    overlays: &'static [&'static str],
+    crate_name: &'static str,
+}
+
+/// Box's (OpenAPI 3.0, with the overlay box-auth uses), Discord's and Adyen's Checkout
+/// (OpenAPI 3.1, as published).
+const WHOLE_APIS: &[WholeApi] = &[
+    WholeApi {
+        vendor: "Box",
+        spec: BOX_SPEC,
+        overlays: &[BOX_OVERLAY],
+        crate_name: "box-api",
+    },
+    WholeApi {
+        vendor: "Discord",
+        spec: DISCORD_SPEC,
+        overlays: &[],
+        crate_name: "discord-api",
+    },
+    WholeApi {
+        vendor: "Adyen Checkout",
+        spec: ADYEN_SPEC,
+        overlays: &[],
+        crate_name: "adyen-checkout-api",
+    },
+];
+
+/// Generates a client for every path of `api`'s document outside this workspace and builds
+/// it as [`clippy_standalone`] does. That proves the generator copes with a large real
+/// document and that a generated crate builds wherever it is copied. The directory is the
+/// same on every run from this checkout, and the generator leaves unchanged files alone, so a
+/// rerun with the same output checks nothing again.
+fn whole_api(root: &Path, api: &WholeApi) -> Result<(), String> {
+    let out = std::env::temp_dir().join(format!(
+        "clientgen-{}-{:016x}",
+        api.crate_name,
+        checkout_id(root)
+    ));
+    let mut codegen = Codegen::one_spec(root.join(api.spec), out.clone(), api.crate_name);
     if let Some(custom) = &mut codegen.custom {
-        custom.overlays = vec![root.join(BOX_OVERLAY)];
+        custom.overlays = api.overlays.iter().map(|o| root.join(o)).collect();
     }
     crate::codegen::run(&codegen)?;
     clippy_standalone(root, &out)

@@ -391,13 +391,23 @@ fn setter(
         Returns::Next(next) => (quote!(self), next),
     };
     let body = body(value);
+    let allow = OPERATOR_METHODS.contains(&method.to_string().as_str()).then(|| {
+        quote!(#[allow(clippy::should_implement_trait, reason = "a setter named after its field, not an operator")])
+    });
     quote! {
         #setter_docs
+        #allow
         pub fn #method(#receiver, value: #argument) -> #returns {
             #body
         }
     }
 }
+
+/// The methods of `std::ops` that take `self` and one argument: clippy takes a setter with one
+/// of these names (a field called `sub`, say) for an operator that should be a trait impl.
+const OPERATOR_METHODS: &[&str] = &[
+    "add", "sub", "mul", "div", "rem", "bitand", "bitor", "bitxor", "shl", "shr",
+];
 
 /// The argument type a setter takes for a value of `ty`, and the expression that turns
 /// `value` into it: a list from anything iterable, a map from pairs, else `impl Into`.

@@ -124,7 +124,7 @@ impl<'a> Lowerer<'a> {
             lowered: BTreeSet::new(),
             inline_names: HashMap::new(),
             types: BTreeMap::new(),
-            warnings: Vec::new(),
+            warnings: spec.warnings().to_vec(),
             errors: Vec::new(),
         }
     }
@@ -162,11 +162,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn location(&self, at: &Pointer) -> Location {
-        Location {
-            file: self.spec.file().to_owned(),
-            pointer: at.as_str().to_owned(),
-            line_column: None,
-        }
+        self.spec.location(at)
     }
 
     /// Follows `$ref`s into `components/<section>` until it reaches an item; returns the item

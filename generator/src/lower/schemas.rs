@@ -350,6 +350,7 @@ impl<'a> Lowerer<'a> {
             ))),
             SchemaKind::Type(Type::Integer(integer)) => Ok(TypeKind::Enum(integer_enum(
                 integer.enumeration.iter().flatten().copied(),
+                variant_names(schema),
             ))),
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
@@ -517,18 +518,30 @@ fn string_enum<'v>(values: impl Iterator<Item = &'v str>) -> Enum {
     }
 }
 
-/// Integer values become variants such as `V200` and `VMinus1`.
-fn integer_enum(values: impl Iterator<Item = i64>) -> Enum {
+/// The names `x-enum-varnames` gives an enum's values, in their order, as documents written
+/// for other generators list them (and as OpenAPI 3.1's `oneOf` of titled `const`s is read).
+fn variant_names(schema: &Schema) -> &[serde_json::Value] {
+    match schema.schema_data.extensions.get("x-enum-varnames") {
+        Some(serde_json::Value::Array(names)) => names,
+        _ => &[],
+    }
+}
+
+/// Integer values become variants named by `given` names (the one at each value's index, when
+/// it is text), else such as `V200` and `VMinus1`.
+fn integer_enum(values: impl Iterator<Item = i64>, given: &[serde_json::Value]) -> Enum {
     let mut names = UniqueNames::with_reserved(naming::RESERVED_VARIANT_NAMES);
     let mut seen = BTreeSet::new();
     let variants = values
-        .filter(|value| seen.insert(*value))
-        .map(|value| {
+        .enumerate()
+        .filter(|(_, value)| seen.insert(*value))
+        .map(|(index, value)| {
             let magnitude = value.unsigned_abs();
-            let name = if value < 0 {
-                format!("VMinus{magnitude}")
-            } else {
-                format!("V{magnitude}")
+            let given = given.get(index).and_then(serde_json::Value::as_str);
+            let name = match given.map(naming::type_name) {
+                Some(name) if !name.starts_with('_') && !name.is_empty() => name,
+                _ if value < 0 => format!("VMinus{magnitude}"),
+                _ => format!("V{magnitude}"),
             };
             EnumVariant {
                 name: names.claim(name),
