@@ -9,21 +9,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use url::Url;
 
 use crate::encode::{self, Segment};
-use crate::error::{Error, RequestProblem};
+use crate::error::{Error, NotRetried, RequestProblem};
 use crate::hook::{
     AfterResponse, BoxFuture, Hook, HookContext, HookError, RequestHead, ResponseHead,
 };
+use crate::payload::Replay;
 use crate::request::RequestBuilder;
-use crate::response::RawResponse;
+use crate::response::{ParseError, RawResponse, Response};
 use crate::retry::{Failed, RetryPolicy};
+use crate::stream::ByteStream;
 
 /// How long a client waits to connect, unless told otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a client waits for a whole response, unless told otherwise.
+/// How long a client waits for a response head, and for each piece of a body, unless told
+/// otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What the runtime needs to know about an operation to send it.
@@ -94,7 +97,7 @@ impl<C: ApiClient> Default for ClientBuilder<C> {
 
 impl<C: ApiClient> ClientBuilder<C> {
     /// A builder with the defaults: the spec's servers, a 10 s connect timeout, a 60 s
-    /// timeout for each response, [`RetryPolicy::default`], no hooks.
+    /// [timeout](ClientBuilder::timeout) for each read, [`RetryPolicy::default`], no hooks.
     pub fn new() -> Self {
         Self::default()
     }
@@ -113,13 +116,18 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// Gives up on a request when its response has not fully arrived within `timeout`.
+    /// Gives up on a request when its response head has not arrived within `timeout`, or when
+    /// a read of its body waits that long for the next piece; a body that keeps arriving may
+    /// take as long as it needs in all, so a large download is not cut off. A timeout is an
+    /// [`Error::Timeout`] (and [`Error::is_timeout`]); waiting for the head, it is retried as a
+    /// failed connection is. A timeout a hook sets on the request itself
+    /// (`reqwest::Request::timeout_mut`) covers the whole exchange, as reqwest's does.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// Waits for responses as long as they take.
+    /// Waits for response heads and each piece of a body as long as they take.
     pub fn no_timeout(mut self) -> Self {
         self.timeout = None;
         self
@@ -268,6 +276,61 @@ impl Transport {
         url: &Url,
         build: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<RawResponse, Failure> {
+        let reply = self.exchange(operation, url, build).await?;
+        reply.read().await
+    }
+
+    /// Sends a call as [`Transport::send`] does, and returns a success's body as a stream,
+    /// for the caller to read at its own pace; an error's body is read whole and parsed by
+    /// `parse_error`.
+    pub async fn send_streaming<E>(
+        &self,
+        operation: &Operation,
+        url: &Url,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+        parse_error: ParseError<E>,
+    ) -> Result<Response<ByteStream>, Error<E>> {
+        let reply = self.exchange(operation, url, build).await?;
+        if reply.status.is_success() {
+            return Ok(Response::new(reply.status, reply.headers, reply.body));
+        }
+        Err(reply.read().await?.into_api_error(parse_error))
+    }
+
+    /// Sends a call as [`Transport::send`] does, for an operation whose success body depends
+    /// on the status: where `streamed` gives a variant for the status, it holds the body as a
+    /// stream; otherwise the body is read whole and decoded by `decode`.
+    pub async fn send_per_status<T, E>(
+        &self,
+        operation: &Operation,
+        url: &Url,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+        parse_error: ParseError<E>,
+        decoding: PerStatus<T>,
+    ) -> Result<Response<T>, Error<E>> {
+        let reply = self.exchange(operation, url, build).await?;
+        let streamed = reply
+            .status
+            .is_success()
+            .then(|| (decoding.streamed)(reply.status.as_u16()))
+            .flatten();
+        match streamed {
+            Some(variant) => Ok(Response::new(
+                reply.status,
+                reply.headers,
+                variant(reply.body),
+            )),
+            None => reply.read().await?.per_status(parse_error, decoding.decode),
+        }
+    }
+
+    /// Sends attempts until one ends the call; its response, the body not yet read.
+    async fn exchange(
+        &self,
+        operation: &Operation,
+        url: &Url,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Reply, Failure> {
         let inner = &*self.inner;
         // The waits between attempts, made when the first retry needs one.
         let mut schedule = None;
@@ -278,8 +341,9 @@ impl Transport {
         };
         loop {
             context.attempt += 1;
-            let fresh = RequestBuilder::new(operation.method.clone(), url.clone());
-            let mut request = build(fresh)
+            let builder = build(RequestBuilder::new(operation.method.clone(), url.clone()));
+            let replay = builder.replay();
+            let mut request = builder
                 .build(&inner.http)
                 .map_err(|problem| Failure::invalid(operation, problem))?;
             self.prepare(&mut request, &context).await?;
@@ -289,57 +353,68 @@ impl Transport {
                 url: request.url().clone(),
                 headers: request.headers().clone(),
             });
-            let mut response = match inner.http.execute(request).await {
+            let response = match self.execute(operation, request).await {
                 Ok(response) => response,
-                Err(error) => {
-                    let failed = Failed::Transport(&error);
-                    match inner
-                        .retry
-                        .delay(operation, context.attempt, &failed, &mut schedule)
-                    {
-                        Some(wait) => {
+                Err(failure) => {
+                    let failed = failure.failed();
+                    let wait = failed.and_then(|failed| {
+                        inner
+                            .retry
+                            .delay(operation, context.attempt, &failed, &mut schedule)
+                    });
+                    match (wait, replay) {
+                        (Some(wait), Replay::Any) => {
                             (inner.sleep)(wait).await;
                             continue;
                         }
-                        None => return Err(Failure::transport(operation, error)),
+                        (Some(_), Replay::Once) => return Err(failure.not_retried()),
+                        (None, _) => return Err(failure),
                     }
                 }
             };
-            let status = response.status();
+            let reply = Reply::new(operation, response, inner.timeout);
             if let Some(head) = &head {
                 let response_head = ResponseHead {
-                    status,
-                    headers: response.headers().clone(),
+                    status: reply.status,
+                    headers: reply.headers.clone(),
                 };
                 if self.resend(head, &response_head, &mut context).await? {
-                    continue;
+                    match replay {
+                        Replay::Any => continue,
+                        Replay::Once => return Ok(reply.not_retried()),
+                    }
                 }
             }
-            let failed = Failed::Status(status, response.headers());
-            if let Some(wait) =
-                inner
-                    .retry
-                    .delay(operation, context.attempt, &failed, &mut schedule)
-            {
-                (inner.sleep)(wait).await;
-                continue;
+            let failed = Failed::Status(reply.status, &reply.headers);
+            let wait = inner
+                .retry
+                .delay(operation, context.attempt, &failed, &mut schedule);
+            match (wait, replay) {
+                (Some(wait), Replay::Any) => (inner.sleep)(wait).await,
+                (Some(_), Replay::Once) => return Ok(reply.not_retried()),
+                (None, _) => return Ok(reply),
             }
-            let headers = std::mem::take(response.headers_mut());
-            let body = response
-                .bytes()
-                .await
-                .map_err(|error| Failure::transport(operation, error))?;
-            return Ok(RawResponse {
-                operation: operation.id,
-                status,
-                headers,
-                body,
-            });
         }
     }
 
-    /// Adds the default headers a request does not set itself, the timeout, then runs the
-    /// hooks' `before_send`.
+    /// Sends one attempt, waiting at most the timeout for the response head.
+    async fn execute(
+        &self,
+        operation: &Operation,
+        request: reqwest::Request,
+    ) -> Result<reqwest::Response, Failure> {
+        let sent = self.inner.http.execute(request);
+        let result = match self.inner.timeout {
+            Some(after) => tokio::time::timeout(after, sent)
+                .await
+                .map_err(|_| Failure::timeout(operation, after))?,
+            None => sent.await,
+        };
+        result.map_err(|error| Failure::transport(operation, error))
+    }
+
+    /// Adds the default headers a request does not set itself, then runs the hooks'
+    /// `before_send`.
     async fn prepare(
         &self,
         request: &mut reqwest::Request,
@@ -353,9 +428,6 @@ impl Transport {
                     headers.append(name, value.clone());
                 }
             }
-        }
-        if request.timeout().is_none() {
-            *request.timeout_mut() = inner.timeout;
         }
         for hook in &inner.hooks {
             hook.before_send(request, context)
@@ -402,52 +474,153 @@ impl fmt::Debug for Transport {
     }
 }
 
+/// Makes the variant of a per-status enum that holds a streamed body.
+pub type StreamedVariant<T> = fn(ByteStream) -> T;
+
+/// How a success body that depends on the status is decoded, when some statuses stream it.
+#[derive(Debug, Clone, Copy)]
+pub struct PerStatus<T> {
+    /// The variant that holds the body of a response with this status as a stream, if any.
+    pub streamed: fn(u16) -> Option<StreamedVariant<T>>,
+    /// Decodes a body read whole, for the other statuses.
+    pub decode: fn(u16, &[u8]) -> Result<T, serde_json::Error>,
+}
+
+/// The response that ends a call, its body not yet read.
+struct Reply {
+    operation: &'static str,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: ByteStream,
+    skipped: Option<NotRetried>,
+}
+
+impl Reply {
+    /// `response` to a call of `operation`, its body read with `idle` as the per-read timeout.
+    fn new(operation: &Operation, mut response: reqwest::Response, idle: Option<Duration>) -> Self {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        Self {
+            operation: operation.id,
+            status,
+            headers,
+            body: ByteStream::new(operation.id, response, idle),
+            skipped: None,
+        }
+    }
+
+    /// The same reply, marked as the end of a call that a retry was due for but not made.
+    fn not_retried(self) -> Self {
+        Self {
+            skipped: Some(NotRetried),
+            ..self
+        }
+    }
+
+    /// The response with its body read in full.
+    async fn read(self) -> Result<RawResponse, Failure> {
+        let Reply {
+            operation,
+            status,
+            headers,
+            body,
+            skipped,
+        } = self;
+        match body.collect().await {
+            Ok(body) => Ok(RawResponse {
+                operation,
+                status,
+                headers,
+                body,
+                skipped,
+            }),
+            Err(error) => Err(Failure {
+                operation,
+                kind: FailureKind::Read(error),
+                skipped,
+            }),
+        }
+    }
+}
+
 /// How a call failed before any response body was decoded. Generated code turns it into the
 /// operation's [`Error`] with `?`.
 #[derive(Debug)]
 pub struct Failure {
     operation: &'static str,
     kind: FailureKind,
+    skipped: Option<NotRetried>,
 }
 
 #[derive(Debug)]
 enum FailureKind {
     Transport(reqwest::Error),
+    Timeout(Duration),
+    Read(Error),
     InvalidRequest(RequestProblem),
     Hook(HookError),
 }
 
 impl Failure {
-    fn transport(operation: &Operation, source: reqwest::Error) -> Self {
-        let kind = FailureKind::Transport(source.without_url());
+    fn new(operation: &'static str, kind: FailureKind) -> Self {
         Self {
-            operation: operation.id,
+            operation,
             kind,
+            skipped: None,
         }
     }
 
+    fn transport(operation: &Operation, source: reqwest::Error) -> Self {
+        Self::new(operation.id, FailureKind::Transport(source.without_url()))
+    }
+
+    fn timeout(operation: &Operation, after: Duration) -> Self {
+        Self::new(operation.id, FailureKind::Timeout(after))
+    }
+
     fn hook(operation: &'static str, source: HookError) -> Self {
-        let kind = FailureKind::Hook(source);
-        Self { operation, kind }
+        Self::new(operation, FailureKind::Hook(source))
     }
 
     /// A request for `operation` that could not be built (in generated code: a path parameter
     /// that cannot be one segment).
     pub fn invalid(operation: &Operation, problem: RequestProblem) -> Self {
-        let kind = FailureKind::InvalidRequest(problem);
+        Self::new(operation.id, FailureKind::InvalidRequest(problem))
+    }
+
+    /// The same failure, marked as one a retry was due for but not made.
+    fn not_retried(self) -> Self {
         Self {
-            operation: operation.id,
-            kind,
+            skipped: Some(NotRetried),
+            ..self
+        }
+    }
+
+    /// How the attempt failed, as far as retrying goes; `None` when it is never retried.
+    fn failed(&self) -> Option<Failed<'_>> {
+        match &self.kind {
+            FailureKind::Transport(error) => Some(Failed::Transport(error)),
+            FailureKind::Timeout(_) => Some(Failed::TimedOut),
+            FailureKind::Read(_) | FailureKind::InvalidRequest(_) | FailureKind::Hook(_) => None,
         }
     }
 }
 
 impl<E> From<Failure> for Error<E> {
-    fn from(Failure { operation, kind }: Failure) -> Self {
-        match kind {
+    fn from(
+        Failure {
+            operation,
+            kind,
+            skipped,
+        }: Failure,
+    ) -> Self {
+        let error = match kind {
             FailureKind::Transport(source) => Error::Transport { operation, source },
+            FailureKind::Timeout(after) => Error::Timeout { operation, after },
+            FailureKind::Read(error) => error.widen(),
             FailureKind::InvalidRequest(problem) => Error::InvalidRequest { operation, problem },
             FailureKind::Hook(source) => Error::Hook { operation, source },
-        }
+        };
+        NotRetried::mark(skipped, error)
     }
 }

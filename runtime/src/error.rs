@@ -1,6 +1,8 @@
 //! The error of every operation of a generated client.
 
+use std::convert::Infallible;
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -14,14 +16,17 @@ use crate::hook::HookError;
 /// carry a token), decoding errors keep only where decoding stopped, not the body, and `Debug`
 /// shows the names of response headers, not their values. The answers of the server are
 /// boxed, so that a `Result` carrying an `Error` stays small.
+///
+/// Reading a streamed body ([`ByteStream`](crate::ByteStream)) fails with an `Error` that has
+/// no error body, `Error<Infallible>`, the default `E`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error<E> {
+pub enum Error<E = Infallible> {
     /// The server answered with a status outside `200..=299`.
     #[error("{}: the server answered {}", .0.operation, .0.status)]
     Api(Box<ApiError<E>>),
-    /// The request could not be sent, or the response could not be read (a timeout among
-    /// them: see [`Error::is_timeout`]).
+    /// The request could not be sent, or the response could not be read (a connection
+    /// timeout among them: see [`Error::is_timeout`]).
     #[error("{operation}: the request failed")]
     Transport {
         /// The operation's `operationId`.
@@ -41,6 +46,32 @@ pub enum Error<E> {
     /// A success response whose body is not the documented type.
     #[error("{}: the {} response could not be decoded: {}", .0.operation, .0.status, .0.reason)]
     Decode(Box<DecodeError>),
+    /// The response head, or the next piece of a body, did not arrive within the client's
+    /// timeout.
+    #[error("{operation}: nothing arrived for {after:?}")]
+    Timeout {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// The timeout.
+        after: Duration,
+    },
+    /// A streamed response body could not be written where the caller asked.
+    #[error("{operation}: the response body could not be written")]
+    Write {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The retry policy (or a hook) asked for the request to be sent again, but its body was
+    /// a stream, which cannot be sent twice; the error is that of the attempt made.
+    // The error is written through `as_ref`, so that the derive asks no bound of `E` for it.
+    #[error(
+        "{} (not retried: the request body was a stream, which cannot be sent twice)",
+        .0.as_ref()
+    )]
+    NotRetried(Box<Error<E>>),
     /// A hook (an authentication provider, say) failed; nothing more was sent.
     #[error("{operation}: a hook failed")]
     Hook {
@@ -82,7 +113,10 @@ impl<E> Error<E> {
         match self {
             Error::Api(api) => api.operation,
             Error::Decode(decode) => decode.operation,
+            Error::NotRetried(error) => error.operation(),
             Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Write { operation, .. }
             | Error::InvalidRequest { operation, .. }
             | Error::Hook { operation, .. } => operation,
         }
@@ -94,7 +128,11 @@ impl<E> Error<E> {
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => Some(decode.status),
             Error::Transport { source, .. } => source.status(),
-            Error::InvalidRequest { .. } | Error::Hook { .. } => None,
+            Error::NotRetried(error) => error.status(),
+            Error::Timeout { .. }
+            | Error::Write { .. }
+            | Error::InvalidRequest { .. }
+            | Error::Hook { .. } => None,
         }
     }
 
@@ -103,6 +141,7 @@ impl<E> Error<E> {
         match self {
             Error::Api(api) => Some(&api.headers),
             Error::Decode(decode) => Some(&decode.headers),
+            Error::NotRetried(error) => error.headers(),
             _ => None,
         }
     }
@@ -114,13 +153,70 @@ impl<E> Error<E> {
                 ApiErrorBody::Parsed(body) => Some(body),
                 ApiErrorBody::Unparsed(_) => None,
             },
+            Error::NotRetried(error) => error.api_error(),
             _ => None,
         }
     }
 
-    /// Whether the request timed out (connecting, or waiting for the response).
+    /// Whether the request timed out (connecting, waiting for the response head, or waiting
+    /// for the next piece of a body).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport { source, .. } if source.is_timeout())
+        match self {
+            Error::Transport { source, .. } => source.is_timeout(),
+            Error::Timeout { .. } => true,
+            Error::NotRetried(error) => error.is_timeout(),
+            _ => false,
+        }
+    }
+}
+
+impl Error<Infallible> {
+    /// This error as the `Error<E>` of an operation (an error reading a streamed body, say,
+    /// in a function that returns the operation's error).
+    pub fn widen<E>(self) -> Error<E> {
+        match self {
+            Error::Api(api) => {
+                let ApiError {
+                    operation,
+                    status,
+                    headers,
+                    body,
+                } = *api;
+                let body = match body {
+                    ApiErrorBody::Parsed(never) => match never {},
+                    ApiErrorBody::Unparsed(text) => ApiErrorBody::Unparsed(text),
+                };
+                Error::Api(Box::new(ApiError {
+                    operation,
+                    status,
+                    headers,
+                    body,
+                }))
+            }
+            Error::Transport { operation, source } => Error::Transport { operation, source },
+            Error::InvalidRequest { operation, problem } => {
+                Error::InvalidRequest { operation, problem }
+            }
+            Error::Decode(decode) => Error::Decode(decode),
+            Error::Timeout { operation, after } => Error::Timeout { operation, after },
+            Error::Write { operation, source } => Error::Write { operation, source },
+            Error::NotRetried(error) => Error::NotRetried(Box::new(error.widen())),
+            Error::Hook { operation, source } => Error::Hook { operation, source },
+        }
+    }
+}
+
+/// A retry was due but not made, because the request body could not be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NotRetried;
+
+impl NotRetried {
+    /// `error`, saying that it was not retried when `skipped` says so.
+    pub(crate) fn mark<E>(skipped: Option<NotRetried>, error: Error<E>) -> Error<E> {
+        match skipped {
+            Some(NotRetried) => Error::NotRetried(Box::new(error)),
+            None => error,
+        }
     }
 }
 

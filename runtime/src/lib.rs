@@ -7,6 +7,8 @@
 //!   [`RetryPolicy`].
 //! - [`Response`]: a success's value with its status and headers; [`Error`]: why a call
 //!   failed, with the status, headers and documented error body when the server answered.
+//! - [`ByteStream`]: a binary response body read as it arrives; [`Payload`]: a raw request
+//!   body or file part from bytes, a file or a stream, sent without being copied into memory.
 //! - [`encode`]: how parameters and form fields are written (OpenAPI `style` and `explode`).
 //! - [`Unknown`]: how generated enums keep values the spec did not list.
 //!
@@ -43,15 +45,17 @@ pub mod hook;
 mod markers;
 pub mod multipart;
 mod nullable;
+mod payload;
 mod request;
 mod response;
 mod retry;
 mod secret;
+mod stream;
 mod unknown;
 
 pub use client::{
-    ApiClient, ClientBuilder, Failure, Operation, Sleep, Transport, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT,
+    ApiClient, ClientBuilder, Failure, Operation, PerStatus, Sleep, StreamedVariant, Transport,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
 pub use error::{
     ApiError, ApiErrorBody, DecodeError, DecodeFailure, DecodeFailureKind, Error, RequestProblem,
@@ -59,10 +63,12 @@ pub use error::{
 pub use hook::Hook;
 pub use markers::{Missing, Redacted};
 pub use nullable::Nullable;
+pub use payload::Payload;
 pub use request::RequestBuilder;
 pub use response::{json_error, ParseError, RawResponse, Response};
 pub use retry::{Retries, RetryPolicy};
 pub use secret::SecretString;
+pub use stream::ByteStream;
 pub use unknown::Unknown;
 
 /// The HTTP client crate the runtime is built on, re-exported so that generated code and its

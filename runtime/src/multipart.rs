@@ -9,6 +9,7 @@ use reqwest::multipart::{Form, Part};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::RequestProblem;
+use crate::payload::{Payload, Replay};
 
 /// The content type of a part whose property is an object or an array.
 const JSON: &str = "application/json";
@@ -52,10 +53,21 @@ impl PartSpec {
 
 /// A `multipart/form-data` body being assembled, part by part. A value that cannot be written
 /// is kept as a [`RequestProblem`], and the request is then not sent.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Parts {
     form: Form,
+    replay: Replay,
     problem: Option<RequestProblem>,
+}
+
+impl Default for Parts {
+    fn default() -> Self {
+        Self {
+            form: Form::new(),
+            replay: Replay::Any,
+            problem: None,
+        }
+    }
 }
 
 impl Parts {
@@ -83,12 +95,24 @@ impl Parts {
 
     /// Adds `file` as the part `spec` describes, with the file name and content type the
     /// caller gave it (else the part's name and the spec's content type); `None` adds nothing.
-    pub fn file(self, spec: PartSpec, file: Option<&FilePart>) -> Self {
+    pub fn file(mut self, spec: PartSpec, file: Option<&FilePart>) -> Self {
         let Some(file) = file else {
             return self;
         };
+        let Some(body) = file.content.body() else {
+            let reason = format!("part `{}`: the file was a stream, already sent", spec.name);
+            self.fail(RequestProblem::Body(reason));
+            return self;
+        };
+        if file.content.replay() == Replay::Once {
+            self.replay = Replay::Once;
+        }
+        let part = match file.content.length() {
+            Some(length) => Part::stream_with_length(body, length),
+            None => Part::stream(body),
+        };
         let file_name = file.file_name.as_deref().unwrap_or(spec.name).to_owned();
-        let part = Part::bytes(file.bytes.clone()).file_name(file_name);
+        let part = part.file_name(file_name);
         match &file.content_type {
             Some(own) => self.add_typed(spec, part, own),
             None => self.add(spec, part, OCTET_STREAM),
@@ -171,11 +195,12 @@ impl Parts {
         self.problem.get_or_insert(problem);
     }
 
-    /// The form to send, or the first problem met assembling it.
-    pub(crate) fn finish(self) -> Result<Form, RequestProblem> {
+    /// The form to send and whether it can be sent again, or the first problem met
+    /// assembling it.
+    pub(crate) fn finish(self) -> Result<(Form, Replay), RequestProblem> {
         match self.problem {
             Some(problem) => Err(problem),
-            None => Ok(self.form),
+            None => Ok((self.form, self.replay)),
         }
     }
 }
@@ -235,11 +260,13 @@ impl PartValue {
     }
 }
 
-/// The content of a file part: bytes, with the file name and content type to send them with.
+/// The content of a file part: bytes, a file or a stream (a [`Payload`]), with the file name
+/// and content type to send them with.
 ///
 /// Without a file name the part is named after its property; without a content type it is
 /// sent as the spec's `encoding` says, else as `application/octet-stream`. Build it from bytes
-/// (`Vec<u8>`, `&[u8]`, a string) and add the rest as needed:
+/// (`Vec<u8>`, `&[u8]`, a string) or a [`Payload`] (a file read as it is sent, a stream sent
+/// once) and add the rest as needed:
 ///
 /// ```
 /// use clientgen_runtime::multipart::FilePart;
@@ -251,10 +278,11 @@ impl PartValue {
 /// ```
 ///
 /// Inside a JSON body (where a `format: binary` property is a string) it is written as its
-/// bytes read as UTF-8 text, and read back as that text's bytes.
+/// bytes read as UTF-8 text, and read back as that text's bytes; a file or a stream cannot be
+/// written there.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct FilePart {
-    bytes: Vec<u8>,
+    content: Payload,
     file_name: Option<String>,
     content_type: Option<String>,
 }
@@ -276,9 +304,9 @@ impl FilePart {
         }
     }
 
-    /// The content.
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
+    /// The content, when it is bytes in memory (not a file or a stream).
+    pub fn bytes(&self) -> Option<&[u8]> {
+        self.content.as_bytes()
     }
 
     /// The file name given, if any.
@@ -292,12 +320,18 @@ impl FilePart {
     }
 }
 
-impl From<Vec<u8>> for FilePart {
-    fn from(bytes: Vec<u8>) -> Self {
+impl From<Payload> for FilePart {
+    fn from(content: Payload) -> Self {
         Self {
-            bytes,
+            content,
             ..Self::default()
         }
+    }
+}
+
+impl From<Vec<u8>> for FilePart {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::from(Payload::from(bytes))
     }
 }
 
@@ -325,11 +359,11 @@ impl From<&str> for FilePart {
     }
 }
 
-/// Shows the size, file name and content type; never the content.
+/// Shows where the content comes from, its size, file name and content type; never the content.
 impl fmt::Debug for FilePart {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FilePart")
-            .field("len", &self.bytes.len())
+            .field("content", &self.content)
             .field("file_name", &self.file_name)
             .field("content_type", &self.content_type)
             .finish()
@@ -338,7 +372,12 @@ impl fmt::Debug for FilePart {
 
 impl Serialize for FilePart {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&String::from_utf8_lossy(&self.bytes))
+        match self.content.as_bytes() {
+            Some(bytes) => serializer.serialize_str(&String::from_utf8_lossy(bytes)),
+            None => Err(serde::ser::Error::custom(
+                "a file part read from a file or a stream cannot be written into JSON",
+            )),
+        }
     }
 }
 
@@ -364,7 +403,7 @@ mod tests {
             .respond_with(wiremock::ResponseTemplate::new(204))
             .mount(&server)
             .await;
-        let form = parts.finish().expect("no problem");
+        let (form, _) = parts.finish().expect("no problem");
         reqwest::Client::new()
             .post(server.uri())
             .multipart(form)
@@ -433,6 +472,25 @@ mod tests {
         assert!(body.contains(z) && body.contains(c), "{body}");
     }
 
+    #[tokio::test]
+    async fn a_file_part_from_a_file_or_a_stream_is_read_as_it_is_sent() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), "from disk").unwrap();
+        let on_disk = FilePart::from(Payload::file(file.path()).await.unwrap());
+        let chunks = ["stre", "amed"].map(Ok::<_, std::io::Error>);
+        let streamed = FilePart::from(Payload::stream(futures_util::stream::iter(chunks)));
+        assert_eq!(on_disk.bytes(), None);
+        let parts = Parts::new()
+            .file(PartSpec::new("disk"), Some(&on_disk))
+            .file(PartSpec::new("stream"), Some(&streamed));
+        assert_eq!(parts.replay, Replay::Once);
+        let body = sent(parts).await;
+        assert!(body.contains("filename=\"disk\"\r\n"), "{body}");
+        assert!(body.contains("\r\n\r\nfrom disk\r\n"), "{body}");
+        assert!(body.contains("\r\n\r\nstreamed\r\n"), "{body}");
+        assert!(serde_json::to_string(&on_disk).is_err());
+    }
+
     #[test]
     fn a_bad_content_type_or_header_is_a_problem_not_a_silent_drop() {
         let parts = Parts::new().value(PartSpec::new("a").content_type("not a type"), "x");
@@ -453,6 +511,6 @@ mod tests {
         let json = serde_json::to_string(&file).unwrap();
         assert_eq!(json, "\"secret content\"");
         let back: FilePart = serde_json::from_str(&json).unwrap();
-        assert_eq!(back.bytes(), b"secret content");
+        assert_eq!(back.bytes(), Some(&b"secret content"[..]));
     }
 }

@@ -2,7 +2,9 @@
 //! way the spec says. A value that cannot be sent (a header with a line break, a body that
 //! cannot be serialised) is kept as a [`RequestProblem`] and reported before anything is sent.
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
+};
 use reqwest::multipart::Form;
 use reqwest::Method;
 use serde::Serialize;
@@ -11,6 +13,7 @@ use url::Url;
 use crate::encode::{self, Escape, Style};
 use crate::error::RequestProblem;
 use crate::multipart::Parts;
+use crate::payload::{Payload, Replay};
 
 /// One request being assembled. Generated code builds it, once for each attempt, through the
 /// closure it gives [`Transport::send`](crate::Transport::send).
@@ -20,11 +23,13 @@ pub struct RequestBuilder {
     headers: HeaderMap,
     cookies: Vec<(String, String)>,
     body: Option<Body>,
+    replay: Replay,
     problem: Option<RequestProblem>,
 }
 
 enum Body {
     Bytes(Vec<u8>),
+    Stream(reqwest::Body),
     Multipart(Form),
 }
 
@@ -36,6 +41,7 @@ impl RequestBuilder {
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: None,
+            replay: Replay::Any,
             problem: None,
         }
     }
@@ -113,9 +119,32 @@ impl RequestBuilder {
     /// Sends a `multipart/form-data` body.
     pub fn multipart(mut self, parts: Parts) -> Self {
         match parts.finish() {
-            Ok(form) => self.body = Some(Body::Multipart(form)),
+            Ok((form, replay)) => {
+                self.body = Some(Body::Multipart(form));
+                self.replay = replay;
+            }
             Err(problem) => self.fail(problem),
         }
+        self
+    }
+
+    /// Sends `payload` as it is, with `content_type`: bytes as they are, a file or a stream
+    /// read as it is sent, with its length when known.
+    pub fn payload(mut self, payload: &Payload, content_type: &'static str) -> Self {
+        let Some(body) = payload.body() else {
+            self.fail(RequestProblem::Body(
+                "the body was a stream, already sent".to_owned(),
+            ));
+            return self;
+        };
+        self.headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        if let Some(length) = payload.length() {
+            self.headers
+                .insert(CONTENT_LENGTH, HeaderValue::from(length));
+        }
+        self.body = Some(Body::Stream(body));
+        self.replay = payload.replay();
         self
     }
 
@@ -140,6 +169,11 @@ impl RequestBuilder {
         self.problem.get_or_insert(problem);
     }
 
+    /// Whether the request can be sent again with the same body.
+    pub(crate) fn replay(&self) -> Replay {
+        self.replay
+    }
+
     /// The request, for `http` to send, or the first problem met assembling it.
     pub(crate) fn build(self, http: &reqwest::Client) -> Result<reqwest::Request, RequestProblem> {
         if let Some(problem) = self.problem {
@@ -160,6 +194,7 @@ impl RequestBuilder {
         }
         request = match self.body {
             Some(Body::Bytes(bytes)) => request.body(bytes),
+            Some(Body::Stream(body)) => request.body(body),
             Some(Body::Multipart(form)) => request.multipart(form),
             None => request,
         };
@@ -228,6 +263,33 @@ mod tests {
             );
             assert!(!problem.to_string().contains("s3cr3t"), "{problem}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_file_body_is_streamed_with_its_length_not_copied() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), [7u8; 4096]).unwrap();
+        let payload = Payload::file(file.path()).await.unwrap();
+        let request = builder().payload(&payload, "application/octet-stream");
+        assert_eq!(request.replay(), Replay::Any);
+        let request = request.build(&reqwest::Client::new()).unwrap();
+        assert_eq!(request.headers()[CONTENT_LENGTH], "4096");
+        let body = request.body().expect("a body");
+        assert_eq!(body.as_bytes(), None, "a stream, not bytes in memory");
+    }
+
+    #[test]
+    fn a_stream_is_sent_once_and_then_refused() {
+        let chunks = [Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"x"))];
+        let payload = Payload::stream(futures_util::stream::iter(chunks));
+        let first = builder().payload(&payload, "application/octet-stream");
+        assert_eq!(first.replay(), Replay::Once);
+        assert!(first.build(&reqwest::Client::new()).is_ok());
+        let again = builder().payload(&payload.clone(), "application/octet-stream");
+        assert!(matches!(
+            again.build(&reqwest::Client::new()),
+            Err(RequestProblem::Body(reason)) if reason.contains("already sent")
+        ));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, ApiErrorBody, DecodeError, DecodeFailure, Error};
+use crate::error::{ApiError, ApiErrorBody, DecodeError, DecodeFailure, Error, NotRetried};
 
 /// A successful response: the decoded value, with the status and headers it came with.
 ///
@@ -87,6 +87,8 @@ pub struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    /// Set when a retry was due for this response but its request could not be sent again.
+    pub(crate) skipped: Option<NotRetried>,
 }
 
 impl RawResponse {
@@ -130,33 +132,51 @@ impl RawResponse {
         parse_error: ParseError<E>,
         decode: impl FnOnce(StatusCode, &[u8]) -> Result<T, serde_json::Error>,
     ) -> Result<Response<T>, Error<E>> {
+        if !self.status.is_success() {
+            return Err(self.into_api_error(parse_error));
+        }
         let RawResponse {
             operation,
             status,
             headers,
             body,
+            skipped,
         } = self;
-        if !status.is_success() {
-            let body = match parse_error(status, &body) {
-                Some(parsed) => ApiErrorBody::Parsed(parsed),
-                None => ApiErrorBody::Unparsed(String::from_utf8_lossy(&body).into_owned()),
-            };
-            return Err(Error::Api(Box::new(ApiError {
-                operation,
-                status,
-                headers,
-                body,
-            })));
-        }
         match decode(status, &body) {
             Ok(value) => Ok(Response::new(status, headers, value)),
-            Err(error) => Err(Error::Decode(Box::new(DecodeError {
-                operation,
-                status,
-                headers,
-                reason: DecodeFailure::new(&error),
-            }))),
+            Err(error) => Err(NotRetried::mark(
+                skipped,
+                Error::Decode(Box::new(DecodeError {
+                    operation,
+                    status,
+                    headers,
+                    reason: DecodeFailure::new(&error),
+                })),
+            )),
         }
+    }
+
+    /// The [`Error::Api`] of a response with a status outside `200..=299`, its body parsed
+    /// by `parse_error` (else kept as text).
+    pub(crate) fn into_api_error<E>(self, parse_error: ParseError<E>) -> Error<E> {
+        let RawResponse {
+            operation,
+            status,
+            headers,
+            body,
+            skipped,
+        } = self;
+        let body = match parse_error(status, &body) {
+            Some(parsed) => ApiErrorBody::Parsed(parsed),
+            None => ApiErrorBody::Unparsed(String::from_utf8_lossy(&body).into_owned()),
+        };
+        let error = Error::Api(Box::new(ApiError {
+            operation,
+            status,
+            headers,
+            body,
+        }));
+        NotRetried::mark(skipped, error)
     }
 }
 
@@ -174,6 +194,7 @@ mod tests {
             status: StatusCode::from_u16(status).unwrap(),
             headers,
             body: Bytes::copy_from_slice(body.as_bytes()),
+            skipped: None,
         }
     }
 

@@ -157,6 +157,7 @@ impl RetryPolicy {
                 idempotent && (error.is_connect() || error.is_timeout() || error.is_request()),
                 None,
             ),
+            Failed::TimedOut => (idempotent, None),
             Failed::Status(status, headers) => (
                 match *status {
                     StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => true,
@@ -238,6 +239,7 @@ impl Retries<'_> {
         self.attempts = self.attempts.saturating_add(1);
         let failed = match error {
             Error::Transport { source, .. } => Failed::Transport(source),
+            Error::Timeout { .. } => Failed::TimedOut,
             Error::Api(api) => Failed::Status(api.status, &api.headers),
             _ => return None,
         };
@@ -250,6 +252,8 @@ impl Retries<'_> {
 pub(crate) enum Failed<'a> {
     /// No response came.
     Transport(&'a reqwest::Error),
+    /// No response head came within the client's timeout.
+    TimedOut,
     /// A response came with this status and these headers.
     Status(StatusCode, &'a HeaderMap),
 }

@@ -303,6 +303,33 @@ async fn a_stalled_server_times_out_instead_of_hanging() {
     assert!(error.is_timeout(), "{error:?}");
 }
 
+/// A response head that does not come in time fails the attempt as a lost connection does:
+/// a `GET` is tried again, a `POST` is not.
+#[tokio::test(start_paused = true)]
+async fn a_late_response_head_is_retried_for_a_get_but_not_a_post() {
+    let server = MockServer::builder().start().await;
+    let stalled = ResponseTemplate::new(200).set_delay(Duration::from_secs(3600));
+    Mock::given(wiremock::matchers::any())
+        .respond_with(stalled)
+        .mount(&server)
+        .await;
+    let waits = Waits::default();
+    let client: Client = builder(&server, &waits)
+        .timeout(Duration::from_secs(5))
+        .build();
+
+    let get = client.call(&GET).await.unwrap_err();
+    // The waits are counted, not the requests: on the paused clock a timeout can fire before
+    // the server (on a thread of its own) has recorded the request.
+    let retries_of_get = waits.taken().len();
+    let post = client.call(&POST).await.unwrap_err();
+
+    assert!(matches!(get, Error::Timeout { after, .. } if after == Duration::from_secs(5)));
+    assert_eq!(retries_of_get, 2);
+    assert!(post.is_timeout(), "{post:?}");
+    assert_eq!(waits.taken().len(), 2, "the POST is not retried");
+}
+
 #[tokio::test]
 async fn default_headers_go_with_every_call_and_with_headers_adds_for_one_client() {
     let server = MockServer::start().await;

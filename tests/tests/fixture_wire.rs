@@ -2,11 +2,11 @@
 //! (the `tests/fixtures/wire.yaml` fixture), checked against a local server on 127.0.0.1.
 
 use fixture_wire::types::{
-    ListReportsParams, ListReportsWhere, NotFound, PatchNoteBody, PostFormBody,
+    GetExportResponse, ListReportsParams, ListReportsWhere, NotFound, PatchNoteBody, PostFormBody,
     PostFormBodyAddress, Problem, SearchItemsError, SearchItemsFilter, SearchItemsFilterStatus,
     SearchItemsParams, SearchItemsResponse, UploadBody, UploadBodyAttributes,
 };
-use fixture_wire::{ApiErrorBody, BaseUrls, Client, Error, RetryPolicy, Url};
+use fixture_wire::{ApiErrorBody, BaseUrls, Client, Error, Payload, RetryPolicy, Url};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -231,7 +231,7 @@ async fn multipart_sends_a_part_per_property() -> TestResult {
 }
 
 /// A raw body goes out as the caller's bytes with the spec's content type, and a binary
-/// response comes back as bytes.
+/// response comes back as a stream of its bytes.
 #[tokio::test]
 async fn raw_bytes_in_and_out() -> TestResult {
     let server = MockServer::start().await;
@@ -240,13 +240,59 @@ async fn raw_bytes_in_and_out() -> TestResult {
 
     let echoed = client_for(&server)?.put_raw(&[1, 2, 3, 255]).await?;
 
-    assert_eq!(echoed.into_inner(), [0, 159, 146, 150]);
+    assert_eq!(echoed.into_inner().collect().await?, [0, 159, 146, 150][..]);
     let request = only_request(&server).await;
     assert_eq!(
         header(&request, "content-type"),
         ["application/octet-stream"]
     );
     assert_eq!(request.body, [1, 2, 3, 255]);
+    Ok(())
+}
+
+/// An optional raw body is sent when given, as a `Payload`, and left out otherwise.
+#[tokio::test]
+async fn an_optional_raw_body_is_sent_only_when_given() -> TestResult {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/raw"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client_for(&server)?;
+
+    client.post_raw(Some(Payload::from("some bytes"))).await?;
+    client.post_raw(None).await?;
+
+    let received = server.received_requests().await.unwrap_or_default();
+    assert_eq!(received[0].body, b"some bytes");
+    assert!(received[1].body.is_empty());
+    assert!(!received[1].headers.contains_key("content-type"));
+    Ok(())
+}
+
+/// A per-status response holds a binary body as a stream and decodes a JSON one.
+#[tokio::test]
+async fn a_binary_status_streams_and_a_json_status_decodes() -> TestResult {
+    let server = MockServer::start().await;
+    let pdf = ResponseTemplate::new(200).set_body_raw(b"%PDF".to_vec(), "application/pdf");
+    respond(&server, "GET", "/api/exports/ready", pdf).await;
+    let pending = ResponseTemplate::new(202).set_body_json(serde_json::json!({"retry_in": 5}));
+    respond(&server, "GET", "/api/exports/pending", pending).await;
+    let client = client_for(&server)?;
+
+    let ready = client.get_export("ready").await?.into_inner();
+    let pending = client.get_export("pending").await?.into_inner();
+
+    let GetExportResponse::Status200(body) = ready else {
+        panic!("the 200 variant: {ready:?}");
+    };
+    assert_eq!(body.collect().await?, b"%PDF"[..]);
+    let GetExportResponse::Status202(pending) = pending else {
+        panic!("the 202 variant: {pending:?}");
+    };
+    assert_eq!(pending.retry_in, Some(5));
     Ok(())
 }
 
@@ -311,7 +357,7 @@ async fn a_segment_mixing_text_and_parameters() -> TestResult {
 
     let picture = client_for(&server)?.get_avatar("ann/b", 64, 32).await?;
 
-    assert_eq!(picture.into_inner(), [137, 80, 78, 71]);
+    assert_eq!(picture.into_inner().collect().await?, [137, 80, 78, 71][..]);
     Ok(())
 }
 

@@ -299,7 +299,7 @@ async fn a_stalled_server_times_out() -> TestResult {
         .expect_err("it never answers");
 
     assert!(error.is_timeout(), "{error:?}");
-    assert!(matches!(error, Error::Transport { .. }));
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     Ok(())
 }
 

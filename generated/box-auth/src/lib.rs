@@ -47,9 +47,9 @@ pub mod types;
 pub use client::{BaseUrls, Client};
 
 pub use clientgen_runtime::{
-    hook, ApiError, ApiErrorBody, ClientBuilder, DecodeError, DecodeFailure,
-    DecodeFailureKind, Error, Hook, Nullable, RequestProblem, Response, RetryPolicy,
-    SecretString, Unknown,
+    hook, ApiError, ApiErrorBody, ByteStream, ClientBuilder, DecodeError, DecodeFailure,
+    DecodeFailureKind, Error, Hook, Nullable, Payload, RequestProblem, Response,
+    RetryPolicy, SecretString, Unknown,
 };
 
 pub use clientgen_runtime::multipart::FilePart;

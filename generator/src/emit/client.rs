@@ -241,15 +241,14 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         let params = ident(params);
         quote!(params: &types::#params,)
     });
+    let rt = runtime();
     let body_arg = op.body.as_ref().map(|body| {
-        let ty = match body.encoding {
-            BodyEncoding::Bytes => quote!([u8]),
-            _ => rust_type(&body.ty, &types),
-        };
-        if body.required {
-            quote!(body: &#ty,)
-        } else {
-            quote!(body: Option<&#ty>,)
+        let ty = rust_type(&body.ty, &types);
+        match (body.encoding, body.required) {
+            (BodyEncoding::Bytes, true) => quote!(body: impl Into<#rt::Payload>,),
+            (BodyEncoding::Bytes, false) => quote!(body: Option<#rt::Payload>,),
+            (_, true) => quote!(body: &#ty,),
+            (_, false) => quote!(body: Option<&#ty>,),
         }
     });
     let args = quote!(&self, #(#path_args,)* #params_arg #body_arg);
@@ -334,17 +333,40 @@ fn request(
             }
         }
     };
+    let rt = runtime();
+    // A raw body is a `Payload`, which each attempt borrows.
+    let payload = op.body.as_ref().and_then(|body| match body.encoding {
+        BodyEncoding::Bytes if body.required => {
+            Some(quote!(let body: &#rt::Payload = &body.into();))
+        }
+        BodyEncoding::Bytes => Some(quote!(let body = body.as_ref();)),
+        _ => None,
+    });
     let (error, parse_error) = error_body(op);
-    let (output, decode) = success_body(op, &parse_error);
+    let (output, reading) = success_body(api, op, &parse_error);
+    let send = quote!(&operations::#constant, &url, |request| #assemble);
+    let call = match reading {
+        Reading::Whole(decode) => quote! {
+            let response = self.transport.send(#send).await?;
+            response.#decode
+        },
+        Reading::Streamed => quote! {
+            self.transport.send_streaming(#send, #parse_error).await
+        },
+        Reading::PerStatus(name) => quote! {
+            let decoding = #rt::PerStatus {
+                streamed: types::#name::streamed,
+                decode: types::#name::decode,
+            };
+            self.transport.send_per_status(#send, #parse_error, decoding).await
+        },
+    };
     quote! {
         #docs
         pub async fn #name(#args) -> Result<Response<#output>, Error<#error>> {
             let url = operations::#constant.url(#base, &[#(#segments),*])?;
-            let response = self
-                .transport
-                .send(&operations::#constant, &url, |request| #assemble)
-                .await?;
-            response.#decode
+            #payload
+            #call
         }
     }
 }
@@ -403,7 +425,7 @@ fn attach_body(api: &Api, body: &RequestBody) -> TokenStream {
         }
         BodyEncoding::Bytes => {
             let content_type = &body.content_type;
-            quote!(.bytes(body, #content_type))
+            quote!(.payload(body, #content_type))
         }
     }
 }
@@ -460,21 +482,44 @@ fn error_body(op: &Operation) -> (TokenStream, TokenStream) {
     }
 }
 
-/// The success type of an operation, and the call on the raw response that decodes it.
-fn success_body(op: &Operation, parse_error: &TokenStream) -> (TokenStream, TokenStream) {
+/// How a success body is read.
+enum Reading {
+    /// In full, then decoded by this call on the raw response.
+    Whole(TokenStream),
+    /// As a stream the caller reads.
+    Streamed,
+    /// By status: some statuses as a stream, the others in full, as the named enum says.
+    PerStatus(Ident),
+}
+
+/// The success type of an operation, and how its body is read.
+fn success_body(api: &Api, op: &Operation, parse_error: &TokenStream) -> (TokenStream, Reading) {
+    let rt = runtime();
     match &op.success {
-        Outcome::Single(ResponseBody::Empty) => (quote!(()), quote!(empty(#parse_error))),
-        Outcome::Single(ResponseBody::Text) => (quote!(String), quote!(text(#parse_error))),
-        Outcome::Single(ResponseBody::Bytes) => (quote!(Vec<u8>), quote!(bytes(#parse_error))),
-        Outcome::Single(ResponseBody::Json(ty)) => {
-            (rust_type(ty, &quote!(types::)), quote!(json(#parse_error)))
+        Outcome::Single(ResponseBody::Empty) => {
+            (quote!(()), Reading::Whole(quote!(empty(#parse_error))))
         }
+        Outcome::Single(ResponseBody::Text) => {
+            (quote!(String), Reading::Whole(quote!(text(#parse_error))))
+        }
+        Outcome::Single(ResponseBody::Bytes) => (quote!(#rt::ByteStream), Reading::Streamed),
+        Outcome::Single(ResponseBody::Json(ty)) => (
+            rust_type(ty, &quote!(types::)),
+            Reading::Whole(quote!(json(#parse_error))),
+        ),
         Outcome::PerStatus(name) => {
+            let streams = matches!(
+                api.kind_of(name),
+                Some(TypeKind::StatusEnum(variants))
+                    if variants.iter().any(|variant| variant.body == ResponseBody::Bytes)
+            );
             let name = ident(name);
-            (
-                quote!(types::#name),
-                quote!(per_status(#parse_error, types::#name::decode)),
-            )
+            let reading = if streams {
+                Reading::PerStatus(name.clone())
+            } else {
+                Reading::Whole(quote!(per_status(#parse_error, types::#name::decode)))
+            };
+            (quote!(types::#name), reading)
         }
     }
 }

@@ -19,9 +19,9 @@ pub(super) fn lib_rs(api: &Api, config: &Config, sources: &str) -> TokenStream {
 
         pub use client::{BaseUrls, Client};
         pub use clientgen_runtime::{
-            hook, ApiError, ApiErrorBody, ClientBuilder, DecodeError, DecodeFailure,
-            DecodeFailureKind, Error, Hook, Nullable, RequestProblem, Response, RetryPolicy,
-            SecretString, Unknown,
+            hook, ApiError, ApiErrorBody, ByteStream, ClientBuilder, DecodeError, DecodeFailure,
+            DecodeFailureKind, Error, Hook, Nullable, Payload, RequestProblem, Response,
+            RetryPolicy, SecretString, Unknown,
         };
         pub use clientgen_runtime::multipart::FilePart;
         /// The HTTP client crate the client is built on, re-exported so callers can name its

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, rust_type};
+use super::{ident, runtime, rust_type};
 use crate::model::{ResponseBody, StatusMatch, StatusVariant};
 
 /// A response body whose type depends on the status, with the `decode` that picks it.
@@ -28,7 +28,10 @@ pub(super) fn status_enum_def(
             ResponseBody::Empty => None,
             ResponseBody::Json(ty) => Some(rust_type(ty, &quote!())),
             ResponseBody::Text => Some(quote!(::std::string::String)),
-            ResponseBody::Bytes => Some(quote!(::std::vec::Vec<u8>)),
+            ResponseBody::Bytes => {
+                let rt = runtime();
+                Some(quote!(#rt::ByteStream))
+            }
         };
         let payload = payload.map(|ty| quote!((#ty)));
         quote!(#doc #variant_name #payload,)
@@ -42,38 +45,14 @@ pub(super) fn status_enum_def(
         .collect();
     let arms = variants.iter().filter_map(|variant| {
         let variant_name = ident(&variant.name);
-        let literal = proc_macro2::Literal::u16_unsuffixed;
-        let pattern = match variant.status {
-            StatusMatch::Code(code) => {
-                let code = literal(code);
-                quote!(#code)
-            }
-            // A range leaves out the codes documented on their own, so no arms overlap.
-            StatusMatch::Range(digit) => {
-                let pieces = range_without(digit * 100, digit * 100 + 99, &codes);
-                if pieces.is_empty() {
-                    return None;
-                }
-                let pieces = pieces.into_iter().map(|(low, high)| {
-                    if low == high {
-                        let low = literal(low);
-                        quote!(#low)
-                    } else {
-                        let (low, high) = (literal(low), literal(high));
-                        quote!(#low..=#high)
-                    }
-                });
-                quote!(#(#pieces)|*)
-            }
-            StatusMatch::Default => quote!(_),
-        };
+        let pattern = status_pattern(variant.status, &codes)?;
         let value = match &variant.body {
             ResponseBody::Empty => quote!(Ok(Self::#variant_name)),
             ResponseBody::Json(_) => quote!(::serde_json::from_slice(body).map(Self::#variant_name)),
             ResponseBody::Text => {
                 quote!(Ok(Self::#variant_name(::std::string::String::from_utf8_lossy(body).into_owned())))
             }
-            ResponseBody::Bytes => quote!(Ok(Self::#variant_name(body.to_vec()))),
+            ResponseBody::Bytes => quote!(Ok(Self::#variant_name(body.to_vec().into()))),
         };
         Some(quote!(#pattern => #value,))
     });
@@ -95,9 +74,16 @@ pub(super) fn status_enum_def(
         _ => None,
     });
     let sizes = super::types::holds_named(payloads).then(super::types::variant_sizes_differ);
+    let streams = streamed(variants, &codes);
+    // A stream is read once: it can be neither cloned nor compared.
+    let derives = if streams.is_some() {
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq)]
+        #derives
         #sizes
         pub enum #name {
             #(#definitions)*
@@ -111,8 +97,70 @@ pub(super) fn status_enum_def(
                     #fallback
                 }
             }
+
+            #streams
         }
     }
+}
+
+/// The `streamed` function of an enum with binary variants: the variant that holds the body
+/// of a `status` response as a stream; `None` when no variant is binary.
+fn streamed(variants: &[StatusVariant], codes: &[u16]) -> Option<TokenStream> {
+    let rt = runtime();
+    if !variants.iter().any(|v| v.body == ResponseBody::Bytes) {
+        return None;
+    }
+    // Every variant has its arm, in the order `decode` has them, so that a range or the
+    // default never takes a status documented as something else.
+    let arms = variants.iter().filter_map(|variant| {
+        let pattern = status_pattern(variant.status, codes)?;
+        let variant_name = ident(&variant.name);
+        Some(match variant.body {
+            ResponseBody::Bytes => quote!(#pattern => Some(Self::#variant_name),),
+            _ => quote!(#pattern => None,),
+        })
+    });
+    let fallback =
+        (!variants.iter().any(|v| v.status == StatusMatch::Default)).then(|| quote!(_ => None,));
+    Some(quote! {
+        /// The variant that holds the body of a `status` response as a stream, if its body is
+        /// binary.
+        pub fn streamed(status: u16) -> ::std::option::Option<fn(#rt::ByteStream) -> Self> {
+            match status {
+                #(#arms)*
+                #fallback
+            }
+        }
+    })
+}
+
+/// The pattern of the status codes `status` matches, leaving out the `codes` documented on
+/// their own (so that no arms overlap); `None` when none are left.
+fn status_pattern(status: StatusMatch, codes: &[u16]) -> Option<TokenStream> {
+    let literal = proc_macro2::Literal::u16_unsuffixed;
+    Some(match status {
+        StatusMatch::Code(code) => {
+            let code = literal(code);
+            quote!(#code)
+        }
+        StatusMatch::Range(digit) => {
+            let pieces = range_without(digit * 100, digit * 100 + 99, codes);
+            if pieces.is_empty() {
+                return None;
+            }
+            let pieces = pieces.into_iter().map(|(low, high)| {
+                if low == high {
+                    let low = literal(low);
+                    quote!(#low)
+                } else {
+                    let (low, high) = (literal(low), literal(high));
+                    quote!(#low..=#high)
+                }
+            });
+            quote!(#(#pieces)|*)
+        }
+        StatusMatch::Default => quote!(_),
+    })
 }
 
 /// The parts of `low..=high` left after taking out `codes`.
