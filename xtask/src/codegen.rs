@@ -23,6 +23,8 @@ struct Target {
 pub(crate) const BOX_SPEC: &str = "spec/box/openapi.json";
 /// Our corrections to it.
 pub(crate) const BOX_OVERLAY: &str = "spec/box/oauth2.overlay.yaml";
+/// Our corrections to it for the client of Box's whole API, applied after [`BOX_OVERLAY`].
+pub(crate) const BOX_API_OVERLAY: &str = "spec/box/api.overlay.yaml";
 /// Discord's published OpenAPI 3.1 document, vendored unchanged as an example of 3.1.
 pub(crate) const DISCORD_SPEC: &str = "spec/discord/openapi.json";
 /// Adyen's published OpenAPI 3.1 document of its Checkout API, vendored likewise.
@@ -37,6 +39,13 @@ const TARGETS: &[Target] = &[
         tags: &["Authorization"],
         out: "generated/box-auth",
         crate_name: "box-auth",
+    },
+    Target {
+        spec: BOX_SPEC,
+        overlays: &[BOX_OVERLAY, BOX_API_OVERLAY],
+        tags: &[],
+        out: "generated/box-api",
+        crate_name: "box-api",
     },
     Target {
         spec: "spec/boxc-auth.yaml",
