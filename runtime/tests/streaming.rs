@@ -14,40 +14,18 @@ use clientgen_runtime::hook::{
 };
 use clientgen_runtime::reqwest::Method;
 use clientgen_runtime::{
-    json_error, ApiClient, ByteStream, ClientBuilder, Error, Hook, Operation, Payload, Response,
-    RetryPolicy, Transport, Url,
+    json_error, ByteStream, ClientBuilder, Error, Hook, Operation, Payload, Response, RetryPolicy,
+    Url,
 };
 use tokio::io::{AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod support;
+
+use support::{Base, Client};
+
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-/// A client with one base URL and two calls: a download and an upload.
-struct Client {
-    transport: Transport,
-    base: Base,
-}
-
-/// The base URL; the default is never used by these tests.
-struct Base(Url);
-
-impl Default for Base {
-    fn default() -> Self {
-        Base(Url::parse("http://127.0.0.1:9/").expect("a valid URL"))
-    }
-}
-
-impl ApiClient for Client {
-    type BaseUrls = Base;
-
-    fn from_parts(transport: Transport, base_urls: Base) -> Self {
-        Self {
-            transport,
-            base: base_urls,
-        }
-    }
-}
 
 const DOWNLOAD: Operation = Operation::new("download", Method::GET);
 const UPLOAD: Operation = Operation::new("upload", Method::PUT);

@@ -13,37 +13,14 @@ use clientgen_runtime::hook::{
 use clientgen_runtime::reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use clientgen_runtime::reqwest::{Method, StatusCode};
 use clientgen_runtime::{
-    json_error, ApiClient, ClientBuilder, Error, Hook, Operation, RequestProblem, Response,
-    RetryPolicy, Transport, Url,
+    json_error, ClientBuilder, Error, Hook, Operation, RequestProblem, Response, RetryPolicy, Url,
 };
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-/// The smallest generated-like client: one base URL, one call.
-struct Client {
-    transport: Transport,
-    base: Base,
-}
+mod support;
 
-/// The base URL; the default is never used by these tests.
-struct Base(Url);
-
-impl Default for Base {
-    fn default() -> Self {
-        Base(Url::parse("http://127.0.0.1:9/").expect("a valid URL"))
-    }
-}
-
-impl ApiClient for Client {
-    type BaseUrls = Base;
-
-    fn from_parts(transport: Transport, base_urls: Base) -> Self {
-        Self {
-            transport,
-            base: base_urls,
-        }
-    }
-}
+use support::{Base, Client};
 
 const GET: Operation = Operation::new("getThing", Method::GET);
 const POST: Operation = Operation::new("postThing", Method::POST);

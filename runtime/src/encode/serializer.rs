@@ -337,38 +337,27 @@ impl ListSerializer {
     }
 }
 
-impl ser::SerializeSeq for ListSerializer {
-    type Ok = Node;
-    type Error = Unwritable;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Node, Unwritable> {
-        Ok(Node::List(self.items))
-    }
+/// Sequences, tuples and tuple structs are all lists of values.
+macro_rules! list_serializer {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for ListSerializer {
+            type Ok = Node;
+            type Error = Unwritable;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
+                self.push(value)
+            }
+            fn end(self) -> Result<Node, Unwritable> {
+                Ok(Node::List(self.items))
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for ListSerializer {
-    type Ok = Node;
-    type Error = Unwritable;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Node, Unwritable> {
-        Ok(Node::List(self.items))
-    }
-}
-
-impl ser::SerializeTupleStruct for ListSerializer {
-    type Ok = Node;
-    type Error = Unwritable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritable> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Node, Unwritable> {
-        Ok(Node::List(self.items))
-    }
-}
+list_serializer!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 /// Collects the members of a struct or map, in the order serde gives them.
 struct MembersSerializer<'a> {
