@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, rust_type};
+use super::{ident, item_docs, rust_type};
 use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeKind, TypeRef};
 
 /// The file in chunks: its docs and imports, one per type, then the helpers.
@@ -28,7 +28,8 @@ pub(super) fn types_rs(api: &Api) -> Vec<TokenStream> {
         //! so a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
     };
     let items = api.types.iter().map(|def| type_def(api, def));
-    let helpers = quote!(#present #binary);
+    let twins = optional_twins(api);
+    let helpers = quote!(#present #binary #twins);
     std::iter::once(head)
         .chain(items)
         .chain([helpers])
@@ -40,7 +41,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         Some(name) if !name.contains('/') => format!("The `{name}` schema."),
         _ => format!("The schema at `{}`.", def.origin),
     };
-    let docs = docs(def.docs.as_deref().unwrap_or(&fallback));
+    let docs = item_docs(def.docs.as_deref().unwrap_or(&fallback));
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct(strukt) => super::structs::struct_def(api, &name, &docs, strukt),
@@ -55,6 +56,28 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             }
         }
     }
+}
+
+/// The module of the fields each builder holds together until `build` (see
+/// `structs::preset_twin`), if any builder does.
+fn optional_twins(api: &Api) -> Option<TokenStream> {
+    let twins: Vec<TokenStream> = api
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct(strukt) => super::structs::preset_twin(api, &ident(&def.name), strukt),
+            _ => None,
+        })
+        .collect();
+    (!twins.is_empty()).then(|| {
+        quote! {
+            /// For each builder with required fields, the other fields of its struct, held
+            /// together so that setting a required field moves them as one value.
+            mod optional {
+                #(#twins)*
+            }
+        }
+    })
 }
 
 /// The fields of every struct that travels as JSON.
