@@ -60,7 +60,7 @@ impl AccessToken {
     /// Sets [`token_type`](struct@AccessToken#structfield.token_type).
     pub fn token_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::AccessTokenTokenType>,
+        value: impl ::std::convert::Into<AccessTokenTokenType>,
     ) -> Self {
         self.token_type = ::std::option::Option::Some(value.into());
         self
@@ -70,7 +70,7 @@ impl AccessToken {
     pub fn restricted_to(
         mut self,
         value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::types::ResourceScope>,
+            Item = impl ::std::convert::Into<ResourceScope>,
         >,
     ) -> Self {
         self.restricted_to = ::std::option::Option::Some(
@@ -91,7 +91,7 @@ impl AccessToken {
     /// Sets [`issued_token_type`](struct@AccessToken#structfield.issued_token_type).
     pub fn issued_token_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::AccessTokenIssuedTokenType>,
+        value: impl ::std::convert::Into<AccessTokenIssuedTokenType>,
     ) -> Self {
         self.issued_token_type = ::std::option::Option::Some(value.into());
         self
@@ -306,7 +306,7 @@ impl AuthorizeUserParams {
         AuthorizeUserParamsBuilder {
             client_id: ::clientgen_runtime::Missing,
             optional: optional::AuthorizeUserParams {
-                response_type: crate::types::AuthorizeUserResponseType::Code,
+                response_type: AuthorizeUserResponseType::Code,
                 redirect_uri: ::std::option::Option::None,
                 state: ::std::option::Option::None,
                 scope: ::std::option::Option::None,
@@ -315,7 +315,7 @@ impl AuthorizeUserParams {
     }
 }
 
-/// Builds a `AuthorizeUserParams`: `build` is there once `client_id` is set.
+/// The builder of `AuthorizeUserParams`: `build` is there once `client_id` is set.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct AuthorizeUserParamsBuilder<S0 = ::clientgen_runtime::Missing> {
@@ -341,7 +341,7 @@ impl<S0> AuthorizeUserParamsBuilder<S0> {
     /// as the only value the spec allows.
     pub fn response_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::AuthorizeUserResponseType>,
+        value: impl ::std::convert::Into<AuthorizeUserResponseType>,
     ) -> Self {
         self.optional.response_type = value.into();
         self
@@ -592,7 +592,7 @@ impl FileMini {
             id: ::clientgen_runtime::Missing,
             optional: optional::FileMini {
                 etag: ::clientgen_runtime::Nullable::Absent,
-                r#type: crate::types::FileBaseType::File,
+                r#type: FileBaseType::File,
                 sequence_id: ::std::option::Option::None,
                 name: ::std::option::Option::None,
                 sha1: ::std::option::Option::None,
@@ -602,7 +602,7 @@ impl FileMini {
     }
 }
 
-/// Builds a `FileMini`: `build` is there once `id` is set.
+/// The builder of `FileMini`: `build` is there once `id` is set.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct FileMiniBuilder<S0 = ::clientgen_runtime::Missing> {
@@ -638,10 +638,7 @@ impl<S0> FileMiniBuilder<S0> {
 
     /// Sets [`type`](struct@FileMini#structfield.type), which starts as the only value the spec
     /// allows.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::FileBaseType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl ::std::convert::Into<FileBaseType>) -> Self {
         self.optional.r#type = value.into();
         self
     }
@@ -676,7 +673,7 @@ impl<S0> FileMiniBuilder<S0> {
     /// Sets [`file_version`](struct@FileMini#structfield.file_version).
     pub fn file_version(
         mut self,
-        value: impl ::std::convert::Into<crate::types::FileVersionMini>,
+        value: impl ::std::convert::Into<FileVersionMini>,
     ) -> Self {
         self.optional.file_version = ::std::option::Option::Some(value.into());
         self
@@ -795,14 +792,14 @@ impl FileVersionMini {
         FileVersionMiniBuilder {
             id: ::clientgen_runtime::Missing,
             optional: optional::FileVersionMini {
-                r#type: crate::types::FileVersionBaseType::FileVersion,
+                r#type: FileVersionBaseType::FileVersion,
                 sha1: ::std::option::Option::None,
             },
         }
     }
 }
 
-/// Builds a `FileVersionMini`: `build` is there once `id` is set.
+/// The builder of `FileVersionMini`: `build` is there once `id` is set.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct FileVersionMiniBuilder<S0 = ::clientgen_runtime::Missing> {
@@ -828,7 +825,7 @@ impl<S0> FileVersionMiniBuilder<S0> {
     /// spec allows.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::FileVersionBaseType>,
+        value: impl ::std::convert::Into<FileVersionBaseType>,
     ) -> Self {
         self.optional.r#type = value.into();
         self
@@ -974,7 +971,7 @@ impl FolderMini {
             id: ::clientgen_runtime::Missing,
             optional: optional::FolderMini {
                 etag: ::clientgen_runtime::Nullable::Absent,
-                r#type: crate::types::FolderBaseType::Folder,
+                r#type: FolderBaseType::Folder,
                 sequence_id: ::std::option::Option::None,
                 name: ::std::option::Option::None,
             },
@@ -982,7 +979,7 @@ impl FolderMini {
     }
 }
 
-/// Builds a `FolderMini`: `build` is there once `id` is set.
+/// The builder of `FolderMini`: `build` is there once `id` is set.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct FolderMiniBuilder<S0 = ::clientgen_runtime::Missing> {
@@ -1018,10 +1015,7 @@ impl<S0> FolderMiniBuilder<S0> {
 
     /// Sets [`type`](struct@FolderMini#structfield.type), which starts as the only value the spec
     /// allows.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::FolderBaseType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl ::std::convert::Into<FolderBaseType>) -> Self {
         self.optional.r#type = value.into();
         self
     }
@@ -1264,7 +1258,7 @@ impl PostOAuth2Token {
     }
 }
 
-/// Builds a `PostOAuth2Token`: `build` is there once `grant_type` is set.
+/// The builder of `PostOAuth2Token`: `build` is there once `grant_type` is set.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct PostOAuth2TokenBuilder<S0 = ::clientgen_runtime::Missing> {
@@ -1276,8 +1270,8 @@ impl PostOAuth2TokenBuilder<::clientgen_runtime::Missing> {
     /// Sets [`grant_type`](struct@PostOAuth2Token#structfield.grant_type) (required).
     pub fn grant_type(
         self,
-        value: impl ::std::convert::Into<crate::types::PostOAuth2TokenGrantType>,
-    ) -> PostOAuth2TokenBuilder<crate::types::PostOAuth2TokenGrantType> {
+        value: impl ::std::convert::Into<PostOAuth2TokenGrantType>,
+    ) -> PostOAuth2TokenBuilder<PostOAuth2TokenGrantType> {
         PostOAuth2TokenBuilder {
             grant_type: value.into(),
             optional: self.optional,
@@ -1343,7 +1337,7 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// Sets [`subject_token_type`](struct@PostOAuth2Token#structfield.subject_token_type).
     pub fn subject_token_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PostOAuth2TokenSubjectTokenType>,
+        value: impl ::std::convert::Into<PostOAuth2TokenSubjectTokenType>,
     ) -> Self {
         self.optional.subject_token_type = ::std::option::Option::Some(value.into());
         self
@@ -1361,7 +1355,7 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// Sets [`actor_token_type`](struct@PostOAuth2Token#structfield.actor_token_type).
     pub fn actor_token_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PostOAuth2TokenActorTokenType>,
+        value: impl ::std::convert::Into<PostOAuth2TokenActorTokenType>,
     ) -> Self {
         self.optional.actor_token_type = ::std::option::Option::Some(value.into());
         self
@@ -1388,7 +1382,7 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     /// Sets [`box_subject_type`](struct@PostOAuth2Token#structfield.box_subject_type).
     pub fn box_subject_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PostOAuth2TokenBoxSubjectType>,
+        value: impl ::std::convert::Into<PostOAuth2TokenBoxSubjectType>,
     ) -> Self {
         self.optional.box_subject_type = ::std::option::Option::Some(value.into());
         self
@@ -1413,7 +1407,7 @@ impl<S0> PostOAuth2TokenBuilder<S0> {
     }
 }
 
-impl PostOAuth2TokenBuilder<crate::types::PostOAuth2TokenGrantType> {
+impl PostOAuth2TokenBuilder<PostOAuth2TokenGrantType> {
     /// The `PostOAuth2Token`.
     pub fn build(self) -> PostOAuth2Token {
         PostOAuth2Token {
@@ -1737,13 +1731,13 @@ impl PostOAuth2TokenRefreshAccessToken {
             client_secret: ::clientgen_runtime::Missing,
             refresh_token: ::clientgen_runtime::Missing,
             optional: optional::PostOAuth2TokenRefreshAccessToken {
-                grant_type: crate::types::PostOAuth2TokenRefreshAccessTokenGrantType::RefreshToken,
+                grant_type: PostOAuth2TokenRefreshAccessTokenGrantType::RefreshToken,
             },
         }
     }
 }
 
-/// Builds a `PostOAuth2TokenRefreshAccessToken`: `build` is there once `client_id`,
+/// The builder of `PostOAuth2TokenRefreshAccessToken`: `build` is there once `client_id`,
 /// `client_secret`, `refresh_token` are set. Each type parameter is one of them, in that order:
 /// `Missing` until its setter is called.
 #[derive(Debug, Clone)]
@@ -1841,9 +1835,7 @@ impl<S0, S1, S2> PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, S2> {
     /// starts as the only value the spec allows.
     pub fn grant_type(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostOAuth2TokenRefreshAccessTokenGrantType,
-        >,
+        value: impl ::std::convert::Into<PostOAuth2TokenRefreshAccessTokenGrantType>,
     ) -> Self {
         self.optional.grant_type = value.into();
         self
@@ -2116,17 +2108,14 @@ impl ResourceScope {
     /// Sets [`scope`](struct@ResourceScope#structfield.scope).
     pub fn scope(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ResourceScopeScope>,
+        value: impl ::std::convert::Into<ResourceScopeScope>,
     ) -> Self {
         self.scope = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`object`](struct@ResourceScope#structfield.object).
-    pub fn object(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::Resource>,
-    ) -> Self {
+    pub fn object(mut self, value: impl ::std::convert::Into<Resource>) -> Self {
         self.object = ::std::option::Option::Some(value.into());
         self
     }
@@ -2288,7 +2277,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScopeScope {
 mod optional {
     #[derive(Debug, Clone)]
     pub(super) struct AuthorizeUserParams {
-        pub(super) response_type: crate::types::AuthorizeUserResponseType,
+        pub(super) response_type: super::AuthorizeUserResponseType,
         pub(super) redirect_uri: ::std::option::Option<::std::string::String>,
         pub(super) state: ::std::option::Option<::std::string::String>,
         pub(super) scope: ::std::option::Option<::std::string::String>,
@@ -2297,23 +2286,23 @@ mod optional {
     #[derive(Debug, Clone)]
     pub(super) struct FileMini {
         pub(super) etag: ::clientgen_runtime::Nullable<::std::string::String>,
-        pub(super) r#type: crate::types::FileBaseType,
+        pub(super) r#type: super::FileBaseType,
         pub(super) sequence_id: ::std::option::Option<::std::string::String>,
         pub(super) name: ::std::option::Option<::std::string::String>,
         pub(super) sha1: ::std::option::Option<::std::string::String>,
-        pub(super) file_version: ::std::option::Option<crate::types::FileVersionMini>,
+        pub(super) file_version: ::std::option::Option<super::FileVersionMini>,
     }
 
     #[derive(Debug, Clone)]
     pub(super) struct FileVersionMini {
-        pub(super) r#type: crate::types::FileVersionBaseType,
+        pub(super) r#type: super::FileVersionBaseType,
         pub(super) sha1: ::std::option::Option<::std::string::String>,
     }
 
     #[derive(Debug, Clone)]
     pub(super) struct FolderMini {
         pub(super) etag: ::clientgen_runtime::Nullable<::std::string::String>,
-        pub(super) r#type: crate::types::FolderBaseType,
+        pub(super) r#type: super::FolderBaseType,
         pub(super) sequence_id: ::std::option::Option<::std::string::String>,
         pub(super) name: ::std::option::Option<::std::string::String>,
     }
@@ -2333,16 +2322,16 @@ mod optional {
             ::clientgen_runtime::SecretString,
         >,
         pub(super) subject_token_type: ::std::option::Option<
-            crate::types::PostOAuth2TokenSubjectTokenType,
+            super::PostOAuth2TokenSubjectTokenType,
         >,
         pub(super) actor_token: ::std::option::Option<::clientgen_runtime::SecretString>,
         pub(super) actor_token_type: ::std::option::Option<
-            crate::types::PostOAuth2TokenActorTokenType,
+            super::PostOAuth2TokenActorTokenType,
         >,
         pub(super) scope: ::std::option::Option<::std::string::String>,
         pub(super) resource: ::std::option::Option<::std::string::String>,
         pub(super) box_subject_type: ::std::option::Option<
-            crate::types::PostOAuth2TokenBoxSubjectType,
+            super::PostOAuth2TokenBoxSubjectType,
         >,
         pub(super) box_subject_id: ::std::option::Option<::std::string::String>,
         pub(super) box_shared_link: ::std::option::Option<::std::string::String>,
@@ -2350,6 +2339,6 @@ mod optional {
 
     #[derive(Debug, Clone)]
     pub(super) struct PostOAuth2TokenRefreshAccessToken {
-        pub(super) grant_type: crate::types::PostOAuth2TokenRefreshAccessTokenGrantType,
+        pub(super) grant_type: super::PostOAuth2TokenRefreshAccessTokenGrantType,
     }
 }

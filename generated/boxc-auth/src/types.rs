@@ -29,13 +29,13 @@ impl AccessToken {
             access_token: ::clientgen_runtime::Missing,
             optional: optional::AccessToken {
                 expires_in: ::std::option::Option::None,
-                token_type: crate::types::AccessTokenTokenType::Bearer,
+                token_type: AccessTokenTokenType::Bearer,
             },
         }
     }
 }
 
-/// Builds a `AccessToken`: `build` is there once `access_token` is set.
+/// The builder of `AccessToken`: `build` is there once `access_token` is set.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct AccessTokenBuilder<S0 = ::clientgen_runtime::Missing> {
@@ -67,7 +67,7 @@ impl<S0> AccessTokenBuilder<S0> {
     /// value the spec allows.
     pub fn token_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::AccessTokenTokenType>,
+        value: impl ::std::convert::Into<AccessTokenTokenType>,
     ) -> Self {
         self.optional.token_type = value.into();
         self
@@ -108,9 +108,9 @@ impl AccessTokenRequest {
     }
 }
 
-/// Builds a `AccessTokenRequest`: `build` is there once `application_id`, `application_secret`,
-/// `nonce` are set. Each type parameter is one of them, in that order: `Missing` until its setter
-/// is called.
+/// The builder of `AccessTokenRequest`: `build` is there once `application_id`,
+/// `application_secret`, `nonce` are set. Each type parameter is one of them, in that order:
+/// `Missing` until its setter is called.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct AccessTokenRequestBuilder<
@@ -293,8 +293,9 @@ impl AuthorizeApplicationParams {
     }
 }
 
-/// Builds a `AuthorizeApplicationParams`: `build` is there once `application_id`, `return_uri` are
-/// set. Each type parameter is one of them, in that order: `Missing` until its setter is called.
+/// The builder of `AuthorizeApplicationParams`: `build` is there once `application_id`,
+/// `return_uri` are set. Each type parameter is one of them, in that order: `Missing` until its
+/// setter is called.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct AuthorizeApplicationParamsBuilder<
@@ -356,6 +357,6 @@ mod optional {
     #[derive(Debug, Clone)]
     pub(super) struct AccessToken {
         pub(super) expires_in: ::std::option::Option<i64>,
-        pub(super) token_type: crate::types::AccessTokenTokenType,
+        pub(super) token_type: super::AccessTokenTokenType,
     }
 }

@@ -196,9 +196,9 @@ impl<'s> Slots<'s> {
     }
 }
 
-/// Named types as builders write them.
+/// Named types as builders write them: by name, as they are in the same module.
 fn path() -> TokenStream {
-    quote!(crate::types::)
+    quote!()
 }
 
 /// The methods that make a struct none of whose fields is required: it is its own builder,
@@ -366,7 +366,7 @@ pub(super) fn preset_twin(api: &Api, name: &Ident, strukt: &Struct) -> Option<To
         .preset()
         .map(|(field, _)| {
             let field_name = ident(&field.name);
-            let ty = field_type(field, &path());
+            let ty = field_type(field, &quote!(super::));
             quote!(pub(super) #field_name: #ty,)
         })
         .collect();
@@ -382,10 +382,10 @@ pub(super) fn preset_twin(api: &Api, name: &Ident, strukt: &Struct) -> Option<To
 
 fn builder_text(name: &Ident, required: &[String]) -> String {
     match required {
-        [] => format!("Builds a `{name}`; every field starts set."),
-        [only] => format!("Builds a `{name}`: `build` is there once {only} is set."),
+        [] => format!("The builder of `{name}`; every field starts set."),
+        [only] => format!("The builder of `{name}`: `build` is there once {only} is set."),
         many => format!(
-            "Builds a `{name}`: `build` is there once {} are set. Each type parameter is one of \
+            "The builder of `{name}`: `build` is there once {} are set. Each type parameter is one of \
              them, in that order: `Missing` until its setter is called.",
             many.join(", ")
         ),
