@@ -37,7 +37,7 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
-    /// Starts a `AccessToken` with every field left out: set fields, then `build`.
+    /// Starts building `AccessToken` with every field left out: set fields, then `build`.
     pub fn builder() -> Self {
         ::std::default::Default::default()
     }
@@ -1065,7 +1065,7 @@ pub struct OAuth2Error {
 }
 
 impl OAuth2Error {
-    /// Starts a `OAuth2Error` with every field left out: set fields, then `build`.
+    /// Starts building `OAuth2Error` with every field left out: set fields, then `build`.
     pub fn builder() -> Self {
         ::std::default::Default::default()
     }
@@ -1111,7 +1111,7 @@ pub struct PostOAuth2Revoke {
 }
 
 impl PostOAuth2Revoke {
-    /// Starts a `PostOAuth2Revoke` with every field left out: set fields, then `build`.
+    /// Starts building `PostOAuth2Revoke` with every field left out: set fields, then `build`.
     pub fn builder() -> Self {
         ::std::default::Default::default()
     }
@@ -2100,7 +2100,7 @@ pub struct ResourceScope {
 }
 
 impl ResourceScope {
-    /// Starts a `ResourceScope` with every field left out: set fields, then `build`.
+    /// Starts building `ResourceScope` with every field left out: set fields, then `build`.
     pub fn builder() -> Self {
         ::std::default::Default::default()
     }

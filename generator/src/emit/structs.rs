@@ -214,11 +214,12 @@ fn own_builder(name: &Ident, strukt: &Struct) -> TokenStream {
             }
         })
     });
-    let start_docs =
-        format!(" Starts a `{name}` with every field left out: set fields, then `build`.");
+    let start_docs = docs(&format!(
+        "Starts building `{name}` with every field left out: set fields, then `build`."
+    ));
     quote! {
         impl #name {
-            #[doc = #start_docs]
+            #start_docs
             pub fn builder() -> Self {
                 ::std::default::Default::default()
             }
@@ -309,11 +310,13 @@ fn builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
         .map(|field| format!("`{}`", setter_name(&field.to_string())))
         .collect();
     let builder_docs = item_docs(&builder_text(name, &required_list));
-    let start_docs = format!(" Starts building `{name}`: set the fields, then `build`.");
-    let build_docs = format!(" The `{name}`.");
+    let start_docs = docs(&format!(
+        "Starts building `{name}`: set the fields, then `build`."
+    ));
+    let build_docs = docs(&format!("The `{name}`."));
     quote! {
         impl #name {
-            #[doc = #start_docs]
+            #start_docs
             pub fn builder() -> #builder {
                 #builder { #(#required: #rt::Missing,)* #preset_start }
             }
@@ -332,7 +335,7 @@ fn builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
         #preset_impl
 
         impl #builder<#(#complete),*> {
-            #[doc = #build_docs]
+            #build_docs
             pub fn build(self) -> #name {
                 #name { #(#built),* }
             }
