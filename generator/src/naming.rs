@@ -131,8 +131,9 @@ fn finish(name: String, fallback: &str) -> String {
 /// not list.
 pub(crate) const RESERVED_VARIANT_NAMES: &[&str] = &["Unknown"];
 
-/// Method names a generated builder has besides its setters.
-const BUILDER_METHODS: &[&str] = &["build"];
+/// Method names a generated builder has besides its setters (`builder` too, as a type with no
+/// required field is its own builder).
+const BUILDER_METHODS: &[&str] = &["build", "builder"];
 
 /// The setter of field `field` on a generated builder: the field's name, unless the builder
 /// already has a method of that name.

@@ -18,6 +18,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("all_of_scalars", &[]),
     ("any_value", &[]),
     ("bodies", &[]),
+    ("builders", &[]),
     ("clashes", &[]),
     ("collections", &[]),
     ("empty_docs", &[]),

@@ -2,12 +2,12 @@
 
 //! The request and response types of the API, one for each schema of the spec.
 //!
-//! Structs are built with their builders (`Type::builder()`), which take every required field
-//! before `build`; enums keep values the spec does not list in an `Unknown` variant, so a new value
-//! from the server never breaks decoding.
+//! Structs are built with their builders (`Type::builder()`), which take every
+//! required field before `build`; enums keep values the spec does not list in an
+//! `Unknown` variant, so a new value from the server never breaks decoding.
 //!
-//! Code here names what it uses from `std`, `serde` and the runtime by absolute path, so a schema
-//! may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
+//! Code here names what it uses from `std`, `serde` and the runtime by absolute path,
+//! so a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
 
 /// A token that can be used to make authenticated API calls.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -37,35 +37,12 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
-    /// Starts a `AccessTokenBuilder`: set the fields, then `build`.
-    pub fn builder() -> AccessTokenBuilder {
-        AccessTokenBuilder {
-            access_token: ::std::option::Option::None,
-            expires_in: ::std::option::Option::None,
-            token_type: ::std::option::Option::None,
-            restricted_to: ::std::option::Option::None,
-            refresh_token: ::std::option::Option::None,
-            issued_token_type: ::std::option::Option::None,
-        }
+    /// Starts building `AccessToken` with every field left out: set fields, then `build`.
+    pub fn builder() -> Self {
+        ::std::default::Default::default()
     }
-}
 
-/// Builds a `AccessToken`; every field may be left out.
-#[derive(Clone)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct AccessTokenBuilder {
-    access_token: ::std::option::Option<::clientgen_runtime::SecretString>,
-    expires_in: ::std::option::Option<i64>,
-    token_type: ::std::option::Option<crate::types::AccessTokenTokenType>,
-    restricted_to: ::std::option::Option<::std::vec::Vec<crate::types::ResourceScope>>,
-    refresh_token: ::std::option::Option<::clientgen_runtime::SecretString>,
-    issued_token_type: ::std::option::Option<crate::types::AccessTokenIssuedTokenType>,
-}
-
-impl AccessTokenBuilder {
-    /// Sets `access_token`.
-    ///
-    /// The requested access token.
+    /// Sets [`access_token`](struct@AccessToken#structfield.access_token).
     pub fn access_token(
         mut self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
@@ -74,33 +51,26 @@ impl AccessTokenBuilder {
         self
     }
 
-    /// Sets `expires_in`.
-    ///
-    /// The time in seconds by which this token will expire.
+    /// Sets [`expires_in`](struct@AccessToken#structfield.expires_in).
     pub fn expires_in(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.expires_in = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `token_type`.
-    ///
-    /// The type of access token returned.
+    /// Sets [`token_type`](struct@AccessToken#structfield.token_type).
     pub fn token_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::AccessTokenTokenType>,
+        value: impl ::std::convert::Into<AccessTokenTokenType>,
     ) -> Self {
         self.token_type = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `restricted_to`.
-    ///
-    /// The permissions that this access token permits, providing a list of resources (files,
-    /// folders, etc) and the scopes permitted for each of those resources.
+    /// Sets [`restricted_to`](struct@AccessToken#structfield.restricted_to).
     pub fn restricted_to(
         mut self,
         value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<crate::types::ResourceScope>,
+            Item = impl ::std::convert::Into<ResourceScope>,
         >,
     ) -> Self {
         self.restricted_to = ::std::option::Option::Some(
@@ -109,10 +79,7 @@ impl AccessTokenBuilder {
         self
     }
 
-    /// Sets `refresh_token`.
-    ///
-    /// The refresh token for this access token, which can be used to request a new access token
-    /// when the current one expires.
+    /// Sets [`refresh_token`](struct@AccessToken#structfield.refresh_token).
     pub fn refresh_token(
         mut self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
@@ -121,37 +88,19 @@ impl AccessTokenBuilder {
         self
     }
 
-    /// Sets `issued_token_type`.
-    ///
-    /// The type of downscoped access token returned. This is only returned if an access token has
-    /// been downscoped.
+    /// Sets [`issued_token_type`](struct@AccessToken#structfield.issued_token_type).
     pub fn issued_token_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::AccessTokenIssuedTokenType>,
+        value: impl ::std::convert::Into<AccessTokenIssuedTokenType>,
     ) -> Self {
         self.issued_token_type = ::std::option::Option::Some(value.into());
         self
     }
-}
 
-impl AccessTokenBuilder {
-    /// The `AccessToken`.
-    pub fn build(self) -> AccessToken {
-        AccessToken {
-            access_token: self.access_token,
-            expires_in: self.expires_in,
-            token_type: self.token_type,
-            restricted_to: self.restricted_to,
-            refresh_token: self.refresh_token,
-            issued_token_type: self.issued_token_type,
-        }
-    }
-}
-
-/// Shows which builder it is, not the values set so far (some may be secrets).
-impl ::std::fmt::Debug for AccessTokenBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct(stringify!(AccessTokenBuilder)).finish_non_exhaustive()
+    /// The value set up so far (a type none of whose fields is required is its own
+    /// builder).
+    pub fn build(self) -> Self {
+        self
     }
 }
 
@@ -352,102 +301,76 @@ pub struct AuthorizeUserParams {
 }
 
 impl AuthorizeUserParams {
-    /// Starts a `AuthorizeUserParamsBuilder`: set the fields, then `build`.
+    /// Starts building `AuthorizeUserParams`: set the fields, then `build`.
     pub fn builder() -> AuthorizeUserParamsBuilder {
         AuthorizeUserParamsBuilder {
-            response_type: crate::types::AuthorizeUserResponseType::Code,
             client_id: ::clientgen_runtime::Missing,
-            redirect_uri: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
+            optional: optional::AuthorizeUserParams {
+                response_type: AuthorizeUserResponseType::Code,
+                redirect_uri: ::std::option::Option::None,
+                state: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+            },
         }
     }
 }
 
-/// Builds a `AuthorizeUserParams`: `build` is there once `client_id` is set.
-#[derive(Clone)]
+/// The builder of `AuthorizeUserParams`: `build` is there once `client_id` is set.
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct AuthorizeUserParamsBuilder<S0 = ::clientgen_runtime::Missing> {
-    response_type: crate::types::AuthorizeUserResponseType,
     client_id: S0,
-    redirect_uri: ::std::option::Option<::std::string::String>,
-    state: ::std::option::Option<::std::string::String>,
-    scope: ::std::option::Option<::std::string::String>,
+    optional: optional::AuthorizeUserParams,
 }
 
 impl AuthorizeUserParamsBuilder<::clientgen_runtime::Missing> {
-    /// Sets `client_id` (required).
-    ///
-    /// The Client ID of the application that is requesting to authenticate the user. To get the
-    /// Client ID for your application, log in to your Box developer console and click the **Edit
-    /// Application** link for the application you're working with. In the OAuth 2.0 Parameters
-    /// section of the configuration page, find the item labelled `client_id`. The text of that item
-    /// is your application's Client ID.
+    /// Sets [`client_id`](struct@AuthorizeUserParams#structfield.client_id) (required).
     pub fn client_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AuthorizeUserParamsBuilder<::std::string::String> {
         AuthorizeUserParamsBuilder {
-            response_type: self.response_type,
             client_id: value.into(),
-            redirect_uri: self.redirect_uri,
-            state: self.state,
-            scope: self.scope,
+            optional: self.optional,
         }
     }
 }
 
 impl<S0> AuthorizeUserParamsBuilder<S0> {
-    /// Sets `response_type`, which starts as the only value the spec allows.
-    ///
-    /// The type of response we'd like to receive.
+    /// Sets [`response_type`](struct@AuthorizeUserParams#structfield.response_type), which starts
+    /// as the only value the spec allows.
     pub fn response_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::AuthorizeUserResponseType>,
+        value: impl ::std::convert::Into<AuthorizeUserResponseType>,
     ) -> Self {
-        self.response_type = value.into();
+        self.optional.response_type = value.into();
         self
     }
 
-    /// Sets `redirect_uri`.
-    ///
-    /// The URI to which Box redirects the browser after the user has granted or denied the
-    /// application permission. This URI match one of the redirect URIs in the configuration of your
-    /// application. It must be a valid HTTPS URI and it needs to be able to handle the redirection
-    /// to complete the next step in the OAuth 2.0 flow. Although this parameter is optional, it
-    /// must be a part of the authorization URL if you configured multiple redirect URIs for the
-    /// application in the developer console. A missing parameter causes a `redirect_uri_missing`
-    /// error after the user grants application access.
+    /// Sets [`redirect_uri`](struct@AuthorizeUserParams#structfield.redirect_uri).
     pub fn redirect_uri(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.redirect_uri = ::std::option::Option::Some(value.into());
+        self.optional.redirect_uri = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `state`.
-    ///
-    /// A custom string of your choice. Box will pass the same string to the redirect URL when
-    /// authentication is complete. This parameter can be used to identify a user on redirect, as
-    /// well as protect against hijacked sessions and other exploits.
+    /// Sets [`state`](struct@AuthorizeUserParams#structfield.state).
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
+        self.optional.state = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `scope`.
-    ///
-    /// A space-separated list of application scopes you'd like to authenticate the user for. This
-    /// defaults to all the scopes configured for the application in its configuration page.
+    /// Sets [`scope`](struct@AuthorizeUserParams#structfield.scope).
     pub fn scope(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
+        self.optional.scope = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -456,19 +379,12 @@ impl AuthorizeUserParamsBuilder<::std::string::String> {
     /// The `AuthorizeUserParams`.
     pub fn build(self) -> AuthorizeUserParams {
         AuthorizeUserParams {
-            response_type: self.response_type,
+            response_type: self.optional.response_type,
             client_id: self.client_id,
-            redirect_uri: self.redirect_uri,
-            state: self.state,
-            scope: self.scope,
+            redirect_uri: self.optional.redirect_uri,
+            state: self.optional.state,
+            scope: self.optional.scope,
         }
-    }
-}
-
-/// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0> ::std::fmt::Debug for AuthorizeUserParamsBuilder<S0> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct(stringify!(AuthorizeUserParamsBuilder)).finish_non_exhaustive()
     }
 }
 
@@ -670,135 +586,96 @@ pub struct FileMini {
 }
 
 impl FileMini {
-    /// Starts a `FileMiniBuilder`: set the fields, then `build`.
+    /// Starts building `FileMini`: set the fields, then `build`.
     pub fn builder() -> FileMiniBuilder {
         FileMiniBuilder {
             id: ::clientgen_runtime::Missing,
-            etag: ::clientgen_runtime::Nullable::Absent,
-            r#type: crate::types::FileBaseType::File,
-            sequence_id: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            sha1: ::std::option::Option::None,
-            file_version: ::std::option::Option::None,
+            optional: optional::FileMini {
+                etag: ::clientgen_runtime::Nullable::Absent,
+                r#type: FileBaseType::File,
+                sequence_id: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                sha1: ::std::option::Option::None,
+                file_version: ::std::option::Option::None,
+            },
         }
     }
 }
 
-/// Builds a `FileMini`: `build` is there once `id` is set.
-#[derive(Clone)]
+/// The builder of `FileMini`: `build` is there once `id` is set.
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct FileMiniBuilder<S0 = ::clientgen_runtime::Missing> {
     id: S0,
-    etag: ::clientgen_runtime::Nullable<::std::string::String>,
-    r#type: crate::types::FileBaseType,
-    sequence_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    sha1: ::std::option::Option<::std::string::String>,
-    file_version: ::std::option::Option<crate::types::FileVersionMini>,
+    optional: optional::FileMini,
 }
 
 impl FileMiniBuilder<::clientgen_runtime::Missing> {
-    /// Sets `id` (required).
-    ///
-    /// The unique identifier that represent a file.
-    ///
-    /// The ID for any file can be determined by visiting a file in the web application and copying
-    /// the ID from the URL. For example, for the URL `https://*.app.box.com/files/123` the
-    /// `file_id` is `123`.
+    /// Sets [`id`](struct@FileMini#structfield.id) (required).
     pub fn id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> FileMiniBuilder<::std::string::String> {
         FileMiniBuilder {
             id: value.into(),
-            etag: self.etag,
-            r#type: self.r#type,
-            sequence_id: self.sequence_id,
-            name: self.name,
-            sha1: self.sha1,
-            file_version: self.file_version,
+            optional: self.optional,
         }
     }
 }
 
 impl<S0> FileMiniBuilder<S0> {
-    /// Sets `etag`; `Nullable::Null` (or `None`) sends `null`, and leaving it unset leaves it out.
-    ///
-    /// The HTTP `etag` of this file. This can be used within some API endpoints in the `If-Match`
-    /// and `If-None-Match` headers to only perform changes on the file if (no) changes have
-    /// happened.
+    /// Sets [`etag`](struct@FileMini#structfield.etag); `Nullable::Null` (or `None`) sends `null`,
+    /// and leaving it unset leaves it out.
     pub fn etag(
         mut self,
         value: impl ::std::convert::Into<
             ::clientgen_runtime::Nullable<::std::string::String>,
         >,
     ) -> Self {
-        self.etag = value.into();
+        self.optional.etag = value.into();
         self
     }
 
-    /// Sets `type`, which starts as the only value the spec allows.
-    ///
-    /// The value will always be `file`.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::FileBaseType>,
-    ) -> Self {
-        self.r#type = value.into();
+    /// Sets [`type`](struct@FileMini#structfield.type), which starts as the only value the spec
+    /// allows.
+    pub fn r#type(mut self, value: impl ::std::convert::Into<FileBaseType>) -> Self {
+        self.optional.r#type = value.into();
         self
     }
 
-    /// Sets `sequence_id`.
-    ///
-    /// A numeric identifier that represents the most recent user event that has been applied to
-    /// this item.
-    ///
-    /// This can be used in combination with the `GET /events`-endpoint to filter out user events
-    /// that would have occurred before this identifier was read.
-    ///
-    /// An example would be where a Box Drive-like application would fetch an item via the API, and
-    /// then listen to incoming user events for changes to the item. The application would ignore
-    /// any user events where the `sequence_id` in the event is smaller than or equal to the
-    /// `sequence_id` in the originally fetched resource.
+    /// Sets [`sequence_id`](struct@FileMini#structfield.sequence_id).
     pub fn sequence_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sequence_id = ::std::option::Option::Some(value.into());
+        self.optional.sequence_id = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `name`.
-    ///
-    /// The name of the file.
+    /// Sets [`name`](struct@FileMini#structfield.name).
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.optional.name = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `sha1`.
-    ///
-    /// The SHA1 hash of the file. This can be used to compare the contents of a file on Box with a
-    /// local file.
+    /// Sets [`sha1`](struct@FileMini#structfield.sha1).
     pub fn sha1(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sha1 = ::std::option::Option::Some(value.into());
+        self.optional.sha1 = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `file_version`.
-    ///
-    /// The information about the current version of the file.
+    /// Sets [`file_version`](struct@FileMini#structfield.file_version).
     pub fn file_version(
         mut self,
-        value: impl ::std::convert::Into<crate::types::FileVersionMini>,
+        value: impl ::std::convert::Into<FileVersionMini>,
     ) -> Self {
-        self.file_version = ::std::option::Option::Some(value.into());
+        self.optional.file_version = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -808,20 +685,13 @@ impl FileMiniBuilder<::std::string::String> {
     pub fn build(self) -> FileMini {
         FileMini {
             id: self.id,
-            etag: self.etag,
-            r#type: self.r#type,
-            sequence_id: self.sequence_id,
-            name: self.name,
-            sha1: self.sha1,
-            file_version: self.file_version,
+            etag: self.optional.etag,
+            r#type: self.optional.r#type,
+            sequence_id: self.optional.sequence_id,
+            name: self.optional.name,
+            sha1: self.optional.sha1,
+            file_version: self.optional.file_version,
         }
-    }
-}
-
-/// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0> ::std::fmt::Debug for FileMiniBuilder<S0> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct(stringify!(FileMiniBuilder)).finish_non_exhaustive()
     }
 }
 
@@ -917,61 +787,56 @@ pub struct FileVersionMini {
 }
 
 impl FileVersionMini {
-    /// Starts a `FileVersionMiniBuilder`: set the fields, then `build`.
+    /// Starts building `FileVersionMini`: set the fields, then `build`.
     pub fn builder() -> FileVersionMiniBuilder {
         FileVersionMiniBuilder {
             id: ::clientgen_runtime::Missing,
-            r#type: crate::types::FileVersionBaseType::FileVersion,
-            sha1: ::std::option::Option::None,
+            optional: optional::FileVersionMini {
+                r#type: FileVersionBaseType::FileVersion,
+                sha1: ::std::option::Option::None,
+            },
         }
     }
 }
 
-/// Builds a `FileVersionMini`: `build` is there once `id` is set.
-#[derive(Clone)]
+/// The builder of `FileVersionMini`: `build` is there once `id` is set.
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct FileVersionMiniBuilder<S0 = ::clientgen_runtime::Missing> {
     id: S0,
-    r#type: crate::types::FileVersionBaseType,
-    sha1: ::std::option::Option<::std::string::String>,
+    optional: optional::FileVersionMini,
 }
 
 impl FileVersionMiniBuilder<::clientgen_runtime::Missing> {
-    /// Sets `id` (required).
-    ///
-    /// The unique identifier that represent a file version.
+    /// Sets [`id`](struct@FileVersionMini#structfield.id) (required).
     pub fn id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> FileVersionMiniBuilder<::std::string::String> {
         FileVersionMiniBuilder {
             id: value.into(),
-            r#type: self.r#type,
-            sha1: self.sha1,
+            optional: self.optional,
         }
     }
 }
 
 impl<S0> FileVersionMiniBuilder<S0> {
-    /// Sets `type`, which starts as the only value the spec allows.
-    ///
-    /// The value will always be `file_version`.
+    /// Sets [`type`](struct@FileVersionMini#structfield.type), which starts as the only value the
+    /// spec allows.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::FileVersionBaseType>,
+        value: impl ::std::convert::Into<FileVersionBaseType>,
     ) -> Self {
-        self.r#type = value.into();
+        self.optional.r#type = value.into();
         self
     }
 
-    /// Sets `sha1`.
-    ///
-    /// The SHA1 hash of this version of the file.
+    /// Sets [`sha1`](struct@FileVersionMini#structfield.sha1).
     pub fn sha1(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sha1 = ::std::option::Option::Some(value.into());
+        self.optional.sha1 = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -981,16 +846,9 @@ impl FileVersionMiniBuilder<::std::string::String> {
     pub fn build(self) -> FileVersionMini {
         FileVersionMini {
             id: self.id,
-            r#type: self.r#type,
-            sha1: self.sha1,
+            r#type: self.optional.r#type,
+            sha1: self.optional.sha1,
         }
-    }
-}
-
-/// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0> ::std::fmt::Debug for FileVersionMiniBuilder<S0> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct(stringify!(FileVersionMiniBuilder)).finish_non_exhaustive()
     }
 }
 
@@ -1107,106 +965,76 @@ pub struct FolderMini {
 }
 
 impl FolderMini {
-    /// Starts a `FolderMiniBuilder`: set the fields, then `build`.
+    /// Starts building `FolderMini`: set the fields, then `build`.
     pub fn builder() -> FolderMiniBuilder {
         FolderMiniBuilder {
             id: ::clientgen_runtime::Missing,
-            etag: ::clientgen_runtime::Nullable::Absent,
-            r#type: crate::types::FolderBaseType::Folder,
-            sequence_id: ::std::option::Option::None,
-            name: ::std::option::Option::None,
+            optional: optional::FolderMini {
+                etag: ::clientgen_runtime::Nullable::Absent,
+                r#type: FolderBaseType::Folder,
+                sequence_id: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+            },
         }
     }
 }
 
-/// Builds a `FolderMini`: `build` is there once `id` is set.
-#[derive(Clone)]
+/// The builder of `FolderMini`: `build` is there once `id` is set.
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct FolderMiniBuilder<S0 = ::clientgen_runtime::Missing> {
     id: S0,
-    etag: ::clientgen_runtime::Nullable<::std::string::String>,
-    r#type: crate::types::FolderBaseType,
-    sequence_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
+    optional: optional::FolderMini,
 }
 
 impl FolderMiniBuilder<::clientgen_runtime::Missing> {
-    /// Sets `id` (required).
-    ///
-    /// The unique identifier that represent a folder.
-    ///
-    /// The ID for any folder can be determined by visiting a folder in the web application and
-    /// copying the ID from the URL. For example, for the URL `https://*.app.box.com/folders/123`
-    /// the `folder_id` is `123`.
+    /// Sets [`id`](struct@FolderMini#structfield.id) (required).
     pub fn id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> FolderMiniBuilder<::std::string::String> {
         FolderMiniBuilder {
             id: value.into(),
-            etag: self.etag,
-            r#type: self.r#type,
-            sequence_id: self.sequence_id,
-            name: self.name,
+            optional: self.optional,
         }
     }
 }
 
 impl<S0> FolderMiniBuilder<S0> {
-    /// Sets `etag`; `Nullable::Null` (or `None`) sends `null`, and leaving it unset leaves it out.
-    ///
-    /// The HTTP `etag` of this folder. This can be used within some API endpoints in the `If-Match`
-    /// and `If-None-Match` headers to only perform changes on the folder if (no) changes have
-    /// happened.
+    /// Sets [`etag`](struct@FolderMini#structfield.etag); `Nullable::Null` (or `None`) sends
+    /// `null`, and leaving it unset leaves it out.
     pub fn etag(
         mut self,
         value: impl ::std::convert::Into<
             ::clientgen_runtime::Nullable<::std::string::String>,
         >,
     ) -> Self {
-        self.etag = value.into();
+        self.optional.etag = value.into();
         self
     }
 
-    /// Sets `type`, which starts as the only value the spec allows.
-    ///
-    /// The value will always be `folder`.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::FolderBaseType>,
-    ) -> Self {
-        self.r#type = value.into();
+    /// Sets [`type`](struct@FolderMini#structfield.type), which starts as the only value the spec
+    /// allows.
+    pub fn r#type(mut self, value: impl ::std::convert::Into<FolderBaseType>) -> Self {
+        self.optional.r#type = value.into();
         self
     }
 
-    /// Sets `sequence_id`.
-    ///
-    /// A numeric identifier that represents the most recent user event that has been applied to
-    /// this item.
-    ///
-    /// This can be used in combination with the `GET /events`-endpoint to filter out user events
-    /// that would have occurred before this identifier was read.
-    ///
-    /// An example would be where a Box Drive-like application would fetch an item via the API, and
-    /// then listen to incoming user events for changes to the item. The application would ignore
-    /// any user events where the `sequence_id` in the event is smaller than or equal to the
-    /// `sequence_id` in the originally fetched resource.
+    /// Sets [`sequence_id`](struct@FolderMini#structfield.sequence_id).
     pub fn sequence_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sequence_id = ::std::option::Option::Some(value.into());
+        self.optional.sequence_id = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `name`.
-    ///
-    /// The name of the folder.
+    /// Sets [`name`](struct@FolderMini#structfield.name).
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.optional.name = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -1216,18 +1044,11 @@ impl FolderMiniBuilder<::std::string::String> {
     pub fn build(self) -> FolderMini {
         FolderMini {
             id: self.id,
-            etag: self.etag,
-            r#type: self.r#type,
-            sequence_id: self.sequence_id,
-            name: self.name,
+            etag: self.optional.etag,
+            r#type: self.optional.r#type,
+            sequence_id: self.optional.sequence_id,
+            name: self.optional.name,
         }
-    }
-}
-
-/// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0> ::std::fmt::Debug for FolderMiniBuilder<S0> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct(stringify!(FolderMiniBuilder)).finish_non_exhaustive()
     }
 }
 
@@ -1244,27 +1065,12 @@ pub struct OAuth2Error {
 }
 
 impl OAuth2Error {
-    /// Starts a `OAuth2ErrorBuilder`: set the fields, then `build`.
-    pub fn builder() -> OAuth2ErrorBuilder {
-        OAuth2ErrorBuilder {
-            error: ::std::option::Option::None,
-            error_description: ::std::option::Option::None,
-        }
+    /// Starts building `OAuth2Error` with every field left out: set fields, then `build`.
+    pub fn builder() -> Self {
+        ::std::default::Default::default()
     }
-}
 
-/// Builds a `OAuth2Error`; every field may be left out.
-#[derive(Clone)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct OAuth2ErrorBuilder {
-    error: ::std::option::Option<::std::string::String>,
-    error_description: ::std::option::Option<::std::string::String>,
-}
-
-impl OAuth2ErrorBuilder {
-    /// Sets `error`.
-    ///
-    /// The type of the error returned.
+    /// Sets [`error`](struct@OAuth2Error#structfield.error).
     pub fn error(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1273,9 +1079,7 @@ impl OAuth2ErrorBuilder {
         self
     }
 
-    /// Sets `error_description`.
-    ///
-    /// The type of the error returned.
+    /// Sets [`error_description`](struct@OAuth2Error#structfield.error_description).
     pub fn error_description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1283,22 +1087,11 @@ impl OAuth2ErrorBuilder {
         self.error_description = ::std::option::Option::Some(value.into());
         self
     }
-}
 
-impl OAuth2ErrorBuilder {
-    /// The `OAuth2Error`.
-    pub fn build(self) -> OAuth2Error {
-        OAuth2Error {
-            error: self.error,
-            error_description: self.error_description,
-        }
-    }
-}
-
-/// Shows which builder it is, not the values set so far (some may be secrets).
-impl ::std::fmt::Debug for OAuth2ErrorBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct(stringify!(OAuth2ErrorBuilder)).finish_non_exhaustive()
+    /// The value set up so far (a type none of whose fields is required is its own
+    /// builder).
+    pub fn build(self) -> Self {
+        self
     }
 }
 
@@ -1318,29 +1111,12 @@ pub struct PostOAuth2Revoke {
 }
 
 impl PostOAuth2Revoke {
-    /// Starts a `PostOAuth2RevokeBuilder`: set the fields, then `build`.
-    pub fn builder() -> PostOAuth2RevokeBuilder {
-        PostOAuth2RevokeBuilder {
-            client_id: ::std::option::Option::None,
-            client_secret: ::std::option::Option::None,
-            token: ::std::option::Option::None,
-        }
+    /// Starts building `PostOAuth2Revoke` with every field left out: set fields, then `build`.
+    pub fn builder() -> Self {
+        ::std::default::Default::default()
     }
-}
 
-/// Builds a `PostOAuth2Revoke`; every field may be left out.
-#[derive(Clone)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct PostOAuth2RevokeBuilder {
-    client_id: ::std::option::Option<::std::string::String>,
-    client_secret: ::std::option::Option<::clientgen_runtime::SecretString>,
-    token: ::std::option::Option<::clientgen_runtime::SecretString>,
-}
-
-impl PostOAuth2RevokeBuilder {
-    /// Sets `client_id`.
-    ///
-    /// The Client ID of the application requesting to revoke the access token.
+    /// Sets [`client_id`](struct@PostOAuth2Revoke#structfield.client_id).
     pub fn client_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1349,9 +1125,7 @@ impl PostOAuth2RevokeBuilder {
         self
     }
 
-    /// Sets `client_secret`.
-    ///
-    /// The client secret of the application requesting to revoke an access token.
+    /// Sets [`client_secret`](struct@PostOAuth2Revoke#structfield.client_secret).
     pub fn client_secret(
         mut self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
@@ -1360,9 +1134,7 @@ impl PostOAuth2RevokeBuilder {
         self
     }
 
-    /// Sets `token`.
-    ///
-    /// The access token to revoke.
+    /// Sets [`token`](struct@PostOAuth2Revoke#structfield.token).
     pub fn token(
         mut self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
@@ -1370,23 +1142,11 @@ impl PostOAuth2RevokeBuilder {
         self.token = ::std::option::Option::Some(value.into());
         self
     }
-}
 
-impl PostOAuth2RevokeBuilder {
-    /// The `PostOAuth2Revoke`.
-    pub fn build(self) -> PostOAuth2Revoke {
-        PostOAuth2Revoke {
-            client_id: self.client_id,
-            client_secret: self.client_secret,
-            token: self.token,
-        }
-    }
-}
-
-/// Shows which builder it is, not the values set so far (some may be secrets).
-impl ::std::fmt::Debug for PostOAuth2RevokeBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct(stringify!(PostOAuth2RevokeBuilder)).finish_non_exhaustive()
+    /// The value set up so far (a type none of whose fields is required is its own
+    /// builder).
+    pub fn build(self) -> Self {
+        self
     }
 }
 
@@ -1474,295 +1234,199 @@ pub struct PostOAuth2Token {
 }
 
 impl PostOAuth2Token {
-    /// Starts a `PostOAuth2TokenBuilder`: set the fields, then `build`.
+    /// Starts building `PostOAuth2Token`: set the fields, then `build`.
     pub fn builder() -> PostOAuth2TokenBuilder {
         PostOAuth2TokenBuilder {
             grant_type: ::clientgen_runtime::Missing,
-            client_id: ::std::option::Option::None,
-            client_secret: ::std::option::Option::None,
-            code: ::std::option::Option::None,
-            refresh_token: ::std::option::Option::None,
-            assertion: ::std::option::Option::None,
-            subject_token: ::std::option::Option::None,
-            subject_token_type: ::std::option::Option::None,
-            actor_token: ::std::option::Option::None,
-            actor_token_type: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            resource: ::std::option::Option::None,
-            box_subject_type: ::std::option::Option::None,
-            box_subject_id: ::std::option::Option::None,
-            box_shared_link: ::std::option::Option::None,
+            optional: optional::PostOAuth2Token {
+                client_id: ::std::option::Option::None,
+                client_secret: ::std::option::Option::None,
+                code: ::std::option::Option::None,
+                refresh_token: ::std::option::Option::None,
+                assertion: ::std::option::Option::None,
+                subject_token: ::std::option::Option::None,
+                subject_token_type: ::std::option::Option::None,
+                actor_token: ::std::option::Option::None,
+                actor_token_type: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                resource: ::std::option::Option::None,
+                box_subject_type: ::std::option::Option::None,
+                box_subject_id: ::std::option::Option::None,
+                box_shared_link: ::std::option::Option::None,
+            },
         }
     }
 }
 
-/// Builds a `PostOAuth2Token`: `build` is there once `grant_type` is set.
-#[derive(Clone)]
+/// The builder of `PostOAuth2Token`: `build` is there once `grant_type` is set.
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct PostOAuth2TokenBuilder<S0 = ::clientgen_runtime::Missing> {
     grant_type: S0,
-    client_id: ::std::option::Option<::std::string::String>,
-    client_secret: ::std::option::Option<::clientgen_runtime::SecretString>,
-    code: ::std::option::Option<::clientgen_runtime::SecretString>,
-    refresh_token: ::std::option::Option<::clientgen_runtime::SecretString>,
-    assertion: ::std::option::Option<::clientgen_runtime::SecretString>,
-    subject_token: ::std::option::Option<::clientgen_runtime::SecretString>,
-    subject_token_type: ::std::option::Option<
-        crate::types::PostOAuth2TokenSubjectTokenType,
-    >,
-    actor_token: ::std::option::Option<::clientgen_runtime::SecretString>,
-    actor_token_type: ::std::option::Option<crate::types::PostOAuth2TokenActorTokenType>,
-    scope: ::std::option::Option<::std::string::String>,
-    resource: ::std::option::Option<::std::string::String>,
-    box_subject_type: ::std::option::Option<crate::types::PostOAuth2TokenBoxSubjectType>,
-    box_subject_id: ::std::option::Option<::std::string::String>,
-    box_shared_link: ::std::option::Option<::std::string::String>,
+    optional: optional::PostOAuth2Token,
 }
 
 impl PostOAuth2TokenBuilder<::clientgen_runtime::Missing> {
-    /// Sets `grant_type` (required).
-    ///
-    /// The type of request being made, either using a client-side obtained authorization code, a
-    /// refresh token, a JWT assertion, client credentials grant or another access token for the
-    /// purpose of downscoping a token.
+    /// Sets [`grant_type`](struct@PostOAuth2Token#structfield.grant_type) (required).
     pub fn grant_type(
         self,
-        value: impl ::std::convert::Into<crate::types::PostOAuth2TokenGrantType>,
-    ) -> PostOAuth2TokenBuilder<crate::types::PostOAuth2TokenGrantType> {
+        value: impl ::std::convert::Into<PostOAuth2TokenGrantType>,
+    ) -> PostOAuth2TokenBuilder<PostOAuth2TokenGrantType> {
         PostOAuth2TokenBuilder {
             grant_type: value.into(),
-            client_id: self.client_id,
-            client_secret: self.client_secret,
-            code: self.code,
-            refresh_token: self.refresh_token,
-            assertion: self.assertion,
-            subject_token: self.subject_token,
-            subject_token_type: self.subject_token_type,
-            actor_token: self.actor_token,
-            actor_token_type: self.actor_token_type,
-            scope: self.scope,
-            resource: self.resource,
-            box_subject_type: self.box_subject_type,
-            box_subject_id: self.box_subject_id,
-            box_shared_link: self.box_shared_link,
+            optional: self.optional,
         }
     }
 }
 
 impl<S0> PostOAuth2TokenBuilder<S0> {
-    /// Sets `client_id`.
-    ///
-    /// The Client ID of the application requesting an access token.
-    ///
-    /// Used in combination with `authorization_code`, `client_credentials`, or
-    /// `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
+    /// Sets [`client_id`](struct@PostOAuth2Token#structfield.client_id).
     pub fn client_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_id = ::std::option::Option::Some(value.into());
+        self.optional.client_id = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `client_secret`.
-    ///
-    /// The client secret of the application requesting an access token.
-    ///
-    /// Used in combination with `authorization_code`, `client_credentials`, or
-    /// `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
+    /// Sets [`client_secret`](struct@PostOAuth2Token#structfield.client_secret).
     pub fn client_secret(
         mut self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.client_secret = ::std::option::Option::Some(value.into());
+        self.optional.client_secret = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `code`.
-    ///
-    /// The client-side authorization code passed to your application by Box in the browser redirect
-    /// after the user has successfully granted your application permission to make API calls on
-    /// their behalf.
-    ///
-    /// Used in combination with `authorization_code` as the `grant_type`.
+    /// Sets [`code`](struct@PostOAuth2Token#structfield.code).
     pub fn code(
         mut self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.code = ::std::option::Option::Some(value.into());
+        self.optional.code = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `refresh_token`.
-    ///
-    /// A refresh token used to get a new access token with.
-    ///
-    /// Used in combination with `refresh_token` as the `grant_type`.
+    /// Sets [`refresh_token`](struct@PostOAuth2Token#structfield.refresh_token).
     pub fn refresh_token(
         mut self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.refresh_token = ::std::option::Option::Some(value.into());
+        self.optional.refresh_token = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `assertion`.
-    ///
-    /// A JWT assertion for which to request a new access token.
-    ///
-    /// Used in combination with `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
+    /// Sets [`assertion`](struct@PostOAuth2Token#structfield.assertion).
     pub fn assertion(
         mut self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.assertion = ::std::option::Option::Some(value.into());
+        self.optional.assertion = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `subject_token`.
-    ///
-    /// The token to exchange for a downscoped token. This can be a regular access token, a JWT
-    /// assertion, or an app token.
-    ///
-    /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
-    /// `grant_type`.
+    /// Sets [`subject_token`](struct@PostOAuth2Token#structfield.subject_token).
     pub fn subject_token(
         mut self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.subject_token = ::std::option::Option::Some(value.into());
+        self.optional.subject_token = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `subject_token_type`.
-    ///
-    /// The type of `subject_token` passed in.
-    ///
-    /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
-    /// `grant_type`.
+    /// Sets [`subject_token_type`](struct@PostOAuth2Token#structfield.subject_token_type).
     pub fn subject_token_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PostOAuth2TokenSubjectTokenType>,
+        value: impl ::std::convert::Into<PostOAuth2TokenSubjectTokenType>,
     ) -> Self {
-        self.subject_token_type = ::std::option::Option::Some(value.into());
+        self.optional.subject_token_type = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `actor_token`.
-    ///
-    /// The token used to create an annotator token. This is a JWT assertion.
-    ///
-    /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
-    /// `grant_type`.
+    /// Sets [`actor_token`](struct@PostOAuth2Token#structfield.actor_token).
     pub fn actor_token(
         mut self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.actor_token = ::std::option::Option::Some(value.into());
+        self.optional.actor_token = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `actor_token_type`.
-    ///
-    /// The type of `actor_token` passed in.
-    ///
-    /// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
-    /// `grant_type`.
+    /// Sets [`actor_token_type`](struct@PostOAuth2Token#structfield.actor_token_type).
     pub fn actor_token_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PostOAuth2TokenActorTokenType>,
+        value: impl ::std::convert::Into<PostOAuth2TokenActorTokenType>,
     ) -> Self {
-        self.actor_token_type = ::std::option::Option::Some(value.into());
+        self.optional.actor_token_type = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `scope`.
-    ///
-    /// The space-delimited list of scopes that you want apply to the new access token.
-    ///
-    /// The `subject_token` will need to have all of these scopes or the call will error with **401
-    /// Unauthorized**..
+    /// Sets [`scope`](struct@PostOAuth2Token#structfield.scope).
     pub fn scope(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
+        self.optional.scope = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `resource`.
-    ///
-    /// Full URL for the file that the token should be generated for.
+    /// Sets [`resource`](struct@PostOAuth2Token#structfield.resource).
     pub fn resource(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource = ::std::option::Option::Some(value.into());
+        self.optional.resource = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `box_subject_type`.
-    ///
-    /// Used in combination with `client_credentials` as the `grant_type`.
+    /// Sets [`box_subject_type`](struct@PostOAuth2Token#structfield.box_subject_type).
     pub fn box_subject_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::PostOAuth2TokenBoxSubjectType>,
+        value: impl ::std::convert::Into<PostOAuth2TokenBoxSubjectType>,
     ) -> Self {
-        self.box_subject_type = ::std::option::Option::Some(value.into());
+        self.optional.box_subject_type = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `box_subject_id`.
-    ///
-    /// Used in combination with `client_credentials` as the `grant_type`. Value is determined by
-    /// `box_subject_type`. If `user` use user ID and if `enterprise` use enterprise ID.
+    /// Sets [`box_subject_id`](struct@PostOAuth2Token#structfield.box_subject_id).
     pub fn box_subject_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.box_subject_id = ::std::option::Option::Some(value.into());
+        self.optional.box_subject_id = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `box_shared_link`.
-    ///
-    /// Full URL of the shared link on the file or folder that the token should be generated for.
+    /// Sets [`box_shared_link`](struct@PostOAuth2Token#structfield.box_shared_link).
     pub fn box_shared_link(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.box_shared_link = ::std::option::Option::Some(value.into());
+        self.optional.box_shared_link = ::std::option::Option::Some(value.into());
         self
     }
 }
 
-impl PostOAuth2TokenBuilder<crate::types::PostOAuth2TokenGrantType> {
+impl PostOAuth2TokenBuilder<PostOAuth2TokenGrantType> {
     /// The `PostOAuth2Token`.
     pub fn build(self) -> PostOAuth2Token {
         PostOAuth2Token {
             grant_type: self.grant_type,
-            client_id: self.client_id,
-            client_secret: self.client_secret,
-            code: self.code,
-            refresh_token: self.refresh_token,
-            assertion: self.assertion,
-            subject_token: self.subject_token,
-            subject_token_type: self.subject_token_type,
-            actor_token: self.actor_token,
-            actor_token_type: self.actor_token_type,
-            scope: self.scope,
-            resource: self.resource,
-            box_subject_type: self.box_subject_type,
-            box_subject_id: self.box_subject_id,
-            box_shared_link: self.box_shared_link,
+            client_id: self.optional.client_id,
+            client_secret: self.optional.client_secret,
+            code: self.optional.code,
+            refresh_token: self.optional.refresh_token,
+            assertion: self.optional.assertion,
+            subject_token: self.optional.subject_token,
+            subject_token_type: self.optional.subject_token_type,
+            actor_token: self.optional.actor_token,
+            actor_token_type: self.optional.actor_token_type,
+            scope: self.optional.scope,
+            resource: self.optional.resource,
+            box_subject_type: self.optional.box_subject_type,
+            box_subject_id: self.optional.box_subject_id,
+            box_shared_link: self.optional.box_shared_link,
         }
-    }
-}
-
-/// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0> ::std::fmt::Debug for PostOAuth2TokenBuilder<S0> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct(stringify!(PostOAuth2TokenBuilder)).finish_non_exhaustive()
     }
 }
 
@@ -2060,31 +1724,33 @@ pub struct PostOAuth2TokenRefreshAccessToken {
 }
 
 impl PostOAuth2TokenRefreshAccessToken {
-    /// Starts a `PostOAuth2TokenRefreshAccessTokenBuilder`: set the fields, then `build`.
+    /// Starts building `PostOAuth2TokenRefreshAccessToken`: set the fields, then `build`.
     pub fn builder() -> PostOAuth2TokenRefreshAccessTokenBuilder {
         PostOAuth2TokenRefreshAccessTokenBuilder {
-            grant_type: crate::types::PostOAuth2TokenRefreshAccessTokenGrantType::RefreshToken,
             client_id: ::clientgen_runtime::Missing,
             client_secret: ::clientgen_runtime::Missing,
             refresh_token: ::clientgen_runtime::Missing,
+            optional: optional::PostOAuth2TokenRefreshAccessToken {
+                grant_type: PostOAuth2TokenRefreshAccessTokenGrantType::RefreshToken,
+            },
         }
     }
 }
 
-/// Builds a `PostOAuth2TokenRefreshAccessToken`: `build` is there once `client_id`,
+/// The builder of `PostOAuth2TokenRefreshAccessToken`: `build` is there once `client_id`,
 /// `client_secret`, `refresh_token` are set. Each type parameter is one of them, in that order:
 /// `Missing` until its setter is called.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct PostOAuth2TokenRefreshAccessTokenBuilder<
     S0 = ::clientgen_runtime::Missing,
     S1 = ::clientgen_runtime::Missing,
     S2 = ::clientgen_runtime::Missing,
 > {
-    grant_type: crate::types::PostOAuth2TokenRefreshAccessTokenGrantType,
     client_id: S0,
     client_secret: S1,
     refresh_token: S2,
+    optional: optional::PostOAuth2TokenRefreshAccessToken,
 }
 
 #[allow(
@@ -2095,18 +1761,17 @@ impl<
     S1,
     S2,
 > PostOAuth2TokenRefreshAccessTokenBuilder<::clientgen_runtime::Missing, S1, S2> {
-    /// Sets `client_id` (required).
-    ///
-    /// The client ID of the application requesting to refresh the token.
+    /// Sets [`client_id`](struct@PostOAuth2TokenRefreshAccessToken#structfield.client_id)
+    /// (required).
     pub fn client_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> PostOAuth2TokenRefreshAccessTokenBuilder<::std::string::String, S1, S2> {
         PostOAuth2TokenRefreshAccessTokenBuilder {
-            grant_type: self.grant_type,
             client_id: value.into(),
             client_secret: self.client_secret,
             refresh_token: self.refresh_token,
+            optional: self.optional,
         }
     }
 }
@@ -2119,9 +1784,8 @@ impl<
     S0,
     S2,
 > PostOAuth2TokenRefreshAccessTokenBuilder<S0, ::clientgen_runtime::Missing, S2> {
-    /// Sets `client_secret` (required).
-    ///
-    /// The client secret of the application requesting to refresh the token.
+    /// Sets [`client_secret`](struct@PostOAuth2TokenRefreshAccessToken#structfield.client_secret)
+    /// (required).
     pub fn client_secret(
         self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
@@ -2131,10 +1795,10 @@ impl<
         S2,
     > {
         PostOAuth2TokenRefreshAccessTokenBuilder {
-            grant_type: self.grant_type,
             client_id: self.client_id,
             client_secret: value.into(),
             refresh_token: self.refresh_token,
+            optional: self.optional,
         }
     }
 }
@@ -2147,9 +1811,8 @@ impl<
     S0,
     S1,
 > PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, ::clientgen_runtime::Missing> {
-    /// Sets `refresh_token` (required).
-    ///
-    /// The refresh token to refresh.
+    /// Sets [`refresh_token`](struct@PostOAuth2TokenRefreshAccessToken#structfield.refresh_token)
+    /// (required).
     pub fn refresh_token(
         self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
@@ -2159,25 +1822,22 @@ impl<
         ::clientgen_runtime::SecretString,
     > {
         PostOAuth2TokenRefreshAccessTokenBuilder {
-            grant_type: self.grant_type,
             client_id: self.client_id,
             client_secret: self.client_secret,
             refresh_token: value.into(),
+            optional: self.optional,
         }
     }
 }
 
 impl<S0, S1, S2> PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, S2> {
-    /// Sets `grant_type`, which starts as the only value the spec allows.
-    ///
-    /// The type of request being made, in this case a refresh request.
+    /// Sets [`grant_type`](struct@PostOAuth2TokenRefreshAccessToken#structfield.grant_type), which
+    /// starts as the only value the spec allows.
     pub fn grant_type(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::PostOAuth2TokenRefreshAccessTokenGrantType,
-        >,
+        value: impl ::std::convert::Into<PostOAuth2TokenRefreshAccessTokenGrantType>,
     ) -> Self {
-        self.grant_type = value.into();
+        self.optional.grant_type = value.into();
         self
     }
 }
@@ -2190,20 +1850,11 @@ impl PostOAuth2TokenRefreshAccessTokenBuilder<
     /// The `PostOAuth2TokenRefreshAccessToken`.
     pub fn build(self) -> PostOAuth2TokenRefreshAccessToken {
         PostOAuth2TokenRefreshAccessToken {
-            grant_type: self.grant_type,
+            grant_type: self.optional.grant_type,
             client_id: self.client_id,
             client_secret: self.client_secret,
             refresh_token: self.refresh_token,
         }
-    }
-}
-
-/// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0, S1, S2> ::std::fmt::Debug
-for PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, S2> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct(stringify!(PostOAuth2TokenRefreshAccessTokenBuilder))
-            .finish_non_exhaustive()
     }
 }
 
@@ -2449,59 +2100,30 @@ pub struct ResourceScope {
 }
 
 impl ResourceScope {
-    /// Starts a `ResourceScopeBuilder`: set the fields, then `build`.
-    pub fn builder() -> ResourceScopeBuilder {
-        ResourceScopeBuilder {
-            scope: ::std::option::Option::None,
-            object: ::std::option::Option::None,
-        }
+    /// Starts building `ResourceScope` with every field left out: set fields, then `build`.
+    pub fn builder() -> Self {
+        ::std::default::Default::default()
     }
-}
 
-/// Builds a `ResourceScope`; every field may be left out.
-#[derive(Clone)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct ResourceScopeBuilder {
-    scope: ::std::option::Option<crate::types::ResourceScopeScope>,
-    object: ::std::option::Option<crate::types::Resource>,
-}
-
-impl ResourceScopeBuilder {
-    /// Sets `scope`.
-    ///
-    /// The scopes for the resource access.
+    /// Sets [`scope`](struct@ResourceScope#structfield.scope).
     pub fn scope(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ResourceScopeScope>,
+        value: impl ::std::convert::Into<ResourceScopeScope>,
     ) -> Self {
         self.scope = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `object`.
-    pub fn object(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::Resource>,
-    ) -> Self {
+    /// Sets [`object`](struct@ResourceScope#structfield.object).
+    pub fn object(mut self, value: impl ::std::convert::Into<Resource>) -> Self {
         self.object = ::std::option::Option::Some(value.into());
         self
     }
-}
 
-impl ResourceScopeBuilder {
-    /// The `ResourceScope`.
-    pub fn build(self) -> ResourceScope {
-        ResourceScope {
-            scope: self.scope,
-            object: self.object,
-        }
-    }
-}
-
-/// Shows which builder it is, not the values set so far (some may be secrets).
-impl ::std::fmt::Debug for ResourceScopeBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct(stringify!(ResourceScopeBuilder)).finish_non_exhaustive()
+    /// The value set up so far (a type none of whose fields is required is its own
+    /// builder).
+    pub fn build(self) -> Self {
+        self
     }
 }
 
@@ -2647,5 +2269,76 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScopeScope {
             str,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
+    }
+}
+
+/// For each builder with required fields, the other fields of its struct, held
+/// together so that setting a required field moves them as one value.
+mod optional {
+    #[derive(Debug, Clone)]
+    pub(super) struct AuthorizeUserParams {
+        pub(super) response_type: super::AuthorizeUserResponseType,
+        pub(super) redirect_uri: ::std::option::Option<::std::string::String>,
+        pub(super) state: ::std::option::Option<::std::string::String>,
+        pub(super) scope: ::std::option::Option<::std::string::String>,
+    }
+
+    #[derive(Debug, Clone)]
+    pub(super) struct FileMini {
+        pub(super) etag: ::clientgen_runtime::Nullable<::std::string::String>,
+        pub(super) r#type: super::FileBaseType,
+        pub(super) sequence_id: ::std::option::Option<::std::string::String>,
+        pub(super) name: ::std::option::Option<::std::string::String>,
+        pub(super) sha1: ::std::option::Option<::std::string::String>,
+        pub(super) file_version: ::std::option::Option<super::FileVersionMini>,
+    }
+
+    #[derive(Debug, Clone)]
+    pub(super) struct FileVersionMini {
+        pub(super) r#type: super::FileVersionBaseType,
+        pub(super) sha1: ::std::option::Option<::std::string::String>,
+    }
+
+    #[derive(Debug, Clone)]
+    pub(super) struct FolderMini {
+        pub(super) etag: ::clientgen_runtime::Nullable<::std::string::String>,
+        pub(super) r#type: super::FolderBaseType,
+        pub(super) sequence_id: ::std::option::Option<::std::string::String>,
+        pub(super) name: ::std::option::Option<::std::string::String>,
+    }
+
+    #[derive(Debug, Clone)]
+    pub(super) struct PostOAuth2Token {
+        pub(super) client_id: ::std::option::Option<::std::string::String>,
+        pub(super) client_secret: ::std::option::Option<
+            ::clientgen_runtime::SecretString,
+        >,
+        pub(super) code: ::std::option::Option<::clientgen_runtime::SecretString>,
+        pub(super) refresh_token: ::std::option::Option<
+            ::clientgen_runtime::SecretString,
+        >,
+        pub(super) assertion: ::std::option::Option<::clientgen_runtime::SecretString>,
+        pub(super) subject_token: ::std::option::Option<
+            ::clientgen_runtime::SecretString,
+        >,
+        pub(super) subject_token_type: ::std::option::Option<
+            super::PostOAuth2TokenSubjectTokenType,
+        >,
+        pub(super) actor_token: ::std::option::Option<::clientgen_runtime::SecretString>,
+        pub(super) actor_token_type: ::std::option::Option<
+            super::PostOAuth2TokenActorTokenType,
+        >,
+        pub(super) scope: ::std::option::Option<::std::string::String>,
+        pub(super) resource: ::std::option::Option<::std::string::String>,
+        pub(super) box_subject_type: ::std::option::Option<
+            super::PostOAuth2TokenBoxSubjectType,
+        >,
+        pub(super) box_subject_id: ::std::option::Option<::std::string::String>,
+        pub(super) box_shared_link: ::std::option::Option<::std::string::String>,
+    }
+
+    #[derive(Debug, Clone)]
+    pub(super) struct PostOAuth2TokenRefreshAccessToken {
+        pub(super) grant_type: super::PostOAuth2TokenRefreshAccessTokenGrantType,
     }
 }

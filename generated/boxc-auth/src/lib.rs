@@ -19,8 +19,8 @@
 //! # Setting up a client
 //!
 //! Every server defaults to the spec's URL; point them elsewhere for a proxy or a test server.
-//! Calls time out after 60 seconds and are retried as \[`RetryPolicy`\] says; hooks (\[`Hook`\])
-//! run around every request, to add credentials for instance.
+//! Calls time out after 60 seconds and are retried as [the retry policy](RetryPolicy) says;
+//! [hooks](Hook) run around every request, to add credentials for instance.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -51,7 +51,7 @@ pub use clientgen_runtime::{
 
 pub use clientgen_runtime::multipart::FilePart;
 
-/// The HTTP client crate the client is built on, re-exported so callers can name its types
-/// (`reqwest::Client`, `reqwest::header::HeaderMap`) at the same version.
+/// The HTTP client crate the client is built on, re-exported so callers can name its
+/// types (`reqwest::Client`, `reqwest::header::HeaderMap`) at the same version.
 pub use clientgen_runtime::reqwest;
 pub use clientgen_runtime::Url;

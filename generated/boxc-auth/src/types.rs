@@ -2,12 +2,12 @@
 
 //! The request and response types of the API, one for each schema of the spec.
 //!
-//! Structs are built with their builders (`Type::builder()`), which take every required field
-//! before `build`; enums keep values the spec does not list in an `Unknown` variant, so a new value
-//! from the server never breaks decoding.
+//! Structs are built with their builders (`Type::builder()`), which take every
+//! required field before `build`; enums keep values the spec does not list in an
+//! `Unknown` variant, so a new value from the server never breaks decoding.
 //!
-//! Code here names what it uses from `std`, `serde` and the runtime by absolute path, so a schema
-//! may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
+//! Code here names what it uses from `std`, `serde` and the runtime by absolute path,
+//! so a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
 
 /// Token issued for a user who authorized the application. It stays valid until it expires, if
 /// ever, or until the user withdraws the application's access.
@@ -23,58 +23,53 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
-    /// Starts a `AccessTokenBuilder`: set the fields, then `build`.
+    /// Starts building `AccessToken`: set the fields, then `build`.
     pub fn builder() -> AccessTokenBuilder {
         AccessTokenBuilder {
             access_token: ::clientgen_runtime::Missing,
-            expires_in: ::std::option::Option::None,
-            token_type: crate::types::AccessTokenTokenType::Bearer,
+            optional: optional::AccessToken {
+                expires_in: ::std::option::Option::None,
+                token_type: AccessTokenTokenType::Bearer,
+            },
         }
     }
 }
 
-/// Builds a `AccessToken`: `build` is there once `access_token` is set.
-#[derive(Clone)]
+/// The builder of `AccessToken`: `build` is there once `access_token` is set.
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct AccessTokenBuilder<S0 = ::clientgen_runtime::Missing> {
     access_token: S0,
-    expires_in: ::std::option::Option<i64>,
-    token_type: crate::types::AccessTokenTokenType,
+    optional: optional::AccessToken,
 }
 
 impl AccessTokenBuilder<::clientgen_runtime::Missing> {
-    /// Sets `access_token` (required).
-    ///
-    /// Bearer token to send with API requests made on the user's behalf.
+    /// Sets [`access_token`](struct@AccessToken#structfield.access_token) (required).
     pub fn access_token(
         self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
     ) -> AccessTokenBuilder<::clientgen_runtime::SecretString> {
         AccessTokenBuilder {
             access_token: value.into(),
-            expires_in: self.expires_in,
-            token_type: self.token_type,
+            optional: self.optional,
         }
     }
 }
 
 impl<S0> AccessTokenBuilder<S0> {
-    /// Sets `expires_in`.
-    ///
-    /// Lifetime of the token in seconds, or null when the token never expires.
+    /// Sets [`expires_in`](struct@AccessToken#structfield.expires_in).
     pub fn expires_in(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.expires_in = ::std::option::Option::Some(value.into());
+        self.optional.expires_in = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets `token_type`, which starts as the only value the spec allows.
-    ///
-    /// Kind of token issued; always `Bearer`.
+    /// Sets [`token_type`](struct@AccessToken#structfield.token_type), which starts as the only
+    /// value the spec allows.
     pub fn token_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::AccessTokenTokenType>,
+        value: impl ::std::convert::Into<AccessTokenTokenType>,
     ) -> Self {
-        self.token_type = value.into();
+        self.optional.token_type = value.into();
         self
     }
 }
@@ -84,16 +79,9 @@ impl AccessTokenBuilder<::clientgen_runtime::SecretString> {
     pub fn build(self) -> AccessToken {
         AccessToken {
             access_token: self.access_token,
-            expires_in: self.expires_in,
-            token_type: self.token_type,
+            expires_in: self.optional.expires_in,
+            token_type: self.optional.token_type,
         }
-    }
-}
-
-/// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0> ::std::fmt::Debug for AccessTokenBuilder<S0> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct(stringify!(AccessTokenBuilder)).finish_non_exhaustive()
     }
 }
 
@@ -110,7 +98,7 @@ pub struct AccessTokenRequest {
 }
 
 impl AccessTokenRequest {
-    /// Starts a `AccessTokenRequestBuilder`: set the fields, then `build`.
+    /// Starts building `AccessTokenRequest`: set the fields, then `build`.
     pub fn builder() -> AccessTokenRequestBuilder {
         AccessTokenRequestBuilder {
             application_id: ::clientgen_runtime::Missing,
@@ -120,10 +108,10 @@ impl AccessTokenRequest {
     }
 }
 
-/// Builds a `AccessTokenRequest`: `build` is there once `application_id`, `application_secret`,
-/// `nonce` are set. Each type parameter is one of them, in that order: `Missing` until its setter
-/// is called.
-#[derive(Clone)]
+/// The builder of `AccessTokenRequest`: `build` is there once `application_id`,
+/// `application_secret`, `nonce` are set. Each type parameter is one of them, in that order:
+/// `Missing` until its setter is called.
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct AccessTokenRequestBuilder<
     S0 = ::clientgen_runtime::Missing,
@@ -140,9 +128,7 @@ pub struct AccessTokenRequestBuilder<
     reason = "a builder with one type parameter per required field"
 )]
 impl<S1, S2> AccessTokenRequestBuilder<::clientgen_runtime::Missing, S1, S2> {
-    /// Sets `application_id` (required).
-    ///
-    /// Unique identifier of the application.
+    /// Sets [`application_id`](struct@AccessTokenRequest#structfield.application_id) (required).
     pub fn application_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -160,9 +146,8 @@ impl<S1, S2> AccessTokenRequestBuilder<::clientgen_runtime::Missing, S1, S2> {
     reason = "a builder with one type parameter per required field"
 )]
 impl<S0, S2> AccessTokenRequestBuilder<S0, ::clientgen_runtime::Missing, S2> {
-    /// Sets `application_secret` (required).
-    ///
-    /// Secret issued to the application.
+    /// Sets [`application_secret`](struct@AccessTokenRequest#structfield.application_secret)
+    /// (required).
     pub fn application_secret(
         self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
@@ -180,9 +165,7 @@ impl<S0, S2> AccessTokenRequestBuilder<S0, ::clientgen_runtime::Missing, S2> {
     reason = "a builder with one type parameter per required field"
 )]
 impl<S0, S1> AccessTokenRequestBuilder<S0, S1, ::clientgen_runtime::Missing> {
-    /// Sets `nonce` (required).
-    ///
-    /// One-time value BoxC appended to `return_uri` after the user approved the application.
+    /// Sets [`nonce`](struct@AccessTokenRequest#structfield.nonce) (required).
     pub fn nonce(
         self,
         value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
@@ -194,8 +177,6 @@ impl<S0, S1> AccessTokenRequestBuilder<S0, S1, ::clientgen_runtime::Missing> {
         }
     }
 }
-
-impl<S0, S1, S2> AccessTokenRequestBuilder<S0, S1, S2> {}
 
 impl AccessTokenRequestBuilder<
     ::std::string::String,
@@ -209,13 +190,6 @@ impl AccessTokenRequestBuilder<
             application_secret: self.application_secret,
             nonce: self.nonce,
         }
-    }
-}
-
-/// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0, S1, S2> ::std::fmt::Debug for AccessTokenRequestBuilder<S0, S1, S2> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct(stringify!(AccessTokenRequestBuilder)).finish_non_exhaustive()
     }
 }
 
@@ -310,7 +284,7 @@ pub struct AuthorizeApplicationParams {
 }
 
 impl AuthorizeApplicationParams {
-    /// Starts a `AuthorizeApplicationParamsBuilder`: set the fields, then `build`.
+    /// Starts building `AuthorizeApplicationParams`: set the fields, then `build`.
     pub fn builder() -> AuthorizeApplicationParamsBuilder {
         AuthorizeApplicationParamsBuilder {
             application_id: ::clientgen_runtime::Missing,
@@ -319,9 +293,10 @@ impl AuthorizeApplicationParams {
     }
 }
 
-/// Builds a `AuthorizeApplicationParams`: `build` is there once `application_id`, `return_uri` are
-/// set. Each type parameter is one of them, in that order: `Missing` until its setter is called.
-#[derive(Clone)]
+/// The builder of `AuthorizeApplicationParams`: `build` is there once `application_id`,
+/// `return_uri` are set. Each type parameter is one of them, in that order: `Missing` until its
+/// setter is called.
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct AuthorizeApplicationParamsBuilder<
     S0 = ::clientgen_runtime::Missing,
@@ -336,9 +311,8 @@ pub struct AuthorizeApplicationParamsBuilder<
     reason = "a builder with one type parameter per required field"
 )]
 impl<S1> AuthorizeApplicationParamsBuilder<::clientgen_runtime::Missing, S1> {
-    /// Sets `application_id` (required).
-    ///
-    /// Unique identifier of the application asking for authorization.
+    /// Sets [`application_id`](struct@AuthorizeApplicationParams#structfield.application_id)
+    /// (required).
     pub fn application_id(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -355,10 +329,7 @@ impl<S1> AuthorizeApplicationParamsBuilder<::clientgen_runtime::Missing, S1> {
     reason = "a builder with one type parameter per required field"
 )]
 impl<S0> AuthorizeApplicationParamsBuilder<S0, ::clientgen_runtime::Missing> {
-    /// Sets `return_uri` (required).
-    ///
-    /// Callback address of the application that receives the redirect, with the `nonce` attached,
-    /// once the user has approved access.
+    /// Sets [`return_uri`](struct@AuthorizeApplicationParams#structfield.return_uri) (required).
     pub fn return_uri(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -370,8 +341,6 @@ impl<S0> AuthorizeApplicationParamsBuilder<S0, ::clientgen_runtime::Missing> {
     }
 }
 
-impl<S0, S1> AuthorizeApplicationParamsBuilder<S0, S1> {}
-
 impl AuthorizeApplicationParamsBuilder<::std::string::String, ::std::string::String> {
     /// The `AuthorizeApplicationParams`.
     pub fn build(self) -> AuthorizeApplicationParams {
@@ -382,10 +351,12 @@ impl AuthorizeApplicationParamsBuilder<::std::string::String, ::std::string::Str
     }
 }
 
-/// Shows which builder it is, not the values set so far (some may be secrets).
-impl<S0, S1> ::std::fmt::Debug for AuthorizeApplicationParamsBuilder<S0, S1> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct(stringify!(AuthorizeApplicationParamsBuilder))
-            .finish_non_exhaustive()
+/// For each builder with required fields, the other fields of its struct, held
+/// together so that setting a required field moves them as one value.
+mod optional {
+    #[derive(Debug, Clone)]
+    pub(super) struct AccessToken {
+        pub(super) expires_in: ::std::option::Option<i64>,
+        pub(super) token_type: super::AccessTokenTokenType,
     }
 }

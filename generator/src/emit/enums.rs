@@ -15,7 +15,7 @@ pub(super) fn enum_def(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> 
     }
 }
 
-const UNKNOWN_DOCS: &str = " A value the spec did not list when this client was generated (the \
+const UNKNOWN_DOCS: &str = "A value the spec did not list when this client was generated (the \
                             server may have added it since), kept as received and sent back \
                             unchanged.";
 
@@ -32,13 +32,14 @@ fn string_enum(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenStr
         .map(|v| v.value.as_str())
         .collect();
     let variant_docs = values.iter().map(|value| format!(" `{value}`"));
+    let unknown_docs = super::docs(UNKNOWN_DOCS);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
             #(#[doc = #variant_docs] #names,)*
-            #[doc = #UNKNOWN_DOCS]
+            #unknown_docs
             Unknown(#rt::Unknown),
         }
 
@@ -115,13 +116,14 @@ fn integer_enum(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenSt
         .variants
         .iter()
         .map(|v| format!(" `{}`", v.value));
+    let unknown_docs = super::docs(UNKNOWN_DOCS);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
             #(#[doc = #variant_docs] #names,)*
-            #[doc = #UNKNOWN_DOCS]
+            #unknown_docs
             Unknown(#rt::Unknown<i64>),
         }
 

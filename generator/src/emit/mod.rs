@@ -14,6 +14,7 @@ mod client;
 mod enums;
 mod layout;
 mod manifest;
+mod markdown;
 mod operations;
 mod root;
 mod status;
@@ -192,67 +193,40 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-/// `#[doc]` attributes for text from the spec, one per line.
+/// `#[doc]` attributes for Markdown text, one per line, rendered by [`markdown::render`]:
+/// rewrapped, and with brackets that are not a link escaped. The generator's own intra-doc
+/// links therefore name their target: `[the retry policy](RetryPolicy)`.
+/// This is for a field, variant or method: [`item_docs`] is for an item, whose lines are not
+/// indented.
 pub(crate) fn docs(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
+    let lines = doc_lines(text, markdown::MEMBER_WIDTH);
+    quote!(#(#[doc = #lines])*)
+}
+
+/// `#[doc]` attributes for an item's Markdown text, as [`docs`] makes them.
+pub(crate) fn item_docs(text: &str) -> TokenStream {
+    let lines = doc_lines(text, markdown::ITEM_WIDTH);
     quote!(#(#[doc = #lines])*)
 }
 
 /// `#![doc]` attributes: documentation of the enclosing crate or module.
 pub(crate) fn inner_docs(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
+    let lines = doc_lines(text, markdown::ITEM_WIDTH);
     quote!(#(#![doc = #lines])*)
 }
 
-/// Each line with the leading space that `///` puts there.
-fn doc_lines(text: &str) -> Vec<String> {
-    let mut in_fence = false;
-    text.trim()
-        .lines()
-        .map(|line| match line.trim_end() {
-            "" => String::new(),
-            line if line.trim_start().starts_with("```") => {
-                in_fence = !in_fence;
+/// Each line of `text` rendered at `width`, with the leading space that `///` puts there.
+fn doc_lines(text: &str, width: usize) -> Vec<String> {
+    markdown::render(text, width)
+        .into_iter()
+        .map(|line| {
+            if line.is_empty() {
+                line
+            } else {
                 format!(" {line}")
             }
-            line if in_fence => format!(" {line}"),
-            line => format!(" {}", escape_brackets(line)),
         })
         .collect()
-}
-
-/// Rustdoc reads `[name]` as a link to an item; spec text such as `filter[name]` is not one.
-/// Brackets are escaped unless they form a markdown link `[text](target)` or sit in code.
-fn escape_brackets(line: &str) -> String {
-    let chars: Vec<char> = line.chars().collect();
-    let mut out = String::with_capacity(line.len());
-    let mut in_code = false;
-    let mut index = 0;
-    while index < chars.len() {
-        let c = chars[index];
-        match c {
-            '`' => in_code = !in_code,
-            '[' if !in_code => {
-                let close = chars[index..]
-                    .iter()
-                    .position(|&c| c == ']')
-                    .map(|at| index + at);
-                match close {
-                    Some(close) if chars.get(close + 1) == Some(&'(') => {
-                        out.extend(&chars[index..=close]);
-                        index = close + 1;
-                        continue;
-                    }
-                    _ => out.push('\\'),
-                }
-            }
-            ']' if !in_code => out.push('\\'),
-            _ => {}
-        }
-        out.push(c);
-        index += 1;
-    }
-    out
 }
 
 /// `#[doc]` attributes for several paragraphs, skipping empty ones.
@@ -322,26 +296,5 @@ pub(crate) fn readable_type(ty: &TypeRef) -> String {
         TypeRef::Array(item) => format!("Vec<{}>", readable_type(item)),
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", readable_type(value)),
         TypeRef::Nullable(inner) => format!("Option<{}>", readable_type(inner)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn brackets_are_escaped_outside_links_and_code() {
-        let cases = [
-            ("filter[name]=x", "filter\\[name\\]=x"),
-            (
-                "see [`Client::x`](crate::Client::x)",
-                "see [`Client::x`](crate::Client::x)",
-            ),
-            ("`a[0]` and b[1]", "`a[0]` and b\\[1\\]"),
-            ("[unclosed", "\\[unclosed"),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(escape_brackets(text), expected, "{text}");
-        }
     }
 }

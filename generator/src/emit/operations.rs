@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, runtime};
+use super::{ident, item_docs, runtime};
 use crate::model::{Api, Operation, OperationKind};
 
 pub(super) fn operations_rs(api: &Api) -> TokenStream {
@@ -38,7 +38,7 @@ fn constant(op: &Operation) -> TokenStream {
         op.operation_id,
         method = method_name.strip_prefix("r#").unwrap_or(method_name),
     );
-    let docs = docs(&text);
+    let docs = item_docs(&text);
     let id = &op.operation_id;
     let method = ident(&op.http_method);
     let rt = runtime();

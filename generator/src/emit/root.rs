@@ -107,8 +107,8 @@ fn crate_docs(api: &Api, config: &Config, sources: &str) -> String {
     text.push_str(&format!(
         "\n# Setting up a client\n\n\
          Every server defaults to the spec's URL; point them elsewhere for a proxy or a test \
-         server. Calls time out after 60 seconds and are retried as [`RetryPolicy`] says; \
-         hooks ([`Hook`]) run around every request, to add credentials for instance.\n\n\
+         server. Calls time out after 60 seconds and are retried as [the retry policy](RetryPolicy) says; \
+         [hooks](Hook) run around every request, to add credentials for instance.\n\n\
          ```no_run\n\
          use std::time::Duration;\n\
          use {crate_ident}::{{BaseUrls, Client, RetryPolicy, Url}};\n\n\

@@ -10,7 +10,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{docs, ident, runtime, rust_type};
+use super::{docs, ident, item_docs, runtime, rust_type};
 use crate::model::{Api, Enum, Field, Presence, Purpose, Struct, TypeKind, TypeRef};
 use crate::naming::{setter_name, unraw};
 
@@ -126,135 +126,269 @@ enum Slot {
     Optional,
 }
 
-/// The builder of `name`: `name::builder()`, the builder struct, its setters and `build`.
-fn builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
-    let rt = runtime();
-    let path = quote!(crate::types::);
-    let builder = ident(&strukt.builder);
-    let slots: Vec<Slot> = strukt
-        .fields
-        .iter()
-        .scan(0_usize, |required, field| {
-            Some(match (field.presence, only_variant(api, &field.ty)) {
-                (Presence::Required, Some(variant)) => {
-                    let ty = rust_type(&field.ty, &path);
-                    Slot::Fixed(quote!(#ty::#variant))
-                }
-                (Presence::Required | Presence::Flattened, _) => {
-                    *required += 1;
-                    Slot::Required(format_ident!("S{}", *required - 1))
-                }
-                _ => Slot::Optional,
+/// A struct's fields with the slot each has in its builder.
+struct Slots<'s> {
+    name: &'s Ident,
+    builder: Ident,
+    fields: Vec<(&'s Field, Slot)>,
+}
+
+impl<'s> Slots<'s> {
+    fn new(api: &Api, name: &'s Ident, strukt: &'s Struct) -> Self {
+        let mut required = 0_usize;
+        let fields = strukt
+            .fields
+            .iter()
+            .map(|field| {
+                let slot = match (field.presence, only_variant(api, &field.ty)) {
+                    (Presence::Required, Some(variant)) => {
+                        let ty = rust_type(&field.ty, &path());
+                        Slot::Fixed(quote!(#ty::#variant))
+                    }
+                    (Presence::Required | Presence::Flattened, _) => {
+                        required += 1;
+                        Slot::Required(format_ident!("S{}", required - 1))
+                    }
+                    _ => Slot::Optional,
+                };
+                (field, slot)
             })
+            .collect();
+        Slots {
+            name,
+            builder: ident(&strukt.builder),
+            fields,
+        }
+    }
+
+    /// The builder's type parameters: one per required field, in field order.
+    fn params(&self) -> Vec<&Ident> {
+        self.fields
+            .iter()
+            .filter_map(|(_, slot)| match slot {
+                Slot::Required(param) => Some(param),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The fields a caller may leave as they start (optional, or fixed to one value): they
+    /// travel together in the builder, as one value of the struct's `optional::` twin.
+    fn preset(&self) -> impl Iterator<Item = (&'s Field, &Slot)> {
+        self.fields
+            .iter()
+            .filter(|(_, slot)| !matches!(slot, Slot::Required(_)))
+            .map(|(field, slot)| (*field, slot))
+    }
+
+    /// The name of the builder's field that holds the preset fields: `optional`, unless a
+    /// required field has that name.
+    fn preset_field(&self) -> Ident {
+        let mut name = "optional".to_owned();
+        while self
+            .fields
+            .iter()
+            .any(|(field, slot)| matches!(slot, Slot::Required(_)) && unraw(&field.name) == name)
+        {
+            name.push('_');
+        }
+        ident(&name)
+    }
+}
+
+/// Named types as builders write them: by name, as they are in the same module.
+fn path() -> TokenStream {
+    quote!()
+}
+
+/// The methods that make a struct none of whose fields is required: it is its own builder,
+/// starting from `Default`, so `Type::builder().field(x).build()` reads as for any struct.
+fn own_builder(name: &Ident, strukt: &Struct) -> TokenStream {
+    let setters = strukt.fields.iter().map(|field| {
+        let docs = setter_docs(name, field, SetterKind::Optional);
+        setter(field, &docs, Returns::Same, |value| {
+            let field = ident(&field.name);
+            quote! {
+                self.#field = #value;
+                self
+            }
         })
-        .collect();
-    let params = type_params(&slots);
-    let field_names: Vec<Ident> = strukt.fields.iter().map(|f| ident(&f.name)).collect();
-    let storage = strukt
-        .fields
-        .iter()
-        .zip(&slots)
-        .map(|(field, slot)| match slot {
-            Slot::Required(param) => quote!(#param),
-            Slot::Fixed(_) | Slot::Optional => field_type(field, &path),
-        });
-    let starts = strukt
-        .fields
-        .iter()
-        .zip(&slots)
-        .map(|(field, slot)| match slot {
-            Slot::Required(_) => quote!(#rt::Missing),
-            Slot::Fixed(value) => value.clone(),
-            Slot::Optional if field.presence == Presence::Additional => {
-                quote!(::std::default::Default::default())
-            }
-            Slot::Optional if field.presence == Presence::OptionalNullable => {
-                quote!(#rt::Nullable::Absent)
-            }
-            Slot::Optional => quote!(::std::option::Option::None),
-        });
-    let defaults = params.iter().map(|param| quote!(#param = #rt::Missing));
-    let required_setters = required_setters(strukt, &slots, &builder);
-    let other_setters = strukt
-        .fields
-        .iter()
-        .zip(&slots)
-        .filter(|(_, slot)| !matches!(slot, Slot::Required(_)))
-        .map(|(field, slot)| {
-            let returns = match slot {
-                Slot::Fixed(_) => Returns::Fixed,
-                _ => Returns::Same,
-            };
-            setter(field, returns, |value| {
-                let name = ident(&field.name);
-                quote! {
-                    self.#name = #value;
-                    self
-                }
-            })
-        });
-    let complete = strukt
-        .fields
-        .iter()
-        .zip(&slots)
-        .map(|(field, slot)| match slot {
-            Slot::Required(_) => field_type(field, &path),
-            _ => quote!(),
-        });
-    let complete: Vec<TokenStream> = complete.filter(|ty| !ty.is_empty()).collect();
-    let required_list: Vec<String> = strukt
-        .fields
-        .iter()
-        .zip(&slots)
-        .filter(|(_, slot)| matches!(slot, Slot::Required(_)))
-        .map(|(field, _)| format!("`{}`", setter_name(&field.name)))
-        .collect();
-    let builder_docs = docs(&builder_text(name, &required_list));
-    let start_docs = format!(" Starts a `{builder}`: set the fields, then `build`.");
-    let build_docs = format!(" The `{name}`.");
+    });
+    let start_docs = docs(&format!(
+        "Starts building `{name}` with every field left out: set fields, then `build`."
+    ));
     quote! {
         impl #name {
-            #[doc = #start_docs]
-            pub fn builder() -> #builder {
-                #builder { #(#field_names: #starts),* }
+            #start_docs
+            pub fn builder() -> Self {
+                ::std::default::Default::default()
             }
-        }
 
-        #builder_docs
-        #[derive(Clone)]
-        #[must_use = "a builder does nothing until `build` is called"]
-        pub struct #builder<#(#defaults),*> {
-            #(#field_names: #storage,)*
-        }
+            #(#setters)*
 
-        #(#required_setters)*
-
-        impl<#(#params),*> #builder<#(#params),*> {
-            #(#other_setters)*
-        }
-
-        impl #builder<#(#complete),*> {
-            #[doc = #build_docs]
-            pub fn build(self) -> #name {
-                #name { #(#field_names: self.#field_names),* }
-            }
-        }
-
-        /// Shows which builder it is, not the values set so far (some may be secrets).
-        impl<#(#params),*> ::std::fmt::Debug for #builder<#(#params),*> {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(stringify!(#builder)).finish_non_exhaustive()
+            /// The value set up so far (a type none of whose fields is required is its own
+            /// builder).
+            pub fn build(self) -> Self {
+                self
             }
         }
     }
 }
 
+/// The builder of `name`: `name::builder()`, the builder struct, its setters and `build`.
+fn builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
+    let slots = Slots::new(api, name, strukt);
+    if slots
+        .fields
+        .iter()
+        .all(|(_, slot)| matches!(slot, Slot::Optional))
+    {
+        return own_builder(name, strukt);
+    }
+    let rt = runtime();
+    let builder = &slots.builder;
+    let params = slots.params();
+    let preset = slots.preset_field();
+    let has_preset = slots.preset().next().is_some();
+    let required: Vec<Ident> = slots
+        .fields
+        .iter()
+        .filter(|(_, slot)| matches!(slot, Slot::Required(_)))
+        .map(|(field, _)| ident(&field.name))
+        .collect();
+    let preset_storage = has_preset.then(|| quote!(#preset: optional::#name,));
+    let preset_start = has_preset.then(|| {
+        let starts = slots.preset().map(|(field, slot)| {
+            let field_name = ident(&field.name);
+            let start = match slot {
+                Slot::Fixed(value) => value.clone(),
+                _ => optional_start(field),
+            };
+            quote!(#field_name: #start)
+        });
+        quote!(#preset: optional::#name { #(#starts),* },)
+    });
+    let defaults = params.iter().map(|param| quote!(#param = #rt::Missing));
+    let required_setters = required_setters(&slots);
+    let preset_setters: Vec<TokenStream> = slots
+        .preset()
+        .map(|(field, slot)| {
+            let kind = match slot {
+                Slot::Fixed(_) => SetterKind::Fixed,
+                _ => SetterKind::Optional,
+            };
+            let docs = setter_docs(name, field, kind);
+            setter(field, &docs, Returns::Same, |value| {
+                let field = ident(&field.name);
+                quote! {
+                    self.#preset.#field = #value;
+                    self
+                }
+            })
+        })
+        .collect();
+    let preset_impl = (!preset_setters.is_empty()).then(|| {
+        quote! {
+            impl<#(#params),*> #builder<#(#params),*> {
+                #(#preset_setters)*
+            }
+        }
+    });
+    let complete = slots.fields.iter().filter_map(|(field, slot)| match slot {
+        Slot::Required(_) => Some(field_type(field, &path())),
+        _ => None,
+    });
+    let built = slots.fields.iter().map(|(field, slot)| {
+        let field_name = ident(&field.name);
+        match slot {
+            Slot::Required(_) => quote!(#field_name: self.#field_name),
+            _ => quote!(#field_name: self.#preset.#field_name),
+        }
+    });
+    let required_list: Vec<String> = required
+        .iter()
+        .map(|field| format!("`{}`", setter_name(&field.to_string())))
+        .collect();
+    let builder_docs = item_docs(&builder_text(name, &required_list));
+    let start_docs = docs(&format!(
+        "Starts building `{name}`: set the fields, then `build`."
+    ));
+    let build_docs = docs(&format!("The `{name}`."));
+    quote! {
+        impl #name {
+            #start_docs
+            pub fn builder() -> #builder {
+                #builder { #(#required: #rt::Missing,)* #preset_start }
+            }
+        }
+
+        #builder_docs
+        #[derive(Debug, Clone)]
+        #[must_use = "a builder does nothing until `build` is called"]
+        pub struct #builder<#(#defaults),*> {
+            #(#required: #params,)*
+            #preset_storage
+        }
+
+        #(#required_setters)*
+
+        #preset_impl
+
+        impl #builder<#(#complete),*> {
+            #build_docs
+            pub fn build(self) -> #name {
+                #name { #(#built),* }
+            }
+        }
+    }
+}
+
+/// How an optional field starts in a builder: absent.
+fn optional_start(field: &Field) -> TokenStream {
+    let rt = runtime();
+    match field.presence {
+        Presence::Additional => quote!(::std::default::Default::default()),
+        Presence::OptionalNullable => quote!(#rt::Nullable::Absent),
+        _ => quote!(::std::option::Option::None),
+    }
+}
+
+/// The twin of a struct with a builder, in the private module `optional`: the fields a caller
+/// may leave as they start, held together until `build` (so a required setter moves one
+/// value, not every field). `None` for a struct that is its own builder or has no such field.
+pub(super) fn preset_twin(api: &Api, name: &Ident, strukt: &Struct) -> Option<TokenStream> {
+    let slots = Slots::new(api, name, strukt);
+    if slots
+        .fields
+        .iter()
+        .all(|(_, slot)| matches!(slot, Slot::Optional))
+    {
+        return None;
+    }
+    let fields: Vec<TokenStream> = slots
+        .preset()
+        .map(|(field, _)| {
+            let field_name = ident(&field.name);
+            let ty = field_type(field, &quote!(super::));
+            quote!(pub(super) #field_name: #ty,)
+        })
+        .collect();
+    (!fields.is_empty()).then(|| {
+        quote! {
+            #[derive(Debug, Clone)]
+            pub(super) struct #name {
+                #(#fields)*
+            }
+        }
+    })
+}
+
 fn builder_text(name: &Ident, required: &[String]) -> String {
     match required {
-        [] => format!("Builds a `{name}`; every field may be left out."),
-        [only] => format!("Builds a `{name}`: `build` is there once {only} is set."),
+        [] => format!("The builder of `{name}`; every field starts set."),
+        [only] => format!("The builder of `{name}`: `build` is there once {only} is set."),
         many => format!(
-            "Builds a `{name}`: `build` is there once {} are set. Each type parameter is one of \
+            "The builder of `{name}`: `build` is there once {} are set. Each type parameter is one of \
              them, in that order: `Missing` until its setter is called.",
             many.join(", ")
         ),
@@ -263,97 +397,119 @@ fn builder_text(name: &Ident, required: &[String]) -> String {
 
 /// One `impl` per required field, whose setter turns its type parameter from `Missing` into
 /// the field's type.
-fn required_setters<'s>(
-    strukt: &'s Struct,
-    slots: &'s [Slot],
-    builder: &'s Ident,
-) -> impl Iterator<Item = TokenStream> + 's {
+fn required_setters<'s>(slots: &'s Slots<'_>) -> impl Iterator<Item = TokenStream> + 's {
     let rt = runtime();
-    let params = type_params(slots);
-    let names: Vec<Ident> = strukt.fields.iter().map(|f| ident(&f.name)).collect();
+    let params = slots.params();
+    let builder = &slots.builder;
+    let preset = slots.preset().next().is_some().then(|| {
+        let preset = slots.preset_field();
+        quote!(#preset: self.#preset)
+    });
     // Each setter returns the builder with one parameter filled in: with many required
     // fields, a type clippy finds complex, though it is the builder's own.
     let allow = (params.len() > 1).then(|| {
         quote!(#[allow(clippy::type_complexity, reason = "a builder with one type parameter per required field")])
     });
-    strukt
+    let required: Vec<(&Field, &Ident)> = slots
         .fields
         .iter()
-        .zip(slots)
-        .filter_map(move |(field, slot)| {
-            let Slot::Required(this) = slot else {
-                return None;
-            };
-            let others = params.iter().filter(|param| **param != this);
-            let before = params.iter().map(|param| {
-                if *param == this {
-                    quote!(#rt::Missing)
-                } else {
-                    quote!(#param)
-                }
-            });
-            let stored = field_type(field, &quote!(crate::types::));
-            let after = params.iter().map(|param| {
-                if *param == this {
-                    stored.clone()
-                } else {
-                    quote!(#param)
-                }
-            });
-            let after: Vec<TokenStream> = after.collect();
-            let this_field = ident(&field.name);
-            let method = setter(
-                field,
-                Returns::Next(quote!(#builder<#(#after),*>)),
-                |value| {
-                    let fields = names.iter().map(|name| {
-                        if *name == this_field {
-                            quote!(#name: #value)
-                        } else {
-                            quote!(#name: self.#name)
-                        }
-                    });
-                    quote!(#builder { #(#fields),* })
-                },
-            );
-            Some(quote! {
-                #allow
-                impl<#(#others),*> #builder<#(#before),*> {
-                    #method
-                }
-            })
-        })
-}
-
-/// The builder's type parameters: one per required field, in field order.
-fn type_params(slots: &[Slot]) -> Vec<&Ident> {
-    slots
-        .iter()
-        .filter_map(|slot| match slot {
-            Slot::Required(param) => Some(param),
+        .filter_map(|(field, slot)| match slot {
+            Slot::Required(param) => Some((*field, param)),
             _ => None,
         })
-        .collect()
+        .collect();
+    required.clone().into_iter().map(move |(field, this)| {
+        let others = params.iter().filter(|param| **param != this);
+        let before = params.iter().map(|param| {
+            if *param == this {
+                quote!(#rt::Missing)
+            } else {
+                quote!(#param)
+            }
+        });
+        let stored = field_type(field, &path());
+        let after = params.iter().map(|param| {
+            if *param == this {
+                stored.clone()
+            } else {
+                quote!(#param)
+            }
+        });
+        let after: Vec<TokenStream> = after.collect();
+        let this_field = ident(&field.name);
+        let docs = setter_docs(slots.name, field, SetterKind::Required);
+        let method = setter(
+            field,
+            &docs,
+            Returns::Next(quote!(#builder<#(#after),*>)),
+            |value| {
+                let fields = required.iter().map(|(field, _)| {
+                    let name = ident(&field.name);
+                    if name == this_field {
+                        quote!(#name: #value)
+                    } else {
+                        quote!(#name: self.#name)
+                    }
+                });
+                quote!(#builder { #(#fields,)* #preset })
+            },
+        );
+        quote! {
+            #allow
+            impl<#(#others),*> #builder<#(#before),*> {
+                #method
+            }
+        }
+    })
+}
+
+/// Which kind of field a setter sets, as its docs say.
+enum SetterKind {
+    /// A required field.
+    Required,
+    /// A required field that starts as the only value the spec allows.
+    Fixed,
+    /// A field that may be left out.
+    Optional,
+}
+
+/// A setter's one line of docs, linking to the field's own.
+fn setter_docs(name: &Ident, field: &Field, kind: SetterKind) -> TokenStream {
+    let field_name = unraw(&field.name);
+    // A fragment, not `{name}::{field_name}`, which names the setter on a type that is its own
+    // builder; `struct@`, as the type may be called `Clone` (also a derive).
+    let link = format!("[`{field_name}`](struct@{name}#structfield.{field_name})");
+    let text = match (kind, field.presence) {
+        (SetterKind::Fixed, _) => {
+            format!("Sets {link}, which starts as the only value the spec allows.")
+        }
+        (SetterKind::Required, _) => format!("Sets {link} (required)."),
+        (SetterKind::Optional, Presence::OptionalNullable) => format!(
+            "Sets {link}; `Nullable::Null` (or `None`) sends `null`, and leaving it unset \
+             leaves it out."
+        ),
+        (SetterKind::Optional, _) => format!("Sets {link}."),
+    };
+    docs(&text)
 }
 
 /// What a setter returns.
 enum Returns {
     /// The same builder, with the field set.
     Same,
-    /// The same builder, with a field set that starts as the only value the spec allows.
-    Fixed,
     /// The builder of this type, one step further.
     Next(TokenStream),
 }
 
-/// The setter of `field`; `body` makes the method's body from the expression of the
-/// converted value.
+/// The setter of `field`, with `docs`; `body` makes the method's body from the expression of
+/// the converted value.
 fn setter(
     field: &Field,
+    docs: &TokenStream,
     returns: Returns,
     body: impl FnOnce(TokenStream) -> TokenStream,
 ) -> TokenStream {
-    let path = quote!(crate::types::);
+    let path = path();
     let method = ident(&setter_name(&field.name));
     let (argument, value) = match field.presence {
         Presence::OptionalNullable => nullable_conversion(field, &path),
@@ -372,22 +528,8 @@ fn setter(
             }
         }
     };
-    let mut text = format!("Sets `{}`", field.wire_name);
-    text.push_str(match (&returns, field.presence) {
-        (Returns::Fixed, _) => ", which starts as the only value the spec allows.",
-        (_, Presence::Required | Presence::Flattened) => " (required).",
-        (_, Presence::OptionalNullable) => {
-            "; `Nullable::Null` (or `None`) sends `null`, and leaving it unset leaves it out."
-        }
-        _ => ".",
-    });
-    if let Some(field_docs) = &field.docs {
-        text.push_str("\n\n");
-        text.push_str(field_docs);
-    }
-    let setter_docs = docs(&text);
     let (receiver, returns) = match returns {
-        Returns::Same | Returns::Fixed => (quote!(mut self), quote!(Self)),
+        Returns::Same => (quote!(mut self), quote!(Self)),
         Returns::Next(next) => (quote!(self), next),
     };
     let body = body(value);
@@ -395,7 +537,7 @@ fn setter(
         quote!(#[allow(clippy::should_implement_trait, reason = "a setter named after its field, not an operator")])
     });
     quote! {
-        #setter_docs
+        #docs
         #allow
         pub fn #method(#receiver, value: #argument) -> #returns {
             #body

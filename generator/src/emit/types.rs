@@ -6,7 +6,7 @@ use quote::quote;
 
 use std::collections::BTreeSet;
 
-use super::{docs, ident, rust_type, Chunk};
+use super::{ident, item_docs, rust_type, Chunk};
 use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeKind, TypeRef};
 
 /// The file in chunks: its docs, one per type (compiled with the features that reach it), then
@@ -35,10 +35,12 @@ pub(super) fn types_rs(api: &Api) -> Vec<Chunk> {
         .types
         .iter()
         .map(|def| Chunk::gated(api, &def.features, type_def(api, def)));
+    let twins = optional_twins(api).map(Chunk::always);
     std::iter::once(Chunk::always(head))
         .chain(items)
         .chain(present)
         .chain(binary)
+        .chain(twins)
         .collect()
 }
 
@@ -74,7 +76,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         Some(name) if !name.contains('/') => format!("The `{name}` schema."),
         _ => format!("The schema at `{}`.", def.origin),
     };
-    let docs = docs(def.docs.as_deref().unwrap_or(&fallback));
+    let docs = item_docs(def.docs.as_deref().unwrap_or(&fallback));
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct(strukt) => super::structs::struct_def(api, &name, &docs, strukt),
@@ -89,6 +91,32 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             }
         }
     }
+}
+
+/// The module of the fields each builder holds together until `build` (see
+/// `structs::preset_twin`), if any builder does; each compiled with its struct.
+fn optional_twins(api: &Api) -> Option<TokenStream> {
+    let twins: Vec<TokenStream> = api
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct(strukt) => {
+                let twin = super::structs::preset_twin(api, &ident(&def.name), strukt)?;
+                let cfg = super::cfg(api, &def.features);
+                Some(quote!(#cfg #twin))
+            }
+            _ => None,
+        })
+        .collect();
+    (!twins.is_empty()).then(|| {
+        quote! {
+            /// For each builder with required fields, the other fields of its struct, held
+            /// together so that setting a required field moves them as one value.
+            mod optional {
+                #(#twins)*
+            }
+        }
+    })
 }
 
 /// The fields of every struct that travels as JSON, with the type that holds each.

@@ -11,7 +11,7 @@ use super::types::{holds_named, variant_sizes_differ};
 use super::{ident, rust_type};
 use crate::model::{Api, EnumKind, Tagging, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
 
-const UNKNOWN_DOCS: &str = " A value none of the alternatives above describes (a tag the spec \
+const UNKNOWN_DOCS: &str = "A value none of the alternatives above describes (a tag the spec \
                             did not list when this client was generated, say), kept as \
                             received and sent back unchanged.";
 
@@ -52,6 +52,7 @@ pub(super) fn union_def(
     let display = TypeRef::Named(def.name.clone())
         .is_scalar(&|name| api.kind_of(name))
         .then(|| scalar_display(name, union));
+    let unknown_docs = super::docs(UNKNOWN_DOCS);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive)]
@@ -60,7 +61,7 @@ pub(super) fn union_def(
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            #[doc = #UNKNOWN_DOCS]
+            #unknown_docs
             Unknown(::serde_json::Value),
         }
         #impls
