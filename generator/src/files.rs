@@ -46,7 +46,7 @@ pub fn sync_dir(
     mode: Mode,
 ) -> Result<Synced, String> {
     let existing = read_tree(dir).map_err(|error| io_error(dir, &error))?;
-    let differences = compare(dir, &existing, files);
+    let differences = compare(dir, &existing, files, mode);
     if differences.is_empty() {
         return Ok(Synced::Unchanged);
     }
@@ -61,10 +61,13 @@ fn io_error(dir: &Path, error: &std::io::Error) -> String {
     format!("error: {}: {error}", dir.display())
 }
 
+/// What differs between `existing` and `files`; with a diff of each stale file only in
+/// [`Mode::Check`], where someone reads it (a large crate's diff is costly to compute).
 fn compare(
     dir: &Path,
     existing: &BTreeMap<String, String>,
     files: &BTreeMap<String, String>,
+    mode: Mode,
 ) -> Vec<String> {
     let mut differences = Vec::new();
     for (path, wanted) in files {
@@ -72,7 +75,11 @@ fn compare(
         match existing.get(path) {
             None => differences.push(format!("missing: {shown}")),
             Some(found) if normalize(found) != *wanted => {
-                differences.push(format!("stale: {shown}\n{}", diff(found, wanted)));
+                let diff = match mode {
+                    Mode::Check => diff(found, wanted),
+                    Mode::Write => String::new(),
+                };
+                differences.push(format!("stale: {shown}\n{diff}"));
             }
             Some(_) => {}
         }
@@ -91,9 +98,16 @@ fn normalize(text: &str) -> String {
     text.replace("\r\n", "\n")
 }
 
+/// How long a diff may take before it settles for a larger one than the smallest.
+const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+
 fn diff(found: &str, wanted: &str) -> String {
     let found = normalize(found);
-    let unified = TextDiff::from_lines(found.as_str(), wanted)
+    // Two versions of a large file can differ everywhere; the diff is shown only in part, so
+    // it need not be the smallest one.
+    let unified = TextDiff::configure()
+        .timeout(DIFF_TIMEOUT)
+        .diff_lines(found.as_str(), wanted)
         .unified_diff()
         .context_radius(2)
         .header("checked in", "generated now")
