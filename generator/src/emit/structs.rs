@@ -217,9 +217,15 @@ fn own_builder(name: &Ident, strukt: &Struct) -> TokenStream {
     let start_docs = docs(&format!(
         "Starts building `{name}` with every field left out: set fields, then `build`."
     ));
+    // A schema called `Builder` makes `Builder::builder()`, which clippy takes for a
+    // constructor named after its type; it is the same `builder()` every struct has.
+    let allow = (name == "Builder").then(|| {
+        quote!(#[allow(clippy::self_named_constructors, reason = "every struct starts with `builder()`")])
+    });
     quote! {
         impl #name {
             #start_docs
+            #allow
             pub fn builder() -> Self {
                 ::std::default::Default::default()
             }
