@@ -61,7 +61,7 @@ pub use error::{
     ApiError, ApiErrorBody, DecodeError, DecodeFailure, DecodeFailureKind, Error, RequestProblem,
 };
 pub use hook::Hook;
-pub use markers::{Missing, Redacted};
+pub use markers::Missing;
 pub use nullable::Nullable;
 pub use payload::Payload;
 pub use request::RequestBuilder;
