@@ -216,7 +216,10 @@ pub struct MockBox {
 
 impl MockBox {
     pub async fn start() -> Self {
-        let server = MockServer::start().await;
+        // Not `MockServer::start()`: that one hands out servers from a pool shared by the
+        // binary's tests, and a request a finished test abandoned (its renewal deadline hit
+        // while the request was on the wire) would then reach the next test's ledger.
+        let server = MockServer::builder().start().await;
         let ledger = Arc::new(Mutex::new(Ledger::default()));
         let endpoint = Endpoint {
             ledger: Arc::clone(&ledger),
