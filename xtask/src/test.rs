@@ -150,9 +150,14 @@ fn features(manifest: &str) -> Vec<&str> {
     std::iter::once("").chain(names).collect()
 }
 
+/// Runs one step, saying what it is and, once it passed, how long it took (CI must stay fast
+/// on a cold cache; the times show where it goes).
 fn step(name: &str, action: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
     eprintln!("==> {name}");
-    action().map_err(|message| format!("{message}\nerror: step failed: {name}"))
+    let started = std::time::Instant::now();
+    action().map_err(|message| format!("{message}\nerror: step failed: {name}"))?;
+    eprintln!("    ({:.1} s)", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 /// A real document whose whole API `cargo xtask test` generates and builds.
