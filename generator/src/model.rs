@@ -2,6 +2,10 @@
 //! Rust identifier and every `$ref` resolved. It holds no `openapiv3` types, so lowering and
 //! emission can be read and tested on their own.
 
+mod cycles;
+
+pub use cycles::alias_cycle;
+
 /// Everything the generator knows about one API.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -141,6 +145,12 @@ pub struct Field {
     pub presence: Presence,
     /// The value is behind a `Box`, because the type contains itself through this field.
     pub boxed: bool,
+    /// A required field whose type is an enum of one value holds that value's variant (its
+    /// Rust name), which a builder sets from the start.
+    pub fixed: Option<String>,
+    /// The field is optional and of any JSON, so a `null` is read as a value
+    /// (`Some(Value::Null)`) rather than as absence.
+    pub keeps_null: bool,
 }
 
 /// Whether a property must be present and whether it may be `null`.
@@ -176,31 +186,34 @@ impl Presence {
     }
 }
 
-/// An enumeration of strings or integers.
+/// An enumeration of strings or integers: its variants, in the order the spec lists the
+/// values, all of one JSON type, so a value that does not fit the enum's type cannot be
+/// stored.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Enum {
-    /// What the values are on the wire.
-    pub kind: EnumKind,
-    /// Variants in the order the spec lists the values.
-    pub variants: Vec<EnumVariant>,
+pub enum Enum {
+    /// String values.
+    String(Vec<EnumVariant<String>>),
+    /// Integer values.
+    Integer(Vec<EnumVariant<i64>>),
 }
 
-/// The JSON type of an enumeration's values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnumKind {
-    /// Strings.
-    String,
-    /// Integers (each [`EnumVariant::value`] is a decimal `i64`).
-    Integer,
+impl Enum {
+    /// The Rust names of the variants, in order.
+    pub fn variant_names(&self) -> Vec<&str> {
+        match self {
+            Enum::String(variants) => variants.iter().map(|v| v.name.as_str()).collect(),
+            Enum::Integer(variants) => variants.iter().map(|v| v.name.as_str()).collect(),
+        }
+    }
 }
 
-/// One value of an enumeration.
+/// One value of an enumeration: `V` is `String` or `i64`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EnumVariant {
+pub struct EnumVariant<V> {
     /// The Rust name.
     pub name: String,
-    /// The exact value on the wire, written as text.
-    pub value: String,
+    /// The exact value on the wire.
+    pub value: V,
 }
 
 /// A value that is one of several types.

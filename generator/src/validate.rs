@@ -13,7 +13,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Error, Errors, Location};
-use crate::model::{Api, Operation, Outcome, ResponseBody, TypeDef, TypeKind, TypeRef};
+use crate::model::{
+    alias_cycle, Api, Enum, Operation, Outcome, ResponseBody, TypeDef, TypeKind, TypeRef,
+};
 use crate::naming::{self, unraw};
 
 /// Checks `api`, lowered from `file`; every broken invariant is an error at the place in the
@@ -28,7 +30,7 @@ pub(crate) fn validate(api: &Api, file: &str) -> Result<(), Errors> {
     for definition in &api.types {
         check.definition(definition);
     }
-    if let Some(cycle) = crate::lower::alias_cycle(&api.types) {
+    if let Some(cycle) = alias_cycle(&api.types) {
         let origin = check
             .types
             .get(cycle[0].as_str())
@@ -115,10 +117,16 @@ impl<'a> Check<'a> {
                 }
             }
             TypeKind::Enum(enumeration) => {
-                let names = enumeration.variants.iter().map(|v| v.name.as_str());
+                let names = enumeration.variant_names().into_iter();
                 self.distinct(origin, "variant", names);
-                let values = enumeration.variants.iter().map(|v| v.value.as_str());
-                self.distinct(origin, "value", values);
+                match enumeration {
+                    Enum::String(variants) => {
+                        self.distinct_values(origin, variants.iter().map(|v| &v.value));
+                    }
+                    Enum::Integer(variants) => {
+                        self.distinct_values(origin, variants.iter().map(|v| &v.value));
+                    }
+                }
             }
             TypeKind::Union(union) => {
                 self.distinct(
@@ -209,6 +217,19 @@ impl<'a> Check<'a> {
         }
     }
 
+    fn distinct_values<V: Ord + std::fmt::Display>(
+        &mut self,
+        origin: &str,
+        values: impl Iterator<Item = V>,
+    ) {
+        let mut seen = BTreeSet::new();
+        for value in values {
+            if let Some(value) = seen.replace(value) {
+                self.fail(origin, format!("two of its values are `{value}`"));
+            }
+        }
+    }
+
     fn docs(&mut self, origin: &str, docs: &Option<String>) {
         if docs.as_deref().is_some_and(|text| text.trim().is_empty()) {
             self.fail(origin, "blank documentation".to_owned());
@@ -256,6 +277,8 @@ mod tests {
             ty,
             presence: Presence::Optional,
             boxed: false,
+            fixed: None,
+            keeps_null: false,
         }
     }
 

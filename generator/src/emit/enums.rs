@@ -6,12 +6,12 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::{ident, runtime};
-use crate::model::{Enum, EnumKind};
+use crate::model::{Enum, EnumVariant};
 
 pub(super) fn enum_def(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenStream {
-    match enumeration.kind {
-        EnumKind::String => string_enum(name, docs, enumeration),
-        EnumKind::Integer => integer_enum(name, docs, enumeration),
+    match enumeration {
+        Enum::String(variants) => string_enum(name, docs, variants),
+        Enum::Integer(variants) => integer_enum(name, docs, variants),
     }
 }
 
@@ -19,18 +19,10 @@ const UNKNOWN_DOCS: &str = "A value the spec did not list when this client was g
                             server may have added it since), kept as received and sent back \
                             unchanged.";
 
-fn string_enum(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenStream {
+fn string_enum(name: &Ident, docs: &TokenStream, variants: &[EnumVariant<String>]) -> TokenStream {
     let rt = runtime();
-    let names: Vec<Ident> = enumeration
-        .variants
-        .iter()
-        .map(|v| ident(&v.name))
-        .collect();
-    let values: Vec<&str> = enumeration
-        .variants
-        .iter()
-        .map(|v| v.value.as_str())
-        .collect();
+    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
+    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|value| format!(" `{value}`"));
     let unknown_docs = super::docs(UNKNOWN_DOCS);
     quote! {
@@ -100,22 +92,14 @@ fn string_enum(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenStr
     }
 }
 
-fn integer_enum(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenStream {
+fn integer_enum(name: &Ident, docs: &TokenStream, variants: &[EnumVariant<i64>]) -> TokenStream {
     let rt = runtime();
-    let names: Vec<Ident> = enumeration
-        .variants
+    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
+    let values: Vec<Literal> = variants
         .iter()
-        .map(|v| ident(&v.name))
+        .map(|variant| Literal::i64_unsuffixed(variant.value))
         .collect();
-    let values: Vec<Literal> = enumeration
-        .variants
-        .iter()
-        .map(|variant| Literal::i64_unsuffixed(variant.value.parse().unwrap_or_default()))
-        .collect();
-    let variant_docs = enumeration
-        .variants
-        .iter()
-        .map(|v| format!(" `{}`", v.value));
+    let variant_docs = variants.iter().map(|v| format!(" `{}`", v.value));
     let unknown_docs = super::docs(UNKNOWN_DOCS);
     quote! {
         #docs

@@ -11,15 +11,10 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{docs, ident, item_docs, runtime, rust_type};
-use crate::model::{Api, Enum, Field, Presence, Purpose, Struct, TypeKind, TypeRef};
+use crate::model::{Field, Presence, Purpose, Struct, TypeRef};
 use crate::naming::{setter_name, unraw};
 
-pub(super) fn struct_def(
-    api: &Api,
-    name: &Ident,
-    docs: &TokenStream,
-    strukt: &Struct,
-) -> TokenStream {
+pub(super) fn struct_def(name: &Ident, docs: &TokenStream, strukt: &Struct) -> TokenStream {
     let has_required = strukt.fields.iter().any(|f| f.presence.is_required());
     let default = (!has_required).then(|| quote!(Default,));
     let serde_derives = match strukt.purpose {
@@ -37,7 +32,7 @@ pub(super) fn struct_def(
             pub #field_name: #ty,
         }
     });
-    let builder = builder(api, name, strukt);
+    let builder = builder(name, strukt);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default #serde_derives)]
@@ -110,8 +105,7 @@ fn serde_attributes(field: &Field, purpose: &Purpose) -> Option<TokenStream> {
         )),
         _ => None,
     };
-    let keep_null =
-        (schema && super::types::keeps_null(field)).then(|| quote!(deserialize_with = "present",));
+    let keep_null = (schema && field.keeps_null).then(|| quote!(deserialize_with = "present",));
     (rename.is_some() || optional.is_some() || flatten.is_some() || binary.is_some())
         .then(|| quote!(#[serde(#rename #optional #keep_null #flatten #binary)]))
 }
@@ -134,13 +128,13 @@ struct Slots<'s> {
 }
 
 impl<'s> Slots<'s> {
-    fn new(api: &Api, name: &'s Ident, strukt: &'s Struct) -> Self {
+    fn new(name: &'s Ident, strukt: &'s Struct) -> Self {
         let mut required = 0_usize;
         let fields = strukt
             .fields
             .iter()
             .map(|field| {
-                let slot = match (field.presence, only_variant(api, &field.ty)) {
+                let slot = match (field.presence, field.fixed.as_deref().map(ident)) {
                     (Presence::Required, Some(variant)) => {
                         let ty = rust_type(&field.ty, &path());
                         Slot::Fixed(quote!(#ty::#variant))
@@ -242,8 +236,8 @@ fn own_builder(name: &Ident, strukt: &Struct) -> TokenStream {
 }
 
 /// The builder of `name`: `name::builder()`, the builder struct, its setters and `build`.
-fn builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
-    let slots = Slots::new(api, name, strukt);
+fn builder(name: &Ident, strukt: &Struct) -> TokenStream {
+    let slots = Slots::new(name, strukt);
     if slots
         .fields
         .iter()
@@ -362,8 +356,8 @@ fn optional_start(field: &Field) -> TokenStream {
 /// The twin of a struct with a builder, in the private module `optional`: the fields a caller
 /// may leave as they start, held together until `build` (so a required setter moves one
 /// value, not every field). `None` for a struct that is its own builder or has no such field.
-pub(super) fn preset_twin(api: &Api, name: &Ident, strukt: &Struct) -> Option<TokenStream> {
-    let slots = Slots::new(api, name, strukt);
+pub(super) fn preset_twin(name: &Ident, strukt: &Struct) -> Option<TokenStream> {
+    let slots = Slots::new(name, strukt);
     if slots
         .fields
         .iter()
@@ -597,18 +591,5 @@ fn nullable_conversion(field: &Field, path: &TokenStream) -> (TokenStream, Token
         (argument, quote!(value.into().map(::std::boxed::Box::new)))
     } else {
         (argument, quote!(value.into()))
-    }
-}
-
-/// The variant of a named enum that has exactly one value in the spec.
-fn only_variant(api: &Api, ty: &TypeRef) -> Option<Ident> {
-    let TypeRef::Named(name) = ty else {
-        return None;
-    };
-    match api.kind_of(name)? {
-        TypeKind::Enum(Enum { variants, .. }) if variants.len() == 1 => {
-            Some(ident(&variants[0].name))
-        }
-        _ => None,
     }
 }

@@ -12,7 +12,7 @@ use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeKind, TypeRef};
 /// The file in chunks: its docs, one per type (compiled with the features that reach it), then
 /// the helpers (compiled with those of the types that use them).
 pub(super) fn types_rs(api: &Api) -> Vec<Chunk> {
-    let present = helper_chunk(api, keeps_null, |_| present_helper());
+    let present = helper_chunk(api, |field| field.keeps_null, |_| present_helper());
     let binary = helper_chunk(
         api,
         |field| field.ty == TypeRef::Bytes,
@@ -79,7 +79,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let docs = item_docs(def.docs.as_deref().unwrap_or(&fallback));
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(strukt) => super::structs::struct_def(api, &name, &docs, strukt),
+        TypeKind::Struct(strukt) => super::structs::struct_def(&name, &docs, strukt),
         TypeKind::Enum(enumeration) => super::enums::enum_def(&name, &docs, enumeration),
         TypeKind::Union(union) => super::unions::union_def(api, def, &name, &docs, union),
         TypeKind::StatusEnum(variants) => super::status::status_enum_def(&name, &docs, variants),
@@ -101,7 +101,7 @@ fn optional_twins(api: &Api) -> Option<TokenStream> {
         .iter()
         .filter_map(|def| match &def.kind {
             TypeKind::Struct(strukt) => {
-                let twin = super::structs::preset_twin(api, &ident(&def.name), strukt)?;
+                let twin = super::structs::preset_twin(&ident(&def.name), strukt)?;
                 let cfg = super::cfg(api, &def.features);
                 Some(quote!(#cfg #twin))
             }
@@ -130,12 +130,7 @@ fn schema_fields(api: &Api) -> impl Iterator<Item = (&TypeDef, &Field)> {
     })
 }
 
-/// An optional untyped property, where `null` is kept as `Some(Value::Null)`.
-pub(super) fn keeps_null(field: &Field) -> bool {
-    field.presence == Presence::Optional && field.ty == TypeRef::Json
-}
-
-/// The helper [`keeps_null`] fields read with.
+/// The helper fields that keep `null` ([`Field::keeps_null`]) read with.
 fn present_helper() -> TokenStream {
     quote! {
         /// Reads a property that is there, `null` included, as `Some`: for an untyped

@@ -9,7 +9,7 @@ use quote::quote;
 use super::structs::boxed;
 use super::types::{holds_named, variant_sizes_differ};
 use super::{ident, rust_type};
-use crate::model::{Api, EnumKind, Tagging, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
+use crate::model::{Api, Enum, Tagging, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
 
 const UNKNOWN_DOCS: &str = "A value none of the alternatives above describes (a tag the spec \
                             did not list when this client was generated, say), kept as \
@@ -200,11 +200,11 @@ fn attempt(api: &Api, variant: &UnionVariant) -> TokenStream {
     };
     let listed = match &variant.ty {
         TypeRef::Named(named) => match api.kind_of(named) {
-            Some(TypeKind::Enum(enumeration)) => Some(match enumeration.kind {
-                EnumKind::String => {
+            Some(TypeKind::Enum(enumeration)) => Some(match enumeration {
+                Enum::String(_) => {
                     quote!(value.as_str().is_some_and(|text| #ty::VALUES.contains(&text)))
                 }
-                EnumKind::Integer => {
+                Enum::Integer(_) => {
                     quote!(value.as_i64().is_some_and(|number| #ty::VALUES.contains(&number)))
                 }
             }),

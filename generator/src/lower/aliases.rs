@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{TypeDef, TypeKind, TypeRef};
+use crate::model::{alias_cycle, TypeDef, TypeKind, TypeRef};
 
 /// Breaks every cycle of aliases: the first alias of each, in name order, becomes any JSON.
 /// Returns each alias changed, with the cycle it closed (`A`, `B`, `A`).
 pub(super) fn break_cycles(types: &mut BTreeMap<String, TypeDef>) -> Vec<(String, Vec<String>)> {
     let mut broken = Vec::new();
-    while let Some(cycle) = find_cycle(types.values()) {
+    while let Some(cycle) = alias_cycle(types.values()) {
         let first = cycle.iter().min().cloned().unwrap_or_default();
         if let Some(definition) = types.get_mut(&first) {
             definition.kind = TypeKind::Alias(TypeRef::Json);
@@ -18,63 +18,6 @@ pub(super) fn break_cycles(types: &mut BTreeMap<String, TypeDef>) -> Vec<(String
         broken.push((first, cycle));
     }
     broken
-}
-
-/// A cycle among aliases, as the names along it with the first repeated at the end.
-pub(crate) fn find_cycle<'t>(types: impl IntoIterator<Item = &'t TypeDef>) -> Option<Vec<String>> {
-    let kinds: BTreeMap<&str, &TypeKind> = types
-        .into_iter()
-        .map(|definition| (definition.name.as_str(), &definition.kind))
-        .collect();
-    let edges: BTreeMap<&str, Vec<&str>> = kinds
-        .iter()
-        .filter_map(|(name, kind)| match kind {
-            TypeKind::Alias(target) => {
-                let aliases = target
-                    .named_types()
-                    .into_iter()
-                    .filter(|named| matches!(kinds.get(named), Some(TypeKind::Alias(_))))
-                    .collect();
-                Some((*name, aliases))
-            }
-            _ => None,
-        })
-        .collect();
-    let mut done = std::collections::BTreeSet::new();
-    for &start in edges.keys() {
-        let mut path = vec![start];
-        if let Some(cycle) = walk(&edges, &mut path, &mut done) {
-            return Some(cycle);
-        }
-    }
-    None
-}
-
-/// Depth-first from the last name of `path`; `done` holds names known to lead to no cycle.
-fn walk<'n>(
-    edges: &BTreeMap<&'n str, Vec<&'n str>>,
-    path: &mut Vec<&'n str>,
-    done: &mut std::collections::BTreeSet<&'n str>,
-) -> Option<Vec<String>> {
-    let current = *path.last()?;
-    if done.contains(current) {
-        return None;
-    }
-    for &next in edges.get(current).into_iter().flatten() {
-        if let Some(at) = path.iter().position(|name| *name == next) {
-            let mut cycle: Vec<String> = path[at..].iter().map(|n| (*n).to_owned()).collect();
-            cycle.push(next.to_owned());
-            return Some(cycle);
-        }
-        path.push(next);
-        let found = walk(edges, path, done);
-        path.pop();
-        if found.is_some() {
-            return found;
-        }
-    }
-    done.insert(current);
-    None
 }
 
 #[cfg(test)]
@@ -115,6 +58,6 @@ mod tests {
         assert_eq!(types["A"].kind, TypeKind::Alias(TypeRef::Json));
         assert_eq!(types["B"].kind, TypeKind::Alias(named("A")));
         assert_eq!(types["Chain"].kind, TypeKind::Alias(named("End")));
-        assert_eq!(find_cycle(types.values()), None);
+        assert_eq!(alias_cycle(types.values()), None);
     }
 }

@@ -12,6 +12,8 @@
 
 mod aliases;
 mod all_of;
+mod enums;
+mod facts;
 mod features;
 mod multipart;
 mod objects;
@@ -57,6 +59,7 @@ pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>),
         lowerer.warn(&origin, message);
     }
     recursion::box_cycles(&mut lowerer.types);
+    facts::settle(&mut lowerer.types);
     let info = &spec.document().info;
     let api = Api {
         title: info.title.clone(),
@@ -72,11 +75,6 @@ pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>),
     warnings.sort_by(|a, b| a.location.pointer.cmp(&b.location.pointer));
     warnings.dedup();
     Ok((api, warnings))
-}
-
-/// A cycle of aliases among `types`, as the names along it, if there is one.
-pub(crate) fn alias_cycle(types: &[TypeDef]) -> Option<Vec<String>> {
-    aliases::find_cycle(types)
 }
 
 /// Longest chain of `$ref`s followed before it is reported as a cycle.

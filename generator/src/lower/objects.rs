@@ -85,6 +85,8 @@ impl<'a> Lowerer<'a> {
                 ty,
                 presence: Presence::Flattened,
                 boxed: false,
+                fixed: None,
+                keeps_null: false,
             });
         }
         if let Some(field) = self.additional_field(additional, &mut names, name)? {
@@ -283,6 +285,8 @@ impl<'a> Lowerer<'a> {
             ty: TypeRef::Map(Box::new(value)),
             presence: Presence::Additional,
             boxed: false,
+            fixed: None,
+            keeps_null: false,
         }))
     }
 
@@ -336,6 +340,8 @@ impl<'a> Lowerer<'a> {
             ty,
             presence,
             boxed: false,
+            fixed: None,
+            keeps_null: false,
         })
     }
 }

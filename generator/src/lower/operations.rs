@@ -459,6 +459,8 @@ impl<'a> Lowerer<'a> {
                     Presence::Optional
                 },
                 boxed: false,
+                fixed: None,
+                keeps_null: false,
             });
         }
         let definition = TypeDef {

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use super::Lowerer;
 use crate::diagnostics::Pointer;
-use crate::model::{EnumKind, Presence, TypeKind, TypeRef, UnionVariant};
+use crate::model::{Enum, Presence, TypeKind, TypeRef, UnionVariant};
 
 /// Which JSON values an alternative takes when tried.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,9 +137,9 @@ impl Lowerer<'_> {
             match &definition.kind {
                 TypeKind::Alias(target) => (ty, direct) = (target, false),
                 TypeKind::Enum(enumeration) => {
-                    let family = match enumeration.kind {
-                        EnumKind::String => Family::String,
-                        EnumKind::Integer => Family::Number,
+                    let family = match enumeration {
+                        Enum::String(_) => Family::String,
+                        Enum::Integer(_) => Family::Number,
                     };
                     return Reach::Value(family, if direct { 0 } else { WHOLE });
                 }

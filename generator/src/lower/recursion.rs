@@ -83,6 +83,8 @@ mod tests {
             ty,
             presence: Presence::Optional,
             boxed: false,
+            fixed: None,
+            keeps_null: false,
         }
     }
 

@@ -7,20 +7,20 @@
 //! one type. Before any of that, `simplify.rs` puts a schema in the shape it means.
 //! Objects are lowered in `objects.rs`, unions in `unions.rs`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
-use super::shapes;
 use super::simplify::{text, Simplest, Simplified};
 use super::Lowerer;
+use super::{enums, shapes};
 use crate::diagnostics::{Error, Pointer};
 use crate::load::Spec;
-use crate::model::{Enum, EnumKind, EnumVariant, TypeDef, TypeKind, TypeRef};
-use crate::naming::{self, UniqueNames};
+use crate::model::{TypeDef, TypeKind, TypeRef};
+use crate::naming;
 
 /// A schema or a reference to one, whichever box it came in.
 #[derive(Clone, Copy)]
@@ -289,9 +289,14 @@ impl<'a> Lowerer<'a> {
                 TypeRef::Json
             }
             SchemaKind::Any(any) if !any.enumeration.is_empty() => {
-                let message = "an `enum` whose values are not all strings or all integers, and \
-                               has no `type`, is any JSON";
-                self.warn(at, message);
+                if let Err(unfit) = enums::untyped(&any.enumeration, &[]) {
+                    let message = format!(
+                        "no Rust enum holds the values of this `enum` without a `type`: {}; its \
+                         values are any JSON",
+                        unfit.reason
+                    );
+                    self.warn(&at.join("enum").join(unfit.index), message);
+                }
                 TypeRef::Json
             }
             SchemaKind::Any(any) if any.typ.as_deref().is_some_and(|t| t != "null") => {
@@ -362,10 +367,10 @@ impl<'a> Lowerer<'a> {
     fn kind(&mut self, schema: &'a Schema, at: &Pointer, name: &str) -> Result<TypeKind, Error> {
         let discriminator = schema.schema_data.discriminator.as_ref();
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(string)) => Ok(TypeKind::Enum(string_enum(
+            SchemaKind::Type(Type::String(string)) => Ok(TypeKind::Enum(enums::strings_enum(
                 string.enumeration.iter().flatten().map(String::as_str),
             ))),
-            SchemaKind::Type(Type::Integer(integer)) => Ok(TypeKind::Enum(integer_enum(
+            SchemaKind::Type(Type::Integer(integer)) => Ok(TypeKind::Enum(enums::integers_enum(
                 integer.enumeration.iter().flatten().copied(),
                 variant_names(schema),
             ))),
@@ -383,13 +388,11 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Any(any) if !any.any_of.is_empty() && any.properties.is_empty() => {
                 self.union(&any.any_of, discriminator, &at.join("anyOf"), name)
             }
-            SchemaKind::Any(any)
-                if any.properties.is_empty()
-                    && any.all_of.is_empty()
-                    && !any.enumeration.is_empty() =>
-            {
-                let values = any.enumeration.iter().filter_map(|value| value.as_str());
-                Ok(TypeKind::Enum(string_enum(values)))
+            SchemaKind::Any(any) if any.properties.is_empty() && any.all_of.is_empty() => {
+                match enums::untyped(&any.enumeration, variant_names(schema)) {
+                    Ok(enumeration) => Ok(TypeKind::Enum(enumeration)),
+                    Err(_) => self.object(schema, at, name),
+                }
             }
             _ => self.object(schema, at, name),
         }
@@ -547,34 +550,9 @@ fn needs_name(schema: &Schema) -> bool {
                 || !any.all_of.is_empty()
                 || !any.one_of.is_empty()
                 || !any.any_of.is_empty()
-                || (!any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string()))
+                || enums::untyped(&any.enumeration, &[]).is_ok()
         }
         _ => false,
-    }
-}
-
-fn string_enum<'v>(values: impl Iterator<Item = &'v str>) -> Enum {
-    let mut names = UniqueNames::with_reserved(naming::RESERVED_VARIANT_NAMES);
-    let mut seen = BTreeSet::new();
-    let variants = values
-        .filter(|value| seen.insert(*value))
-        .map(|value| EnumVariant {
-            name: names.claim(if value.is_empty() {
-                "Empty".to_owned()
-            } else {
-                // A variant named after a number reads better as `V10` than `_10`.
-                let name = naming::type_name(value);
-                match name.strip_prefix('_') {
-                    Some(digits) => format!("V{digits}"),
-                    None => name,
-                }
-            }),
-            value: value.to_owned(),
-        })
-        .collect();
-    Enum {
-        kind: EnumKind::String,
-        variants,
     }
 }
 
@@ -584,34 +562,6 @@ fn variant_names(schema: &Schema) -> &[serde_json::Value] {
     match schema.schema_data.extensions.get("x-enum-varnames") {
         Some(serde_json::Value::Array(names)) => names,
         _ => &[],
-    }
-}
-
-/// Integer values become variants named by `given` names (the one at each value's index, when
-/// it is text), else such as `V200` and `VMinus1`.
-fn integer_enum(values: impl Iterator<Item = i64>, given: &[serde_json::Value]) -> Enum {
-    let mut names = UniqueNames::with_reserved(naming::RESERVED_VARIANT_NAMES);
-    let mut seen = BTreeSet::new();
-    let variants = values
-        .enumerate()
-        .filter(|(_, value)| seen.insert(*value))
-        .map(|(index, value)| {
-            let magnitude = value.unsigned_abs();
-            let given = given.get(index).and_then(serde_json::Value::as_str);
-            let name = match given.map(naming::type_name) {
-                Some(name) if !name.starts_with('_') && !name.is_empty() => name,
-                _ if value < 0 => format!("VMinus{magnitude}"),
-                _ => format!("V{magnitude}"),
-            };
-            EnumVariant {
-                name: names.claim(name),
-                value: value.to_string(),
-            }
-        })
-        .collect();
-    Enum {
-        kind: EnumKind::Integer,
-        variants,
     }
 }
 
