@@ -162,17 +162,27 @@ pub(crate) fn merge_members(
     let all: Vec<&Map<String, Value>> = std::iter::once(wrapper)
         .chain(members.iter().copied())
         .collect();
-    let mut merged = Map::new();
     let ty = agreed_type(&all)?;
-    merged.insert("type".into(), Value::String(ty.to_owned()));
-    for json in &all {
-        for key in json.keys() {
-            if !is_mergeable_key(key) || (key == "items" && ty != "array") {
-                return None;
-            }
-        }
+    let fits = |key: &String| is_mergeable_key(key) && (key != "items" || ty == "array");
+    if !all.iter().all(|json| json.keys().all(fits)) {
+        return None;
     }
-    let wrapper_first = || all.iter().copied();
+    let mut merged = Map::new();
+    merged.insert("type".into(), Value::String(ty.to_owned()));
+    merge_annotations(&mut merged, wrapper, members);
+    merge_flags(&mut merged, wrapper, members);
+    merge_enums(&mut merged, &all);
+    merge_bounds(&mut merged, &all);
+    Some(merged)
+}
+
+/// Keys given once: the wrapper's, else the members' (the last `description`, as later
+/// members refine; the first of the others); extensions likewise.
+fn merge_annotations(
+    merged: &mut Map<String, Value>,
+    wrapper: &Map<String, Value>,
+    members: &[&Map<String, Value>],
+) {
     let description = wrapper
         .get("description")
         .filter(|d| is_text(d))
@@ -185,6 +195,7 @@ pub(crate) fn merge_members(
     if let Some(description) = description {
         merged.insert("description".into(), description.clone());
     }
+    let wrapper_first = || std::iter::once(wrapper).chain(members.iter().copied());
     for key in [
         "title",
         "format",
@@ -204,6 +215,15 @@ pub(crate) fn merge_members(
             merged.entry(key.clone()).or_insert_with(|| value.clone());
         }
     }
+}
+
+/// `nullable` when the wrapper says so or every member does; the other flags when any says
+/// so.
+fn merge_flags(
+    merged: &mut Map<String, Value>,
+    wrapper: &Map<String, Value>,
+    members: &[&Map<String, Value>],
+) {
     let says = |json: &Map<String, Value>, key: &str| json.get(key) == Some(&Value::Bool(true));
     let nullable = says(wrapper, "nullable") || members.iter().all(|m| says(m, "nullable"));
     merged.insert("nullable".into(), Value::Bool(nullable));
@@ -215,10 +235,17 @@ pub(crate) fn merge_members(
         "exclusiveMinimum",
         "exclusiveMaximum",
     ] {
-        if all.iter().any(|json| says(json, key)) {
+        let any = std::iter::once(wrapper)
+            .chain(members.iter().copied())
+            .any(|json| says(json, key));
+        if any {
             merged.insert(key.into(), Value::Bool(true));
         }
     }
+}
+
+/// The `enum` values every schema of `all` that lists some allows.
+fn merge_enums(merged: &mut Map<String, Value>, all: &[&Map<String, Value>]) {
     let enums: Vec<&Vec<Value>> = all
         .iter()
         .filter_map(|json| json.get("enum")?.as_array())
@@ -231,6 +258,11 @@ pub(crate) fn merge_members(
             .collect();
         merged.insert("enum".into(), Value::Array(allowed));
     }
+}
+
+/// The largest lower bound and the smallest upper bound of `all`, and `multipleOf`, as whole
+/// numbers where they are.
+fn merge_bounds(merged: &mut Map<String, Value>, all: &[&Map<String, Value>]) {
     for (key, largest) in [
         ("minLength", true),
         ("minItems", true),
@@ -254,7 +286,6 @@ pub(crate) fn merge_members(
     if let Some(multiple) = merged.get_mut("multipleOf") {
         *multiple = whole_number(multiple);
     }
-    Some(merged)
 }
 
 /// `openapiv3` reads every bound of an untyped schema as a float, and an integer schema

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, Discriminator, ReferenceOr, Schema, SchemaKind, Type};
 
 use super::schemas::SchemaRef;
@@ -30,6 +31,14 @@ pub(super) struct Properties<'d> {
     additional: Option<(&'d AdditionalProperties, Pointer)>,
     /// Unions whose alternatives are objects, read from the same JSON object.
     unions: Vec<Alternatives<'d>>,
+}
+
+/// What one object schema holds itself, beside what its `allOf` members hold.
+struct OwnParts<'d> {
+    properties: Option<&'d IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    required: &'d [String],
+    all_of: &'d [ReferenceOr<Schema>],
+    additional: Option<&'d AdditionalProperties>,
 }
 
 /// A `oneOf`/`anyOf` found among an object's members.
@@ -116,74 +125,14 @@ impl<'a> Lowerer<'a> {
         into: &mut Properties<'a>,
         visited: &mut BTreeSet<String>,
     ) -> Result<(), Error> {
-        let (properties, required, all_of, additional) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => (
-                Some(&object.properties),
-                object.required.as_slice(),
-                &[][..],
-                object.additional_properties.as_ref(),
-            ),
-            SchemaKind::AllOf { all_of } => (None, &[][..], all_of.as_slice(), None),
-            SchemaKind::Any(any) => {
-                let discriminator = schema.schema_data.discriminator.as_ref();
-                for (members, key) in [(&any.one_of, "oneOf"), (&any.any_of, "anyOf")] {
-                    if !members.is_empty() {
-                        let at = at.join(key);
-                        self.alternatives(members, discriminator, at, owner, into)?;
-                    }
-                }
-                (
-                    Some(&any.properties),
-                    any.required.as_slice(),
-                    any.all_of.as_slice(),
-                    any.additional_properties.as_ref(),
-                )
-            }
-            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
-                let key = match &schema.schema_kind {
-                    SchemaKind::OneOf { .. } => "oneOf",
-                    _ => "anyOf",
-                };
-                let discriminator = schema.schema_data.discriminator.as_ref();
-                return self.alternatives(members, discriminator, at.join(key), owner, into);
-            }
-            SchemaKind::Not { .. } => {
-                let message = "a `not` member only constrains the object; not checked";
-                self.warn(at, message);
-                return Ok(());
-            }
-            SchemaKind::Type(_) => {
-                let message = "an `allOf` member that is not an object cannot hold properties; \
-                               ignored";
-                self.warn(at, message);
-                return Ok(());
-            }
+        let Some(own) = self.own_parts(schema, at, owner, into)? else {
+            return Ok(());
         };
-        for (index, member) in all_of.iter().enumerate() {
+        for (index, member) in own.all_of.iter().enumerate() {
             let member_at = at.join("allOf").join(index);
-            match member {
-                ReferenceOr::Reference { reference } => {
-                    let wire = self
-                        .component_name(reference, "schemas", &member_at)?
-                        .to_owned();
-                    // `visited` holds the chain of schemas being merged, so a diamond (two
-                    // members sharing a base) is fine and only a real cycle is left out.
-                    if !visited.insert(wire.clone()) {
-                        self.warn(&member_at, "`allOf` includes itself; the repeat is ignored");
-                        continue;
-                    }
-                    let (member, member_origin) =
-                        self.resolve_schema(SchemaRef::Ref(reference), &member_at)?;
-                    let member_owner = self.components.get(&wire).cloned().unwrap_or_default();
-                    self.collect_properties(member, &member_origin, &member_owner, into, visited)?;
-                    visited.remove(&wire);
-                }
-                ReferenceOr::Item(member) => {
-                    self.collect_properties(member, &member_at, owner, into, visited)?;
-                }
-            }
+            self.collect_member(member, &member_at, owner, into, visited)?;
         }
-        for (wire_name, schema) in properties.into_iter().flatten() {
+        for (wire_name, schema) in own.properties.into_iter().flatten() {
             into.add(Property {
                 wire_name: wire_name.clone(),
                 schema: schema.into(),
@@ -191,10 +140,98 @@ impl<'a> Lowerer<'a> {
                 owner: owner.to_owned(),
             });
         }
-        into.required.extend(required.iter().cloned());
-        if let Some(additional) = additional {
+        into.required.extend(own.required.iter().cloned());
+        if let Some(additional) = own.additional {
             into.additional = Some((additional, at.join("additionalProperties")));
         }
+        Ok(())
+    }
+
+    /// What an object schema (or a member of an `allOf`) holds itself; its unions are added
+    /// to `into` on the way. `None` when it holds no properties: a union alone (added), or a
+    /// `not` or non-object member (ignored with a warning).
+    fn own_parts(
+        &mut self,
+        schema: &'a Schema,
+        at: &Pointer,
+        owner: &str,
+        into: &mut Properties<'a>,
+    ) -> Result<Option<OwnParts<'a>>, Error> {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        Ok(Some(match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => OwnParts {
+                properties: Some(&object.properties),
+                required: &object.required,
+                all_of: &[],
+                additional: object.additional_properties.as_ref(),
+            },
+            SchemaKind::AllOf { all_of } => OwnParts {
+                properties: None,
+                required: &[],
+                all_of,
+                additional: None,
+            },
+            SchemaKind::Any(any) => {
+                for (members, key) in [(&any.one_of, "oneOf"), (&any.any_of, "anyOf")] {
+                    if !members.is_empty() {
+                        self.alternatives(members, discriminator, at.join(key), owner, into)?;
+                    }
+                }
+                OwnParts {
+                    properties: Some(&any.properties),
+                    required: &any.required,
+                    all_of: &any.all_of,
+                    additional: any.additional_properties.as_ref(),
+                }
+            }
+            SchemaKind::OneOf { one_of: members } => {
+                self.alternatives(members, discriminator, at.join("oneOf"), owner, into)?;
+                return Ok(None);
+            }
+            SchemaKind::AnyOf { any_of: members } => {
+                self.alternatives(members, discriminator, at.join("anyOf"), owner, into)?;
+                return Ok(None);
+            }
+            SchemaKind::Not { .. } => {
+                let message = "a `not` member only constrains the object; not checked";
+                self.warn(at, message);
+                return Ok(None);
+            }
+            SchemaKind::Type(_) => {
+                let message = "an `allOf` member that is not an object cannot hold properties; \
+                               ignored";
+                self.warn(at, message);
+                return Ok(None);
+            }
+        }))
+    }
+
+    /// Gathers the properties of one member of an `allOf`, found at `at`. `visited` holds the
+    /// chain of components being merged, so a diamond (two members sharing a base) is fine
+    /// and only a real cycle is left out.
+    fn collect_member(
+        &mut self,
+        member: &'a ReferenceOr<Schema>,
+        at: &Pointer,
+        owner: &str,
+        into: &mut Properties<'a>,
+        visited: &mut BTreeSet<String>,
+    ) -> Result<(), Error> {
+        let reference = match member {
+            ReferenceOr::Item(member) => {
+                return self.collect_properties(member, at, owner, into, visited);
+            }
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let wire = self.component_name(reference, "schemas", at)?.to_owned();
+        if !visited.insert(wire.clone()) {
+            self.warn(at, "`allOf` includes itself; the repeat is ignored");
+            return Ok(());
+        }
+        let (member, member_origin) = self.resolve_schema(SchemaRef::Ref(reference), at)?;
+        let member_owner = self.components.get(&wire).cloned().unwrap_or_default();
+        self.collect_properties(member, &member_origin, &member_owner, into, visited)?;
+        visited.remove(&wire);
         Ok(())
     }
 

@@ -284,68 +284,17 @@ impl<'a> Lowerer<'a> {
             return None;
         };
         let declared = any.typ.as_deref()?;
-        let own: &[&str] = match declared {
-            "string" => &["pattern", "minLength", "maxLength"],
-            "integer" | "number" => &[
-                "minimum",
-                "maximum",
-                "exclusiveMinimum",
-                "exclusiveMaximum",
-                "multipleOf",
-            ],
-            "boolean" => &[],
-            "array" => &["items", "minItems", "maxItems", "uniqueItems"],
-            _ => return None,
-        };
+        let own = own_keywords(declared)?;
         if !(any.one_of.is_empty() && any.any_of.is_empty() && any.all_of.is_empty()) {
             return None;
         }
         let Ok(Value::Object(mut json)) = serde_json::to_value(schema) else {
             return None;
         };
-        let foreign: Vec<String> = json
-            .keys()
-            .filter(|key| {
-                !(COMMON_KEYWORDS.contains(&key.as_str())
-                    || own.contains(&key.as_str())
-                    || key.starts_with("x-"))
-            })
-            .cloned()
-            .collect();
-        for key in &foreign {
-            json.remove(key);
-        }
+        let foreign = remove_foreign(&mut json, own);
         let dropped_values = keep_enum_values(&mut json, declared);
-        // Bounds `openapiv3` will not take for this type (a fractional bound on an integer)
-        // constrain nothing the client checks; they go without a word.
-        let typed = serde_json::from_value::<Schema>(Value::Object(json.clone()))
-            .ok()
-            .filter(|typed| matches!(typed.schema_kind, SchemaKind::Type(_)))
-            .or_else(|| {
-                own.iter().for_each(|key| {
-                    json.remove(*key);
-                });
-                serde_json::from_value::<Schema>(Value::Object(json)).ok()
-            })
-            .filter(|typed| matches!(typed.schema_kind, SchemaKind::Type(_)))?;
-        let a = if matches!(declared, "integer" | "array") {
-            "an"
-        } else {
-            "a"
-        };
-        let mut ignored: Vec<String> = foreign.iter().map(|key| format!("`{key}`")).collect();
-        if dropped_values && declared == "array" {
-            ignored.push("`enum`".to_owned());
-        } else if dropped_values {
-            ignored.push(format!("`enum` values that are not {declared}s"));
-        }
-        if !ignored.is_empty() {
-            let message = format!(
-                "`type: {declared}` with {}, which do not apply to {a} {declared}; ignored",
-                ignored.join(", ")
-            );
-            self.warn(at, message);
-        }
+        let typed = retype(json, own)?;
+        self.warn_ignored(at, declared, foreign, dropped_values);
         let schema: &'a Schema = self.arena.alloc(typed);
         Some(Simplified {
             schema,
@@ -355,6 +304,89 @@ impl<'a> Lowerer<'a> {
             docs: text(&schema.schema_data.description),
         })
     }
+
+    /// Warns that the `foreign` keywords (and `enum` values, when `dropped_values`) beside
+    /// `type: declared` at `at` were dropped, if any were.
+    fn warn_ignored(
+        &mut self,
+        at: &Pointer,
+        declared: &str,
+        foreign: Vec<String>,
+        dropped_values: bool,
+    ) {
+        let mut ignored: Vec<String> = foreign.iter().map(|key| format!("`{key}`")).collect();
+        if dropped_values && declared == "array" {
+            ignored.push("`enum`".to_owned());
+        } else if dropped_values {
+            ignored.push(format!("`enum` values that are not {declared}s"));
+        }
+        if ignored.is_empty() {
+            return;
+        }
+        let a = if matches!(declared, "integer" | "array") {
+            "an"
+        } else {
+            "a"
+        };
+        let message = format!(
+            "`type: {declared}` with {}, which do not apply to {a} {declared}; ignored",
+            ignored.join(", ")
+        );
+        self.warn(at, message);
+    }
+}
+
+/// The keywords of a `declared` scalar or array type, beyond [`COMMON_KEYWORDS`]; `None` for
+/// another type.
+fn own_keywords(declared: &str) -> Option<&'static [&'static str]> {
+    Some(match declared {
+        "string" => &["pattern", "minLength", "maxLength"],
+        "integer" | "number" => &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+        ],
+        "boolean" => &[],
+        "array" => &["items", "minItems", "maxItems", "uniqueItems"],
+        _ => return None,
+    })
+}
+
+/// Removes from `json` the keywords that are neither common, `own` nor extensions; returns
+/// them.
+fn remove_foreign(json: &mut Map<String, Value>, own: &[&str]) -> Vec<String> {
+    let foreign: Vec<String> = json
+        .keys()
+        .filter(|key| {
+            !(COMMON_KEYWORDS.contains(&key.as_str())
+                || own.contains(&key.as_str())
+                || key.starts_with("x-"))
+        })
+        .cloned()
+        .collect();
+    for key in &foreign {
+        json.remove(key);
+    }
+    foreign
+}
+
+/// `json` typed again by `openapiv3`. Bounds it will not take for the type (a fractional
+/// bound on an integer) constrain nothing the client checks: when they spoil the typing, they
+/// are dropped without a word.
+fn retype(mut json: Map<String, Value>, own: &[&str]) -> Option<Schema> {
+    let typed = |json: Map<String, Value>| {
+        serde_json::from_value::<Schema>(Value::Object(json))
+            .ok()
+            .filter(|typed| matches!(typed.schema_kind, SchemaKind::Type(_)))
+    };
+    typed(json.clone()).or_else(|| {
+        for key in own {
+            json.remove(*key);
+        }
+        typed(json)
+    })
 }
 
 /// The members of `schema`'s composition `keyword` (`allOf`, `oneOf` or `anyOf`), when that
