@@ -52,10 +52,12 @@ mod refs {
             .name("Rex")
             .owner(OwnerAlias::builder().name("Ann").build())
             .build();
-        round_trip(
+        let pet = round_trip(
             json!({"id": 7, "name": "Rex", "owner": {"name": "Ann"}}),
             &expected,
         );
+        let id: i64 = pet.id;
+        assert_eq!(id, 7);
         round_trip(
             json!({"id": 8, "name": "Tom"}),
             &Pet::builder().id(8).name("Tom").build(),
@@ -240,7 +242,12 @@ mod all_of_scalars {
             .secret("hunter2")
             .count(3_i32)
             .build();
-        round_trip(wire, &expected);
+        let item = round_trip(wire, &expected);
+        let (id, sequence): (String, String) = (item.id, item.sequence);
+        assert_eq!((id.as_str(), sequence.as_str()), ("item-1", "7"));
+        let (tags, count): (Vec<String>, Option<i32>) = (item.tags, item.count);
+        assert_eq!(tags, ["a", "b"]);
+        assert_eq!(count, Some(3));
     }
 
     /// `sequence` is nullable in its typed member only, so `null` is refused; `revision` is
@@ -709,7 +716,14 @@ mod collections {
             .groups([("admins", vec!["ann".to_owned()]), ("empty", Vec::new())])
             .nested_inline([("x", BagNestedInlineValue::builder().value("1").build())])
             .build();
-        round_trip(wire, &expected);
+        let bag = round_trip(wire, &expected);
+        let matrix: Option<Vec<Vec<i64>>> = bag.matrix;
+        assert_eq!(matrix, Some(vec![vec![1, 2], vec![], vec![3]]));
+        let counts: BTreeMap<String, i64> = bag.counts.unwrap_or_default();
+        assert_eq!((counts["a"], counts["b"]), (1, -2));
+        let groups: BTreeMap<String, Vec<String>> = bag.groups.unwrap_or_default();
+        assert_eq!(groups["admins"], ["ann"]);
+        assert!(groups["empty"].is_empty());
     }
 
     /// A value with no type may be any JSON at all, strings and arrays included.
@@ -858,7 +872,13 @@ mod formats {
             .digest("SHA-256=abc")
             .uuid("123e4567-e89b-12d3-a456-426614174000")
             .build();
-        round_trip(wire, &expected);
+        let parsed = round_trip(wire, &expected);
+        let (int32, int64): (i32, i64) = (parsed.int32, parsed.int64);
+        assert_eq!((int32, int64), (i32::MIN, 9_007_199_254_740_993));
+        let (float, double): (f32, f64) = (parsed.float, parsed.double);
+        assert_eq!((float, double), (1.5, 0.1));
+        let (date, byte): (String, String) = (parsed.date, parsed.byte);
+        assert_eq!((date.as_str(), byte.as_str()), ("2024-02-29", "aGVsbG8="));
         // `password`, `token` and `jwt` mark credentials; other formats do not.
         let debug = format!("{expected:?}");
         for secret in ["s3cret", "tok_123", "eyJhbGciOiJub25lIn0"] {
