@@ -14,8 +14,8 @@ use box_auth::hook::{
 use box_auth::reqwest::header::{HeaderValue, AUTHORIZATION};
 use box_auth::reqwest::StatusCode;
 use box_auth::types::{
-    AccessTokenTokenType, PostOAuth2Revoke, PostOAuth2TokenRefreshAccessToken, Resource,
-    ResourceScopeScope,
+    AccessToken, AccessTokenTokenType, FolderMini, PostOAuth2Revoke,
+    PostOAuth2TokenRefreshAccessToken, Resource, ResourceScope, ResourceScopeScope,
 };
 use box_auth::{BaseUrls, Client, ClientBuilder, Error, RetryPolicy, Url};
 use serde_json::json;
@@ -84,7 +84,8 @@ async fn sent(server: &MockServer) -> usize {
 }
 
 /// A token type, a scope and a kind of resource Box might add after this client was
-/// generated: each decodes into `Unknown` and is written back exactly as received.
+/// generated: each decodes into `Unknown` beside the known values (the whole token equals one
+/// built by the builders) and is written back exactly as received.
 #[tokio::test]
 async fn values_box_adds_later_decode_and_are_written_back_unchanged() -> TestResult {
     let token = json!({
@@ -100,6 +101,22 @@ async fn values_box_adds_later_decode_and_are_written_back_unchanged() -> TestRe
 
     let decoded = client.refresh_access_token(&refresh_request()).await?;
 
+    let unknown_object = json!({"type": "web_link", "id": "9", "url": "https://x.example"});
+    let expected = AccessToken::builder()
+        .access_token("T")
+        .token_type(AccessTokenTokenType::from("mac"))
+        .restricted_to([
+            ResourceScope::builder()
+                .scope(ResourceScopeScope::from("item_comment"))
+                .object(Resource::Unknown(unknown_object.clone()))
+                .build(),
+            ResourceScope::builder()
+                .scope(ResourceScopeScope::ItemPreview)
+                .object(Resource::Folder(FolderMini::builder().id("1").build()))
+                .build(),
+        ])
+        .build();
+    assert_eq!(*decoded, expected);
     assert_eq!(decoded.token_type.as_ref().map(|t| t.as_str()), Some("mac"));
     assert!(matches!(
         decoded.token_type,
@@ -111,7 +128,6 @@ async fn values_box_adds_later_decode_and_are_written_back_unchanged() -> TestRe
         Some(ResourceScopeScope::Unknown(_))
     ));
     assert_eq!(scopes[1].scope, Some(ResourceScopeScope::ItemPreview));
-    let unknown_object = json!({"type": "web_link", "id": "9", "url": "https://x.example"});
     assert_eq!(scopes[0].object, Some(Resource::Unknown(unknown_object)));
     assert!(matches!(scopes[1].object, Some(Resource::Folder(_))));
     assert_eq!(serde_json::to_value(&*decoded)?, token);

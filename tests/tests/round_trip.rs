@@ -1,7 +1,9 @@
 //! Round trips through the types generated for the fixtures in `tests/fixtures/`: realistic
-//! JSON is parsed into the generated types, the parsed values are checked field by field, and
-//! serialising them again must give back the same JSON (compared as `serde_json::Value`, so
-//! key order does not matter).
+//! JSON is parsed into the generated types, the parsed values must equal values built with the
+//! generated builders (and, where a test is about one field, that field's typed value is checked),
+//! and serialising them again must give back the same JSON (compared as `serde_json::Value`, so
+//! key order does not matter). A round trip alone is never the check: it would pass as well if a
+//! field were untyped JSON.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -10,10 +12,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-/// Parses `wire` as a `T`, checks it equals `expected`, and checks that it serialises back to
-/// exactly `wire`.
+/// Parses `wire` as a `T`, checks it equals `expected`, checks that it serialises back to
+/// exactly `wire`, and returns the parsed value for checks on its typed fields.
 #[track_caller]
-fn round_trip<T>(wire: Value, expected: &T)
+fn round_trip<T>(wire: Value, expected: &T) -> T
 where
     T: DeserializeOwned + Serialize + PartialEq + Debug,
 {
@@ -22,20 +24,6 @@ where
         Err(error) => panic!("{wire} does not parse: {error}"),
     };
     assert_eq!(&parsed, expected);
-    let written = serde_json::to_value(&parsed).expect("generated types serialise");
-    assert_eq!(written, wire, "serialising again changed the JSON");
-}
-
-/// Parses `wire` as a `T` and serialises it back, checking the JSON is unchanged.
-#[track_caller]
-fn parse_and_write<T>(wire: Value) -> T
-where
-    T: DeserializeOwned + Serialize,
-{
-    let parsed: T = match serde_json::from_value(wire.clone()) {
-        Ok(parsed) => parsed,
-        Err(error) => panic!("{wire} does not parse: {error}"),
-    };
     let written = serde_json::to_value(&parsed).expect("generated types serialise");
     assert_eq!(written, wire, "serialising again changed the JSON");
     parsed
@@ -64,10 +52,12 @@ mod refs {
             .name("Rex")
             .owner(OwnerAlias::builder().name("Ann").build())
             .build();
-        round_trip(
+        let pet = round_trip(
             json!({"id": 7, "name": "Rex", "owner": {"name": "Ann"}}),
             &expected,
         );
+        let id: i64 = pet.id;
+        assert_eq!(id, 7);
         round_trip(
             json!({"id": 8, "name": "Tom"}),
             &Pet::builder().id(8).name("Tom").build(),
@@ -166,16 +156,19 @@ mod all_of {
             .archived(base("d0"))
             .approver(base("u3"))
             .build();
-        round_trip(wire.clone(), &expected);
+        let parsed = round_trip(wire.clone(), &expected);
+        assert_eq!(parsed.editor, None::<Base>);
 
         let mut with_editor = wire;
         with_editor["editor"] = json!({"id": "u4"});
-        let parsed: Stored = parse_and_write(with_editor);
+        let mut expected = expected;
+        expected.editor = Some(base("u4"));
+        let parsed = round_trip(with_editor, &expected);
         assert_eq!(parsed.editor, Some(base("u4")));
     }
 
     /// `approver` is `allOf: [{$ref: Base}, {nullable: true}]` and required: `null` is
-    /// allowed, so the field must be an `Option`. It is generated as plain `Base`.
+    /// allowed, so the field must be an `Option`, `None` for that `null`.
     #[test]
     fn nullable_override_member_allows_null() {
         let wire = json!({
@@ -188,7 +181,17 @@ mod all_of {
             "reviewer": {"id": "u2"},
             "approver": null
         });
-        let _: Stored = parse_and_write(wire);
+        // `editor` and `approver` are left unset: they are `null` on the wire.
+        let expected = Stored::builder()
+            .id("d1")
+            .etag("v1")
+            .name("Report")
+            .body("Hello")
+            .owner(base("u1"))
+            .reviewer(base("u2"))
+            .build();
+        let parsed = round_trip(wire, &expected);
+        assert_eq!(parsed.approver, None::<Base>);
     }
 
     /// `allOf` with `properties` and `required` of its own beside it.
@@ -239,7 +242,12 @@ mod all_of_scalars {
             .secret("hunter2")
             .count(3_i32)
             .build();
-        round_trip(wire, &expected);
+        let item = round_trip(wire, &expected);
+        let (id, sequence): (String, String) = (item.id, item.sequence);
+        assert_eq!((id.as_str(), sequence.as_str()), ("item-1", "7"));
+        let (tags, count): (Vec<String>, Option<i32>) = (item.tags, item.count);
+        assert_eq!(tags, ["a", "b"]);
+        assert_eq!(count, Some(3));
     }
 
     /// `sequence` is nullable in its typed member only, so `null` is refused; `revision` is
@@ -250,8 +258,16 @@ mod all_of_scalars {
             json!({"id": "i", "sequence": null, "revision": null, "status": "active", "tags": []});
         assert!(parse_error::<Item>(wire.clone()).contains("invalid type: null"));
         wire["sequence"] = json!("1");
-        let item: Item = parse_and_write(wire);
-        assert_eq!(item.revision, None);
+        // `revision` is left unset: it is `null` on the wire.
+        let expected = Item::builder()
+            .id("i")
+            .sequence("1")
+            .status(Status::Active)
+            .tags(Vec::<String>::new())
+            .build();
+        let item = round_trip(wire, &expected);
+        let (sequence, revision): (String, Option<String>) = (item.sequence, item.revision);
+        assert_eq!((sequence.as_str(), revision), ("1", None));
     }
 
     /// The narrowed enum has only the values both members allow: the dropped value is not one
@@ -259,7 +275,7 @@ mod all_of_scalars {
     #[test]
     fn a_narrowed_enum_does_not_know_the_dropped_value() {
         assert_eq!(ItemPhase::VALUES, ["review", "done"]);
-        let parsed: ItemPhase = parse_and_write(json!("draft"));
+        let parsed = round_trip(json!("draft"), &ItemPhase::from("draft"));
         assert!(matches!(parsed, ItemPhase::Unknown(_)), "{parsed:?}");
         assert_eq!(parsed.as_str(), "draft");
     }
@@ -588,11 +604,13 @@ mod nullable {
             "emergency_contact": {"phone": "555"},
             "tags": null
         });
-        let parsed: Profile = parse_and_write(wire);
-        assert_eq!(
-            parsed.emergency_contact,
-            Some(Contact::builder().phone("555").build())
-        );
+        let contact = Contact::builder().phone("555").build();
+        let expected = Profile::builder()
+            .name("Alice")
+            .emergency_contact(contact.clone())
+            .build();
+        let parsed = round_trip(wire, &expected);
+        assert_eq!(parsed.emergency_contact, Some(contact));
         let unset = serde_json::to_value(Profile::builder().name("Alice").build()).unwrap();
         assert_eq!(
             unset["emergency_contact"],
@@ -611,7 +629,12 @@ mod nullable {
             "emergency_contact": null,
             "tags": ["x", null]
         });
-        let _: Profile = parse_and_write(wire);
+        let expected = Profile::builder()
+            .name("Alice")
+            .tags([Some("x".to_owned()), None])
+            .build();
+        let parsed = round_trip(wire, &expected);
+        assert_eq!(parsed.tags, Some(vec![Some("x".to_owned()), None]));
     }
 
     /// `additionalProperties: {type: integer, nullable: true}` allows `null` values.
@@ -625,14 +648,27 @@ mod nullable {
             "tags": null,
             "scores": {"math": 3, "art": null}
         });
-        let _: Profile = parse_and_write(wire);
+        let expected = Profile::builder()
+            .name("Alice")
+            .scores([("math", Some(3)), ("art", None)])
+            .build();
+        let parsed = round_trip(wire, &expected);
+        let scores = parsed.scores.unwrap_or_default();
+        assert_eq!((scores["math"], scores["art"]), (Some(3_i64), None));
     }
 }
 
 mod collections {
-    use fixture_collections::types::{Bag, BagNestedInlineValue, Entry, Labels, Tagged};
+    use fixture_collections::types::{
+        Bag, BagBuilder, BagNestedInlineValue, Entry, Labels, Tagged,
+    };
 
     use super::*;
+
+    /// A builder for a bag with no items and nothing else set yet.
+    fn empty_bag() -> BagBuilder<Vec<Entry>> {
+        Bag::builder().items(Vec::<Entry>::new())
+    }
 
     /// Arrays, arrays of arrays, maps of scalars, objects, arrays and inline objects,
     /// `additionalProperties: true`, free-form objects and values with no type.
@@ -680,7 +716,14 @@ mod collections {
             .groups([("admins", vec!["ann".to_owned()]), ("empty", Vec::new())])
             .nested_inline([("x", BagNestedInlineValue::builder().value("1").build())])
             .build();
-        round_trip(wire, &expected);
+        let bag = round_trip(wire, &expected);
+        let matrix: Option<Vec<Vec<i64>>> = bag.matrix;
+        assert_eq!(matrix, Some(vec![vec![1, 2], vec![], vec![3]]));
+        let counts: BTreeMap<String, i64> = bag.counts.unwrap_or_default();
+        assert_eq!((counts["a"], counts["b"]), (1, -2));
+        let groups: BTreeMap<String, Vec<String>> = bag.groups.unwrap_or_default();
+        assert_eq!(groups["admins"], ["ann"]);
+        assert!(groups["empty"].is_empty());
     }
 
     /// A value with no type may be any JSON at all, strings and arrays included.
@@ -688,15 +731,21 @@ mod collections {
     fn untyped_values_take_any_json() {
         for value in [json!("text"), json!([1, {}]), json!(false), json!({"a": 1})] {
             let wire = json!({"id": "b", "items": [], "no_type": value});
-            let parsed: Bag = parse_and_write(wire);
+            let expected = empty_bag().id("b").no_type(value.clone()).build();
+            let parsed = round_trip(wire, &expected);
             assert_eq!(parsed.no_type, Some(value));
         }
     }
 
-    /// A `null` for a property with no type is a value like any other.
+    /// A `null` for a property with no type is a value like any other: it is kept as
+    /// `Some(Value::Null)`, apart from the property being absent.
     #[test]
     fn untyped_value_keeps_null() {
-        let _: Bag = parse_and_write(json!({"id": "b", "items": [], "no_type": null}));
+        let wire = json!({"id": "b", "items": [], "no_type": null});
+        let expected = empty_bag().id("b").no_type(Value::Null).build();
+        let parsed = round_trip(wire, &expected);
+        assert_eq!(parsed.no_type, Some(Value::Null));
+        assert_ne!(parsed, empty_bag().id("b").build());
     }
 
     /// The known properties of an object that also has `additionalProperties`.
@@ -705,7 +754,8 @@ mod collections {
         let tagged = Tagged::builder().name("n").build();
         round_trip(json!({"name": "n"}), &tagged);
         let wire = json!({"id": "b", "items": [], "tagged": {"name": "n"}});
-        let parsed: Bag = parse_and_write(wire);
+        let expected = empty_bag().id("b").tagged(tagged.clone()).build();
+        let parsed = round_trip(wire, &expected);
         assert_eq!(parsed.tagged, Some(tagged));
     }
 
@@ -713,7 +763,21 @@ mod collections {
     /// properties; they are data, and must survive a round trip.
     #[test]
     fn additional_properties_beside_properties_are_kept() {
-        let _: Tagged = parse_and_write(json!({"name": "n", "colour": "red", "size": "L"}));
+        let expected = Tagged::builder()
+            .name("n")
+            .additional_properties([("colour", "red"), ("size", "L")])
+            .build();
+        let parsed = round_trip(
+            json!({"name": "n", "colour": "red", "size": "L"}),
+            &expected,
+        );
+        let (name, additional): (String, BTreeMap<String, String>) =
+            (parsed.name, parsed.additional_properties);
+        assert_eq!(name, "n");
+        assert_eq!(
+            additional,
+            BTreeMap::from([("colour".into(), "red".into()), ("size".into(), "L".into())])
+        );
     }
 
     /// A named map schema is a `BTreeMap` alias.
@@ -733,14 +797,22 @@ mod collections {
     #[test]
     fn read_only_and_write_only_may_be_left_out() {
         // The response side parses: the password is optional.
-        let _: Bag = parse_and_write(json!({"id": "b1", "items": []}));
+        let parsed = round_trip(
+            json!({"id": "b1", "items": []}),
+            &empty_bag().id("b1").build(),
+        );
+        assert_eq!(parsed.password, None::<String>);
     }
 
     /// A client creating a bag cannot know its `readOnly` id, yet it is a required field
     /// of the one `Bag` type used for requests and responses.
     #[test]
     fn read_only_is_not_required_in_requests() {
-        let _: Bag = parse_and_write(json!({"items": [], "password": "hunter2"}));
+        let parsed = round_trip(
+            json!({"items": [], "password": "hunter2"}),
+            &empty_bag().password("hunter2").build(),
+        );
+        assert_eq!(parsed.id, None::<String>);
     }
 }
 
@@ -800,7 +872,13 @@ mod formats {
             .digest("SHA-256=abc")
             .uuid("123e4567-e89b-12d3-a456-426614174000")
             .build();
-        round_trip(wire, &expected);
+        let parsed = round_trip(wire, &expected);
+        let (int32, int64): (i32, i64) = (parsed.int32, parsed.int64);
+        assert_eq!((int32, int64), (i32::MIN, 9_007_199_254_740_993));
+        let (float, double): (f32, f64) = (parsed.float, parsed.double);
+        assert_eq!((float, double), (1.5, 0.1));
+        let (date, byte): (String, String) = (parsed.date, parsed.byte);
+        assert_eq!((date.as_str(), byte.as_str()), ("2024-02-29", "aGVsbG8="));
         // `password`, `token` and `jwt` mark credentials; other formats do not.
         let debug = format!("{expected:?}");
         for secret in ["s3cret", "tok_123", "eyJhbGciOiJub25lIn0"] {
@@ -822,12 +900,15 @@ mod formats {
         assert!(error.contains("invalid value"), "{error}");
     }
 
-    /// In a JSON document a `format: binary` string is still a JSON string.
+    /// In a JSON document a `format: binary` string is still a JSON string; it is read as the
+    /// bytes of its text.
     #[test]
     fn binary_in_json_is_a_string() {
         let mut wire = serde_json::to_value(sample()).unwrap();
         wire["binary"] = json!("raw octets");
-        let _: Sample = parse_and_write(wire);
+        let expected = sample_builder().binary(b"raw octets".to_vec()).build();
+        let parsed = round_trip(wire, &expected);
+        assert_eq!(parsed.binary.as_deref(), Some(&b"raw octets"[..]));
     }
 }
 
@@ -1014,8 +1095,16 @@ mod bodies {
     /// `value` out (which a server rejects for `replace`).
     #[test]
     fn json_patch_null_value() {
-        let _: Vec<PatchOperation> =
-            parse_and_write(json!([{"op": "replace", "path": "/text", "value": null}]));
+        let replace = || {
+            PatchOperation::builder()
+                .op(PatchOperationOp::Replace)
+                .path("/text")
+        };
+        let expected = vec![replace().value(Value::Null).build()];
+        let wire = json!([{"op": "replace", "path": "/text", "value": null}]);
+        let parsed = round_trip(wire, &expected);
+        assert_eq!(parsed[0].value, Some(Value::Null));
+        assert_ne!(parsed[0], replace().build());
     }
 
     #[test]
@@ -1196,9 +1285,8 @@ mod enums {
     /// and is written back unchanged.
     #[test]
     fn unlisted_string_value_is_kept() {
-        let parsed: SettingsGrant = parse_and_write(json!("b"));
+        let parsed = round_trip(json!("b"), &SettingsGrant::from("b"));
         assert!(matches!(parsed, SettingsGrant::Unknown(_)), "{parsed:?}");
-        assert_eq!(parsed, SettingsGrant::from("b"));
         assert_eq!(parsed.as_str(), "b");
         assert!(!SettingsGrant::VALUES.contains(&"b"));
     }
@@ -1213,12 +1301,11 @@ mod enums {
             round_trip(json!(wire), &expected);
         }
         assert_eq!(SettingsLevel::VALUES, [-1, 0, 200]);
-        let unlisted: SettingsLevel = parse_and_write(json!(1));
+        let unlisted = round_trip(json!(1), &SettingsLevel::from(1));
         assert!(
             matches!(unlisted, SettingsLevel::Unknown(_)),
             "{unlisted:?}"
         );
-        assert_eq!(unlisted, SettingsLevel::from(1));
         assert_eq!(unlisted.value(), 1);
         let error = parse_error::<SettingsLevel>(json!("0"));
         assert!(error.contains("invalid type"), "{error}");
@@ -1270,7 +1357,7 @@ mod unions_in_all_of {
 }
 
 mod foreign_keywords {
-    use fixture_foreign_keywords::types::Record;
+    use fixture_foreign_keywords::types::{Record, RecordLevel};
 
     use super::*;
 
@@ -1280,7 +1367,14 @@ mod foreign_keywords {
     fn declared_types_win_over_foreign_keywords() {
         let wire =
             json!({"name": "n", "note": "x", "count": 3, "level": "2", "scopes": ["devices"]});
-        let parsed: Record = parse_and_write(wire);
+        let expected = Record::builder()
+            .name("n")
+            .note("x")
+            .count(3)
+            .level(RecordLevel::V2)
+            .scopes(["devices"])
+            .build();
+        let parsed = round_trip(wire, &expected);
         let scopes: Option<Vec<String>> = parsed.scopes;
         assert_eq!(scopes, Some(vec!["devices".to_owned()]));
         let (name, note, count): (Option<String>, Option<String>, Option<i64>) =
@@ -1289,6 +1383,7 @@ mod foreign_keywords {
             (name.as_deref(), note.as_deref(), count),
             (Some("n"), Some("x"), Some(3))
         );
+        assert_eq!(parsed.level, Some(RecordLevel::V2));
         assert_eq!(parsed.level.as_ref().map(|level| level.as_str()), Some("2"));
     }
 }
@@ -1302,7 +1397,12 @@ mod alias_cycles {
     #[test]
     fn cyclic_aliases_hold_any_json() {
         let wire = json!({"left": {"a": 1}, "right": [1, "two"], "nest": [[], [[]]]});
-        let parsed: Holder = parse_and_write(wire);
+        let expected = Holder::builder()
+            .left(json!({"a": 1}))
+            .right(json!([1, "two"]))
+            .nest(json!([[], [[]]]))
+            .build();
+        let parsed = round_trip(wire, &expected);
         let left: Option<Left> = parsed.left;
         let right: Option<Right> = parsed.right;
         let nest: Option<Nest> = parsed.nest;
