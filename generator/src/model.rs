@@ -17,7 +17,7 @@ pub struct Api {
     pub description: Option<String>,
     /// The distinct servers operations are sent to, in order of first use.
     pub servers: Vec<Server>,
-    /// Named types, sorted by name.
+    /// Named types, sorted by name; a [`TypeId`] is an index into it.
     pub types: Vec<TypeDef>,
     /// Operations in document order (paths in order, then methods in the order
     /// get, put, post, delete, options, head, patch, trace).
@@ -50,14 +50,31 @@ pub enum FeatureGroup {
 }
 
 impl Api {
-    /// The definition of the named type `name`.
-    pub fn kind_of(&self, name: &str) -> Option<&TypeKind> {
-        self.types
-            .binary_search_by(|definition| definition.name.as_str().cmp(name))
-            .ok()
-            .map(|index| &self.types[index].kind)
+    /// The definition of the named type `id`.
+    pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
+        self.types.get(id.0)
+    }
+
+    /// The shape of the named type `id`.
+    pub fn kind_of(&self, id: TypeId) -> Option<&TypeKind> {
+        self.get(id).map(|definition| &definition.kind)
+    }
+
+    /// The Rust name of the named type `id`.
+    ///
+    /// # Panics
+    ///
+    /// When `id` is not an index of [`Api::types`]; validation refuses such a model before
+    /// anything is emitted from it.
+    pub fn name_of(&self, id: TypeId) -> &str {
+        &self.types[id.0].name
     }
 }
+
+/// A named type: its index in [`Api::types`] (while lowering, in the table of the types
+/// defined so far). References between types are ids; the name is the definition's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
 
 /// A server URL some operations are sent to.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +120,26 @@ pub enum TypeKind {
     /// The body of a response whose type depends on its status, variants ordered exact codes
     /// first, then ranges, then `default`.
     StatusEnum(Vec<StatusVariant>),
+}
+
+impl TypeKind {
+    /// The type references a definition holds: its fields' and variants' types, an alias's
+    /// target, a status enum's JSON bodies.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct(strukt) => strukt.fields.iter().map(|field| &field.ty).collect(),
+            TypeKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
+            TypeKind::Alias(target) => vec![target],
+            TypeKind::StatusEnum(variants) => variants
+                .iter()
+                .filter_map(|variant| match &variant.body {
+                    ResponseBody::Json(ty) => Some(ty),
+                    _ => None,
+                })
+                .collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
 }
 
 /// An object with known properties.
@@ -283,7 +320,7 @@ pub enum TypeRef {
     /// runtime's `FilePart`, bytes with the file name and content type the caller may give.
     File,
     /// A named type of [`Api::types`].
-    Named(String),
+    Named(TypeId),
     /// `Vec<T>`.
     Array(Box<TypeRef>),
     /// A map from strings to `T`.
@@ -297,13 +334,13 @@ impl TypeRef {
     /// string, number, boolean or enum, or an alias or untagged union of those. `kind_of`
     /// finds a named type's definition; aliases are followed a bounded number of times, so a
     /// cycle of them is not scalar.
-    pub fn is_scalar<'t>(&self, kind_of: &dyn Fn(&str) -> Option<&'t TypeKind>) -> bool {
+    pub fn is_scalar<'t>(&self, kind_of: &dyn Fn(TypeId) -> Option<&'t TypeKind>) -> bool {
         self.is_scalar_within(kind_of, 64)
     }
 
     fn is_scalar_within<'t>(
         &self,
-        kind_of: &dyn Fn(&str) -> Option<&'t TypeKind>,
+        kind_of: &dyn Fn(TypeId) -> Option<&'t TypeKind>,
         depth: usize,
     ) -> bool {
         match self {
@@ -315,7 +352,7 @@ impl TypeRef {
             | TypeRef::F64
             | TypeRef::Bool => true,
             TypeRef::Named(_) if depth == 0 => false,
-            TypeRef::Named(name) => match kind_of(name) {
+            TypeRef::Named(id) => match kind_of(*id) {
                 Some(TypeKind::Enum(_)) => true,
                 Some(TypeKind::Alias(target)) => target.is_scalar_within(kind_of, depth - 1),
                 Some(TypeKind::Union(union)) => {
@@ -338,9 +375,9 @@ impl TypeRef {
     }
 
     /// The named types this type refers to, anywhere inside it.
-    pub fn named_types(&self) -> Vec<&str> {
+    pub fn named_types(&self) -> Vec<TypeId> {
         match self {
-            TypeRef::Named(name) => vec![name.as_str()],
+            TypeRef::Named(id) => vec![*id],
             TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
                 inner.named_types()
             }
@@ -396,7 +433,7 @@ pub struct Operation {
     /// Cookie parameters in spec order; sent together in one `Cookie` header.
     pub cookie_params: Vec<Parameter>,
     /// The named struct holding query, header and cookie parameters, when there are any.
-    pub params_type: Option<String>,
+    pub params_type: Option<TypeId>,
     /// The request body, if any.
     pub body: Option<RequestBody>,
     /// What a success (2xx) response holds.
@@ -534,7 +571,7 @@ pub enum Outcome {
     /// Every response of the group has this body.
     Single(ResponseBody),
     /// The body depends on the status: the named [`TypeKind::StatusEnum`] says how.
-    PerStatus(String),
+    PerStatus(TypeId),
 }
 
 /// What a response carries.

@@ -10,11 +10,11 @@
 //!   operation refers to (parameter struct, per-status enums, server) exists;
 //! - documentation, where there is any, is not blank.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use crate::diagnostics::{Error, Errors, Location};
 use crate::model::{
-    alias_cycle, Api, Enum, Operation, Outcome, ResponseBody, TypeDef, TypeKind, TypeRef,
+    alias_cycle, Api, Enum, Operation, Outcome, ResponseBody, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::{self, unraw};
 
@@ -23,7 +23,7 @@ use crate::naming::{self, unraw};
 pub(crate) fn validate(api: &Api, file: &str) -> Result<(), Errors> {
     let mut check = Check {
         file,
-        types: api.types.iter().map(|d| (d.name.as_str(), d)).collect(),
+        api,
         errors: Vec::new(),
     };
     check.type_names(api);
@@ -31,13 +31,11 @@ pub(crate) fn validate(api: &Api, file: &str) -> Result<(), Errors> {
         check.definition(definition);
     }
     if let Some(cycle) = alias_cycle(&api.types) {
-        let origin = check
-            .types
-            .get(cycle[0].as_str())
-            .map_or("#", |d| d.origin.as_str());
+        let names: Vec<&str> = cycle.iter().map(|&id| api.name_of(id)).collect();
+        let origin = api.get(cycle[0]).map_or("#", |d| d.origin.as_str());
         check.fail(
             origin,
-            format!("aliases defined through themselves: {}", cycle.join(" -> ")),
+            format!("aliases defined through themselves: {}", names.join(" -> ")),
         );
     }
     let mut methods = BTreeSet::new();
@@ -52,7 +50,7 @@ pub(crate) fn validate(api: &Api, file: &str) -> Result<(), Errors> {
 
 struct Check<'a> {
     file: &'a str,
-    types: BTreeMap<&'a str, &'a TypeDef>,
+    api: &'a Api,
     errors: Vec<Error>,
 }
 
@@ -103,52 +101,42 @@ impl<'a> Check<'a> {
     fn definition(&mut self, definition: &'a TypeDef) {
         let origin = definition.origin.as_str();
         self.docs(origin, &definition.docs);
-        let mut referred: Vec<&TypeRef> = Vec::new();
         match &definition.kind {
             TypeKind::Struct(strukt) => {
-                self.distinct(
-                    origin,
-                    "field",
-                    strukt.fields.iter().map(|f| f.name.as_str()),
-                );
+                let names = strukt.fields.iter().map(|f| f.name.as_str());
+                self.distinct(origin, "field", names);
                 for field in &strukt.fields {
                     self.docs(origin, &field.docs);
-                    referred.push(&field.ty);
                 }
             }
-            TypeKind::Enum(enumeration) => {
-                let names = enumeration.variant_names().into_iter();
-                self.distinct(origin, "variant", names);
-                match enumeration {
-                    Enum::String(variants) => {
-                        self.distinct_values(origin, variants.iter().map(|v| &v.value));
-                    }
-                    Enum::Integer(variants) => {
-                        self.distinct_values(origin, variants.iter().map(|v| &v.value));
-                    }
-                }
-            }
+            TypeKind::Enum(enumeration) => self.enumeration(origin, enumeration),
             TypeKind::Union(union) => {
-                self.distinct(
-                    origin,
-                    "variant",
-                    union.variants.iter().map(|v| v.name.as_str()),
-                );
-                referred.extend(union.variants.iter().map(|v| &v.ty));
+                let names = union.variants.iter().map(|v| v.name.as_str());
+                self.distinct(origin, "variant", names);
             }
-            TypeKind::Alias(target) => referred.push(target),
+            TypeKind::Alias(_) => {}
             TypeKind::StatusEnum(variants) => {
                 self.distinct(origin, "variant", variants.iter().map(|v| v.name.as_str()));
                 for variant in variants {
                     self.docs(origin, &variant.docs);
-                    if let ResponseBody::Json(ty) = &variant.body {
-                        referred.push(ty);
-                    }
                 }
             }
         }
-        for ty in referred {
+        for ty in definition.kind.type_refs() {
             self.resolves(origin, ty);
+        }
+    }
+
+    /// Checks that an enum's variant names and values are distinct.
+    fn enumeration(&mut self, origin: &str, enumeration: &Enum) {
+        self.distinct(origin, "variant", enumeration.variant_names().into_iter());
+        match enumeration {
+            Enum::String(variants) => {
+                self.distinct_values(origin, variants.iter().map(|v| &v.value));
+            }
+            Enum::Integer(variants) => {
+                self.distinct_values(origin, variants.iter().map(|v| &v.value));
+            }
         }
     }
 
@@ -174,7 +162,7 @@ impl<'a> Check<'a> {
         let arguments = operation.path_params.iter().map(|p| p.name.as_str());
         self.distinct(origin, "argument", arguments);
         if let Some(params) = &operation.params_type {
-            self.kind(origin, params, "a struct", |kind| {
+            self.kind(origin, *params, "a struct", |kind| {
                 matches!(kind, TypeKind::Struct(_))
             });
         }
@@ -185,25 +173,29 @@ impl<'a> Check<'a> {
             match outcome {
                 Outcome::Single(ResponseBody::Json(ty)) => self.resolves(origin, ty),
                 Outcome::Single(_) => {}
-                Outcome::PerStatus(name) => self.kind(origin, name, "a per-status enum", |kind| {
+                Outcome::PerStatus(id) => self.kind(origin, *id, "a per-status enum", |kind| {
                     matches!(kind, TypeKind::StatusEnum(_))
                 }),
             }
         }
     }
 
-    /// Checks that `name` is defined and of the kind `expected` describes.
-    fn kind(&mut self, origin: &str, name: &str, expected: &str, is: fn(&TypeKind) -> bool) {
-        match self.types.get(name) {
+    /// Checks that `id` is defined and of the kind `expected` describes.
+    fn kind(&mut self, origin: &str, id: TypeId, expected: &str, is: fn(&TypeKind) -> bool) {
+        match self.api.get(id) {
             Some(definition) if is(&definition.kind) => {}
-            _ => self.fail(origin, format!("`{name}` should be {expected}")),
+            Some(definition) => {
+                let name = &definition.name;
+                self.fail(origin, format!("`{name}` should be {expected}"));
+            }
+            None => self.fail(origin, format!("type {} should be {expected}", id.0)),
         }
     }
 
     fn resolves(&mut self, origin: &str, ty: &TypeRef) {
-        for name in ty.named_types() {
-            if !self.types.contains_key(name) {
-                self.fail(origin, format!("`{name}` is used but never defined"));
+        for id in ty.named_types() {
+            if self.api.get(id).is_none() {
+                self.fail(origin, format!("type {} is used but never defined", id.0));
             }
         }
     }
@@ -298,7 +290,7 @@ mod tests {
             definition("Id", TypeKind::Alias(TypeRef::String)),
             definition(
                 "Ids",
-                TypeKind::Alias(TypeRef::Array(Box::new(TypeRef::Named("Id".into())))),
+                TypeKind::Alias(TypeRef::Array(Box::new(TypeRef::Named(TypeId(0))))),
             ),
         ];
         assert_eq!(messages(&api(types)), Vec::<String>::new());
@@ -310,13 +302,13 @@ mod tests {
             purpose: crate::model::Purpose::Schema,
             builder: "SBuilder".to_owned(),
             fields: vec![
-                field("a", TypeRef::Named("Missing".into())),
+                field("a", TypeRef::Named(TypeId(9))),
                 field("a", TypeRef::String),
             ],
         };
         let types = vec![
-            definition("A", TypeKind::Alias(TypeRef::Named("B".into()))),
-            definition("B", TypeKind::Alias(TypeRef::Named("A".into()))),
+            definition("A", TypeKind::Alias(TypeRef::Named(TypeId(1)))),
+            definition("B", TypeKind::Alias(TypeRef::Named(TypeId(0)))),
             definition("Not-A-Name", TypeKind::Alias(TypeRef::String)),
             definition("S", TypeKind::Struct(strukt)),
         ];
@@ -324,9 +316,9 @@ mod tests {
         let expected = [
             "#/components/schemas/A: internal error: aliases defined through themselves: A -> B -> A",
             "#/components/schemas/Not-A-Name: internal error: `Not-A-Name` cannot name a type",
-            "#/components/schemas/S: internal error: `Missing` is used but never defined",
             "#/components/schemas/S: internal error: blank documentation",
             "#/components/schemas/S: internal error: two of its fields are `a`",
+            "#/components/schemas/S: internal error: type 9 is used but never defined",
         ];
         assert_eq!(found.len(), expected.len(), "{found:#?}");
         for (found, expected) in found.iter().zip(expected) {

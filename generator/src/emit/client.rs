@@ -234,16 +234,16 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let types = quote!(types::);
     let path_args = op.path_params.iter().map(|param| {
         let arg = ident(&param.name);
-        let ty = path_arg_type(param, &types);
+        let ty = path_arg_type(api, param, &types);
         quote!(#arg: #ty)
     });
-    let params_arg = op.params_type.as_ref().map(|params| {
-        let params = ident(params);
+    let params_arg = op.params_type.map(|params| {
+        let params = ident(api.name_of(params));
         quote!(params: &types::#params,)
     });
     let rt = runtime();
     let body_arg = op.body.as_ref().map(|body| {
-        let ty = rust_type(&body.ty, &types);
+        let ty = rust_type(api, &body.ty, &types);
         match (body.encoding, body.required) {
             (BodyEncoding::Bytes, true) => quote!(body: impl Into<#rt::Payload>,),
             (BodyEncoding::Bytes, false) => quote!(body: Option<#rt::Payload>,),
@@ -342,7 +342,7 @@ fn request(
         BodyEncoding::Bytes => Some(quote!(let body = body.as_ref();)),
         _ => None,
     });
-    let (error, parse_error) = error_body(op);
+    let (error, parse_error) = error_body(api, op);
     let (output, reading) = success_body(api, op, &parse_error);
     let send = quote!(&operations::#constant, &url, |request| #assemble);
     let call = match reading {
@@ -465,14 +465,15 @@ fn multipart_part(field: &Field, part: &MultipartPart) -> TokenStream {
 }
 
 /// The documented error type of an operation, and how a body of it is parsed.
-fn error_body(op: &Operation) -> (TokenStream, TokenStream) {
+fn error_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let rt = runtime();
     match &op.error {
-        Outcome::Single(ResponseBody::Json(ty)) => {
-            (rust_type(ty, &quote!(types::)), quote!(#rt::json_error))
-        }
-        Outcome::PerStatus(name) => {
-            let name = ident(name);
+        Outcome::Single(ResponseBody::Json(ty)) => (
+            rust_type(api, ty, &quote!(types::)),
+            quote!(#rt::json_error),
+        ),
+        Outcome::PerStatus(id) => {
+            let name = ident(api.name_of(*id));
             (
                 quote!(types::#name),
                 quote!(|status, body| types::#name::decode(status.as_u16(), body).ok()),
@@ -504,16 +505,16 @@ fn success_body(api: &Api, op: &Operation, parse_error: &TokenStream) -> (TokenS
         }
         Outcome::Single(ResponseBody::Bytes) => (quote!(#rt::ByteStream), Reading::Streamed),
         Outcome::Single(ResponseBody::Json(ty)) => (
-            rust_type(ty, &quote!(types::)),
+            rust_type(api, ty, &quote!(types::)),
             Reading::Whole(quote!(json(#parse_error))),
         ),
-        Outcome::PerStatus(name) => {
+        Outcome::PerStatus(id) => {
             let streams = matches!(
-                api.kind_of(name),
+                api.kind_of(*id),
                 Some(TypeKind::StatusEnum(variants))
                     if variants.iter().any(|variant| variant.body == ResponseBody::Bytes)
             );
-            let name = ident(name);
+            let name = ident(api.name_of(*id));
             let reading = if streams {
                 Reading::PerStatus(name.clone())
             } else {
@@ -534,14 +535,14 @@ fn path_value(param: Option<&Parameter>, name: &str) -> TokenStream {
     }
 }
 
-fn path_arg_type(param: &Parameter, types: &TokenStream) -> TokenStream {
+fn path_arg_type(api: &Api, param: &Parameter, types: &TokenStream) -> TokenStream {
     match &param.ty {
         TypeRef::String => quote!(&str),
         TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Bool => {
-            rust_type(&param.ty, &quote!())
+            rust_type(api, &param.ty, &quote!())
         }
         other => {
-            let ty = rust_type(other, types);
+            let ty = rust_type(api, other, types);
             quote!(&#ty)
         }
     }
@@ -561,10 +562,10 @@ fn styles(params: &[Parameter]) -> impl Iterator<Item = TokenStream> + '_ {
 
 /// The fields of `ty` when it names a struct.
 fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [Field]> {
-    let TypeRef::Named(name) = ty else {
+    let TypeRef::Named(id) = ty else {
         return None;
     };
-    match api.kind_of(name)? {
+    match api.kind_of(*id)? {
         TypeKind::Struct(strukt) => Some(&strukt.fields),
         _ => None,
     }

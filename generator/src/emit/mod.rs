@@ -247,7 +247,7 @@ pub(crate) fn runtime() -> TokenStream {
 
 /// The Rust type for `ty`; a named type is written after `prefix` (nothing, `types::` or
 /// `crate::types::`, as where the type is written requires).
-pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+pub(crate) fn rust_type(api: &Api, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::String => quote!(::std::string::String),
         TypeRef::Secret => quote!(::clientgen_runtime::SecretString),
@@ -258,21 +258,21 @@ pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
         TypeRef::Bool => quote!(bool),
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Nullable(inner) => {
-            let inner = rust_type(inner, prefix);
+            let inner = rust_type(api, inner, prefix);
             quote!(::std::option::Option<#inner>)
         }
         TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
         TypeRef::File => quote!(::clientgen_runtime::multipart::FilePart),
-        TypeRef::Named(name) => {
-            let name = ident(name);
+        TypeRef::Named(id) => {
+            let name = ident(api.name_of(*id));
             quote!(#prefix #name)
         }
         TypeRef::Array(item) => {
-            let item = rust_type(item, prefix);
+            let item = rust_type(api, item, prefix);
             quote!(::std::vec::Vec<#item>)
         }
         TypeRef::Map(value) => {
-            let value = rust_type(value, prefix);
+            let value = rust_type(api, value, prefix);
             quote!(::std::collections::BTreeMap<::std::string::String, #value>)
         }
     }
@@ -280,7 +280,7 @@ pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
 
 /// How `ty` reads in documentation: the short names a reader knows (`Vec<String>`), where code
 /// writes absolute paths.
-pub(crate) fn readable_type(ty: &TypeRef) -> String {
+pub(crate) fn readable_type(api: &Api, ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => "String".to_owned(),
         TypeRef::Secret => "SecretString".to_owned(),
@@ -292,9 +292,9 @@ pub(crate) fn readable_type(ty: &TypeRef) -> String {
         TypeRef::Json => "serde_json::Value".to_owned(),
         TypeRef::Bytes => "Vec<u8>".to_owned(),
         TypeRef::File => "FilePart".to_owned(),
-        TypeRef::Named(name) => name.strip_prefix("r#").unwrap_or(name).to_owned(),
-        TypeRef::Array(item) => format!("Vec<{}>", readable_type(item)),
-        TypeRef::Map(value) => format!("BTreeMap<String, {}>", readable_type(value)),
-        TypeRef::Nullable(inner) => format!("Option<{}>", readable_type(inner)),
+        TypeRef::Named(id) => crate::naming::unraw(api.name_of(*id)).to_owned(),
+        TypeRef::Array(item) => format!("Vec<{}>", readable_type(api, item)),
+        TypeRef::Map(value) => format!("BTreeMap<String, {}>", readable_type(api, value)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", readable_type(api, inner)),
     }
 }

@@ -5,10 +5,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, runtime, rust_type};
-use crate::model::{ResponseBody, StatusMatch, StatusVariant};
+use crate::model::{Api, ResponseBody, StatusMatch, StatusVariant};
 
 /// A response body whose type depends on the status, with the `decode` that picks it.
 pub(super) fn status_enum_def(
+    api: &Api,
     name: &proc_macro2::Ident,
     docs: &TokenStream,
     variants: &[StatusVariant],
@@ -26,7 +27,7 @@ pub(super) fn status_enum_def(
         });
         let payload = match &variant.body {
             ResponseBody::Empty => None,
-            ResponseBody::Json(ty) => Some(rust_type(ty, &quote!())),
+            ResponseBody::Json(ty) => Some(rust_type(api, ty, &quote!())),
             ResponseBody::Text => Some(quote!(::std::string::String)),
             ResponseBody::Bytes => {
                 let rt = runtime();

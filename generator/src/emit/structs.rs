@@ -11,10 +11,15 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{docs, ident, item_docs, runtime, rust_type};
-use crate::model::{Field, Presence, Purpose, Struct, TypeRef};
+use crate::model::{Api, Field, Presence, Purpose, Struct, TypeRef};
 use crate::naming::{setter_name, unraw};
 
-pub(super) fn struct_def(name: &Ident, docs: &TokenStream, strukt: &Struct) -> TokenStream {
+pub(super) fn struct_def(
+    api: &Api,
+    name: &Ident,
+    docs: &TokenStream,
+    strukt: &Struct,
+) -> TokenStream {
     let has_required = strukt.fields.iter().any(|f| f.presence.is_required());
     let default = (!has_required).then(|| quote!(Default,));
     let serde_derives = match strukt.purpose {
@@ -24,7 +29,7 @@ pub(super) fn struct_def(name: &Ident, docs: &TokenStream, strukt: &Struct) -> T
     let fields = strukt.fields.iter().map(|field| {
         let field_docs = field_docs(field);
         let field_name = ident(&field.name);
-        let ty = field_type(field, &quote!());
+        let ty = field_type(api, field, &quote!());
         let serde = serde_attributes(field, &strukt.purpose);
         quote! {
             #field_docs
@@ -32,7 +37,7 @@ pub(super) fn struct_def(name: &Ident, docs: &TokenStream, strukt: &Struct) -> T
             pub #field_name: #ty,
         }
     });
-    let builder = builder(name, strukt);
+    let builder = builder(api, name, strukt);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default #serde_derives)]
@@ -53,8 +58,8 @@ fn field_docs(field: &Field) -> TokenStream {
 
 /// The Rust type of `field`, named types written after `prefix`: `Option` where it may be
 /// absent or null, `Box` where the type contains itself through it.
-pub(super) fn field_type(field: &Field, prefix: &TokenStream) -> TokenStream {
-    let ty = boxed(rust_type(&field.ty, prefix), field.boxed);
+pub(super) fn field_type(api: &Api, field: &Field, prefix: &TokenStream) -> TokenStream {
+    let ty = boxed(rust_type(api, &field.ty, prefix), field.boxed);
     match field.presence {
         Presence::Required | Presence::Additional | Presence::Flattened => ty,
         Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option<#ty>),
@@ -122,13 +127,14 @@ enum Slot {
 
 /// A struct's fields with the slot each has in its builder.
 struct Slots<'s> {
+    api: &'s Api,
     name: &'s Ident,
     builder: Ident,
     fields: Vec<(&'s Field, Slot)>,
 }
 
 impl<'s> Slots<'s> {
-    fn new(name: &'s Ident, strukt: &'s Struct) -> Self {
+    fn new(api: &'s Api, name: &'s Ident, strukt: &'s Struct) -> Self {
         let mut required = 0_usize;
         let fields = strukt
             .fields
@@ -136,7 +142,7 @@ impl<'s> Slots<'s> {
             .map(|field| {
                 let slot = match (field.presence, field.fixed.as_deref().map(ident)) {
                     (Presence::Required, Some(variant)) => {
-                        let ty = rust_type(&field.ty, &path());
+                        let ty = rust_type(api, &field.ty, &path());
                         Slot::Fixed(quote!(#ty::#variant))
                     }
                     (Presence::Required | Presence::Flattened, _) => {
@@ -149,6 +155,7 @@ impl<'s> Slots<'s> {
             })
             .collect();
         Slots {
+            api,
             name,
             builder: ident(&strukt.builder),
             fields,
@@ -197,10 +204,10 @@ fn path() -> TokenStream {
 
 /// The methods that make a struct none of whose fields is required: it is its own builder,
 /// starting from `Default`, so `Type::builder().field(x).build()` reads as for any struct.
-fn own_builder(name: &Ident, strukt: &Struct) -> TokenStream {
+fn own_builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
     let setters = strukt.fields.iter().map(|field| {
         let docs = setter_docs(name, field, SetterKind::Optional);
-        setter(field, &docs, Returns::Same, |value| {
+        setter(api, field, &docs, Returns::Same, |value| {
             let field = ident(&field.name);
             quote! {
                 self.#field = #value;
@@ -236,14 +243,14 @@ fn own_builder(name: &Ident, strukt: &Struct) -> TokenStream {
 }
 
 /// The builder of `name`: `name::builder()`, the builder struct, its setters and `build`.
-fn builder(name: &Ident, strukt: &Struct) -> TokenStream {
-    let slots = Slots::new(name, strukt);
+fn builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
+    let slots = Slots::new(api, name, strukt);
     if slots
         .fields
         .iter()
         .all(|(_, slot)| matches!(slot, Slot::Optional))
     {
-        return own_builder(name, strukt);
+        return own_builder(api, name, strukt);
     }
     let rt = runtime();
     let builder = &slots.builder;
@@ -278,7 +285,7 @@ fn builder(name: &Ident, strukt: &Struct) -> TokenStream {
                 _ => SetterKind::Optional,
             };
             let docs = setter_docs(name, field, kind);
-            setter(field, &docs, Returns::Same, |value| {
+            setter(api, field, &docs, Returns::Same, |value| {
                 let field = ident(&field.name);
                 quote! {
                     self.#preset.#field = #value;
@@ -295,7 +302,7 @@ fn builder(name: &Ident, strukt: &Struct) -> TokenStream {
         }
     });
     let complete = slots.fields.iter().filter_map(|(field, slot)| match slot {
-        Slot::Required(_) => Some(field_type(field, &path())),
+        Slot::Required(_) => Some(field_type(api, field, &path())),
         _ => None,
     });
     let built = slots.fields.iter().map(|(field, slot)| {
@@ -356,8 +363,8 @@ fn optional_start(field: &Field) -> TokenStream {
 /// The twin of a struct with a builder, in the private module `optional`: the fields a caller
 /// may leave as they start, held together until `build` (so a required setter moves one
 /// value, not every field). `None` for a struct that is its own builder or has no such field.
-pub(super) fn preset_twin(name: &Ident, strukt: &Struct) -> Option<TokenStream> {
-    let slots = Slots::new(name, strukt);
+pub(super) fn preset_twin(api: &Api, name: &Ident, strukt: &Struct) -> Option<TokenStream> {
+    let slots = Slots::new(api, name, strukt);
     if slots
         .fields
         .iter()
@@ -369,7 +376,7 @@ pub(super) fn preset_twin(name: &Ident, strukt: &Struct) -> Option<TokenStream> 
         .preset()
         .map(|(field, _)| {
             let field_name = ident(&field.name);
-            let ty = field_type(field, &quote!(super::));
+            let ty = field_type(api, field, &quote!(super::));
             quote!(pub(super) #field_name: #ty,)
         })
         .collect();
@@ -427,7 +434,7 @@ fn required_setters<'s>(slots: &'s Slots<'_>) -> impl Iterator<Item = TokenStrea
                 quote!(#param)
             }
         });
-        let stored = field_type(field, &path());
+        let stored = field_type(slots.api, field, &path());
         let after = params.iter().map(|param| {
             if *param == this {
                 stored.clone()
@@ -439,6 +446,7 @@ fn required_setters<'s>(slots: &'s Slots<'_>) -> impl Iterator<Item = TokenStrea
         let this_field = ident(&field.name);
         let docs = setter_docs(slots.name, field, SetterKind::Required);
         let method = setter(
+            slots.api,
             field,
             &docs,
             Returns::Next(quote!(#builder<#(#after),*>)),
@@ -504,6 +512,7 @@ enum Returns {
 /// The setter of `field`, with `docs`; `body` makes the method's body from the expression of
 /// the converted value.
 fn setter(
+    api: &Api,
     field: &Field,
     docs: &TokenStream,
     returns: Returns,
@@ -512,9 +521,9 @@ fn setter(
     let path = path();
     let method = ident(&setter_name(&field.name));
     let (argument, value) = match field.presence {
-        Presence::OptionalNullable => nullable_conversion(field, &path),
+        Presence::OptionalNullable => nullable_conversion(api, field, &path),
         presence => {
-            let (argument, converted) = conversion(&field.ty, &path);
+            let (argument, converted) = conversion(api, &field.ty, &path);
             let converted = if field.boxed {
                 quote!(::std::boxed::Box::new(#converted))
             } else {
@@ -553,17 +562,17 @@ const OPERATOR_METHODS: &[&str] = &[
 
 /// The argument type a setter takes for a value of `ty`, and the expression that turns
 /// `value` into it: a list from anything iterable, a map from pairs, else `impl Into`.
-fn conversion(ty: &TypeRef, path: &TokenStream) -> (TokenStream, TokenStream) {
+fn conversion(api: &Api, ty: &TypeRef, path: &TokenStream) -> (TokenStream, TokenStream) {
     match ty {
         TypeRef::Array(item) => {
-            let item = rust_type(item, path);
+            let item = rust_type(api, item, path);
             (
                 quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>),
                 quote!(value.into_iter().map(::std::convert::Into::into).collect()),
             )
         }
         TypeRef::Map(entry) => {
-            let entry = rust_type(entry, path);
+            let entry = rust_type(api, entry, path);
             (
                 quote!(impl ::std::iter::IntoIterator<
                     Item = (impl ::std::convert::Into<::std::string::String>, impl ::std::convert::Into<#entry>),
@@ -575,7 +584,7 @@ fn conversion(ty: &TypeRef, path: &TokenStream) -> (TokenStream, TokenStream) {
             )
         }
         other => {
-            let ty = rust_type(other, path);
+            let ty = rust_type(api, other, path);
             (quote!(impl ::std::convert::Into<#ty>), quote!(value.into()))
         }
     }
@@ -583,8 +592,8 @@ fn conversion(ty: &TypeRef, path: &TokenStream) -> (TokenStream, TokenStream) {
 
 /// The argument a setter of an optional nullable field takes, and the value it stores: a
 /// value, an `Option` or `Nullable::Null`, all through `impl Into<Nullable<T>>`.
-fn nullable_conversion(field: &Field, path: &TokenStream) -> (TokenStream, TokenStream) {
-    let ty = rust_type(&field.ty, path);
+fn nullable_conversion(api: &Api, field: &Field, path: &TokenStream) -> (TokenStream, TokenStream) {
+    let ty = rust_type(api, &field.ty, path);
     let rt = runtime();
     let argument = quote!(impl ::std::convert::Into<#rt::Nullable<#ty>>);
     if field.boxed {

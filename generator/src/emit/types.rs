@@ -7,7 +7,7 @@ use quote::quote;
 use std::collections::BTreeSet;
 
 use super::{ident, item_docs, rust_type, Chunk};
-use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeKind, TypeRef};
+use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// The file in chunks: its docs, one per type (compiled with the features that reach it), then
 /// the helpers (compiled with those of the types that use them).
@@ -31,10 +31,10 @@ pub(super) fn types_rs(api: &Api) -> Vec<Chunk> {
         //! Code here names what it uses from `std`, `serde` and the runtime by absolute path,
         //! so a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
     };
-    let items = api
-        .types
-        .iter()
-        .map(|def| Chunk::gated(api, &def.features, type_def(api, def)));
+    let items = api.types.iter().enumerate().map(|(index, def)| {
+        let tokens = type_def(api, TypeId(index), def);
+        Chunk::gated(api, &def.features, tokens)
+    });
     let twins = optional_twins(api).map(Chunk::always);
     std::iter::once(Chunk::always(head))
         .chain(items)
@@ -71,7 +71,7 @@ fn helper_chunk(
     Some(Chunk::gated(api, &features, tokens))
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, id: TypeId, def: &TypeDef) -> TokenStream {
     let fallback = match def.origin.strip_prefix("#/components/schemas/") {
         Some(name) if !name.contains('/') => format!("The `{name}` schema."),
         _ => format!("The schema at `{}`.", def.origin),
@@ -79,12 +79,14 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let docs = item_docs(def.docs.as_deref().unwrap_or(&fallback));
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(strukt) => super::structs::struct_def(&name, &docs, strukt),
+        TypeKind::Struct(strukt) => super::structs::struct_def(api, &name, &docs, strukt),
         TypeKind::Enum(enumeration) => super::enums::enum_def(&name, &docs, enumeration),
-        TypeKind::Union(union) => super::unions::union_def(api, def, &name, &docs, union),
-        TypeKind::StatusEnum(variants) => super::status::status_enum_def(&name, &docs, variants),
+        TypeKind::Union(union) => super::unions::union_def(api, id, &name, &docs, union),
+        TypeKind::StatusEnum(variants) => {
+            super::status::status_enum_def(api, &name, &docs, variants)
+        }
         TypeKind::Alias(target) => {
-            let target = rust_type(target, &quote!());
+            let target = rust_type(api, target, &quote!());
             quote! {
                 #docs
                 pub type #name = #target;
@@ -101,7 +103,7 @@ fn optional_twins(api: &Api) -> Option<TokenStream> {
         .iter()
         .filter_map(|def| match &def.kind {
             TypeKind::Struct(strukt) => {
-                let twin = super::structs::preset_twin(&ident(&def.name), strukt)?;
+                let twin = super::structs::preset_twin(api, &ident(&def.name), strukt)?;
                 let cfg = super::cfg(api, &def.features);
                 Some(quote!(#cfg #twin))
             }

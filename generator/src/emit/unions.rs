@@ -9,7 +9,7 @@ use quote::quote;
 use super::structs::boxed;
 use super::types::{holds_named, variant_sizes_differ};
 use super::{ident, rust_type};
-use crate::model::{Api, Enum, Tagging, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
+use crate::model::{Api, Enum, Tagging, TypeId, TypeKind, TypeRef, Union, UnionVariant};
 
 const UNKNOWN_DOCS: &str = "A value none of the alternatives above describes (a tag the spec \
                             did not list when this client was generated, say), kept as \
@@ -17,19 +17,19 @@ const UNKNOWN_DOCS: &str = "A value none of the alternatives above describes (a 
 
 pub(super) fn union_def(
     api: &Api,
-    def: &TypeDef,
+    id: TypeId,
     name: &Ident,
     docs: &TokenStream,
     union: &Union,
 ) -> TokenStream {
     let variants = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
-        let ty = boxed(rust_type(&variant.ty, &quote!()), variant.boxed);
+        let ty = boxed(rust_type(api, &variant.ty, &quote!()), variant.boxed);
         let doc = match (&union.tagging, &variant.tag) {
             (Tagging::Property(property), Some(tag)) => {
                 format!(" The value when `{property}` is `{tag}`.")
             }
-            _ => format!(" A `{}`.", type_label(&variant.ty)),
+            _ => format!(" A `{}`.", type_label(api, &variant.ty)),
         };
         quote! {
             #[doc = #doc]
@@ -49,8 +49,8 @@ pub(super) fn union_def(
         }
     };
     let sizes = holds_named(union.variants.iter().map(|v| &v.ty)).then(variant_sizes_differ);
-    let display = TypeRef::Named(def.name.clone())
-        .is_scalar(&|name| api.kind_of(name))
+    let display = TypeRef::Named(id)
+        .is_scalar(&|id| api.kind_of(id))
         .then(|| scalar_display(name, union));
     let unknown_docs = super::docs(UNKNOWN_DOCS);
     quote! {
@@ -130,7 +130,7 @@ fn tagged_serialize(name: &Ident, property: &str, union: &Union) -> TokenStream 
 fn tagged_deserialize(api: &Api, name: &Ident, property: &str, union: &Union) -> TokenStream {
     let arms = union.variants.iter().filter_map(|variant| {
         let variant_name = ident(&variant.name);
-        let ty = boxed(rust_type(&variant.ty, &quote!()), variant.boxed);
+        let ty = boxed(rust_type(api, &variant.ty, &quote!()), variant.boxed);
         let tag = variant.tag.as_deref()?;
         let others = &variant.also_accepted;
         Some(quote! {
@@ -192,14 +192,14 @@ fn untagged_deserialize(api: &Api, name: &Ident, union: &Union) -> TokenStream {
 /// and hide the alternatives after it.
 fn attempt(api: &Api, variant: &UnionVariant) -> TokenStream {
     let variant_name = ident(&variant.name);
-    let ty = rust_type(&variant.ty, &quote!());
+    let ty = rust_type(api, &variant.ty, &quote!());
     let value = if variant.boxed {
         quote!(::std::boxed::Box::new(value))
     } else {
         quote!(value)
     };
     let listed = match &variant.ty {
-        TypeRef::Named(named) => match api.kind_of(named) {
+        TypeRef::Named(id) => match api.kind_of(*id) {
             Some(TypeKind::Enum(enumeration)) => Some(match enumeration {
                 Enum::String(_) => {
                     quote!(value.as_str().is_some_and(|text| #ty::VALUES.contains(&text)))
@@ -223,6 +223,6 @@ fn attempt(api: &Api, variant: &UnionVariant) -> TokenStream {
     }
 }
 
-fn type_label(ty: &TypeRef) -> String {
-    super::readable_type(ty)
+fn type_label(api: &Api, ty: &TypeRef) -> String {
+    super::readable_type(api, ty)
 }

@@ -2,20 +2,21 @@
 //! them (E0391), and a schema that is only itself constrains nothing, so one alias of each
 //! cycle becomes any JSON.
 
-use std::collections::BTreeMap;
-
 use crate::model::{alias_cycle, TypeDef, TypeKind, TypeRef};
 
-/// Breaks every cycle of aliases: the first alias of each, in name order, becomes any JSON.
-/// Returns each alias changed, with the cycle it closed (`A`, `B`, `A`).
-pub(super) fn break_cycles(types: &mut BTreeMap<String, TypeDef>) -> Vec<(String, Vec<String>)> {
+/// Breaks every cycle of aliases among `types` (indexed by id): the first alias of each, in
+/// name order, becomes any JSON. Returns the origin of each alias changed, with the names
+/// along the cycle it closed (`A`, `B`, `A`).
+pub(super) fn break_cycles(types: &mut [TypeDef]) -> Vec<(String, Vec<String>)> {
     let mut broken = Vec::new();
-    while let Some(cycle) = alias_cycle(types.values()) {
-        let first = cycle.iter().min().cloned().unwrap_or_default();
-        if let Some(definition) = types.get_mut(&first) {
-            definition.kind = TypeKind::Alias(TypeRef::Json);
-        }
-        broken.push((first, cycle));
+    while let Some(cycle) = alias_cycle(types) {
+        let names: Vec<String> = cycle.iter().map(|id| types[id.0].name.clone()).collect();
+        let Some(first) = cycle.iter().min_by_key(|id| &types[id.0].name) else {
+            break;
+        };
+        let definition = &mut types[first.0];
+        definition.kind = TypeKind::Alias(TypeRef::Json);
+        broken.push((definition.origin.clone(), names));
     }
     broken
 }
@@ -23,41 +24,40 @@ pub(super) fn break_cycles(types: &mut BTreeMap<String, TypeDef>) -> Vec<(String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::TypeId;
 
-    fn alias(name: &str, target: TypeRef) -> (String, TypeDef) {
-        let definition = TypeDef {
+    fn alias(name: &str, target: TypeRef) -> TypeDef {
+        TypeDef {
             name: name.into(),
             origin: format!("#/components/schemas/{name}"),
             docs: None,
             features: Vec::new(),
             kind: TypeKind::Alias(target),
-        };
-        (name.into(), definition)
+        }
     }
 
     #[test]
     fn mutual_and_container_cycles_are_broken_and_chains_are_not() {
-        let named = |name: &str| TypeRef::Named(name.into());
-        let mut types: BTreeMap<String, TypeDef> = [
-            alias("A", named("B")),
-            alias("B", named("A")),
-            alias("List", TypeRef::Array(Box::new(named("List")))),
-            alias("Chain", named("End")),
+        let named = |index: usize| TypeRef::Named(TypeId(index));
+        let mut types = [
+            alias("A", named(1)),
+            alias("B", named(0)),
+            alias("Chain", named(3)),
             alias("End", TypeRef::String),
-        ]
-        .into_iter()
-        .collect();
+            alias("List", TypeRef::Array(Box::new(named(4)))),
+        ];
         let broken = break_cycles(&mut types);
+        let origin = |name: &str| format!("#/components/schemas/{name}");
         assert_eq!(
             broken,
             [
-                ("A".to_owned(), vec!["A".to_owned(), "B".into(), "A".into()]),
-                ("List".to_owned(), vec!["List".to_owned(), "List".into()]),
+                (origin("A"), vec!["A".to_owned(), "B".into(), "A".into()]),
+                (origin("List"), vec!["List".to_owned(), "List".into()]),
             ]
         );
-        assert_eq!(types["A"].kind, TypeKind::Alias(TypeRef::Json));
-        assert_eq!(types["B"].kind, TypeKind::Alias(named("A")));
-        assert_eq!(types["Chain"].kind, TypeKind::Alias(named("End")));
-        assert_eq!(alias_cycle(types.values()), None);
+        assert_eq!(types[0].kind, TypeKind::Alias(TypeRef::Json));
+        assert_eq!(types[1].kind, TypeKind::Alias(named(0)));
+        assert_eq!(types[2].kind, TypeKind::Alias(named(3)));
+        assert_eq!(alias_cycle(&types), None);
     }
 }

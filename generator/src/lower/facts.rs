@@ -2,20 +2,15 @@
 //! field keeps `null` as a value, and the variant a required field of a one-value enum is fixed
 //! to. Emission reads them from each [`Field`] and works nothing out again.
 
-use std::collections::BTreeMap;
-
 use crate::model::{Enum, Field, Presence, TypeDef, TypeKind, TypeRef};
 
-/// Sets the facts of every field of every struct among `types`.
-pub(super) fn settle(types: &mut BTreeMap<String, TypeDef>) {
-    let single_variants: BTreeMap<String, String> = types
-        .values()
-        .filter_map(|definition| {
-            let variant = single_variant(&definition.kind)?;
-            Some((definition.name.clone(), variant))
-        })
+/// Sets the facts of every field of every struct among `types` (indexed by id).
+pub(super) fn settle(types: &mut [TypeDef]) {
+    let single_variants: Vec<Option<String>> = types
+        .iter()
+        .map(|definition| single_variant(&definition.kind))
         .collect();
-    for definition in types.values_mut() {
+    for definition in types.iter_mut() {
         if let TypeKind::Struct(strukt) = &mut definition.kind {
             for field in &mut strukt.fields {
                 settle_field(field, &single_variants);
@@ -36,11 +31,12 @@ fn single_variant(kind: &TypeKind) -> Option<String> {
     }
 }
 
-/// Sets `field`'s facts; `single_variants` are the one-value enums, by name.
-fn settle_field(field: &mut Field, single_variants: &BTreeMap<String, String>) {
+/// Sets `field`'s facts; `single_variants` holds, by id, the only variant of each one-value
+/// enum.
+fn settle_field(field: &mut Field, single_variants: &[Option<String>]) {
     field.keeps_null = field.presence == Presence::Optional && field.ty == TypeRef::Json;
     field.fixed = match (&field.ty, field.presence) {
-        (TypeRef::Named(name), Presence::Required) => single_variants.get(name).cloned(),
+        (TypeRef::Named(id), Presence::Required) => single_variants.get(id.0).cloned().flatten(),
         _ => None,
     };
 }
@@ -48,17 +44,16 @@ fn settle_field(field: &mut Field, single_variants: &BTreeMap<String, String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{EnumVariant, Purpose, Struct};
+    use crate::model::{EnumVariant, Purpose, Struct, TypeId};
 
-    fn definition(name: &str, kind: TypeKind) -> (String, TypeDef) {
-        let definition = TypeDef {
+    fn definition(name: &str, kind: TypeKind) -> TypeDef {
+        TypeDef {
             name: name.into(),
             origin: format!("#/components/schemas/{name}"),
             docs: None,
             features: Vec::new(),
             kind,
-        };
-        (name.into(), definition)
+        }
     }
 
     fn field(name: &str, ty: TypeRef, presence: Presence) -> Field {
@@ -83,29 +78,27 @@ mod tests {
 
     #[test]
     fn required_one_value_enums_are_fixed_and_optional_json_keeps_null() {
-        let named = |name: &str| TypeRef::Named(name.into());
+        let (kind, pair) = (TypeRef::Named(TypeId(0)), TypeRef::Named(TypeId(1)));
         let fields = vec![
-            field("kind", named("Kind"), Presence::Required),
-            field("maybe_kind", named("Kind"), Presence::Optional),
+            field("kind", kind.clone(), Presence::Required),
+            field("maybe_kind", kind, Presence::Optional),
             field("extra", TypeRef::Json, Presence::Optional),
             field("payload", TypeRef::Json, Presence::Required),
-            field("pair", named("Pair"), Presence::Required),
+            field("pair", pair, Presence::Required),
         ];
         let strukt = Struct {
             fields,
             purpose: Purpose::Schema,
             builder: "ThingBuilder".into(),
         };
-        let pair = TypeKind::Enum(crate::lower::enums::strings_enum(["a", "b"]));
-        let mut types: BTreeMap<String, TypeDef> = [
+        let pair = TypeKind::Enum(super::super::enums::strings_enum(["a", "b"]));
+        let mut types = [
             definition("Kind", one_value("k")),
             definition("Pair", pair),
             definition("Thing", TypeKind::Struct(strukt)),
-        ]
-        .into_iter()
-        .collect();
+        ];
         settle(&mut types);
-        let TypeKind::Struct(strukt) = &types["Thing"].kind else {
+        let TypeKind::Struct(strukt) = &types[2].kind else {
             panic!("Thing is a struct");
         };
         let facts: Vec<(Option<&str>, bool)> = strukt

@@ -9,9 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{
-    Api, Feature, FeatureGroup, Operation, Outcome, ResponseBody, TypeDef, TypeKind,
-};
+use crate::model::{Api, Feature, FeatureGroup, Operation, Outcome, ResponseBody, TypeId, TypeRef};
 use crate::naming::{self, UniqueNames};
 
 /// `api` with its features assigned to its operations and types.
@@ -31,17 +29,10 @@ pub(super) fn assign(mut api: Api) -> Api {
         op.features = groups(op).map(|tag| index[&tag]).collect();
     }
     let unused_feature = features.len();
-    let reached: Vec<Vec<usize>> = {
-        let reached = reached_by(&api, unused_feature);
-        let features_of = |def: &TypeDef| reached.get(def.name.as_str());
-        let features = api
-            .types
-            .iter()
-            .map(|def| features_of(def).into_iter().flatten());
-        features
-            .map(|features| features.copied().collect())
-            .collect()
-    };
+    let reached: Vec<Vec<usize>> = reached_by(&api, unused_feature)
+        .into_iter()
+        .map(|features| features.into_iter().collect())
+        .collect();
     if reached
         .iter()
         .flatten()
@@ -94,50 +85,40 @@ fn features_of(operations: &[Operation], names: &mut UniqueNames) -> Vec<Feature
     features
 }
 
-/// For each named type, the features that compile it: those of the operations that reach it,
-/// and `unused_feature` for the types no operation reaches and all they refer to.
-fn reached_by(api: &Api, unused_feature: usize) -> BTreeMap<&str, BTreeSet<usize>> {
-    let definitions: BTreeMap<&str, &TypeDef> = api
-        .types
-        .iter()
-        .map(|def| (def.name.as_str(), def))
-        .collect();
-    let mut reached: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+/// For each named type, by id, the features that compile it: those of the operations that
+/// reach it, and `unused_feature` for the types no operation reaches and all they refer to.
+fn reached_by(api: &Api, unused_feature: usize) -> Vec<BTreeSet<usize>> {
+    let mut reached: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); api.types.len()];
     for op in &api.operations {
-        walk(&definitions, roots(op), &op.features, &mut reached);
+        walk(api, roots(op), &op.features, &mut reached);
     }
-    let unused: Vec<&str> = definitions
-        .keys()
-        .copied()
-        .filter(|name| !reached.contains_key(name))
+    let unused: Vec<TypeId> = (0..api.types.len())
+        .map(TypeId)
+        .filter(|id| reached[id.0].is_empty())
         .collect();
-    walk(&definitions, unused, &[unused_feature], &mut reached);
+    walk(api, unused, &[unused_feature], &mut reached);
     reached
 }
 
 /// Adds `features` to every type reached from `roots`, each visited once, so cycles end.
-fn walk<'a>(
-    definitions: &BTreeMap<&'a str, &'a TypeDef>,
-    mut pending: Vec<&'a str>,
-    features: &[usize],
-    reached: &mut BTreeMap<&'a str, BTreeSet<usize>>,
-) {
+fn walk(api: &Api, mut pending: Vec<TypeId>, features: &[usize], reached: &mut [BTreeSet<usize>]) {
     let mut seen = BTreeSet::new();
-    while let Some(name) = pending.pop() {
-        let Some(def) = definitions.get(name) else {
+    while let Some(id) = pending.pop() {
+        let (Some(def), Some(features_of_type)) = (api.get(id), reached.get_mut(id.0)) else {
             continue;
         };
-        if seen.insert(name) {
-            reached.entry(name).or_default().extend(features);
-            pending.extend(referred(&def.kind));
+        if seen.insert(id) {
+            features_of_type.extend(features);
+            let referred = def.kind.type_refs().into_iter();
+            pending.extend(referred.flat_map(TypeRef::named_types));
         }
     }
 }
 
 /// The named types an operation names itself: its parameters (path parameters are method
 /// arguments, the others a struct), body and responses.
-fn roots(op: &Operation) -> Vec<&str> {
-    let mut roots: Vec<&str> = op.params_type.as_deref().into_iter().collect();
+fn roots(op: &Operation) -> Vec<TypeId> {
+    let mut roots: Vec<TypeId> = op.params_type.into_iter().collect();
     roots.extend(
         op.path_params
             .iter()
@@ -148,40 +129,12 @@ fn roots(op: &Operation) -> Vec<&str> {
     }
     for outcome in [&op.success, &op.error] {
         match outcome {
-            Outcome::Single(body) => roots.extend(body_types(body)),
-            Outcome::PerStatus(name) => roots.push(name),
+            Outcome::Single(ResponseBody::Json(ty)) => roots.extend(ty.named_types()),
+            Outcome::Single(_) => {}
+            Outcome::PerStatus(id) => roots.push(*id),
         }
     }
     roots
-}
-
-/// The named types a type's definition refers to.
-fn referred(kind: &TypeKind) -> Vec<&str> {
-    match kind {
-        TypeKind::Struct(strukt) => strukt
-            .fields
-            .iter()
-            .flat_map(|field| field.ty.named_types())
-            .collect(),
-        TypeKind::Union(union) => union
-            .variants
-            .iter()
-            .flat_map(|variant| variant.ty.named_types())
-            .collect(),
-        TypeKind::Alias(target) => target.named_types(),
-        TypeKind::StatusEnum(variants) => variants
-            .iter()
-            .flat_map(|variant| body_types(&variant.body))
-            .collect(),
-        TypeKind::Enum(_) => Vec::new(),
-    }
-}
-
-fn body_types(body: &ResponseBody) -> Vec<&str> {
-    match body {
-        ResponseBody::Json(ty) => ty.named_types(),
-        ResponseBody::Empty | ResponseBody::Text | ResponseBody::Bytes => Vec::new(),
-    }
 }
 
 #[cfg(test)]

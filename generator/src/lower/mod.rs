@@ -4,7 +4,8 @@
 //! handed out, the named types defined so far, the warnings and the errors. Schemas are
 //! lowered in `schemas.rs` (objects in `objects.rs`, unions in `unions.rs`, after
 //! `simplify.rs` has put them in the shape they mean), operations in `operations.rs`; this
-//! file resolves `$ref`s.
+//! file resolves `$ref`s. Named types are kept by id in `table.rs`, which numbers them in
+//! name order once lowering is done.
 //!
 //! An error does not stop lowering: it is recorded where it stands, the part it spoils (a
 //! field, a component, an operation) is left out or stands in as any JSON, and lowering goes
@@ -24,6 +25,7 @@ mod responses;
 mod schemas;
 mod shapes;
 mod simplify;
+mod table;
 mod unions;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -34,7 +36,7 @@ use typed_arena::Arena;
 
 use crate::diagnostics::{Error, Errors, Location, Pointer, Warning};
 use crate::load::Spec;
-use crate::model::{Api, TypeDef};
+use crate::model::Api;
 use crate::naming::{self, UniqueNames};
 use crate::Config;
 
@@ -42,7 +44,7 @@ use crate::Config;
 pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>), Errors> {
     let arena = Arena::new();
     let mut lowerer = Lowerer::new(spec, &arena);
-    let (servers, operations) = lowerer.operations(config);
+    let (servers, mut operations) = lowerer.operations(config);
     // A selection keeps only the schemas its operations reach, which lowering them defined.
     if config.selection.is_everything() {
         lowerer.all_components();
@@ -50,23 +52,23 @@ pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>),
     if let Some(errors) = Errors::from_vec(std::mem::take(&mut lowerer.errors)) {
         return Err(errors);
     }
-    for (name, cycle) in aliases::break_cycles(&mut lowerer.types) {
-        let origin = Pointer::verbatim(&lowerer.types[&name].origin);
+    let mut types = std::mem::take(&mut lowerer.types).finish(&mut operations);
+    for (origin, cycle) in aliases::break_cycles(&mut types) {
         let message = format!(
             "this schema is defined only through itself ({}); its values are any JSON",
             cycle.join(" -> ")
         );
-        lowerer.warn(&origin, message);
+        lowerer.warn(&Pointer::verbatim(&origin), message);
     }
-    recursion::box_cycles(&mut lowerer.types);
-    facts::settle(&mut lowerer.types);
+    recursion::box_cycles(&mut types);
+    facts::settle(&mut types);
     let info = &spec.document().info;
     let api = Api {
         title: info.title.clone(),
         version: info.version.clone(),
         description: simplify::text(&info.description),
         servers,
-        types: lowerer.types.into_values().collect(),
+        types,
         operations,
         features: Vec::new(),
     };
@@ -100,8 +102,8 @@ pub(crate) struct Lowerer<'a> {
     /// Component object and union schemas by their shape (the first of each shape), whose
     /// inline copies are those components.
     component_shapes: HashMap<String, String>,
-    /// Named types defined so far, by Rust name.
-    types: BTreeMap<String, TypeDef>,
+    /// Named types defined so far, by id.
+    types: table::TypeTable,
     warnings: Vec<Warning>,
     /// Every problem found so far.
     errors: Vec<Error>,
@@ -129,7 +131,7 @@ impl<'a> Lowerer<'a> {
             inline_names: HashMap::new(),
             shapes: HashMap::new(),
             component_shapes: schemas::component_shapes(spec),
-            types: BTreeMap::new(),
+            types: table::TypeTable::default(),
             warnings: spec.warnings().to_vec(),
             errors: Vec::new(),
         }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::Lowerer;
 use crate::diagnostics::Pointer;
-use crate::model::{Field, MultipartPart, TypeDef, TypeKind, TypeRef};
+use crate::model::{Field, MultipartPart, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// The content type of a part that holds bytes.
 const OCTET_STREAM: &str = "application/octet-stream";
@@ -18,18 +18,18 @@ const JSON: &str = "application/json";
 const TEXT: &str = "text/plain";
 
 impl<'a> Lowerer<'a> {
-    /// How each field of the struct `name` (a multipart body described by `media` at `at`)
+    /// How each field of the struct `id` (a multipart body described by `media` at `at`)
     /// is sent; its bytes fields become file parts first.
     pub(super) fn multipart_parts(
         &mut self,
-        name: &str,
+        id: TypeId,
         media: &'a MediaType,
         at: &Pointer,
     ) -> Vec<MultipartPart> {
         let Some(TypeDef {
             kind: TypeKind::Struct(strukt),
             ..
-        }) = self.types.get_mut(name)
+        }) = self.types.get_mut(id)
         else {
             return Vec::new();
         };
@@ -80,7 +80,7 @@ impl<'a> Lowerer<'a> {
         if field.presence.is_flattened() {
             return None;
         }
-        let kind_of = |name: &str| self.types.get(name).map(|def| &def.kind);
+        let kind_of = |id| self.types.kind(id);
         match &field.ty {
             TypeRef::File | TypeRef::Bytes => Some(OCTET_STREAM),
             TypeRef::Array(item) if matches!(**item, TypeRef::File | TypeRef::Bytes) => {

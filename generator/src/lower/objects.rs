@@ -273,11 +273,12 @@ impl<'a> Lowerer<'a> {
         hint: &str,
     ) -> Result<TypeRef, Error> {
         if let Some(name) = self.inline_names.get(&alternatives.at) {
-            return Ok(TypeRef::Named(name.clone()));
+            return Ok(TypeRef::Named(self.types.id(name)));
         }
         let name = self.type_names.claim(naming::type_name(hint));
         self.inline_names
             .insert(alternatives.at.clone(), name.clone());
+        let id = self.types.id(&name);
         let kind = self.union(
             alternatives.members,
             alternatives.discriminator,
@@ -295,7 +296,7 @@ impl<'a> Lowerer<'a> {
         self.define(&name, &alternatives.at, Some(docs), kind);
         match failed {
             Some(error) => Err(error),
-            None => Ok(TypeRef::Named(name)),
+            None => Ok(TypeRef::Named(id)),
         }
     }
 

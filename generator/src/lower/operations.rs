@@ -10,8 +10,8 @@ use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
 use crate::model::{
     BodyEncoding, Field, Operation, OperationKind, Outcome, Parameter, PathSegment, Presence,
-    Purpose, RequestBody, ResponseBody, Server, Struct, Style, TemplatePart, TypeDef, TypeKind,
-    TypeRef,
+    Purpose, RequestBody, ResponseBody, Server, Struct, Style, TemplatePart, TypeDef, TypeId,
+    TypeKind, TypeRef,
 };
 use crate::naming::{self, UniqueNames};
 use crate::{Config, MethodNames, Selection};
@@ -301,7 +301,7 @@ impl<'a> Lowerer<'a> {
         let docs = text(&data.description).or(facts.docs);
         self.adopt_docs(&ty, docs.as_deref());
         let is_path = matches!(parameter, SpecParameter::Path { .. });
-        let kind_of = |name: &str| self.types.get(name).map(|definition| &definition.kind);
+        let kind_of = |id| self.types.kind(id);
         if is_path && (!ty.is_scalar(&kind_of) || style == Style::Json) {
             let message = "a path parameter must be a string, number, boolean or enum, or a \
                            union of those; an array or object cannot be one path segment";
@@ -413,8 +413,7 @@ impl<'a> Lowerer<'a> {
 
     /// Whether `ty` names a struct.
     fn is_struct(&self, ty: &TypeRef) -> bool {
-        matches!(ty, TypeRef::Named(name)
-            if matches!(self.types.get(name).map(|def| &def.kind), Some(TypeKind::Struct(_))))
+        matches!(ty, TypeRef::Named(id) if matches!(self.types.kind(*id), Some(TypeKind::Struct(_))))
     }
 
     /// Defines the struct that holds an operation's query, header and cookie parameters,
@@ -424,7 +423,7 @@ impl<'a> Lowerer<'a> {
         method_name: &str,
         groups: [&mut Vec<Parameter>; 3],
         at: &Pointer,
-    ) -> Option<String> {
+    ) -> Option<TypeId> {
         if groups.iter().all(|group| group.is_empty()) {
             return None;
         }
@@ -474,8 +473,7 @@ impl<'a> Lowerer<'a> {
                 builder: self.builder_name(&name),
             }),
         };
-        self.types.insert(name.clone(), definition);
-        Some(name)
+        Some(self.types.insert(definition))
     }
 
     fn request_body(
@@ -555,9 +553,9 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         let parts = match (&ty, encoding) {
-            (TypeRef::Named(name), BodyEncoding::Multipart) => {
+            (TypeRef::Named(id), BodyEncoding::Multipart) => {
                 let media_at = body_at.join("content").join(content_type);
-                self.multipart_parts(name, media, &media_at)
+                self.multipart_parts(*id, media, &media_at)
             }
             _ => Vec::new(),
         };

@@ -123,15 +123,15 @@ impl Lowerer<'_> {
         let mut ty = ty;
         let mut direct = direct;
         for _ in 0..MAX_ALIASES {
-            let named = match ty {
-                TypeRef::Named(name) => name,
+            let id = match ty {
+                TypeRef::Named(id) => *id,
                 TypeRef::Nullable(inner) => {
                     (ty, direct) = (inner, false);
                     continue;
                 }
                 other => return builtin_reach(other),
             };
-            let Some(definition) = self.types.get(named) else {
+            let Some(definition) = self.types.get(id) else {
                 return Reach::Unknown;
             };
             match &definition.kind {

@@ -1,28 +1,30 @@
 //! Making recursive types finite: a field or union variant that leads back to the type that
 //! holds it, without a `Vec` or map in between, is put behind a `Box`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use crate::model::{TypeDef, TypeKind, TypeRef};
+use crate::model::{TypeDef, TypeId, TypeKind, TypeRef};
 
-/// Marks as `boxed` every field and variant whose type can reach the type that holds it.
-pub(super) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
-    let edges: BTreeMap<String, BTreeSet<String>> = types
+/// Marks as `boxed` every field and variant whose type can reach the type that holds it;
+/// `types` is indexed by id.
+pub(super) fn box_cycles(types: &mut [TypeDef]) {
+    let edges: Vec<BTreeSet<TypeId>> = types
         .iter()
-        .map(|(name, def)| (name.clone(), direct_references(&def.kind)))
+        .map(|def| direct_references(&def.kind))
         .collect();
-    for (name, def) in types.iter_mut() {
+    for (index, def) in types.iter_mut().enumerate() {
+        let holder = TypeId(index);
+        let reaches_holder =
+            |ty: &TypeRef| inline_id(ty).is_some_and(|to| reaches(&edges, to, holder));
         match &mut def.kind {
             TypeKind::Struct(strukt) => {
                 for field in &mut strukt.fields {
-                    field.boxed =
-                        inline_name(&field.ty).is_some_and(|to| reaches(&edges, to, name));
+                    field.boxed = reaches_holder(&field.ty);
                 }
             }
             TypeKind::Union(union) => {
                 for variant in &mut union.variants {
-                    variant.boxed =
-                        inline_name(&variant.ty).is_some_and(|to| reaches(&edges, to, name));
+                    variant.boxed = reaches_holder(&variant.ty);
                 }
             }
             TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::StatusEnum(_) => {}
@@ -31,32 +33,25 @@ pub(super) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
 }
 
 /// The named type a value holds in place (not behind a `Vec` or a map).
-fn inline_name(ty: &TypeRef) -> Option<&str> {
+fn inline_id(ty: &TypeRef) -> Option<TypeId> {
     match ty {
-        TypeRef::Named(name) => Some(name),
-        TypeRef::Nullable(inner) => inline_name(inner),
+        TypeRef::Named(id) => Some(*id),
+        TypeRef::Nullable(inner) => inline_id(inner),
         _ => None,
     }
 }
 
 /// The named types a type holds in place.
-fn direct_references(kind: &TypeKind) -> BTreeSet<String> {
-    let types: Vec<&TypeRef> = match kind {
-        TypeKind::Struct(strukt) => strukt.fields.iter().map(|field| &field.ty).collect(),
-        TypeKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
-        TypeKind::Alias(target) => vec![target],
+fn direct_references(kind: &TypeKind) -> BTreeSet<TypeId> {
+    match kind {
         // Nothing holds a status enum, so no cycle runs through one.
-        TypeKind::Enum(_) | TypeKind::StatusEnum(_) => Vec::new(),
-    };
-    types
-        .into_iter()
-        .filter_map(inline_name)
-        .map(str::to_owned)
-        .collect()
+        TypeKind::StatusEnum(_) => BTreeSet::new(),
+        _ => kind.type_refs().into_iter().filter_map(inline_id).collect(),
+    }
 }
 
 /// Whether `goal` is reachable from `start` through in-place references.
-fn reaches(edges: &BTreeMap<String, BTreeSet<String>>, start: &str, goal: &str) -> bool {
+fn reaches(edges: &[BTreeSet<TypeId>], start: TypeId, goal: TypeId) -> bool {
     let mut seen = BTreeSet::new();
     let mut stack = vec![start];
     while let Some(current) = stack.pop() {
@@ -64,7 +59,7 @@ fn reaches(edges: &BTreeMap<String, BTreeSet<String>>, start: &str, goal: &str) 
             return true;
         }
         if seen.insert(current) {
-            stack.extend(edges.get(current).into_iter().flatten().map(String::as_str));
+            stack.extend(edges.get(current.0).into_iter().flatten());
         }
     }
     false
@@ -88,8 +83,8 @@ mod tests {
         }
     }
 
-    fn strukt(name: &str, fields: Vec<Field>) -> (String, TypeDef) {
-        let def = TypeDef {
+    fn strukt(name: &str, fields: Vec<Field>) -> TypeDef {
+        TypeDef {
             name: name.into(),
             origin: String::new(),
             docs: None,
@@ -99,12 +94,11 @@ mod tests {
                 purpose: crate::model::Purpose::Schema,
                 builder: String::new(),
             }),
-        };
-        (name.into(), def)
+        }
     }
 
-    fn boxed(types: &BTreeMap<String, TypeDef>, name: &str) -> Vec<bool> {
-        match &types[name].kind {
+    fn boxed(types: &[TypeDef], id: usize) -> Vec<bool> {
+        match &types[id].kind {
             TypeKind::Struct(strukt) => strukt.fields.iter().map(|f| f.boxed).collect(),
             _ => Vec::new(),
         }
@@ -112,28 +106,24 @@ mod tests {
 
     #[test]
     fn self_and_mutual_references_are_boxed_but_not_through_vec() {
-        let named = |n: &str| TypeRef::Named(n.into());
-        let mut types: BTreeMap<String, TypeDef> = [
+        let named = |index: usize| TypeRef::Named(TypeId(index));
+        let (node, a, b, leaf) = (0, 1, 2, 3);
+        let mut types = [
             strukt(
                 "Node",
                 vec![
-                    field("parent", named("Node")),
-                    field("children", TypeRef::Array(Box::new(named("Node")))),
+                    field("parent", named(node)),
+                    field("children", TypeRef::Array(Box::new(named(node)))),
                 ],
             ),
-            strukt(
-                "A",
-                vec![field("b", named("B")), field("leaf", named("Leaf"))],
-            ),
-            strukt("B", vec![field("a", named("A"))]),
+            strukt("A", vec![field("b", named(b)), field("leaf", named(leaf))]),
+            strukt("B", vec![field("a", named(a))]),
             strukt("Leaf", vec![field("x", TypeRef::String)]),
-        ]
-        .into_iter()
-        .collect();
+        ];
         box_cycles(&mut types);
-        assert_eq!(boxed(&types, "Node"), [true, false]);
-        assert_eq!(boxed(&types, "A"), [true, false]);
-        assert_eq!(boxed(&types, "B"), [true]);
-        assert_eq!(boxed(&types, "Leaf"), [false]);
+        assert_eq!(boxed(&types, node), [true, false]);
+        assert_eq!(boxed(&types, a), [true, false]);
+        assert_eq!(boxed(&types, b), [true]);
+        assert_eq!(boxed(&types, leaf), [false]);
     }
 }

@@ -188,8 +188,7 @@ impl<'a> Lowerer<'a> {
             features: Vec::new(),
             kind: TypeKind::StatusEnum(variants),
         };
-        self.types.insert(name.clone(), definition);
-        Outcome::PerStatus(name)
+        Outcome::PerStatus(self.types.insert(definition))
     }
 
     fn response_body(

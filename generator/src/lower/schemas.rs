@@ -127,7 +127,7 @@ impl<'a> Lowerer<'a> {
             let (docs, kind) = self.recover(defined, (None, TypeKind::Alias(TypeRef::Json)));
             self.define(&name, &origin, docs, kind);
         }
-        Ok(TypeRef::Named(name))
+        Ok(TypeRef::Named(self.types.id(&name)))
     }
 
     /// The documentation and definition of component `wire_name`, at `origin`.
@@ -189,7 +189,7 @@ impl<'a> Lowerer<'a> {
             return self.plain(schema, at, hint);
         }
         if let Some(name) = self.inline_names.get(at) {
-            return Ok(TypeRef::Named(name.clone()));
+            return Ok(TypeRef::Named(self.types.id(name)));
         }
         let shape = has_shape(schema)
             .then(|| shapes::shape(self.spec, schema, at))
@@ -200,7 +200,7 @@ impl<'a> Lowerer<'a> {
             }
             if let Some(name) = self.shapes.get(shape).cloned() {
                 self.inline_names.insert(at.clone(), name.clone());
-                return Ok(TypeRef::Named(name));
+                return Ok(TypeRef::Named(self.types.id(&name)));
             }
         }
         let base = schema.schema_data.title.as_deref().unwrap_or(hint);
@@ -209,6 +209,8 @@ impl<'a> Lowerer<'a> {
         if let Some(shape) = shape {
             self.shapes.insert(shape, name.clone());
         }
+        // The id is handed out first, so that a type that contains itself refers to it.
+        let id = self.types.id(&name);
         let kind = self.kind(schema, at, &name);
         // A type whose definition failed still exists, so nothing refers to a missing name.
         let (kind, failed) = match kind {
@@ -218,17 +220,17 @@ impl<'a> Lowerer<'a> {
         self.define(&name, at, schema_docs(schema), kind);
         match failed {
             Some(error) => Err(error),
-            None => Ok(TypeRef::Named(name)),
+            None => Ok(TypeRef::Named(id)),
         }
     }
 
     /// Gives an undocumented inline type the documentation of the field or parameter that
     /// holds it.
     pub(crate) fn adopt_docs(&mut self, ty: &TypeRef, docs: Option<&str>) {
-        let (TypeRef::Named(name), Some(docs)) = (ty, docs) else {
+        let (TypeRef::Named(id), Some(docs)) = (ty, docs) else {
             return;
         };
-        if let Some(definition) = self.types.get_mut(name) {
+        if let Some(definition) = self.types.get_mut(*id) {
             if definition.docs.is_none() {
                 definition.docs = Some(docs.to_owned());
             }
@@ -249,7 +251,7 @@ impl<'a> Lowerer<'a> {
             features: Vec::new(),
             kind,
         };
-        self.types.insert(name.to_owned(), definition);
+        self.types.insert(definition);
     }
 
     /// A schema that maps onto a built-in type.

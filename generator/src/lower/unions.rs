@@ -135,7 +135,7 @@ impl<'a> Lowerer<'a> {
             let base = match (&tag, title, &ty) {
                 (Some(tag), _, _) => naming::type_name(tag),
                 (None, Some(title), _) => naming::type_name(title),
-                (None, None, ty) => naming::type_name(&variant_name_of(ty)),
+                (None, None, ty) => naming::type_name(&self.variant_name_of(ty)),
             };
             let variant = UnionVariant {
                 name: names.claim(base),
@@ -284,20 +284,22 @@ fn short_name(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
 }
 
-/// A variant name for an untagged union member that has no title.
-fn variant_name_of(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::String => "String".to_owned(),
-        TypeRef::Secret => "Secret".to_owned(),
-        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
-        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
-        TypeRef::Bool => "Boolean".to_owned(),
-        TypeRef::Json => "Json".to_owned(),
-        TypeRef::Nullable(inner) => format!("Optional{}", variant_name_of(inner)),
-        TypeRef::Bytes => "Bytes".to_owned(),
-        TypeRef::File => "File".to_owned(),
-        TypeRef::Array(item) => format!("{}List", variant_name_of(item)),
-        TypeRef::Map(value) => format!("{}Map", variant_name_of(value)),
+impl Lowerer<'_> {
+    /// A variant name for an untagged union member that has no title.
+    fn variant_name_of(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Named(id) => self.types.name(*id).unwrap_or("Named").to_owned(),
+            TypeRef::String => "String".to_owned(),
+            TypeRef::Secret => "Secret".to_owned(),
+            TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
+            TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
+            TypeRef::Bool => "Boolean".to_owned(),
+            TypeRef::Json => "Json".to_owned(),
+            TypeRef::Nullable(inner) => format!("Optional{}", self.variant_name_of(inner)),
+            TypeRef::Bytes => "Bytes".to_owned(),
+            TypeRef::File => "File".to_owned(),
+            TypeRef::Array(item) => format!("{}List", self.variant_name_of(item)),
+            TypeRef::Map(value) => format!("{}Map", self.variant_name_of(value)),
+        }
     }
 }

@@ -3,26 +3,28 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{TypeDef, TypeKind};
+use super::{TypeDef, TypeId, TypeKind};
 
-/// A cycle among the aliases of `types` (`A = B` with `B = A`, or `A = Vec<A>`), as the names
-/// along it with the first repeated at the end: the first found, walking from each alias in
-/// name order.
-pub fn alias_cycle<'t>(types: impl IntoIterator<Item = &'t TypeDef>) -> Option<Vec<String>> {
-    let kinds: BTreeMap<&str, &TypeKind> = types
-        .into_iter()
-        .map(|definition| (definition.name.as_str(), &definition.kind))
-        .collect();
-    let edges: BTreeMap<&str, Vec<&str>> = kinds
+/// A cycle among the aliases of `types` (`A = B` with `B = A`, or `A = Vec<A>`), each type's
+/// id its index in `types`: the ids along it with the first repeated at the end, the first
+/// found walking from each alias in id order.
+pub fn alias_cycle(types: &[TypeDef]) -> Option<Vec<TypeId>> {
+    let is_alias = |id: &TypeId| {
+        matches!(
+            types.get(id.0),
+            Some(TypeDef {
+                kind: TypeKind::Alias(_),
+                ..
+            })
+        )
+    };
+    let edges: BTreeMap<TypeId, Vec<TypeId>> = types
         .iter()
-        .filter_map(|(name, kind)| match kind {
+        .enumerate()
+        .filter_map(|(index, definition)| match &definition.kind {
             TypeKind::Alias(target) => {
-                let aliases = target
-                    .named_types()
-                    .into_iter()
-                    .filter(|named| matches!(kinds.get(named), Some(TypeKind::Alias(_))))
-                    .collect();
-                Some((*name, aliases))
+                let aliases = target.named_types().into_iter().filter(is_alias).collect();
+                Some((TypeId(index), aliases))
             }
             _ => None,
         })
@@ -37,20 +39,20 @@ pub fn alias_cycle<'t>(types: impl IntoIterator<Item = &'t TypeDef>) -> Option<V
     None
 }
 
-/// Depth-first from the last name of `path`; `done` holds names known to lead to no cycle.
-fn walk<'n>(
-    edges: &BTreeMap<&'n str, Vec<&'n str>>,
-    path: &mut Vec<&'n str>,
-    done: &mut BTreeSet<&'n str>,
-) -> Option<Vec<String>> {
+/// Depth-first from the last id of `path`; `done` holds ids known to lead to no cycle.
+fn walk(
+    edges: &BTreeMap<TypeId, Vec<TypeId>>,
+    path: &mut Vec<TypeId>,
+    done: &mut BTreeSet<TypeId>,
+) -> Option<Vec<TypeId>> {
     let current = *path.last()?;
-    if done.contains(current) {
+    if done.contains(&current) {
         return None;
     }
-    for &next in edges.get(current).into_iter().flatten() {
-        if let Some(at) = path.iter().position(|name| *name == next) {
-            let mut cycle: Vec<String> = path[at..].iter().map(|n| (*n).to_owned()).collect();
-            cycle.push(next.to_owned());
+    for &next in edges.get(&current).into_iter().flatten() {
+        if let Some(at) = path.iter().position(|id| *id == next) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(next);
             return Some(cycle);
         }
         path.push(next);
@@ -80,16 +82,16 @@ mod tests {
     }
 
     #[test]
-    fn a_cycle_is_named_along_its_aliases_and_a_chain_is_none() {
-        let named = |name: &str| TypeRef::Named(name.into());
-        let chain = [alias("Chain", named("End")), alias("End", TypeRef::String)];
+    fn a_cycle_is_given_along_its_aliases_and_a_chain_is_none() {
+        let named = |index: usize| TypeRef::Named(TypeId(index));
+        let chain = [alias("Chain", named(1)), alias("End", TypeRef::String)];
         assert_eq!(alias_cycle(&chain), None);
         let cycle = [
-            alias("A", named("B")),
-            alias("B", TypeRef::Map(Box::new(named("C")))),
-            alias("C", named("A")),
+            alias("A", named(1)),
+            alias("B", TypeRef::Map(Box::new(named(2)))),
+            alias("C", named(0)),
         ];
-        let names = ["A", "B", "C", "A"].map(String::from).to_vec();
-        assert_eq!(alias_cycle(&cycle), Some(names));
+        let ids = [0, 1, 2, 0].map(TypeId).to_vec();
+        assert_eq!(alias_cycle(&cycle), Some(ids));
     }
 }
