@@ -182,8 +182,8 @@ pub struct Field {
     pub presence: Presence,
     /// The value is behind a `Box`, because the type contains itself through this field.
     pub boxed: bool,
-    /// A required field whose type is an enum of one value holds that value's variant (its
-    /// Rust name), which a builder sets from the start.
+    /// For a required field whose type is an enum of one value: that value's variant (its
+    /// Rust name), which the builder sets from the start. `None` for any other field.
     pub fixed: Option<String>,
     /// The field is optional and of any JSON, so a `null` is read as a value
     /// (`Some(Value::Null)`) rather than as absence.
