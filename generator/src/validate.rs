@@ -358,4 +358,36 @@ mod tests {
             assert!(found.starts_with(expected), "{found}");
         }
     }
+
+    /// A document with a path parameter and a multipart body, lowered.
+    fn lowered_operation() -> Api {
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: \"1\"}\n\
+                    servers: [{url: \"https://x.test\"}]\npaths:\n  /files/{id}:\n    put:\n      \
+                    parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      \
+                    requestBody:\n        content:\n          multipart/form-data:\n            \
+                    schema: {type: object, properties: {name: {type: string}}}\n      \
+                    responses: {\"204\": {description: ok}}\n";
+        let spec = crate::Spec::parse("api.yaml", text).expect("a valid document");
+        crate::lower(&spec, &crate::Config::new("demo"))
+            .expect("lowers")
+            .0
+    }
+
+    #[test]
+    fn indices_into_an_operation_point_at_what_exists() {
+        let mut api = lowered_operation();
+        assert_eq!(messages(&api), Vec::<String>::new());
+        let operation = &mut api.operations[0];
+        operation.segments[1] = PathSegment::Parameter(1);
+        operation.body.as_mut().expect("a body").parts[0].field = 1;
+        let found = messages(&api);
+        let expected = [
+            "#/paths/~1files~1{id}/put: internal error: the body's field 1 is not a field of its",
+            "#/paths/~1files~1{id}/put: internal error: the path uses parameter 1, which is no",
+        ];
+        assert_eq!(found.len(), expected.len(), "{found:?}");
+        for (found, expected) in found.iter().zip(expected) {
+            assert!(found.starts_with(expected), "{found}");
+        }
+    }
 }

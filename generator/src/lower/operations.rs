@@ -5,8 +5,8 @@ use openapiv3::{Operation as SpecOperation, PathItem, ReferenceOr};
 use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
 use crate::model::{
-    BodyEncoding, HttpMethod, Operation, OperationKind, Outcome, ParamLocation, ResponseBody,
-    Server,
+    BodyEncoding, HttpMethod, Operation, OperationKind, Outcome, ParamLocation, Parameter,
+    RequestBody, ResponseBody, Server,
 };
 use crate::naming::{self, UniqueNames};
 use crate::{Config, MethodNames, Selection};
@@ -110,19 +110,8 @@ impl<'a> Lowerer<'a> {
         let params_type = self.params_struct(&method_name, &lowered.parameters, at);
         let body = self.request_body(operation, at, &method_name);
         let body = self.recover(body, None);
-        let (success, error, browser) = self.outcomes(operation, at, &method_name);
-        // A page for a browser has only a URL to build; one with path parameters is fetched
-        // instead, so that a value a URL cannot carry is reported as an error.
-        let has_path_params = lowered
-            .parameters
-            .iter()
-            .any(|parameter| parameter.location == ParamLocation::Path);
-        let kind =
-            if browser && http_method == HttpMethod::Get && body.is_none() && !has_path_params {
-                OperationKind::BrowserUrl
-            } else {
-                OperationKind::Request
-            };
+        let outcomes = self.outcomes(operation, at, &method_name);
+        let kind = operation_kind(&outcomes, http_method, &lowered.parameters, body.as_ref());
         Ok(Operation {
             method_name,
             constant,
@@ -142,27 +131,31 @@ impl<'a> Lowerer<'a> {
             parameters: lowered.parameters,
             params_type,
             body,
-            success,
-            error,
+            success: outcomes.success,
+            error: outcomes.error,
             kind,
             accept: self.accepted(operation),
         })
     }
 
-    /// What the successes and the errors of an operation hold, and whether every success is
-    /// a page for a browser. A failure is recorded, and stands in as an empty body.
+    /// What the successes and the errors of an operation hold. A failure is recorded, and
+    /// stands in as an empty body.
     fn outcomes(
         &mut self,
         operation: &'a SpecOperation,
         at: &Pointer,
         method_name: &str,
-    ) -> (Outcome, Outcome, bool) {
+    ) -> Outcomes {
         let success = self.success(operation, at, method_name);
-        let (success, browser) =
+        let (success, pages_only) =
             self.recover(success, (Outcome::Single(ResponseBody::Empty), false));
         let error = self.errors(operation, at, method_name);
         let error = self.recover(error, Outcome::Single(ResponseBody::Empty));
-        (success, error, browser)
+        Outcomes {
+            success,
+            error,
+            pages_only,
+        }
     }
 
     /// The first server of the operation, else of its path, else of the document. A URL the
@@ -263,6 +256,33 @@ pub(super) struct OperationContext<'d> {
     pub(super) method: &'d str,
     pub(super) operation: &'d SpecOperation,
     pub(super) at: Pointer,
+}
+
+/// What an operation's responses hold.
+struct Outcomes {
+    success: Outcome,
+    error: Outcome,
+    /// Every success is an HTML page.
+    pages_only: bool,
+}
+
+/// How an operation is used: a page for a browser (every success is HTML) has only a URL
+/// to build when nothing but a query goes with it; one with path parameters is fetched
+/// instead, so that a value a URL cannot carry is reported as an error.
+fn operation_kind(
+    outcomes: &Outcomes,
+    method: HttpMethod,
+    parameters: &[Parameter],
+    body: Option<&RequestBody>,
+) -> OperationKind {
+    let in_path = parameters
+        .iter()
+        .any(|parameter| parameter.location == ParamLocation::Path);
+    if outcomes.pages_only && method == HttpMethod::Get && body.is_none() && !in_path {
+        OperationKind::BrowserUrl
+    } else {
+        OperationKind::Request
+    }
 }
 
 /// Whether the selection keeps an operation.
