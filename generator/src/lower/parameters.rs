@@ -2,7 +2,10 @@
 //! and final Rust name; splitting its path into [`PathSegment`]s that point at them; and the
 //! struct of its query, header and cookie parameters.
 
-use openapiv3::{MediaType, Parameter as SpecParameter, ParameterSchemaOrContent, QueryStyle};
+use openapiv3::{
+    MediaType, Parameter as SpecParameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr,
+    Schema,
+};
 
 use super::operations::{is_json, OperationContext};
 use super::simplify::text;
@@ -24,6 +27,13 @@ impl ResolvedParameter<'_> {
     fn wire_name(&self) -> &str {
         &self.parameter.parameter_data_ref().name
     }
+}
+
+/// The schema of a parameter, where it is, and how its value is written.
+struct ParameterSchema<'d> {
+    schema: &'d ReferenceOr<Schema>,
+    at: Pointer,
+    style: Style,
 }
 
 /// An operation's parameters and the path that uses some of them.
@@ -79,7 +89,11 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Parameter, Error> {
         let parameter = resolved.parameter;
         let data = parameter.parameter_data_ref();
-        let (schema, schema_at, style) = self.parameter_schema(resolved)?;
+        let ParameterSchema {
+            schema,
+            at: schema_at,
+            style,
+        } = self.parameter_schema(resolved)?;
         let hint = format!("{method_name} {}", data.name);
         let ty = self.schema_type(schema.into(), &schema_at, &hint)?;
         let facts = self.facts(schema.into(), &schema_at)?;
@@ -108,19 +122,14 @@ impl<'a> Lowerer<'a> {
     fn parameter_schema(
         &self,
         resolved: &ResolvedParameter<'a>,
-    ) -> Result<
-        (
-            &'a openapiv3::ReferenceOr<openapiv3::Schema>,
-            Pointer,
-            Style,
-        ),
-        Error,
-    > {
+    ) -> Result<ParameterSchema<'a>, Error> {
         let ResolvedParameter { parameter, at } = resolved;
         match &parameter.parameter_data_ref().format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                Ok((schema, at.join("schema"), parameter_style(parameter)))
-            }
+            ParameterSchemaOrContent::Schema(schema) => Ok(ParameterSchema {
+                schema,
+                at: at.join("schema"),
+                style: parameter_style(parameter),
+            }),
             ParameterSchemaOrContent::Content(content) => {
                 let json = content.iter().find(|(media, _)| is_json(media));
                 let Some((
@@ -134,8 +143,11 @@ impl<'a> Lowerer<'a> {
                     let message = "a parameter's `content` must be a JSON media type with a schema";
                     return Err(self.error(&at.join("content"), message));
                 };
-                let schema_at = at.join("content").join(media).join("schema");
-                Ok((schema, schema_at, Style::Json))
+                Ok(ParameterSchema {
+                    schema,
+                    at: at.join("content").join(media).join("schema"),
+                    style: Style::Json,
+                })
             }
         }
     }
