@@ -12,6 +12,7 @@ use crate::model::{
     TypeKind, TypeRef,
 };
 
+/// `src/client.rs` of `api`'s crate.
 pub(super) fn client_rs(api: &Api) -> TokenStream {
     let imports = imports(api);
     let base_urls = base_urls(&api.servers);
@@ -77,6 +78,8 @@ fn imports(api: &Api) -> TokenStream {
     }
 }
 
+/// Whether the method of `op` names a type of `types.rs`: in its arguments, or in what a request
+/// returns.
 fn mentions_named_type(op: &Operation) -> bool {
     let named = |ty: &TypeRef| !ty.named_types().is_empty();
     op.params_type.is_some()
@@ -233,6 +236,17 @@ fn client_own_methods() -> TokenStream {
     }
 }
 
+/// What every operation's method has, whatever it does.
+struct Signature {
+    docs: TokenStream,
+    name: Ident,
+    /// Its arguments, `&self` first.
+    args: TokenStream,
+    /// The base URL of its server.
+    base: TokenStream,
+}
+
+/// The method of one operation: it sends the request, or builds a browser's URL.
 fn operation(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let request_line = format!("`{} {}` (`{}`).", op.http_method, op.path, op.operation_id);
@@ -270,21 +284,26 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     });
     let args = quote!(&self, #(#path_args,)* #params_arg #body_arg);
     let server = ident(&api.servers[op.server].field);
-    let base = quote!(&self.base_urls.#server);
+    let signature = Signature {
+        docs,
+        name,
+        args,
+        base: quote!(&self.base_urls.#server),
+    };
     match op.kind {
-        OperationKind::BrowserUrl => page(op, &docs, &name, &args, &base),
-        OperationKind::Request => request(api, op, &docs, &name, &args, &base),
+        OperationKind::BrowserUrl => page(op, &signature),
+        OperationKind::Request => request(api, op, &signature),
     }
 }
 
 /// The method of an operation that is a page for a browser: it builds the URL.
-fn page(
-    op: &Operation,
-    docs: &TokenStream,
-    name: &Ident,
-    args: &TokenStream,
-    base: &TokenStream,
-) -> TokenStream {
+fn page(op: &Operation, signature: &Signature) -> TokenStream {
+    let Signature {
+        docs,
+        name,
+        args,
+        base,
+    } = signature;
     let rt = runtime();
     let path = op.segments.iter().filter_map(|segment| match segment {
         PathSegment::Literal(text) => Some(quote!(#text)),
@@ -305,14 +324,13 @@ fn page(
 }
 
 /// The method of an operation the client sends.
-fn request(
-    api: &Api,
-    op: &Operation,
-    docs: &TokenStream,
-    name: &Ident,
-    args: &TokenStream,
-    base: &TokenStream,
-) -> TokenStream {
+fn request(api: &Api, op: &Operation, signature: &Signature) -> TokenStream {
+    let Signature {
+        docs,
+        name,
+        args,
+        base,
+    } = signature;
     let constant = ident(&op.constant);
     let segments = op.segments.iter().map(|segment| path_segment(op, segment));
     let assemble = assemble(api, op);
@@ -570,6 +588,8 @@ fn path_value(param: &Parameter) -> TokenStream {
     }
 }
 
+/// The type a path parameter is taken as: `&str` for text, a number or `bool` by value, any
+/// other by reference.
 fn path_arg_type(param: &Parameter, types: &TokenStream) -> TokenStream {
     match &param.ty {
         TypeRef::String => quote!(&str),

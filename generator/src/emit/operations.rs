@@ -8,6 +8,7 @@ use quote::quote;
 use super::{ident, item_docs, runtime};
 use crate::model::{Api, HttpMethod, Operation, OperationKind};
 
+/// `src/operations.rs` of `api`'s crate: a constant per operation the client sends.
 pub(super) fn operations_rs(api: &Api) -> TokenStream {
     let constants: Vec<TokenStream> = api
         .operations
@@ -28,6 +29,7 @@ pub(super) fn operations_rs(api: &Api) -> TokenStream {
     }
 }
 
+/// The constant of `op`, documented with its request line and the method that sends it.
 fn constant(op: &Operation) -> TokenStream {
     let name = ident(&op.constant);
     let method_name = &op.method_name;

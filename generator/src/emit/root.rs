@@ -7,6 +7,7 @@ use super::inner_docs;
 use crate::model::{Api, FeatureGroup, OperationKind};
 use crate::{Config, Layout};
 
+/// `src/lib.rs` of `api`'s crate: its documentation, modules and re-exports.
 pub(super) fn lib_rs(api: &Api, config: &Config, sources: &str) -> TokenStream {
     let crate_docs = inner_docs(&crate_docs(api, config, sources));
     quote! {
