@@ -573,7 +573,8 @@ pub struct RequestBody {
     /// Whether the operation needs a body; an optional one is an `Option` argument.
     pub required: bool,
     /// For a form body: how each field of the body's struct that is not written in the
-    /// default way (`style: form`, exploded) is encoded, in field order.
+    /// default way (`style: form`, exploded) is encoded, in the order the body's `encoding`
+    /// lists them.
     pub field_styles: Vec<FieldStyle>,
     /// For a multipart body: how each field of the body's struct is sent, one part per field,
     /// in field order.
