@@ -363,7 +363,8 @@ mod tests {
     fn lowered_operation() -> Api {
         let text = "openapi: 3.0.3\ninfo: {title: T, version: \"1\"}\n\
                     servers: [{url: \"https://x.test\"}]\npaths:\n  /files/{id}:\n    put:\n      \
-                    parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      \
+                    parameters:\n        \
+                    - {name: id, in: path, required: true, schema: {type: string}}\n      \
                     requestBody:\n        content:\n          multipart/form-data:\n            \
                     schema: {type: object, properties: {name: {type: string}}}\n      \
                     responses: {\"204\": {description: ok}}\n";

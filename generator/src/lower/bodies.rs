@@ -175,8 +175,8 @@ mod tests {
     /// indented for it), and the warnings lowering gave.
     fn lowered(body: &str) -> (Api, Vec<Warning>) {
         let text = format!(
-            "openapi: 3.0.3\ninfo: {{title: T, version: \"1\"}}\nservers: [{{url: \"https://x.test\"}}]\n\
-             paths:\n  /notes:\n    post:\n      \
+            "openapi: 3.0.3\ninfo: {{title: T, version: \"1\"}}\n\
+             servers: [{{url: \"https://x.test\"}}]\npaths:\n  /notes:\n    post:\n      \
              summary: Add\n      requestBody:\n{body}      responses:\n        \
              \"204\": {{description: ok}}\n"
         );
