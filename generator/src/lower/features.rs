@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{
-    Api, Feature, FeatureGroup, Operation, Outcome, ResponseBody, TypeDef, TypeKind,
+    Api, Feature, FeatureGroup, Operation, Outcome, ParamLocation, ResponseBody, TypeDef, TypeKind,
 };
 use crate::naming::{self, UniqueNames};
 
@@ -139,8 +139,7 @@ fn walk<'a>(
 fn roots(op: &Operation) -> Vec<&str> {
     let mut roots: Vec<&str> = op.params_type.as_deref().into_iter().collect();
     roots.extend(
-        op.path_params
-            .iter()
+        op.parameters_in(ParamLocation::Path)
             .flat_map(|param| param.ty.named_types()),
     );
     if let Some(body) = &op.body {

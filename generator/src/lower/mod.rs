@@ -3,8 +3,9 @@
 //! [`Lowerer`] carries what lowering needs across schemas and operations: the names already
 //! handed out, the named types defined so far, the warnings and the errors. Schemas are
 //! lowered in `schemas.rs` (objects in `objects.rs`, unions in `unions.rs`, after
-//! `simplify.rs` has put them in the shape they mean), operations in `operations.rs`; this
-//! file resolves `$ref`s.
+//! `simplify.rs` has put them in the shape they mean), operations in `operations.rs` (their
+//! parameters in `parameters.rs`, request bodies in `bodies.rs`, responses in
+//! `responses.rs`); this file resolves `$ref`s.
 //!
 //! An error does not stop lowering: it is recorded where it stands, the part it spoils (a
 //! field, a component, an operation) is left out or stands in as any JSON, and lowering goes
@@ -12,10 +13,12 @@
 
 mod aliases;
 mod all_of;
+mod bodies;
 mod features;
 mod multipart;
 mod objects;
 mod operations;
+mod parameters;
 mod reach;
 mod recursion;
 mod responses;
