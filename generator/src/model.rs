@@ -158,13 +158,27 @@ pub struct Struct {
 pub enum Purpose {
     /// An object of the spec: read and written as JSON (or a form).
     Schema,
-    /// An operation's query, header and cookie parameters. Only the query parameters are
-    /// serialised (as the query string); headers and cookies are written one by one, so a
-    /// header may share a wire name with a query parameter.
+    /// An operation's query, header and cookie parameters, built from its
+    /// [`Parameter`]s. Only the query parameters are serialised (as the query string);
+    /// headers and cookies are written one by one, so a header may share a wire name with a
+    /// query parameter.
     Parameters {
-        /// The Rust names of the fields that are query parameters.
-        query: Vec<String>,
+        /// Where each field's parameter is sent, by field index.
+        locations: Vec<ParamLocation>,
     },
+}
+
+impl Purpose {
+    /// Whether the field at `index` is serialised with its struct: every field of a schema,
+    /// only the query parameters of a parameters struct.
+    pub fn serialises(&self, index: usize) -> bool {
+        match self {
+            Purpose::Schema => true,
+            Purpose::Parameters { locations } => {
+                locations.get(index) == Some(&ParamLocation::Query)
+            }
+        }
+    }
 }
 
 /// One property of an object.
@@ -412,8 +426,8 @@ pub struct Operation {
     /// The features (indices into [`Api::features`]) any of which compiles the operation:
     /// those of its tags. Empty when it is always compiled.
     pub features: Vec<usize>,
-    /// The HTTP method, upper case.
-    pub http_method: String,
+    /// The HTTP method.
+    pub http_method: HttpMethod,
     /// The path template as written in the spec (any `#fragment` removed).
     pub path: String,
     /// The path split at `/`, each piece literal or a parameter.
@@ -424,14 +438,10 @@ pub struct Operation {
     pub summary: Docs,
     /// `description`.
     pub description: Docs,
-    /// Path parameters in path order; they become method arguments.
-    pub path_params: Vec<Parameter>,
-    /// Query parameters in spec order.
-    pub query_params: Vec<Parameter>,
-    /// Header parameters in spec order.
-    pub header_params: Vec<Parameter>,
-    /// Cookie parameters in spec order; sent together in one `Cookie` header.
-    pub cookie_params: Vec<Parameter>,
+    /// Every parameter, once: the path parameters in the order the path uses them (they
+    /// become method arguments), then the query, header and cookie parameters in spec order
+    /// (the fields of [`Operation::params_type`], in the same order).
+    pub parameters: Vec<Parameter>,
     /// The named struct holding query, header and cookie parameters, when there are any.
     pub params_type: Option<TypeId>,
     /// The request body, if any.
@@ -444,6 +454,74 @@ pub struct Operation {
     pub kind: OperationKind,
     /// The content types of the success responses, as the `Accept` header lists them.
     pub accept: Option<String>,
+}
+
+impl Operation {
+    /// The parameters sent in `location`, in the order [`Operation::parameters`] has them.
+    pub fn parameters_in(&self, location: ParamLocation) -> impl Iterator<Item = &Parameter> {
+        self.parameters
+            .iter()
+            .filter(move |parameter| parameter.location == location)
+    }
+}
+
+/// An HTTP method an operation is sent with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method as it is sent: upper case (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// The method a path item's key names: `get`, `put` and so on, lower case as OpenAPI
+    /// writes them.
+    pub fn from_path_item_key(key: &str) -> Option<Self> {
+        Some(match key {
+            "get" => HttpMethod::Get,
+            "put" => HttpMethod::Put,
+            "post" => HttpMethod::Post,
+            "delete" => HttpMethod::Delete,
+            "options" => HttpMethod::Options,
+            "head" => HttpMethod::Head,
+            "patch" => HttpMethod::Patch,
+            "trace" => HttpMethod::Trace,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// How an operation is used.
@@ -460,8 +538,9 @@ pub enum OperationKind {
 pub enum PathSegment {
     /// Sent as written.
     Literal(String),
-    /// The value of the path parameter with this Rust name, percent-encoded.
-    Parameter(String),
+    /// The value of a path parameter (an index into [`Operation::parameters`]),
+    /// percent-encoded.
+    Parameter(usize),
     /// Text and parameters together, such as `avatar.{format}`; percent-encoded as one segment.
     Template(Vec<TemplatePart>),
 }
@@ -471,14 +550,30 @@ pub enum PathSegment {
 pub enum TemplatePart {
     /// Text, sent as written.
     Literal(String),
-    /// A path parameter: its wire name while lowering, its Rust name in the model.
-    Parameter(String),
+    /// A path parameter: an index into [`Operation::parameters`].
+    Parameter(usize),
 }
 
-/// A path, query or header parameter.
+/// Where a parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    /// In the path: a method argument.
+    Path,
+    /// In the query string: a field of the parameters struct, serialised with the others.
+    Query,
+    /// As a header of its own: a field of the parameters struct.
+    Header,
+    /// In the `Cookie` header, with the other cookies: a field of the parameters struct.
+    Cookie,
+}
+
+/// A path, query, header or cookie parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
-    /// The Rust name.
+    /// Where it is sent.
+    pub location: ParamLocation,
+    /// The Rust name: the method argument of a path parameter, else the field of the
+    /// parameters struct.
     pub name: String,
     /// The name on the wire.
     pub wire_name: String,
@@ -486,7 +581,7 @@ pub struct Parameter {
     pub docs: Docs,
     /// The value's type.
     pub ty: TypeRef,
-    /// Whether it must be given.
+    /// Whether it must be given (always, for a path parameter).
     pub required: bool,
     /// How arrays and objects are written (OpenAPI `style` and `explode`).
     pub style: Style,
@@ -527,14 +622,25 @@ pub struct RequestBody {
     pub content_type: String,
     /// Whether the operation needs a body; an optional one is an `Option` argument.
     pub required: bool,
-    /// For a form body: how each property that is not written in the default way
-    /// (`style: form`, exploded) is encoded, by property name.
-    pub field_styles: Vec<(String, Style)>,
+    /// For a form body: how each field of the body's struct that is not written in the
+    /// default way (`style: form`, exploded) is encoded, in the order the body's `encoding`
+    /// lists them.
+    pub field_styles: Vec<FieldStyle>,
     /// For a multipart body: how each field of the body's struct is sent, one part per field,
     /// in field order.
     pub parts: Vec<MultipartPart>,
     /// Documentation.
     pub docs: Docs,
+}
+
+/// How one field of a `application/x-www-form-urlencoded` body's struct is written, when not
+/// in the default way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldStyle {
+    /// The index of the field in the body struct's fields.
+    pub field: usize,
+    /// How its value is written.
+    pub style: Style,
 }
 
 /// How one field of a `multipart/form-data` body's struct is sent.
@@ -609,4 +715,23 @@ pub enum StatusMatch {
     Range(u16),
     /// `default`: every status not documented otherwise.
     Default,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_methods_are_read_lower_case_and_sent_upper_case() {
+        let keys = [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ];
+        for key in keys {
+            let method = HttpMethod::from_path_item_key(key).expect("a method");
+            assert_eq!(method.as_str(), key.to_uppercase());
+            assert_eq!(method.to_string(), key.to_uppercase());
+        }
+        assert_eq!(HttpMethod::from_path_item_key("GET"), None);
+        assert_eq!(HttpMethod::from_path_item_key("parameters"), None);
+    }
 }

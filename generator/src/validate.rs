@@ -7,14 +7,16 @@
 //! - every reference to a named type resolves, and no alias is defined through itself;
 //! - within a type, field and variant names are distinct (and enum values too);
 //! - operation methods are distinct and do not take the `Client`'s own names, and what an
-//!   operation refers to (parameter struct, per-status enums, server) exists;
+//!   operation refers to (parameter struct, per-status enums, server, the path parameters its
+//!   path uses, the body fields its form styles and multipart parts use) exists;
 //! - documentation, where there is any, is not blank.
 
 use std::collections::BTreeSet;
 
 use crate::diagnostics::{Error, Errors, Location};
 use crate::model::{
-    alias_cycle, Api, Enum, Operation, Outcome, ResponseBody, TypeDef, TypeId, TypeKind, TypeRef,
+    alias_cycle, Api, Enum, Operation, Outcome, ParamLocation, PathSegment, RequestBody,
+    ResponseBody, TemplatePart, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::{self, unraw};
 
@@ -149,25 +151,23 @@ impl<'a> Check<'a> {
         if operation.server >= api.servers.len() {
             self.fail(origin, "the operation's server is missing".to_owned());
         }
-        let parameters = [
-            &operation.path_params,
-            &operation.query_params,
-            &operation.header_params,
-            &operation.cookie_params,
-        ];
-        for parameter in parameters.into_iter().flatten() {
+        for parameter in &operation.parameters {
             self.docs(origin, &parameter.docs);
             self.resolves(origin, &parameter.ty);
         }
-        let arguments = operation.path_params.iter().map(|p| p.name.as_str());
+        let arguments = operation
+            .parameters_in(ParamLocation::Path)
+            .map(|p| p.name.as_str());
         self.distinct(origin, "argument", arguments);
         if let Some(params) = &operation.params_type {
             self.kind(origin, *params, "a struct", |kind| {
                 matches!(kind, TypeKind::Struct(_))
             });
         }
+        self.path_parameters(origin, operation);
         if let Some(body) = &operation.body {
             self.resolves(origin, &body.ty);
+            self.body_fields(origin, body);
         }
         for outcome in [&operation.success, &operation.error] {
             match outcome {
@@ -177,6 +177,52 @@ impl<'a> Check<'a> {
                     matches!(kind, TypeKind::StatusEnum(_))
                 }),
             }
+        }
+    }
+
+    /// Checks that each parameter the path uses is a path parameter of the operation.
+    fn path_parameters(&mut self, origin: &str, operation: &Operation) {
+        let used = operation.segments.iter().flat_map(|segment| match segment {
+            PathSegment::Literal(_) => Vec::new(),
+            PathSegment::Parameter(index) => vec![*index],
+            PathSegment::Template(parts) => parts
+                .iter()
+                .filter_map(|part| match part {
+                    TemplatePart::Parameter(index) => Some(*index),
+                    TemplatePart::Literal(_) => None,
+                })
+                .collect(),
+        });
+        for index in used.collect::<Vec<_>>() {
+            let location = operation.parameters.get(index).map(|p| p.location);
+            if location != Some(ParamLocation::Path) {
+                let problem =
+                    format!("the path uses parameter {index}, which is no path parameter");
+                self.fail(origin, problem);
+            }
+        }
+    }
+
+    /// Checks that the fields a form body's styles and a multipart body's parts point at are
+    /// fields of the body's struct.
+    fn body_fields(&mut self, origin: &str, body: &RequestBody) {
+        let styled = body.field_styles.iter().map(|styled| styled.field);
+        let indices: Vec<usize> = styled
+            .chain(body.parts.iter().map(|part| part.field))
+            .collect();
+        let Some(&last) = indices.iter().max() else {
+            return;
+        };
+        let fields = match &body.ty {
+            TypeRef::Named(id) => match self.api.kind_of(*id) {
+                Some(TypeKind::Struct(strukt)) => strukt.fields.len(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        if last >= fields {
+            let problem = format!("the body's field {last} is not a field of its struct");
+            self.fail(origin, problem);
         }
     }
 
@@ -321,6 +367,39 @@ mod tests {
             "#/components/schemas/S: internal error: type 9 is used but never defined",
         ];
         assert_eq!(found.len(), expected.len(), "{found:#?}");
+        for (found, expected) in found.iter().zip(expected) {
+            assert!(found.starts_with(expected), "{found}");
+        }
+    }
+
+    /// A document with a path parameter and a multipart body, lowered.
+    fn lowered_operation() -> Api {
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: \"1\"}\n\
+                    servers: [{url: \"https://x.test\"}]\npaths:\n  /files/{id}:\n    put:\n      \
+                    parameters:\n        \
+                    - {name: id, in: path, required: true, schema: {type: string}}\n      \
+                    requestBody:\n        content:\n          multipart/form-data:\n            \
+                    schema: {type: object, properties: {name: {type: string}}}\n      \
+                    responses: {\"204\": {description: ok}}\n";
+        let spec = crate::Spec::parse("api.yaml", text).expect("a valid document");
+        crate::lower(&spec, &crate::Config::new("demo"))
+            .expect("lowers")
+            .0
+    }
+
+    #[test]
+    fn indices_into_an_operation_point_at_what_exists() {
+        let mut api = lowered_operation();
+        assert_eq!(messages(&api), Vec::<String>::new());
+        let operation = &mut api.operations[0];
+        operation.segments[1] = PathSegment::Parameter(1);
+        operation.body.as_mut().expect("a body").parts[0].field = 1;
+        let found = messages(&api);
+        let expected = [
+            "#/paths/~1files~1{id}/put: internal error: the body's field 1 is not a field of its",
+            "#/paths/~1files~1{id}/put: internal error: the path uses parameter 1, which is no",
+        ];
+        assert_eq!(found.len(), expected.len(), "{found:?}");
         for (found, expected) in found.iter().zip(expected) {
             assert!(found.starts_with(expected), "{found}");
         }

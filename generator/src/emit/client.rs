@@ -7,12 +7,40 @@ use quote::quote;
 
 use super::{ident, paragraphs, runtime, rust_type};
 use crate::model::{
-    Api, BodyEncoding, Field, MultipartPart, Operation, OperationKind, Outcome, Parameter,
-    PathSegment, Presence, RequestBody, ResponseBody, Server, Style, TemplatePart, TypeKind,
-    TypeRef,
+    Api, BodyEncoding, Field, MultipartPart, Operation, OperationKind, Outcome, ParamLocation,
+    Parameter, PathSegment, Presence, RequestBody, ResponseBody, Server, Style, TemplatePart,
+    TypeKind, TypeRef,
 };
 
+/// `src/client.rs` of `api`'s crate.
 pub(super) fn client_rs(api: &Api) -> TokenStream {
+    let imports = imports(api);
+    let base_urls = base_urls(&api.servers);
+    let client = client_struct(api);
+    let methods = api.operations.iter().map(|op| {
+        let cfg = super::cfg(api, &op.features);
+        let method = operation(api, op);
+        quote!(#cfg #method)
+    });
+    quote! {
+        //! The API's client: [`Client`], with one method per operation, and the servers it
+        //! sends to.
+
+        #imports
+
+        #base_urls
+
+        #client
+
+        impl Client {
+            #(#methods)*
+        }
+    }
+}
+
+/// The `use` items of `client.rs`: those every client needs, and those only some operations
+/// do.
+fn imports(api: &Api) -> TokenStream {
     let requests = api
         .operations
         .iter()
@@ -35,49 +63,27 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         .operations
         .iter()
         .any(|op| op.kind == OperationKind::Request && !op.segments.is_empty())
-        .then(|| {
-            quote!(
-                #allow
-                use clientgen_runtime::encode::Segment;
-            )
-        });
-    let import_types = api.operations.iter().any(mentions_named_type).then(|| {
-        quote!(
-            #allow
-            use crate::types;
-        )
-    });
-    let base_urls = base_urls(&api.servers);
-    let client = client_struct(api);
-    let methods = api.operations.iter().map(|op| {
-        let cfg = super::cfg(api, &op.features);
-        let method = operation(api, op);
-        quote!(#cfg #method)
-    });
+        .then(|| quote!(#allow use clientgen_runtime::encode::Segment;));
+    let import_types = api
+        .operations
+        .iter()
+        .any(mentions_named_type)
+        .then(|| quote!(#allow use crate::types;));
     quote! {
-        //! The API's client: [`Client`], with one method per operation, and the servers it
-        //! sends to.
-
         use clientgen_runtime::reqwest::header::HeaderMap;
         use clientgen_runtime::{ApiClient, ClientBuilder, Transport, Url};
         #import_requests
         #import_segment
         #import_types
-
-        #base_urls
-
-        #client
-
-        impl Client {
-            #(#methods)*
-        }
     }
 }
 
+/// Whether the method of `op` names a type of `types.rs`: in its arguments, or in what a request
+/// returns.
 fn mentions_named_type(op: &Operation) -> bool {
     let named = |ty: &TypeRef| !ty.named_types().is_empty();
     op.params_type.is_some()
-        || op.path_params.iter().any(|p| named(&p.ty))
+        || op.parameters_in(ParamLocation::Path).any(|p| named(&p.ty))
         || op.body.as_ref().is_some_and(|body| named(&body.ty))
         || (op.kind == OperationKind::Request
             && [&op.success, &op.error]
@@ -89,6 +95,7 @@ fn mentions_named_type(op: &Operation) -> bool {
                 }))
 }
 
+/// The `BaseUrls` struct: one field per server.
 fn base_urls(servers: &[Server]) -> TokenStream {
     let fields = servers.iter().map(|server| {
         let name = ident(&server.field);
@@ -109,25 +116,10 @@ fn base_urls(servers: &[Server]) -> TokenStream {
             quote!(#name: url.clone())
         }
     });
-    let defaults = servers.iter().map(|server| {
-        let name = ident(&server.field);
-        let url = &server.url;
-        quote!(#name: Url::parse(#url).expect("the generator checked the spec's server URLs"))
-    });
     let unused_url = servers.is_empty().then(|| quote!(let _ = url;));
-    let (derive_default, default_impl) = if servers.is_empty() {
-        (Some(quote!(Default,)), None)
-    } else {
-        (
-            None,
-            Some(quote! {
-                impl Default for BaseUrls {
-                    fn default() -> Self {
-                        Self { #(#defaults),* }
-                    }
-                }
-            }),
-        )
+    let (derive_default, default_impl) = match base_urls_default(servers) {
+        Some(default_impl) => (None, Some(default_impl)),
+        None => (Some(quote!(Default,)), None),
     };
     quote! {
         /// Where each of the API's servers is reached.
@@ -152,12 +144,33 @@ fn base_urls(servers: &[Server]) -> TokenStream {
     }
 }
 
+/// `impl Default for BaseUrls`, with the spec's URLs; `None` when there are no servers, and
+/// the empty struct derives it.
+fn base_urls_default(servers: &[Server]) -> Option<TokenStream> {
+    if servers.is_empty() {
+        return None;
+    }
+    let defaults = servers.iter().map(|server| {
+        let name = ident(&server.field);
+        let url = &server.url;
+        quote!(#name: Url::parse(#url).expect("the generator checked the spec's server URLs"))
+    });
+    Some(quote! {
+        impl Default for BaseUrls {
+            fn default() -> Self {
+                Self { #(#defaults),* }
+            }
+        }
+    })
+}
+
 /// The `Client` struct, how the runtime's builder makes one, and its own methods.
 fn client_struct(api: &Api) -> TokenStream {
     let docs = format!(
         " A client for the {}; each operation is a method.",
         api.title.trim()
     );
+    let own_methods = client_own_methods();
     quote! {
         #[doc = #docs]
         ///
@@ -182,6 +195,13 @@ fn client_struct(api: &Api) -> TokenStream {
             }
         }
 
+        #own_methods
+    }
+}
+
+/// The `Client`'s methods that are not operations: making one, and its settings.
+fn client_own_methods() -> TokenStream {
+    quote! {
         impl Client {
             /// A client for the spec's servers, with the default timeouts and retries.
             ///
@@ -216,6 +236,17 @@ fn client_struct(api: &Api) -> TokenStream {
     }
 }
 
+/// What every operation's method has, whatever it does.
+struct Signature {
+    docs: TokenStream,
+    name: Ident,
+    /// Its arguments, `&self` first.
+    args: TokenStream,
+    /// The base URL of its server.
+    base: TokenStream,
+}
+
+/// The method of one operation: it sends the request, or builds a browser's URL.
 fn operation(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let request_line = format!("`{} {}` (`{}`).", op.http_method, op.path, op.operation_id);
@@ -232,7 +263,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         Some(request_line.as_str()),
     ]);
     let types = quote!(types::);
-    let path_args = op.path_params.iter().map(|param| {
+    let path_args = op.parameters_in(ParamLocation::Path).map(|param| {
         let arg = ident(&param.name);
         let ty = path_arg_type(api, param, &types);
         quote!(#arg: #ty)
@@ -253,21 +284,26 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     });
     let args = quote!(&self, #(#path_args,)* #params_arg #body_arg);
     let server = ident(&api.servers[op.server].field);
-    let base = quote!(&self.base_urls.#server);
+    let signature = Signature {
+        docs,
+        name,
+        args,
+        base: quote!(&self.base_urls.#server),
+    };
     match op.kind {
-        OperationKind::BrowserUrl => page(op, &docs, &name, &args, &base),
-        OperationKind::Request => request(api, op, &docs, &name, &args, &base),
+        OperationKind::BrowserUrl => page(op, &signature),
+        OperationKind::Request => request(api, op, &signature),
     }
 }
 
 /// The method of an operation that is a page for a browser: it builds the URL.
-fn page(
-    op: &Operation,
-    docs: &TokenStream,
-    name: &Ident,
-    args: &TokenStream,
-    base: &TokenStream,
-) -> TokenStream {
+fn page(op: &Operation, signature: &Signature) -> TokenStream {
+    let Signature {
+        docs,
+        name,
+        args,
+        base,
+    } = signature;
     let rt = runtime();
     let path = op.segments.iter().filter_map(|segment| match segment {
         PathSegment::Literal(text) => Some(quote!(#text)),
@@ -278,7 +314,7 @@ fn page(
         Some(_) => quote!(params),
         None => quote!(&()),
     };
-    let styles = styles(&op.query_params);
+    let styles = styles(op.parameters_in(ParamLocation::Query));
     quote! {
         #docs
         pub fn #name(#args) -> Url {
@@ -288,64 +324,90 @@ fn page(
 }
 
 /// The method of an operation the client sends.
-fn request(
-    api: &Api,
-    op: &Operation,
-    docs: &TokenStream,
-    name: &Ident,
-    args: &TokenStream,
-    base: &TokenStream,
-) -> TokenStream {
+fn request(api: &Api, op: &Operation, signature: &Signature) -> TokenStream {
+    let Signature {
+        docs,
+        name,
+        args,
+        base,
+    } = signature;
     let constant = ident(&op.constant);
     let segments = op.segments.iter().map(|segment| path_segment(op, segment));
+    let assemble = assemble(api, op);
+    let payload = op.body.as_ref().and_then(payload);
+    let (error, parse_error) = error_body(api, op);
+    let (output, reading) = success_body(api, op, &parse_error);
+    let send = quote!(&operations::#constant, &url, |request| #assemble);
+    let call = send_call(&send, reading, &parse_error);
+    quote! {
+        #docs
+        pub async fn #name(#args) -> Result<Response<#output>, Error<#error>> {
+            let url = operations::#constant.url(#base, &[#(#segments),*])?;
+            #payload
+            #call
+        }
+    }
+}
+
+/// How each attempt builds its request from the runtime's `request`: the `Accept` header,
+/// the parameters, and the body.
+fn assemble(api: &Api, op: &Operation) -> TokenStream {
     let accept = op.accept.as_ref().map(|types| quote!(.accept(#types)));
-    let query = (!op.query_params.is_empty()).then(|| {
-        let styles = styles(&op.query_params);
+    let has_query = op.parameters_in(ParamLocation::Query).next().is_some();
+    let query = has_query.then(|| {
+        let styles = styles(op.parameters_in(ParamLocation::Query));
         quote!(.query(params, &[#(#styles),*]))
     });
-    let headers = op.header_params.iter().map(|param| {
-        let field = ident(&param.name);
-        let wire = &param.wire_name;
-        let style = style_tokens(param.style);
-        quote!(.header(#wire, &params.#field, #style))
-    });
-    let cookies = op.cookie_params.iter().map(|param| {
-        let field = ident(&param.name);
-        let wire = &param.wire_name;
-        let style = style_tokens(param.style);
-        quote!(.cookie(#wire, &params.#field, #style))
-    });
+    let headers = op
+        .parameters_in(ParamLocation::Header)
+        .map(|param| one_by_one(param, &quote!(header)));
+    let cookies = op
+        .parameters_in(ParamLocation::Cookie)
+        .map(|param| one_by_one(param, &quote!(cookie)));
     let assemble = quote!(request #accept #query #(#headers)* #(#cookies)*);
-    let assemble = match &op.body {
-        None => assemble,
-        Some(body) => {
-            let attach = attach_body(api, body);
-            if body.required {
-                quote!(#assemble #attach)
-            } else {
-                quote!({
-                    let request = #assemble;
-                    match body {
-                        Some(body) => request #attach,
-                        None => request,
-                    }
-                })
-            }
-        }
+    let Some(body) = &op.body else {
+        return assemble;
     };
+    let attach = attach_body(api, body);
+    if body.required {
+        quote!(#assemble #attach)
+    } else {
+        quote!({
+            let request = #assemble;
+            match body {
+                Some(body) => request #attach,
+                None => request,
+            }
+        })
+    }
+}
+
+/// The call (`.header(..)` or `.cookie(..)`) that adds a parameter written on its own.
+fn one_by_one(param: &Parameter, call: &TokenStream) -> TokenStream {
+    let field = ident(&param.name);
+    let wire = &param.wire_name;
+    let style = style_tokens(param.style);
+    quote!(.#call(#wire, &params.#field, #style))
+}
+
+/// The statement that lets each attempt borrow a raw body (a `Payload`); `None` for a body
+/// that is encoded.
+fn payload(body: &RequestBody) -> Option<TokenStream> {
     let rt = runtime();
-    // A raw body is a `Payload`, which each attempt borrows.
-    let payload = op.body.as_ref().and_then(|body| match body.encoding {
+    match body.encoding {
         BodyEncoding::Bytes if body.required => {
             Some(quote!(let body: &#rt::Payload = &body.into();))
         }
         BodyEncoding::Bytes => Some(quote!(let body = body.as_ref();)),
-        _ => None,
-    });
-    let (error, parse_error) = error_body(api, op);
-    let (output, reading) = success_body(api, op, &parse_error);
-    let send = quote!(&operations::#constant, &url, |request| #assemble);
-    let call = match reading {
+        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => None,
+    }
+}
+
+/// The transport's call that sends the request (`send` is its arguments) and reads the
+/// answer as `reading` says.
+fn send_call(send: &TokenStream, reading: Reading, parse_error: &TokenStream) -> TokenStream {
+    let rt = runtime();
+    match reading {
         Reading::Whole(decode) => quote! {
             let response = self.transport.send(#send).await?;
             response.#decode
@@ -360,24 +422,17 @@ fn request(
             };
             self.transport.send_per_status(#send, #parse_error, decoding).await
         },
-    };
-    quote! {
-        #docs
-        pub async fn #name(#args) -> Result<Response<#output>, Error<#error>> {
-            let url = operations::#constant.url(#base, &[#(#segments),*])?;
-            #payload
-            #call
-        }
     }
 }
 
+/// The runtime's `Segment` for one piece of the path.
 fn path_segment(op: &Operation, segment: &PathSegment) -> TokenStream {
     match segment {
         PathSegment::Literal(text) => quote!(Segment::Literal(#text)),
-        PathSegment::Parameter(name) => {
-            let param = op.path_params.iter().find(|param| &param.name == name);
-            let wire = param.map_or(name.as_str(), |param| param.wire_name.as_str());
-            let arg = path_value(param, name);
+        PathSegment::Parameter(index) => {
+            let param = &op.parameters[*index];
+            let wire = &param.wire_name;
+            let arg = path_value(param);
             quote!(Segment::parameter(#wire, #arg))
         }
         PathSegment::Template(parts) => {
@@ -388,10 +443,9 @@ fn path_segment(op: &Operation, segment: &PathSegment) -> TokenStream {
                     TemplatePart::Literal(text) => {
                         template.push_str(&text.replace('{', "{{").replace('}', "}}"));
                     }
-                    TemplatePart::Parameter(name) => {
+                    TemplatePart::Parameter(index) => {
                         template.push_str("{}");
-                        let param = op.path_params.iter().find(|param| &param.name == name);
-                        arguments.push(path_value(param, name));
+                        arguments.push(path_value(&op.parameters[*index]));
                     }
                 }
             }
@@ -409,18 +463,18 @@ fn attach_body(api: &Api, body: &RequestBody) -> TokenStream {
             quote!(.json(body, #content_type))
         }
         BodyEncoding::Form => {
-            let styles = body.field_styles.iter().map(|(property, style)| {
-                let style = style_tokens(*style);
-                quote!((#property, #style))
+            let styles = body.field_styles.iter().map(|styled| {
+                let wire = &body_field(api, body, styled.field).wire_name;
+                let style = style_tokens(styled.style);
+                quote!((#wire, #style))
             });
             quote!(.form(body, &[#(#styles),*]))
         }
         BodyEncoding::Multipart => {
-            let fields = struct_fields(api, &body.ty).unwrap_or_default();
-            let parts = body.parts.iter().filter_map(|part| {
-                let field = fields.get(part.field)?;
-                Some(multipart_part(field, part))
-            });
+            let parts = body
+                .parts
+                .iter()
+                .map(|part| multipart_part(body_field(api, body, part.field), part));
             quote!(.multipart(#rt::multipart::Parts::new() #(#parts)*))
         }
         BodyEncoding::Bytes => {
@@ -527,14 +581,16 @@ fn success_body(api: &Api, op: &Operation, parse_error: &TokenStream) -> (TokenS
 
 /// The value a path parameter's argument gives its segment: a secret's text (a secret has no
 /// `Display`, so that it is never written anywhere by accident), else the argument itself.
-fn path_value(param: Option<&Parameter>, name: &str) -> TokenStream {
-    let arg = ident(name);
-    match param {
-        Some(param) if param.ty == TypeRef::Secret => quote!(#arg.expose()),
+fn path_value(param: &Parameter) -> TokenStream {
+    let arg = ident(&param.name);
+    match param.ty {
+        TypeRef::Secret => quote!(#arg.expose()),
         _ => quote!(#arg),
     }
 }
 
+/// The type a path parameter is taken as: `&str` for text, a number or `bool` by value, any
+/// other by reference.
 fn path_arg_type(api: &Api, param: &Parameter, types: &TokenStream) -> TokenStream {
     match &param.ty {
         TypeRef::String => quote!(&str),
@@ -549,9 +605,10 @@ fn path_arg_type(api: &Api, param: &Parameter, types: &TokenStream) -> TokenStre
 }
 
 /// The style of each parameter that is not written the default way, by wire name.
-fn styles(params: &[Parameter]) -> impl Iterator<Item = TokenStream> + '_ {
+fn styles<'p>(
+    params: impl Iterator<Item = &'p Parameter> + 'p,
+) -> impl Iterator<Item = TokenStream> + 'p {
     params
-        .iter()
         .filter(|param| param.style != (Style::Form { explode: true }))
         .map(|param| {
             let wire = &param.wire_name;
@@ -560,15 +617,20 @@ fn styles(params: &[Parameter]) -> impl Iterator<Item = TokenStream> + '_ {
         })
 }
 
-/// The fields of `ty` when it names a struct.
-fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [Field]> {
-    let TypeRef::Named(id) = ty else {
-        return None;
-    };
-    match api.kind_of(*id)? {
-        TypeKind::Struct(strukt) => Some(&strukt.fields),
+/// The field at `index` of the struct a form or multipart body is, which its field styles
+/// and parts point at. Lowering gives a body styles or parts only when it is a struct, and
+/// `validate` checks that each index names one of its fields.
+fn body_field<'a>(api: &'a Api, body: &RequestBody, index: usize) -> &'a Field {
+    let fields = match &body.ty {
+        TypeRef::Named(id) => match api.kind_of(*id) {
+            Some(TypeKind::Struct(strukt)) => Some(&strukt.fields),
+            _ => None,
+        },
         _ => None,
-    }
+    };
+    fields
+        .and_then(|fields| fields.get(index))
+        .expect("validate checks that each field style and part of a body names a field")
 }
 
 /// The runtime's `Style` value for `style`.

@@ -1,6 +1,7 @@
 //! Doc text as Markdown, in one pass of pulldown-cmark: each block stays what it is (code is
-//! code, a table a table), paragraphs and list items are rewrapped to end by column 100, and
-//! brackets rustdoc would read as a broken intra-doc link are escaped.
+//! code, a table a table), paragraphs and list items are rewrapped to end by column 100,
+//! brackets rustdoc would read as a broken intra-doc link are escaped, and bare URLs become
+//! links (`<https://...>`), which rustdoc would otherwise warn about and show as plain text.
 //!
 //! Parsing once is what keeps the two from disagreeing: text the parser calls code is never
 //! escaped or wrapped, and a link it resolves (`[text](target)`, or a reference with its
@@ -35,7 +36,7 @@ pub(crate) fn render(text: &str, width: usize) -> Vec<String> {
     definitions.sort_by_key(|span| span.start);
     let mut writer = Writer {
         text,
-        escapes: escapes(text, &events),
+        insertions: insertions(text, &events),
         width,
         lines: Vec::new(),
         containers: Vec::new(),
@@ -51,36 +52,106 @@ pub(crate) fn render(text: &str, width: usize) -> Vec<String> {
     writer.lines
 }
 
-/// The byte offsets of the brackets in `text` that the parser read as plain text (not code,
-/// not link syntax, not already escaped): a backslash goes before each.
-fn escapes(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Vec<usize> {
-    let mut in_code = false;
+/// What goes into `text` before the byte at each offset, in order of offset: a backslash
+/// before each bracket the parser read as plain text (not code, not link syntax, not already
+/// escaped), and `<` and `>` around each bare URL in plain text.
+fn insertions(text: &str, events: &[(Event<'_>, Range<usize>)]) -> Vec<(usize, &'static str)> {
     let mut at = Vec::new();
+    for run in plain_text(events) {
+        let urls = bare_urls(text, run.clone());
+        for url in &urls {
+            at.push((url.start, "<"));
+            at.push((url.end, ">"));
+        }
+        let bytes = text.as_bytes();
+        for index in run {
+            let escaped = bytes[..index]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count()
+                % 2
+                == 1;
+            let in_url = urls.iter().any(|url| url.contains(&index));
+            if matches!(bytes[index], b'[' | b']') && !escaped && !in_url {
+                at.push((index, "\\"));
+            }
+        }
+    }
+    // A URL's `>` and a following `<` may share an offset; sorting is stable, so they keep
+    // the order they were pushed in.
+    at.sort_by_key(|&(index, _)| index);
+    at.dedup();
+    at
+}
+
+/// The source ranges of the text the parser read as plain text (outside code blocks and
+/// links), pieces that touch joined: the parser splits text at characters that might have
+/// been markup (`_`, `&`...), and a URL must be seen whole.
+fn plain_text(events: &[(Event<'_>, Range<usize>)]) -> Vec<Range<usize>> {
+    let mut in_code = false;
+    let mut links = 0_usize;
+    let mut runs: Vec<Range<usize>> = Vec::new();
     for (event, range) in events {
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Text(_) if !in_code => {
-                let bytes = text.as_bytes();
-                for index in range.clone() {
-                    let escaped = bytes[..index]
-                        .iter()
-                        .rev()
-                        .take_while(|&&b| b == b'\\')
-                        .count()
-                        % 2
-                        == 1;
-                    if matches!(bytes[index], b'[' | b']') && !escaped {
-                        at.push(index);
-                    }
-                }
-            }
+            Event::Start(Tag::Link { .. }) => links += 1,
+            Event::End(TagEnd::Link) => links = links.saturating_sub(1),
+            Event::Text(_) if !in_code && links == 0 => match runs.last_mut() {
+                Some(last) if last.end == range.start => last.end = range.end,
+                _ => runs.push(range.clone()),
+            },
             _ => {}
         }
     }
-    at.sort_unstable();
-    at.dedup();
-    at
+    runs
+}
+
+/// The ranges of the `http://` and `https://` URLs in `text[run]`: up to a space, a quote,
+/// an angle bracket or a square bracket, without the punctuation that ends a sentence or a
+/// closing parenthesis the URL did not open.
+fn bare_urls(text: &str, run: Range<usize>) -> Vec<Range<usize>> {
+    let mut urls = Vec::new();
+    let mut from = run.start;
+    while let Some(found) = ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| text[from..run.end].find(scheme))
+        .min()
+    {
+        let start = from + found;
+        let rest = &text[start..run.end];
+        let length = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '[' | ']' | '`'))
+            .unwrap_or(rest.len());
+        let url = trim_url_end(&rest[..length]);
+        let end = start + url.len();
+        let word_before = text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        if url.len() > "https://".len() && !word_before {
+            urls.push(start..end);
+        }
+        from = start + length.max(1);
+    }
+    urls
+}
+
+/// `url` without what more likely ends the sentence around it: trailing `.,;:!?'` and `)`
+/// beyond those the URL opened.
+fn trim_url_end(mut url: &str) -> &str {
+    loop {
+        let opened = url.matches('(').count();
+        let closed = url.matches(')').count();
+        let trimmed = url
+            .strip_suffix(['.', ',', ';', ':', '!', '?', '\'', '*', '_'])
+            .or_else(|| (closed > opened).then(|| url.strip_suffix(')')).flatten());
+        match trimmed {
+            Some(shorter) => url = shorter,
+            None => return url,
+        }
+    }
 }
 
 /// A list item or other block whose lines start with a marker, then with its indentation.
@@ -95,7 +166,7 @@ struct Container {
 /// Renders parsed events back to Markdown lines.
 struct Writer<'t> {
     text: &'t str,
-    escapes: Vec<usize>,
+    insertions: Vec<(usize, &'static str)>,
     width: usize,
     lines: Vec<String>,
     containers: Vec<Container>,
@@ -250,17 +321,19 @@ impl Writer<'_> {
         self.blank = true;
     }
 
-    /// The source in `range`, with a backslash before each bracket that needs one.
+    /// The source in `range`, with its [`insertions`]: escaped brackets, bare URLs as links.
+    /// A `>` that closes a URL at the end of the range is in it.
     fn source(&self, range: Range<usize>) -> String {
-        let start = self.escapes.partition_point(|&at| at < range.start);
+        let start = self.insertions.partition_point(|&(at, _)| at < range.start);
         let mut out = String::with_capacity(range.len() + 4);
         let mut from = range.start;
-        for &at in self.escapes[start..]
+        for &(at, inserted) in self.insertions[start..]
             .iter()
-            .take_while(|&&at| at < range.end)
+            .take_while(|&&(at, inserted)| at < range.end || (at == range.end && inserted == ">"))
+            .filter(|&&(at, inserted)| at > range.start || inserted != ">")
         {
             out.push_str(&self.text[from..at]);
-            out.push('\\');
+            out.push_str(inserted);
             from = at;
         }
         out.push_str(&self.text[from..range.end]);
@@ -342,7 +415,8 @@ fn starts_block(word: &str) -> bool {
         || word.starts_with('#')
         || word.starts_with("```")
         || word.starts_with("~~~")
-        || word.starts_with('<')
+        // An HTML tag may start a block; a link to a URL (`<https://...>`) may not.
+        || (word.starts_with('<') && !word.starts_with("<http"))
         || (digits > 0 && matches!(&word[digits..], "." | ")"))
         || word.chars().all(|c| c == '-' || c == '=')
 }
@@ -461,6 +535,38 @@ mod tests {
         check("costs 5 - 10 dollars", 8, &["costs 5 -", "10", "dollars"]);
         check("step one 2. then", 9, &["step one 2.", "then"]);
         check("a # b", 1, &["a #", "b"]);
+    }
+
+    #[test]
+    fn bare_urls_become_links_and_written_links_are_kept() {
+        check(
+            "See https://developer.box.com/guides/api_calls/ (or http://x.io/a_(b)), \
+             <https://kept.example>, [text](https://linked.example) and `https://code.example`.",
+            200,
+            &[
+                "See <https://developer.box.com/guides/api_calls/> (or <http://x.io/a_(b)>), \
+               <https://kept.example>, [text](https://linked.example) and `https://code.example`.",
+            ],
+        );
+        check(
+            "At https://a.example/x?y=1&z=[2]. Then xhttps://no.example and https:// alone.",
+            200,
+            &["At <https://a.example/x?y=1&z=>\\[2\\]. Then xhttps://no.example and https:// alone."],
+        );
+        check(
+            "| https://t.example |\n|---|",
+            200,
+            &["| <https://t.example> |", "|---|"],
+        );
+    }
+
+    #[test]
+    fn a_bare_url_wrapped_at_the_end_of_a_line_stays_whole() {
+        check(
+            "one two https://example.com/long/path three",
+            20,
+            &["one two", "<https://example.com/long/path>", "three"],
+        );
     }
 
     #[test]

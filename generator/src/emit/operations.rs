@@ -6,8 +6,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, item_docs, runtime};
-use crate::model::{Api, Operation, OperationKind};
+use crate::model::{Api, HttpMethod, Operation, OperationKind};
 
+/// `src/operations.rs` of `api`'s crate: a constant per operation the client sends.
 pub(super) fn operations_rs(api: &Api) -> TokenStream {
     let constants: Vec<TokenStream> = api
         .operations
@@ -28,6 +29,7 @@ pub(super) fn operations_rs(api: &Api) -> TokenStream {
     }
 }
 
+/// The constant of `op`, documented with its request line and the method that sends it.
 fn constant(op: &Operation) -> TokenStream {
     let name = ident(&op.constant);
     let method_name = &op.method_name;
@@ -40,10 +42,24 @@ fn constant(op: &Operation) -> TokenStream {
     );
     let docs = item_docs(&text);
     let id = &op.operation_id;
-    let method = ident(&op.http_method);
+    let method = method_constant(op.http_method);
     let rt = runtime();
     quote! {
         #docs
         pub const #name: #rt::Operation = #rt::Operation::new(#id, #rt::reqwest::Method::#method);
+    }
+}
+
+/// The name of `method`'s constant on `reqwest::Method`.
+fn method_constant(method: HttpMethod) -> TokenStream {
+    match method {
+        HttpMethod::Get => quote!(GET),
+        HttpMethod::Put => quote!(PUT),
+        HttpMethod::Post => quote!(POST),
+        HttpMethod::Delete => quote!(DELETE),
+        HttpMethod::Options => quote!(OPTIONS),
+        HttpMethod::Head => quote!(HEAD),
+        HttpMethod::Patch => quote!(PATCH),
+        HttpMethod::Trace => quote!(TRACE),
     }
 }

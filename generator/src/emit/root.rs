@@ -7,6 +7,7 @@ use super::inner_docs;
 use crate::model::{Api, FeatureGroup, OperationKind};
 use crate::{Config, Layout};
 
+/// `src/lib.rs` of `api`'s crate: its documentation, modules and re-exports.
 pub(super) fn lib_rs(api: &Api, config: &Config, sources: &str) -> TokenStream {
     let crate_docs = inner_docs(&crate_docs(api, config, sources));
     quote! {
@@ -64,6 +65,30 @@ fn features_docs(api: &Api) -> String {
     text
 }
 
+/// The section listing the operations: each method, the request it sends and its summary.
+fn operations_docs(api: &Api) -> String {
+    let mut text =
+        String::from("# Operations\n\n| Method | Request | Summary |\n| --- | --- | --- |\n");
+    for op in &api.operations {
+        let call = match op.kind {
+            OperationKind::BrowserUrl => "builds a browser URL for",
+            OperationKind::Request => "sends",
+        };
+        text.push_str(&format!(
+            "| [`{name}`](Client::{name}) | {call} `{} {}` | {} |\n",
+            op.http_method,
+            op.path,
+            op.summary
+                .as_deref()
+                .unwrap_or("")
+                .replace('|', "\\|")
+                .trim(),
+            name = op.method_name.trim_start_matches("r#"),
+        ));
+    }
+    text
+}
+
 /// The crate's documentation: what it is a client for, where it comes from, its operations
 /// and an example of setting it up.
 fn crate_docs(api: &Api, config: &Config, sources: &str) -> String {
@@ -82,24 +107,7 @@ fn crate_docs(api: &Api, config: &Config, sources: &str) -> String {
         config.generated_by
     ));
     text.push_str(&features_docs(api));
-    text.push_str("# Operations\n\n| Method | Request | Summary |\n| --- | --- | --- |\n");
-    for op in &api.operations {
-        let call = match op.kind {
-            OperationKind::BrowserUrl => "builds a browser URL for",
-            OperationKind::Request => "sends",
-        };
-        text.push_str(&format!(
-            "| [`{name}`](Client::{name}) | {call} `{} {}` | {} |\n",
-            op.http_method,
-            op.path,
-            op.summary
-                .as_deref()
-                .unwrap_or("")
-                .replace('|', "\\|")
-                .trim(),
-            name = op.method_name.trim_start_matches("r#"),
-        ));
-    }
+    text.push_str(&operations_docs(api));
     if config.layout == Layout::Module {
         // Included into a crate by its build script, the module has no name an example could use.
         return text;

@@ -14,29 +14,9 @@ pub(super) fn status_enum_def(
     docs: &TokenStream,
     variants: &[StatusVariant],
 ) -> TokenStream {
-    let definitions = variants.iter().map(|variant| {
-        let variant_name = ident(&variant.name);
-        let status = match variant.status {
-            StatusMatch::Code(code) => format!("`{code}`"),
-            StatusMatch::Range(digit) => format!("`{digit}XX`"),
-            StatusMatch::Default => "Any other status".to_owned(),
-        };
-        let doc = super::docs(&match &variant.docs {
-            Some(description) => format!("{status}: {}", description.trim()),
-            None => format!("{status}."),
-        });
-        let payload = match &variant.body {
-            ResponseBody::Empty => None,
-            ResponseBody::Json(ty) => Some(rust_type(api, ty, &quote!())),
-            ResponseBody::Text => Some(quote!(::std::string::String)),
-            ResponseBody::Bytes => {
-                let rt = runtime();
-                Some(quote!(#rt::ByteStream))
-            }
-        };
-        let payload = payload.map(|ty| quote!((#ty)));
-        quote!(#doc #variant_name #payload,)
-    });
+    let definitions = variants
+        .iter()
+        .map(|variant| variant_definition(api, variant));
     let codes: Vec<u16> = variants
         .iter()
         .filter_map(|variant| match variant.status {
@@ -44,9 +24,65 @@ pub(super) fn status_enum_def(
             _ => None,
         })
         .collect();
+    let payloads = variants.iter().filter_map(|variant| match &variant.body {
+        ResponseBody::Json(ty) => Some(ty),
+        _ => None,
+    });
+    let sizes = super::types::holds_named(payloads).then(super::types::variant_sizes_differ);
+    let decode = decode(variants, &codes);
+    let streams = streamed(variants, &codes);
+    // A stream is read once: it can be neither cloned nor compared.
+    let derives = if streams.is_some() {
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
+    quote! {
+        #docs
+        #derives
+        #sizes
+        pub enum #name {
+            #(#definitions)*
+        }
+
+        impl #name {
+            #decode
+
+            #streams
+        }
+    }
+}
+
+/// One variant of the enum, documented with the statuses it covers.
+fn variant_definition(api: &Api, variant: &StatusVariant) -> TokenStream {
+    let variant_name = ident(&variant.name);
+    let status = match variant.status {
+        StatusMatch::Code(code) => format!("`{code}`"),
+        StatusMatch::Range(digit) => format!("`{digit}XX`"),
+        StatusMatch::Default => "Any other status".to_owned(),
+    };
+    let doc = super::docs(&match &variant.docs {
+        Some(description) => format!("{status}: {}", description.trim()),
+        None => format!("{status}."),
+    });
+    let payload = match &variant.body {
+        ResponseBody::Empty => None,
+        ResponseBody::Json(ty) => Some(rust_type(api, ty, &quote!())),
+        ResponseBody::Text => Some(quote!(::std::string::String)),
+        ResponseBody::Bytes => {
+            let rt = runtime();
+            Some(quote!(#rt::ByteStream))
+        }
+    };
+    let payload = payload.map(|ty| quote!((#ty)));
+    quote!(#doc #variant_name #payload,)
+}
+
+/// The `decode` function: the variant of a `status` response, from its body.
+fn decode(variants: &[StatusVariant], codes: &[u16]) -> TokenStream {
     let arms = variants.iter().filter_map(|variant| {
         let variant_name = ident(&variant.name);
-        let pattern = status_pattern(variant.status, &codes)?;
+        let pattern = status_pattern(variant.status, codes)?;
         let value = match &variant.body {
             ResponseBody::Empty => quote!(Ok(Self::#variant_name)),
             ResponseBody::Json(_) => quote!(::serde_json::from_slice(body).map(Self::#variant_name)),
@@ -70,36 +106,13 @@ pub(super) fn status_enum_def(
     } else {
         quote!(_body)
     };
-    let payloads = variants.iter().filter_map(|variant| match &variant.body {
-        ResponseBody::Json(ty) => Some(ty),
-        _ => None,
-    });
-    let sizes = super::types::holds_named(payloads).then(super::types::variant_sizes_differ);
-    let streams = streamed(variants, &codes);
-    // A stream is read once: it can be neither cloned nor compared.
-    let derives = if streams.is_some() {
-        quote!(#[derive(Debug)])
-    } else {
-        quote!(#[derive(Debug, Clone, PartialEq)])
-    };
     quote! {
-        #docs
-        #derives
-        #sizes
-        pub enum #name {
-            #(#definitions)*
-        }
-
-        impl #name {
-            /// Decodes a response body as the spec documents it for `status`.
-            pub fn decode(status: u16, #body_arg: &[u8]) -> ::std::result::Result<Self, ::serde_json::Error> {
-                match status {
-                    #(#arms)*
-                    #fallback
-                }
+        /// Decodes a response body as the spec documents it for `status`.
+        pub fn decode(status: u16, #body_arg: &[u8]) -> ::std::result::Result<Self, ::serde_json::Error> {
+            match status {
+                #(#arms)*
+                #fallback
             }
-
-            #streams
         }
     }
 }

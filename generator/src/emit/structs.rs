@@ -26,11 +26,11 @@ pub(super) fn struct_def(
         Purpose::Schema => quote!(::serde::Serialize, ::serde::Deserialize),
         Purpose::Parameters { .. } => quote!(::serde::Serialize),
     };
-    let fields = strukt.fields.iter().map(|field| {
+    let fields = strukt.fields.iter().enumerate().map(|(index, field)| {
         let field_docs = field_docs(field);
         let field_name = ident(&field.name);
         let ty = field_type(api, field, &quote!());
-        let serde = serde_attributes(field, &strukt.purpose);
+        let serde = serde_attributes(field, index, &strukt.purpose);
         quote! {
             #field_docs
             #serde
@@ -81,11 +81,9 @@ pub(super) fn boxed(ty: TokenStream, boxed: bool) -> TokenStream {
 /// The serde attributes of a field: its wire name, whether it may be absent, how `null` and
 /// bytes are read, and flattening. Of a parameter struct only the query parameters are
 /// serialised (as the query string).
-fn serde_attributes(field: &Field, purpose: &Purpose) -> Option<TokenStream> {
-    if let Purpose::Parameters { query } = purpose {
-        if !query.contains(&field.name) {
-            return Some(quote!(#[serde(skip)]));
-        }
+fn serde_attributes(field: &Field, index: usize, purpose: &Purpose) -> Option<TokenStream> {
+    if !purpose.serialises(index) {
+        return Some(quote!(#[serde(skip)]));
     }
     let rename =
         (unraw(&field.name) != field.wire_name && !field.presence.is_flattened()).then(|| {

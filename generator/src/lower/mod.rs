@@ -3,9 +3,10 @@
 //! [`Lowerer`] carries what lowering needs across schemas and operations: the names already
 //! handed out, the named types defined so far, the warnings and the errors. Schemas are
 //! lowered in `schemas.rs` (objects in `objects.rs`, unions in `unions.rs`, after
-//! `simplify.rs` has put them in the shape they mean), operations in `operations.rs`; this
-//! file resolves `$ref`s. Named types are kept by id in `table.rs`, which numbers them in
-//! name order once lowering is done.
+//! `simplify.rs` has put them in the shape they mean), operations in `operations.rs` (their
+//! parameters in `parameters.rs`, request bodies in `bodies.rs`, responses in
+//! `responses.rs`); this file resolves `$ref`s. Named types are kept by id in `table.rs`,
+//! which numbers them in name order once lowering is done.
 //!
 //! An error does not stop lowering: it is recorded where it stands, the part it spoils (a
 //! field, a component, an operation) is left out or stands in as any JSON, and lowering goes
@@ -13,12 +14,14 @@
 
 mod aliases;
 mod all_of;
+mod bodies;
 mod enums;
 mod facts;
 mod features;
 mod multipart;
 mod objects;
 mod operations;
+mod parameters;
 mod reach;
 mod recursion;
 mod responses;

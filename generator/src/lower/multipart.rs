@@ -7,8 +7,8 @@ use openapiv3::{MediaType, ParameterSchemaOrContent, ReferenceOr, SchemaKind};
 use serde_json::Value;
 
 use super::Lowerer;
-use crate::diagnostics::Pointer;
-use crate::model::{Field, MultipartPart, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::diagnostics::{Error, Pointer};
+use crate::model::{Field, MultipartPart, TypeDef, TypeKind, TypeRef};
 
 /// The content type of a part that holds bytes.
 const OCTET_STREAM: &str = "application/octet-stream";
@@ -18,30 +18,36 @@ const JSON: &str = "application/json";
 const TEXT: &str = "text/plain";
 
 impl<'a> Lowerer<'a> {
-    /// How each field of the struct `id` (a multipart body described by `media` at `at`)
-    /// is sent; its bytes fields become file parts first.
+    /// How each field of the struct `ty` (a multipart body described by `media` at `at`) is
+    /// sent; its bytes fields become file parts first. A body that is not a struct is an
+    /// error: it has no properties to send as parts.
     pub(super) fn multipart_parts(
         &mut self,
-        id: TypeId,
+        ty: &TypeRef,
         media: &'a MediaType,
         at: &Pointer,
-    ) -> Vec<MultipartPart> {
+    ) -> Result<Vec<MultipartPart>, Error> {
+        let definition = match ty {
+            TypeRef::Named(id) => self.types.get_mut(*id),
+            _ => None,
+        };
         let Some(TypeDef {
             kind: TypeKind::Struct(strukt),
             ..
-        }) = self.types.get_mut(id)
+        }) = definition
         else {
-            return Vec::new();
+            let message = "a `multipart/form-data` body must be an object with properties";
+            return Err(self.error(&at.join("schema"), message));
         };
         for field in &mut strukt.fields {
             field.ty = as_file(&field.ty);
         }
         let fields = strukt.fields.clone();
-        fields
+        Ok(fields
             .iter()
             .enumerate()
             .map(|(index, field)| self.part(index, field, media, at))
-            .collect()
+            .collect())
     }
 
     fn part(

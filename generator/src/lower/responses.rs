@@ -239,6 +239,7 @@ struct LoweredResponse {
     docs: Option<String>,
 }
 
+/// The statuses a response key of the spec covers.
 fn status_match(status: &StatusCode) -> StatusMatch {
     match status {
         StatusCode::Code(code) => StatusMatch::Code(*code),

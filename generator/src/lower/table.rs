@@ -91,13 +91,7 @@ impl TypeTable {
 
 /// Renumbers every type `operation` names.
 fn renumber_operation(operation: &mut Operation, renumber: &impl Fn(&mut TypeId)) {
-    let parameters = operation
-        .path_params
-        .iter_mut()
-        .chain(&mut operation.query_params)
-        .chain(&mut operation.header_params)
-        .chain(&mut operation.cookie_params);
-    for parameter in parameters {
+    for parameter in &mut operation.parameters {
         each_id(&mut parameter.ty, renumber);
     }
     if let Some(params) = &mut operation.params_type {
