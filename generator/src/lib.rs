@@ -186,8 +186,9 @@ pub struct Emitted {
 /// stages of [`generate`], apart so that each can be measured.
 ///
 /// # Panics
-/// When `api` breaks an invariant [`lower`] checks (an index into an operation's parameters or
-/// a body's fields that names nothing): a model built or changed by hand must hold them too.
+/// When `api` breaks an invariant [`lower`] checks (a [`model::TypeId`], or an index into an
+/// operation's parameters or a body's fields, that names nothing): a model built or changed by
+/// hand must hold them too.
 pub fn emit(api: &model::Api, spec: &Spec, config: &Config) -> Emitted {
     Emitted {
         file: spec.file().to_owned(),
