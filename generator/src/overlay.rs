@@ -302,6 +302,19 @@ impl Problems<'_> {
                 );
             }
         }
+        let change = self.change(&at, members);
+        let target = self.target(&at, members.get("target"));
+        let ((target_text, target), change) = (target?, change?);
+        Some(Action {
+            at,
+            target_text,
+            target,
+            change,
+        })
+    }
+
+    /// What the action at `at` does: `remove: true`, else its `update`.
+    fn change(&mut self, at: &Pointer, members: &serde_json::Map<String, Value>) -> Option<Change> {
         let remove = match members.get("remove") {
             None => false,
             Some(Value::Bool(remove)) => *remove,
@@ -310,7 +323,7 @@ impl Problems<'_> {
                 false
             }
         };
-        let change = match (remove, members.get("update")) {
+        match (remove, members.get("update")) {
             (true, _) => Some(Change::Remove),
             (false, Some(update)) => Some(Change::Update(update.clone())),
             (false, None) => {
@@ -320,35 +333,30 @@ impl Problems<'_> {
                 );
                 None
             }
+        }
+    }
+
+    /// The action's `target`, as written and parsed as a JSONPath query.
+    fn target(&mut self, at: &Pointer, target: Option<&Value>) -> Option<(String, JsonPath)> {
+        let Some(text) = target.and_then(Value::as_str) else {
+            self.push(
+                at.join("target"),
+                "`target` must be a JSONPath query string",
+            );
+            return None;
         };
-        let target = match members.get("target").map(|t| (t, t.as_str())) {
-            Some((_, Some(text))) => match JsonPath::parse(text) {
-                Ok(path) => Some((text.to_owned(), path)),
-                Err(error) => {
-                    let message = format!(
-                        "`{text}` is not a JSONPath query (RFC 9535): {} at character {}",
-                        error.message(),
-                        error.position()
-                    );
-                    self.push(at.join("target"), message);
-                    None
-                }
-            },
-            _ => {
-                self.push(
-                    at.join("target"),
-                    "`target` must be a JSONPath query string",
+        match JsonPath::parse(text) {
+            Ok(path) => Some((text.to_owned(), path)),
+            Err(error) => {
+                let message = format!(
+                    "`{text}` is not a JSONPath query (RFC 9535): {} at character {}",
+                    error.message(),
+                    error.position()
                 );
+                self.push(at.join("target"), message);
                 None
             }
-        };
-        let ((target_text, target), change) = (target?, change?);
-        Some(Action {
-            at,
-            target_text,
-            target,
-            change,
-        })
+        }
     }
 }
 
