@@ -115,79 +115,11 @@ pub enum AccessTokenIssuedTokenType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl AccessTokenIssuedTokenType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "urn:ietf:params:oauth:token-type:access_token",
-    ];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UrnIetfParamsOauthTokenTypeAccessToken => {
-                "urn:ietf:params:oauth:token-type:access_token"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
+::clientgen_runtime::string_enum!(
+    AccessTokenIssuedTokenType {
+    UrnIetfParamsOauthTokenTypeAccessToken("urn:ietf:params:oauth:token-type:access_token")
     }
-}
-
-impl ::std::convert::From<&str> for AccessTokenIssuedTokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "urn:ietf:params:oauth:token-type:access_token" => {
-                Self::UrnIetfParamsOauthTokenTypeAccessToken
-            }
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for AccessTokenIssuedTokenType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for AccessTokenIssuedTokenType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for AccessTokenIssuedTokenType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AccessTokenIssuedTokenType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AccessTokenIssuedTokenType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The type of access token returned.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -199,73 +131,7 @@ pub enum AccessTokenTokenType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl AccessTokenTokenType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["bearer"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bearer => "bearer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for AccessTokenTokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bearer" => Self::Bearer,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for AccessTokenTokenType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for AccessTokenTokenType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for AccessTokenTokenType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AccessTokenTokenType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AccessTokenTokenType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(AccessTokenTokenType { Bearer("bearer") });
 
 /// Query, header and cookie parameters of
 /// [`Client::authorize_user`](crate::Client::authorize_user).
@@ -398,73 +264,7 @@ pub enum AuthorizeUserResponseType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl AuthorizeUserResponseType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["code"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Code => "code",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for AuthorizeUserResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "code" => Self::Code,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for AuthorizeUserResponseType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for AuthorizeUserResponseType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for AuthorizeUserResponseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AuthorizeUserResponseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AuthorizeUserResponseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(AuthorizeUserResponseType { Code("code") });
 
 /// The value will always be `file`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -476,73 +276,7 @@ pub enum FileBaseType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl FileBaseType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["file"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::File => "file",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for FileBaseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "file" => Self::File,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for FileBaseType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for FileBaseType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for FileBaseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for FileBaseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for FileBaseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(FileBaseType { File("file") });
 
 /// A mini representation of a file, used when nested under another resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -705,73 +439,7 @@ pub enum FileVersionBaseType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl FileVersionBaseType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["file_version"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileVersion => "file_version",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for FileVersionBaseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "file_version" => Self::FileVersion,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for FileVersionBaseType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for FileVersionBaseType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for FileVersionBaseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for FileVersionBaseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for FileVersionBaseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(FileVersionBaseType { FileVersion("file_version") });
 
 /// A mini representation of a file version, used when nested within another resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -862,73 +530,7 @@ pub enum FolderBaseType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl FolderBaseType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["folder"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Folder => "folder",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for FolderBaseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "folder" => Self::Folder,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for FolderBaseType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for FolderBaseType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for FolderBaseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for FolderBaseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for FolderBaseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(FolderBaseType { Folder("folder") });
 
 /// A mini representation of a file version, used when nested under another resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1442,79 +1044,10 @@ pub enum PostOAuth2TokenActorTokenType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl PostOAuth2TokenActorTokenType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "urn:ietf:params:oauth:token-type:id_token",
-    ];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UrnIetfParamsOauthTokenTypeIdToken => {
-                "urn:ietf:params:oauth:token-type:id_token"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for PostOAuth2TokenActorTokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "urn:ietf:params:oauth:token-type:id_token" => {
-                Self::UrnIetfParamsOauthTokenTypeIdToken
-            }
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for PostOAuth2TokenActorTokenType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for PostOAuth2TokenActorTokenType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for PostOAuth2TokenActorTokenType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PostOAuth2TokenActorTokenType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenActorTokenType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(
+    PostOAuth2TokenActorTokenType {
+    UrnIetfParamsOauthTokenTypeIdToken("urn:ietf:params:oauth:token-type:id_token") }
+);
 
 /// Used in combination with `client_credentials` as the `grant_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1528,75 +1061,9 @@ pub enum PostOAuth2TokenBoxSubjectType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl PostOAuth2TokenBoxSubjectType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["enterprise", "user"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enterprise => "enterprise",
-            Self::User => "user",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for PostOAuth2TokenBoxSubjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "enterprise" => Self::Enterprise,
-            "user" => Self::User,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for PostOAuth2TokenBoxSubjectType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for PostOAuth2TokenBoxSubjectType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for PostOAuth2TokenBoxSubjectType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PostOAuth2TokenBoxSubjectType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenBoxSubjectType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(
+    PostOAuth2TokenBoxSubjectType { Enterprise("enterprise"), User("user") }
+);
 
 /// The type of request being made, either using a client-side obtained authorization code, a
 /// refresh token, a JWT assertion, client credentials grant or another access token for the purpose
@@ -1618,95 +1085,13 @@ pub enum PostOAuth2TokenGrantType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl PostOAuth2TokenGrantType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "authorization_code",
-        "refresh_token",
-        "client_credentials",
-        "urn:ietf:params:oauth:grant-type:jwt-bearer",
-        "urn:ietf:params:oauth:grant-type:token-exchange",
-    ];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthorizationCode => "authorization_code",
-            Self::RefreshToken => "refresh_token",
-            Self::ClientCredentials => "client_credentials",
-            Self::UrnIetfParamsOauthGrantTypeJwtBearer => {
-                "urn:ietf:params:oauth:grant-type:jwt-bearer"
-            }
-            Self::UrnIetfParamsOauthGrantTypeTokenExchange => {
-                "urn:ietf:params:oauth:grant-type:token-exchange"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
+::clientgen_runtime::string_enum!(
+    PostOAuth2TokenGrantType { AuthorizationCode("authorization_code"),
+    RefreshToken("refresh_token"), ClientCredentials("client_credentials"),
+    UrnIetfParamsOauthGrantTypeJwtBearer("urn:ietf:params:oauth:grant-type:jwt-bearer"),
+    UrnIetfParamsOauthGrantTypeTokenExchange("urn:ietf:params:oauth:grant-type:token-exchange")
     }
-}
-
-impl ::std::convert::From<&str> for PostOAuth2TokenGrantType {
-    fn from(value: &str) -> Self {
-        match value {
-            "authorization_code" => Self::AuthorizationCode,
-            "refresh_token" => Self::RefreshToken,
-            "client_credentials" => Self::ClientCredentials,
-            "urn:ietf:params:oauth:grant-type:jwt-bearer" => {
-                Self::UrnIetfParamsOauthGrantTypeJwtBearer
-            }
-            "urn:ietf:params:oauth:grant-type:token-exchange" => {
-                Self::UrnIetfParamsOauthGrantTypeTokenExchange
-            }
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for PostOAuth2TokenGrantType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for PostOAuth2TokenGrantType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for PostOAuth2TokenGrantType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PostOAuth2TokenGrantType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenGrantType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// A request to refresh an Access Token. Use this API to refresh an expired Access Token using a
 /// valid Refresh Token.
@@ -1868,74 +1253,9 @@ pub enum PostOAuth2TokenRefreshAccessTokenGrantType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl PostOAuth2TokenRefreshAccessTokenGrantType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["refresh_token"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RefreshToken => "refresh_token",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn from(value: &str) -> Self {
-        match value {
-            "refresh_token" => Self::RefreshToken,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String>
-for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for PostOAuth2TokenRefreshAccessTokenGrantType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(
+    PostOAuth2TokenRefreshAccessTokenGrantType { RefreshToken("refresh_token") }
+);
 
 /// The type of `subject_token` passed in.
 ///
@@ -1949,79 +1269,11 @@ pub enum PostOAuth2TokenSubjectTokenType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl PostOAuth2TokenSubjectTokenType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "urn:ietf:params:oauth:token-type:access_token",
-    ];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UrnIetfParamsOauthTokenTypeAccessToken => {
-                "urn:ietf:params:oauth:token-type:access_token"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
+::clientgen_runtime::string_enum!(
+    PostOAuth2TokenSubjectTokenType {
+    UrnIetfParamsOauthTokenTypeAccessToken("urn:ietf:params:oauth:token-type:access_token")
     }
-}
-
-impl ::std::convert::From<&str> for PostOAuth2TokenSubjectTokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "urn:ietf:params:oauth:token-type:access_token" => {
-                Self::UrnIetfParamsOauthTokenTypeAccessToken
-            }
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for PostOAuth2TokenSubjectTokenType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for PostOAuth2TokenSubjectTokenType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for PostOAuth2TokenSubjectTokenType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PostOAuth2TokenSubjectTokenType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenSubjectTokenType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The file or folder resource.
 #[derive(Debug, Clone, PartialEq)]
@@ -2163,114 +1415,15 @@ pub enum ResourceScopeScope {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl ResourceScopeScope {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "annotation_edit",
-        "annotation_view_all",
-        "annotation_view_self",
-        "base_explorer",
-        "base_picker",
-        "base_preview",
-        "base_upload",
-        "item_delete",
-        "item_download",
-        "item_preview",
-        "item_rename",
-        "item_share",
-        "item_upload",
-        "item_read",
-    ];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnnotationEdit => "annotation_edit",
-            Self::AnnotationViewAll => "annotation_view_all",
-            Self::AnnotationViewSelf => "annotation_view_self",
-            Self::BaseExplorer => "base_explorer",
-            Self::BasePicker => "base_picker",
-            Self::BasePreview => "base_preview",
-            Self::BaseUpload => "base_upload",
-            Self::ItemDelete => "item_delete",
-            Self::ItemDownload => "item_download",
-            Self::ItemPreview => "item_preview",
-            Self::ItemRename => "item_rename",
-            Self::ItemShare => "item_share",
-            Self::ItemUpload => "item_upload",
-            Self::ItemRead => "item_read",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for ResourceScopeScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "annotation_edit" => Self::AnnotationEdit,
-            "annotation_view_all" => Self::AnnotationViewAll,
-            "annotation_view_self" => Self::AnnotationViewSelf,
-            "base_explorer" => Self::BaseExplorer,
-            "base_picker" => Self::BasePicker,
-            "base_preview" => Self::BasePreview,
-            "base_upload" => Self::BaseUpload,
-            "item_delete" => Self::ItemDelete,
-            "item_download" => Self::ItemDownload,
-            "item_preview" => Self::ItemPreview,
-            "item_rename" => Self::ItemRename,
-            "item_share" => Self::ItemShare,
-            "item_upload" => Self::ItemUpload,
-            "item_read" => Self::ItemRead,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for ResourceScopeScope {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for ResourceScopeScope {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for ResourceScopeScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ResourceScopeScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ResourceScopeScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(
+    ResourceScopeScope { AnnotationEdit("annotation_edit"),
+    AnnotationViewAll("annotation_view_all"), AnnotationViewSelf("annotation_view_self"),
+    BaseExplorer("base_explorer"), BasePicker("base_picker"),
+    BasePreview("base_preview"), BaseUpload("base_upload"), ItemDelete("item_delete"),
+    ItemDownload("item_download"), ItemPreview("item_preview"),
+    ItemRename("item_rename"), ItemShare("item_share"), ItemUpload("item_upload"),
+    ItemRead("item_read") }
+);
 
 /// For each builder with required fields, the other fields of its struct, held
 /// together so that setting a required field moves them as one value.

@@ -203,73 +203,7 @@ pub enum AccessTokenTokenType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl AccessTokenTokenType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["Bearer"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bearer => "Bearer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for AccessTokenTokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Bearer" => Self::Bearer,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for AccessTokenTokenType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for AccessTokenTokenType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for AccessTokenTokenType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AccessTokenTokenType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AccessTokenTokenType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(AccessTokenTokenType { Bearer("Bearer") });
 
 /// Query, header and cookie parameters of
 /// [`Client::authorize_application`](crate::Client::authorize_application).

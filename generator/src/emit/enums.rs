@@ -1,12 +1,17 @@
 //! Enums of strings or integers. Each has a variant per value the spec lists and an `Unknown`
 //! variant for any other, kept exactly as received and written back unchanged, so a value the
 //! server adds later never breaks decoding.
+//!
+//! The enum is written out; its methods and traits (`as_str` or `value`, conversions,
+//! `Display`, `FromStr`, serde) come from one invocation of the runtime's `string_enum!` or
+//! `integer_enum!` that pairs each variant with its value, so they are written once, in the
+//! runtime, not once per enum.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::{ident, runtime};
-use crate::model::{Enum, EnumKind};
+use crate::model::{Enum, EnumKind, EnumVariant};
 
 pub(super) fn enum_def(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenStream {
     match enumeration.kind {
@@ -19,99 +24,42 @@ const UNKNOWN_DOCS: &str = "A value the spec did not list when this client was g
                             server may have added it since), kept as received and sent back \
                             unchanged.";
 
+/// A string enum: the enum, then `string_enum!` with each variant's value.
 fn string_enum(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenStream {
     let rt = runtime();
-    let names: Vec<Ident> = enumeration
-        .variants
-        .iter()
-        .map(|v| ident(&v.name))
-        .collect();
-    let values: Vec<&str> = enumeration
-        .variants
-        .iter()
-        .map(|v| v.value.as_str())
-        .collect();
-    let variant_docs = values.iter().map(|value| format!(" `{value}`"));
-    let unknown_docs = super::docs(UNKNOWN_DOCS);
+    let values = enumeration.variants.iter().map(|v| v.value.as_str());
+    let definition = definition(name, docs, enumeration, &quote!(#rt::Unknown));
+    let pairs = pairs(enumeration, values);
     quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#[doc = #variant_docs] #names,)*
-            #unknown_docs
-            Unknown(#rt::Unknown),
-        }
-
-        impl #name {
-            /// The values the spec lists, as they are sent on the wire.
-            pub const VALUES: &'static [&'static str] = &[#(#values),*];
-
-            /// The value exactly as it is sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#names => #values,)*
-                    Self::Unknown(value) => value.as_str(),
-                }
-            }
-        }
-
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#values => Self::#names,)*
-                    other => Self::Unknown(#rt::Unknown::new_unchecked(other.to_owned())),
-                }
-            }
-        }
-
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
-                Self::from(value.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-
-            fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
-            }
-        }
+        #definition
+        #rt::string_enum!(#name { #(#pairs),* });
     }
 }
 
+/// An integer enum: the enum, then `integer_enum!` with each variant's value.
 fn integer_enum(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenStream {
     let rt = runtime();
-    let names: Vec<Ident> = enumeration
+    let values = enumeration
         .variants
         .iter()
-        .map(|v| ident(&v.name))
-        .collect();
-    let values: Vec<Literal> = enumeration
-        .variants
-        .iter()
-        .map(|variant| Literal::i64_unsuffixed(variant.value.parse().unwrap_or_default()))
-        .collect();
+        .map(|variant| Literal::i64_unsuffixed(variant.value.parse().unwrap_or_default()));
+    let definition = definition(name, docs, enumeration, &quote!(#rt::Unknown<i64>));
+    let pairs = pairs(enumeration, values);
+    quote! {
+        #definition
+        #rt::integer_enum!(#name { #(#pairs),* });
+    }
+}
+
+/// The enum itself: a variant per listed value, documented by that value, and `Unknown`
+/// holding `unknown`.
+fn definition(
+    name: &Ident,
+    docs: &TokenStream,
+    enumeration: &Enum,
+    unknown: &TokenStream,
+) -> TokenStream {
+    let names = enumeration.variants.iter().map(|v| ident(&v.name));
     let variant_docs = enumeration
         .variants
         .iter()
@@ -124,47 +72,19 @@ fn integer_enum(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenSt
         pub enum #name {
             #(#[doc = #variant_docs] #names,)*
             #unknown_docs
-            Unknown(#rt::Unknown<i64>),
-        }
-
-        impl #name {
-            /// The values the spec lists.
-            pub const VALUES: &'static [i64] = &[#(#values),*];
-
-            /// The value exactly as it is sent on the wire.
-            pub fn value(&self) -> i64 {
-                match self {
-                    #(Self::#names => #values,)*
-                    Self::Unknown(value) => *value.get(),
-                }
-            }
-        }
-
-        impl ::std::convert::From<i64> for #name {
-            fn from(value: i64) -> Self {
-                match value {
-                    #(#values => Self::#names,)*
-                    other => Self::Unknown(#rt::Unknown::new_unchecked(other)),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                write!(f, "{}", self.value())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
-            }
+            Unknown(#unknown),
         }
     }
+}
+
+/// `Variant(value)` for each variant, as the runtime's macros take them.
+fn pairs<V: quote::ToTokens>(
+    enumeration: &Enum,
+    values: impl Iterator<Item = V>,
+) -> Vec<TokenStream> {
+    let pair = |(variant, value): (&EnumVariant, V)| {
+        let name = ident(&variant.name);
+        quote!(#name(#value))
+    };
+    enumeration.variants.iter().zip(values).map(pair).collect()
 }
