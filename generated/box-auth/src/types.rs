@@ -45,55 +45,48 @@ impl AccessToken {
     /// Sets [`access_token`](struct@AccessToken#structfield.access_token).
     pub fn access_token(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.access_token = ::std::option::Option::Some(value.into());
+        self.access_token = Some(value.into());
         self
     }
 
     /// Sets [`expires_in`](struct@AccessToken#structfield.expires_in).
-    pub fn expires_in(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.expires_in = ::std::option::Option::Some(value.into());
+    pub fn expires_in(mut self, value: impl Into<i64>) -> Self {
+        self.expires_in = Some(value.into());
         self
     }
 
     /// Sets [`token_type`](struct@AccessToken#structfield.token_type).
-    pub fn token_type(
-        mut self,
-        value: impl ::std::convert::Into<AccessTokenTokenType>,
-    ) -> Self {
-        self.token_type = ::std::option::Option::Some(value.into());
+    pub fn token_type(mut self, value: impl Into<AccessTokenTokenType>) -> Self {
+        self.token_type = Some(value.into());
         self
     }
 
     /// Sets [`restricted_to`](struct@AccessToken#structfield.restricted_to).
     pub fn restricted_to(
         mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<ResourceScope>,
-        >,
+        value: impl IntoIterator<Item = impl Into<ResourceScope>>,
     ) -> Self {
-        self.restricted_to = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
+        self.restricted_to = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sets [`refresh_token`](struct@AccessToken#structfield.refresh_token).
     pub fn refresh_token(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.refresh_token = ::std::option::Option::Some(value.into());
+        self.refresh_token = Some(value.into());
         self
     }
 
     /// Sets [`issued_token_type`](struct@AccessToken#structfield.issued_token_type).
     pub fn issued_token_type(
         mut self,
-        value: impl ::std::convert::Into<AccessTokenIssuedTokenType>,
+        value: impl Into<AccessTokenIssuedTokenType>,
     ) -> Self {
-        self.issued_token_type = ::std::option::Option::Some(value.into());
+        self.issued_token_type = Some(value.into());
         self
     }
 
@@ -173,9 +166,9 @@ impl AuthorizeUserParams {
             client_id: ::clientgen_runtime::Missing,
             optional: optional::AuthorizeUserParams {
                 response_type: AuthorizeUserResponseType::Code,
-                redirect_uri: ::std::option::Option::None,
-                state: ::std::option::Option::None,
-                scope: ::std::option::Option::None,
+                redirect_uri: None,
+                state: None,
+                scope: None,
             },
         }
     }
@@ -193,7 +186,7 @@ impl AuthorizeUserParamsBuilder<::clientgen_runtime::Missing> {
     /// Sets [`client_id`](struct@AuthorizeUserParams#structfield.client_id) (required).
     pub fn client_id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> AuthorizeUserParamsBuilder<::std::string::String> {
         AuthorizeUserParamsBuilder {
             client_id: value.into(),
@@ -205,38 +198,26 @@ impl AuthorizeUserParamsBuilder<::clientgen_runtime::Missing> {
 impl<S0> AuthorizeUserParamsBuilder<S0> {
     /// Sets [`response_type`](struct@AuthorizeUserParams#structfield.response_type), which starts
     /// as the only value the spec allows.
-    pub fn response_type(
-        mut self,
-        value: impl ::std::convert::Into<AuthorizeUserResponseType>,
-    ) -> Self {
+    pub fn response_type(mut self, value: impl Into<AuthorizeUserResponseType>) -> Self {
         self.optional.response_type = value.into();
         self
     }
 
     /// Sets [`redirect_uri`](struct@AuthorizeUserParams#structfield.redirect_uri).
-    pub fn redirect_uri(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.redirect_uri = ::std::option::Option::Some(value.into());
+    pub fn redirect_uri(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.redirect_uri = Some(value.into());
         self
     }
 
     /// Sets [`state`](struct@AuthorizeUserParams#structfield.state).
-    pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.state = ::std::option::Option::Some(value.into());
+    pub fn state(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.state = Some(value.into());
         self
     }
 
     /// Sets [`scope`](struct@AuthorizeUserParams#structfield.scope).
-    pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.scope = ::std::option::Option::Some(value.into());
+    pub fn scope(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.scope = Some(value.into());
         self
     }
 }
@@ -325,12 +306,12 @@ impl FileMini {
         FileMiniBuilder {
             id: ::clientgen_runtime::Missing,
             optional: optional::FileMini {
-                etag: ::clientgen_runtime::Nullable::Absent,
                 r#type: FileBaseType::File,
-                sequence_id: ::std::option::Option::None,
-                name: ::std::option::Option::None,
-                sha1: ::std::option::Option::None,
-                file_version: ::std::option::Option::None,
+                etag: ::clientgen_runtime::Nullable::Absent,
+                sequence_id: None,
+                name: None,
+                sha1: None,
+                file_version: None,
             },
         }
     }
@@ -348,7 +329,7 @@ impl FileMiniBuilder<::clientgen_runtime::Missing> {
     /// Sets [`id`](struct@FileMini#structfield.id) (required).
     pub fn id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> FileMiniBuilder<::std::string::String> {
         FileMiniBuilder {
             id: value.into(),
@@ -362,9 +343,7 @@ impl<S0> FileMiniBuilder<S0> {
     /// and leaving it unset leaves it out.
     pub fn etag(
         mut self,
-        value: impl ::std::convert::Into<
-            ::clientgen_runtime::Nullable<::std::string::String>,
-        >,
+        value: impl Into<::clientgen_runtime::Nullable<::std::string::String>>,
     ) -> Self {
         self.optional.etag = value.into();
         self
@@ -372,44 +351,32 @@ impl<S0> FileMiniBuilder<S0> {
 
     /// Sets [`type`](struct@FileMini#structfield.type), which starts as the only value the spec
     /// allows.
-    pub fn r#type(mut self, value: impl ::std::convert::Into<FileBaseType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<FileBaseType>) -> Self {
         self.optional.r#type = value.into();
         self
     }
 
     /// Sets [`sequence_id`](struct@FileMini#structfield.sequence_id).
-    pub fn sequence_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.sequence_id = ::std::option::Option::Some(value.into());
+    pub fn sequence_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.sequence_id = Some(value.into());
         self
     }
 
     /// Sets [`name`](struct@FileMini#structfield.name).
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.name = ::std::option::Option::Some(value.into());
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.name = Some(value.into());
         self
     }
 
     /// Sets [`sha1`](struct@FileMini#structfield.sha1).
-    pub fn sha1(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.sha1 = ::std::option::Option::Some(value.into());
+    pub fn sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.sha1 = Some(value.into());
         self
     }
 
     /// Sets [`file_version`](struct@FileMini#structfield.file_version).
-    pub fn file_version(
-        mut self,
-        value: impl ::std::convert::Into<FileVersionMini>,
-    ) -> Self {
-        self.optional.file_version = ::std::option::Option::Some(value.into());
+    pub fn file_version(mut self, value: impl Into<FileVersionMini>) -> Self {
+        self.optional.file_version = Some(value.into());
         self
     }
 }
@@ -461,7 +428,7 @@ impl FileVersionMini {
             id: ::clientgen_runtime::Missing,
             optional: optional::FileVersionMini {
                 r#type: FileVersionBaseType::FileVersion,
-                sha1: ::std::option::Option::None,
+                sha1: None,
             },
         }
     }
@@ -479,7 +446,7 @@ impl FileVersionMiniBuilder<::clientgen_runtime::Missing> {
     /// Sets [`id`](struct@FileVersionMini#structfield.id) (required).
     pub fn id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> FileVersionMiniBuilder<::std::string::String> {
         FileVersionMiniBuilder {
             id: value.into(),
@@ -491,20 +458,14 @@ impl FileVersionMiniBuilder<::clientgen_runtime::Missing> {
 impl<S0> FileVersionMiniBuilder<S0> {
     /// Sets [`type`](struct@FileVersionMini#structfield.type), which starts as the only value the
     /// spec allows.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<FileVersionBaseType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<FileVersionBaseType>) -> Self {
         self.optional.r#type = value.into();
         self
     }
 
     /// Sets [`sha1`](struct@FileVersionMini#structfield.sha1).
-    pub fn sha1(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.sha1 = ::std::option::Option::Some(value.into());
+    pub fn sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.sha1 = Some(value.into());
         self
     }
 }
@@ -572,10 +533,10 @@ impl FolderMini {
         FolderMiniBuilder {
             id: ::clientgen_runtime::Missing,
             optional: optional::FolderMini {
-                etag: ::clientgen_runtime::Nullable::Absent,
                 r#type: FolderBaseType::Folder,
-                sequence_id: ::std::option::Option::None,
-                name: ::std::option::Option::None,
+                etag: ::clientgen_runtime::Nullable::Absent,
+                sequence_id: None,
+                name: None,
             },
         }
     }
@@ -593,7 +554,7 @@ impl FolderMiniBuilder<::clientgen_runtime::Missing> {
     /// Sets [`id`](struct@FolderMini#structfield.id) (required).
     pub fn id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> FolderMiniBuilder<::std::string::String> {
         FolderMiniBuilder {
             id: value.into(),
@@ -607,9 +568,7 @@ impl<S0> FolderMiniBuilder<S0> {
     /// `null`, and leaving it unset leaves it out.
     pub fn etag(
         mut self,
-        value: impl ::std::convert::Into<
-            ::clientgen_runtime::Nullable<::std::string::String>,
-        >,
+        value: impl Into<::clientgen_runtime::Nullable<::std::string::String>>,
     ) -> Self {
         self.optional.etag = value.into();
         self
@@ -617,26 +576,20 @@ impl<S0> FolderMiniBuilder<S0> {
 
     /// Sets [`type`](struct@FolderMini#structfield.type), which starts as the only value the spec
     /// allows.
-    pub fn r#type(mut self, value: impl ::std::convert::Into<FolderBaseType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<FolderBaseType>) -> Self {
         self.optional.r#type = value.into();
         self
     }
 
     /// Sets [`sequence_id`](struct@FolderMini#structfield.sequence_id).
-    pub fn sequence_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.sequence_id = ::std::option::Option::Some(value.into());
+    pub fn sequence_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.sequence_id = Some(value.into());
         self
     }
 
     /// Sets [`name`](struct@FolderMini#structfield.name).
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.name = ::std::option::Option::Some(value.into());
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.name = Some(value.into());
         self
     }
 }
@@ -673,20 +626,14 @@ impl OAuth2Error {
     }
 
     /// Sets [`error`](struct@OAuth2Error#structfield.error).
-    pub fn error(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error = ::std::option::Option::Some(value.into());
+    pub fn error(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.error = Some(value.into());
         self
     }
 
     /// Sets [`error_description`](struct@OAuth2Error#structfield.error_description).
-    pub fn error_description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_description = ::std::option::Option::Some(value.into());
+    pub fn error_description(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.error_description = Some(value.into());
         self
     }
 
@@ -719,29 +666,23 @@ impl PostOAuth2Revoke {
     }
 
     /// Sets [`client_id`](struct@PostOAuth2Revoke#structfield.client_id).
-    pub fn client_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_id = ::std::option::Option::Some(value.into());
+    pub fn client_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.client_id = Some(value.into());
         self
     }
 
     /// Sets [`client_secret`](struct@PostOAuth2Revoke#structfield.client_secret).
     pub fn client_secret(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.client_secret = ::std::option::Option::Some(value.into());
+        self.client_secret = Some(value.into());
         self
     }
 
     /// Sets [`token`](struct@PostOAuth2Revoke#structfield.token).
-    pub fn token(
-        mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
-    ) -> Self {
-        self.token = ::std::option::Option::Some(value.into());
+    pub fn token(mut self, value: impl Into<::clientgen_runtime::SecretString>) -> Self {
+        self.token = Some(value.into());
         self
     }
 
@@ -840,22 +781,7 @@ impl PostOAuth2Token {
     pub fn builder() -> PostOAuth2TokenBuilder {
         PostOAuth2TokenBuilder {
             grant_type: ::clientgen_runtime::Missing,
-            optional: optional::PostOAuth2Token {
-                client_id: ::std::option::Option::None,
-                client_secret: ::std::option::Option::None,
-                code: ::std::option::Option::None,
-                refresh_token: ::std::option::Option::None,
-                assertion: ::std::option::Option::None,
-                subject_token: ::std::option::Option::None,
-                subject_token_type: ::std::option::Option::None,
-                actor_token: ::std::option::Option::None,
-                actor_token_type: ::std::option::Option::None,
-                scope: ::std::option::Option::None,
-                resource: ::std::option::Option::None,
-                box_subject_type: ::std::option::Option::None,
-                box_subject_id: ::std::option::Option::None,
-                box_shared_link: ::std::option::Option::None,
-            },
+            optional: ::std::default::Default::default(),
         }
     }
 }
@@ -872,7 +798,7 @@ impl PostOAuth2TokenBuilder<::clientgen_runtime::Missing> {
     /// Sets [`grant_type`](struct@PostOAuth2Token#structfield.grant_type) (required).
     pub fn grant_type(
         self,
-        value: impl ::std::convert::Into<PostOAuth2TokenGrantType>,
+        value: impl Into<PostOAuth2TokenGrantType>,
     ) -> PostOAuth2TokenBuilder<PostOAuth2TokenGrantType> {
         PostOAuth2TokenBuilder {
             grant_type: value.into(),
@@ -883,128 +809,110 @@ impl PostOAuth2TokenBuilder<::clientgen_runtime::Missing> {
 
 impl<S0> PostOAuth2TokenBuilder<S0> {
     /// Sets [`client_id`](struct@PostOAuth2Token#structfield.client_id).
-    pub fn client_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.client_id = ::std::option::Option::Some(value.into());
+    pub fn client_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.client_id = Some(value.into());
         self
     }
 
     /// Sets [`client_secret`](struct@PostOAuth2Token#structfield.client_secret).
     pub fn client_secret(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.optional.client_secret = ::std::option::Option::Some(value.into());
+        self.optional.client_secret = Some(value.into());
         self
     }
 
     /// Sets [`code`](struct@PostOAuth2Token#structfield.code).
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
-    ) -> Self {
-        self.optional.code = ::std::option::Option::Some(value.into());
+    pub fn code(mut self, value: impl Into<::clientgen_runtime::SecretString>) -> Self {
+        self.optional.code = Some(value.into());
         self
     }
 
     /// Sets [`refresh_token`](struct@PostOAuth2Token#structfield.refresh_token).
     pub fn refresh_token(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.optional.refresh_token = ::std::option::Option::Some(value.into());
+        self.optional.refresh_token = Some(value.into());
         self
     }
 
     /// Sets [`assertion`](struct@PostOAuth2Token#structfield.assertion).
     pub fn assertion(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.optional.assertion = ::std::option::Option::Some(value.into());
+        self.optional.assertion = Some(value.into());
         self
     }
 
     /// Sets [`subject_token`](struct@PostOAuth2Token#structfield.subject_token).
     pub fn subject_token(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.optional.subject_token = ::std::option::Option::Some(value.into());
+        self.optional.subject_token = Some(value.into());
         self
     }
 
     /// Sets [`subject_token_type`](struct@PostOAuth2Token#structfield.subject_token_type).
     pub fn subject_token_type(
         mut self,
-        value: impl ::std::convert::Into<PostOAuth2TokenSubjectTokenType>,
+        value: impl Into<PostOAuth2TokenSubjectTokenType>,
     ) -> Self {
-        self.optional.subject_token_type = ::std::option::Option::Some(value.into());
+        self.optional.subject_token_type = Some(value.into());
         self
     }
 
     /// Sets [`actor_token`](struct@PostOAuth2Token#structfield.actor_token).
     pub fn actor_token(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.optional.actor_token = ::std::option::Option::Some(value.into());
+        self.optional.actor_token = Some(value.into());
         self
     }
 
     /// Sets [`actor_token_type`](struct@PostOAuth2Token#structfield.actor_token_type).
     pub fn actor_token_type(
         mut self,
-        value: impl ::std::convert::Into<PostOAuth2TokenActorTokenType>,
+        value: impl Into<PostOAuth2TokenActorTokenType>,
     ) -> Self {
-        self.optional.actor_token_type = ::std::option::Option::Some(value.into());
+        self.optional.actor_token_type = Some(value.into());
         self
     }
 
     /// Sets [`scope`](struct@PostOAuth2Token#structfield.scope).
-    pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.scope = ::std::option::Option::Some(value.into());
+    pub fn scope(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.scope = Some(value.into());
         self
     }
 
     /// Sets [`resource`](struct@PostOAuth2Token#structfield.resource).
-    pub fn resource(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.resource = ::std::option::Option::Some(value.into());
+    pub fn resource(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.resource = Some(value.into());
         self
     }
 
     /// Sets [`box_subject_type`](struct@PostOAuth2Token#structfield.box_subject_type).
     pub fn box_subject_type(
         mut self,
-        value: impl ::std::convert::Into<PostOAuth2TokenBoxSubjectType>,
+        value: impl Into<PostOAuth2TokenBoxSubjectType>,
     ) -> Self {
-        self.optional.box_subject_type = ::std::option::Option::Some(value.into());
+        self.optional.box_subject_type = Some(value.into());
         self
     }
 
     /// Sets [`box_subject_id`](struct@PostOAuth2Token#structfield.box_subject_id).
-    pub fn box_subject_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.box_subject_id = ::std::option::Option::Some(value.into());
+    pub fn box_subject_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.box_subject_id = Some(value.into());
         self
     }
 
     /// Sets [`box_shared_link`](struct@PostOAuth2Token#structfield.box_shared_link).
-    pub fn box_shared_link(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.box_shared_link = ::std::option::Option::Some(value.into());
+    pub fn box_shared_link(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.box_shared_link = Some(value.into());
         self
     }
 }
@@ -1150,7 +1058,7 @@ impl<
     /// (required).
     pub fn client_id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> PostOAuth2TokenRefreshAccessTokenBuilder<::std::string::String, S1, S2> {
         PostOAuth2TokenRefreshAccessTokenBuilder {
             client_id: value.into(),
@@ -1173,7 +1081,7 @@ impl<
     /// (required).
     pub fn client_secret(
         self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> PostOAuth2TokenRefreshAccessTokenBuilder<
         S0,
         ::clientgen_runtime::SecretString,
@@ -1200,7 +1108,7 @@ impl<
     /// (required).
     pub fn refresh_token(
         self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> PostOAuth2TokenRefreshAccessTokenBuilder<
         S0,
         S1,
@@ -1220,7 +1128,7 @@ impl<S0, S1, S2> PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, S2> {
     /// starts as the only value the spec allows.
     pub fn grant_type(
         mut self,
-        value: impl ::std::convert::Into<PostOAuth2TokenRefreshAccessTokenGrantType>,
+        value: impl Into<PostOAuth2TokenRefreshAccessTokenGrantType>,
     ) -> Self {
         self.optional.grant_type = value.into();
         self
@@ -1358,17 +1266,14 @@ impl ResourceScope {
     }
 
     /// Sets [`scope`](struct@ResourceScope#structfield.scope).
-    pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<ResourceScopeScope>,
-    ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
+    pub fn scope(mut self, value: impl Into<ResourceScopeScope>) -> Self {
+        self.scope = Some(value.into());
         self
     }
 
     /// Sets [`object`](struct@ResourceScope#structfield.object).
-    pub fn object(mut self, value: impl ::std::convert::Into<Resource>) -> Self {
-        self.object = ::std::option::Option::Some(value.into());
+    pub fn object(mut self, value: impl Into<Resource>) -> Self {
+        self.object = Some(value.into());
         self
     }
 
@@ -1460,7 +1365,7 @@ mod optional {
         pub(super) name: ::std::option::Option<::std::string::String>,
     }
 
-    #[derive(Debug, Clone)]
+    #[derive(Debug, Clone, Default)]
     pub(super) struct PostOAuth2Token {
         pub(super) client_id: ::std::option::Option<::std::string::String>,
         pub(super) client_secret: ::std::option::Option<

@@ -28,8 +28,8 @@ impl AccessToken {
         AccessTokenBuilder {
             access_token: ::clientgen_runtime::Missing,
             optional: optional::AccessToken {
-                expires_in: ::std::option::Option::None,
                 token_type: AccessTokenTokenType::Bearer,
+                expires_in: None,
             },
         }
     }
@@ -47,7 +47,7 @@ impl AccessTokenBuilder<::clientgen_runtime::Missing> {
     /// Sets [`access_token`](struct@AccessToken#structfield.access_token) (required).
     pub fn access_token(
         self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> AccessTokenBuilder<::clientgen_runtime::SecretString> {
         AccessTokenBuilder {
             access_token: value.into(),
@@ -58,17 +58,14 @@ impl AccessTokenBuilder<::clientgen_runtime::Missing> {
 
 impl<S0> AccessTokenBuilder<S0> {
     /// Sets [`expires_in`](struct@AccessToken#structfield.expires_in).
-    pub fn expires_in(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.optional.expires_in = ::std::option::Option::Some(value.into());
+    pub fn expires_in(mut self, value: impl Into<i64>) -> Self {
+        self.optional.expires_in = Some(value.into());
         self
     }
 
     /// Sets [`token_type`](struct@AccessToken#structfield.token_type), which starts as the only
     /// value the spec allows.
-    pub fn token_type(
-        mut self,
-        value: impl ::std::convert::Into<AccessTokenTokenType>,
-    ) -> Self {
+    pub fn token_type(mut self, value: impl Into<AccessTokenTokenType>) -> Self {
         self.optional.token_type = value.into();
         self
     }
@@ -131,7 +128,7 @@ impl<S1, S2> AccessTokenRequestBuilder<::clientgen_runtime::Missing, S1, S2> {
     /// Sets [`application_id`](struct@AccessTokenRequest#structfield.application_id) (required).
     pub fn application_id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> AccessTokenRequestBuilder<::std::string::String, S1, S2> {
         AccessTokenRequestBuilder {
             application_id: value.into(),
@@ -150,7 +147,7 @@ impl<S0, S2> AccessTokenRequestBuilder<S0, ::clientgen_runtime::Missing, S2> {
     /// (required).
     pub fn application_secret(
         self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> AccessTokenRequestBuilder<S0, ::clientgen_runtime::SecretString, S2> {
         AccessTokenRequestBuilder {
             application_id: self.application_id,
@@ -168,7 +165,7 @@ impl<S0, S1> AccessTokenRequestBuilder<S0, S1, ::clientgen_runtime::Missing> {
     /// Sets [`nonce`](struct@AccessTokenRequest#structfield.nonce) (required).
     pub fn nonce(
         self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> AccessTokenRequestBuilder<S0, S1, ::clientgen_runtime::SecretString> {
         AccessTokenRequestBuilder {
             application_id: self.application_id,
@@ -249,7 +246,7 @@ impl<S1> AuthorizeApplicationParamsBuilder<::clientgen_runtime::Missing, S1> {
     /// (required).
     pub fn application_id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> AuthorizeApplicationParamsBuilder<::std::string::String, S1> {
         AuthorizeApplicationParamsBuilder {
             application_id: value.into(),
@@ -266,7 +263,7 @@ impl<S0> AuthorizeApplicationParamsBuilder<S0, ::clientgen_runtime::Missing> {
     /// Sets [`return_uri`](struct@AuthorizeApplicationParams#structfield.return_uri) (required).
     pub fn return_uri(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> AuthorizeApplicationParamsBuilder<S0, ::std::string::String> {
         AuthorizeApplicationParamsBuilder {
             application_id: self.application_id,
