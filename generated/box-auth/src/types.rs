@@ -1046,10 +1046,7 @@ pub struct PostOAuth2TokenRefreshAccessTokenBuilder<
     optional: optional::PostOAuth2TokenRefreshAccessToken,
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<
     S1,
     S2,
@@ -1069,10 +1066,7 @@ impl<
     }
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<
     S0,
     S2,
@@ -1096,10 +1090,7 @@ impl<
     }
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<
     S0,
     S1,

@@ -120,10 +120,7 @@ pub struct AccessTokenRequestBuilder<
     nonce: S2,
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<S1, S2> AccessTokenRequestBuilder<::clientgen_runtime::Missing, S1, S2> {
     /// Sets [`application_id`](struct@AccessTokenRequest#structfield.application_id) (required).
     pub fn application_id(
@@ -138,10 +135,7 @@ impl<S1, S2> AccessTokenRequestBuilder<::clientgen_runtime::Missing, S1, S2> {
     }
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<S0, S2> AccessTokenRequestBuilder<S0, ::clientgen_runtime::Missing, S2> {
     /// Sets [`application_secret`](struct@AccessTokenRequest#structfield.application_secret)
     /// (required).
@@ -157,10 +151,7 @@ impl<S0, S2> AccessTokenRequestBuilder<S0, ::clientgen_runtime::Missing, S2> {
     }
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<S0, S1> AccessTokenRequestBuilder<S0, S1, ::clientgen_runtime::Missing> {
     /// Sets [`nonce`](struct@AccessTokenRequest#structfield.nonce) (required).
     pub fn nonce(
@@ -237,10 +228,7 @@ pub struct AuthorizeApplicationParamsBuilder<
     return_uri: S1,
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<S1> AuthorizeApplicationParamsBuilder<::clientgen_runtime::Missing, S1> {
     /// Sets [`application_id`](struct@AuthorizeApplicationParams#structfield.application_id)
     /// (required).
@@ -255,10 +243,7 @@ impl<S1> AuthorizeApplicationParamsBuilder<::clientgen_runtime::Missing, S1> {
     }
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<S0> AuthorizeApplicationParamsBuilder<S0, ::clientgen_runtime::Missing> {
     /// Sets [`return_uri`](struct@AuthorizeApplicationParams#structfield.return_uri) (required).
     pub fn return_uri(

@@ -478,7 +478,7 @@ fn required_setters<'s>(slots: &'s Slots<'_>) -> impl Iterator<Item = TokenStrea
     // Each setter returns the builder with one parameter filled in: with many required
     // fields, a type clippy finds complex, though it is the builder's own.
     let allow = (slots.params().len() > 1).then(|| {
-        quote!(#[allow(clippy::type_complexity, reason = "a builder with one type parameter per required field")])
+        quote!(#[allow(clippy::type_complexity, reason = "one type parameter per required field")])
     });
     let builder = &slots.builder;
     slots.required().map(move |(field, this)| {
