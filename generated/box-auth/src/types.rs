@@ -306,8 +306,8 @@ impl FileMini {
         FileMiniBuilder {
             id: ::clientgen_runtime::Missing,
             optional: optional::FileMini {
-                r#type: FileBaseType::File,
                 etag: ::clientgen_runtime::Nullable::Absent,
+                r#type: FileBaseType::File,
                 sequence_id: None,
                 name: None,
                 sha1: None,
@@ -533,8 +533,8 @@ impl FolderMini {
         FolderMiniBuilder {
             id: ::clientgen_runtime::Missing,
             optional: optional::FolderMini {
-                r#type: FolderBaseType::Folder,
                 etag: ::clientgen_runtime::Nullable::Absent,
+                r#type: FolderBaseType::Folder,
                 sequence_id: None,
                 name: None,
             },

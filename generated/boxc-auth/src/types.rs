@@ -28,8 +28,8 @@ impl AccessToken {
         AccessTokenBuilder {
             access_token: ::clientgen_runtime::Missing,
             optional: optional::AccessToken {
-                token_type: AccessTokenTokenType::Bearer,
                 expires_in: None,
+                token_type: AccessTokenTokenType::Bearer,
             },
         }
     }

@@ -192,6 +192,13 @@ impl<'s> Slots<'s> {
             .map(|(field, slot)| (*field, slot))
     }
 
+    /// Whether every preset field starts absent (none is fixed to one value): the twin that
+    /// holds them then starts as its `Default`.
+    fn preset_is_default(&self) -> bool {
+        self.preset()
+            .all(|(_, slot)| matches!(slot, Slot::Optional))
+    }
+
     /// The name of the builder's field that holds the preset fields, if there are any:
     /// `optional`, unless a required field has that name.
     fn preset_field(&self) -> Option<Ident> {
@@ -305,28 +312,18 @@ fn builder_start(slots: &Slots<'_>) -> TokenStream {
     let rt = runtime();
     let required = slots.required().map(|(field, _)| ident(&field.name));
     let preset = slots.preset_field().map(|preset| {
-        let fixed: Vec<TokenStream> = slots
-            .preset()
-            .filter_map(|(field, slot)| match slot {
-                Slot::Fixed(value) => {
-                    let field_name = ident(&field.name);
-                    Some(quote!(#field_name: #value))
-                }
-                _ => None,
-            })
-            .collect();
-        if fixed.is_empty() {
-            quote!(#preset: ::std::default::Default::default())
-        } else {
-            let starts = slots.preset().filter_map(|(field, slot)| {
-                let field_name = ident(&field.name);
-                matches!(slot, Slot::Optional).then(|| {
-                    let start = optional_start(field);
-                    quote!(#field_name: #start)
-                })
-            });
-            quote!(#preset: optional::#name { #(#fixed,)* #(#starts),* })
+        if slots.preset_is_default() {
+            return quote!(#preset: ::std::default::Default::default());
         }
+        let starts = slots.preset().map(|(field, slot)| {
+            let field_name = ident(&field.name);
+            let start = match slot {
+                Slot::Fixed(value) => value.clone(),
+                _ => optional_start(field),
+            };
+            quote!(#field_name: #start)
+        });
+        quote!(#preset: optional::#name { #(#starts),* })
     });
     let start_docs = docs(&format!(
         "Starts building `{name}`: set the fields, then `build`."
@@ -446,10 +443,7 @@ pub(super) fn preset_twin(api: &Api, name: &Ident, strukt: &Struct) -> Option<To
             quote!(pub(super) #field_name: #ty,)
         })
         .collect();
-    let default = slots
-        .preset()
-        .all(|(_, slot)| matches!(slot, Slot::Optional))
-        .then(|| quote!(Default,));
+    let default = slots.preset_is_default().then(|| quote!(Default,));
     (!fields.is_empty()).then(|| {
         quote! {
             #[derive(Debug, Clone, #default)]
