@@ -10,7 +10,8 @@
 //! - [`ByteStream`]: a binary response body read as it arrives; [`Payload`]: a raw request
 //!   body or file part from bytes, a file or a stream, sent without being copied into memory.
 //! - [`encode`]: how parameters and form fields are written (OpenAPI `style` and `explode`).
-//! - [`Unknown`]: how generated enums keep values the spec did not list.
+//! - [`Unknown`]: how generated enums keep values the spec did not list; the traits of those
+//!   enums are written by two macros of this crate (`string_enum!`, `integer_enum!`).
 //!
 //! Generated code uses this crate through a few calls per operation:
 //!
@@ -40,6 +41,7 @@
 
 mod client;
 pub mod encode;
+mod enums;
 mod error;
 pub mod hook;
 mod markers;
@@ -76,3 +78,11 @@ pub use unknown::Unknown;
 /// version.
 pub use reqwest;
 pub use url::Url;
+
+/// What the macros generated code calls (`string_enum!`, `integer_enum!`) reach through
+/// `$crate`, so that they expand the same whatever the calling crate names its dependencies.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::enums::{deserialize_i64, deserialize_str};
+    pub use serde;
+}

@@ -45,55 +45,48 @@ impl AccessToken {
     /// Sets [`access_token`](struct@AccessToken#structfield.access_token).
     pub fn access_token(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.access_token = ::std::option::Option::Some(value.into());
+        self.access_token = Some(value.into());
         self
     }
 
     /// Sets [`expires_in`](struct@AccessToken#structfield.expires_in).
-    pub fn expires_in(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.expires_in = ::std::option::Option::Some(value.into());
+    pub fn expires_in(mut self, value: impl Into<i64>) -> Self {
+        self.expires_in = Some(value.into());
         self
     }
 
     /// Sets [`token_type`](struct@AccessToken#structfield.token_type).
-    pub fn token_type(
-        mut self,
-        value: impl ::std::convert::Into<AccessTokenTokenType>,
-    ) -> Self {
-        self.token_type = ::std::option::Option::Some(value.into());
+    pub fn token_type(mut self, value: impl Into<AccessTokenTokenType>) -> Self {
+        self.token_type = Some(value.into());
         self
     }
 
     /// Sets [`restricted_to`](struct@AccessToken#structfield.restricted_to).
     pub fn restricted_to(
         mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<ResourceScope>,
-        >,
+        value: impl IntoIterator<Item = impl Into<ResourceScope>>,
     ) -> Self {
-        self.restricted_to = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
-        );
+        self.restricted_to = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sets [`refresh_token`](struct@AccessToken#structfield.refresh_token).
     pub fn refresh_token(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.refresh_token = ::std::option::Option::Some(value.into());
+        self.refresh_token = Some(value.into());
         self
     }
 
     /// Sets [`issued_token_type`](struct@AccessToken#structfield.issued_token_type).
     pub fn issued_token_type(
         mut self,
-        value: impl ::std::convert::Into<AccessTokenIssuedTokenType>,
+        value: impl Into<AccessTokenIssuedTokenType>,
     ) -> Self {
-        self.issued_token_type = ::std::option::Option::Some(value.into());
+        self.issued_token_type = Some(value.into());
         self
     }
 
@@ -115,79 +108,11 @@ pub enum AccessTokenIssuedTokenType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl AccessTokenIssuedTokenType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "urn:ietf:params:oauth:token-type:access_token",
-    ];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UrnIetfParamsOauthTokenTypeAccessToken => {
-                "urn:ietf:params:oauth:token-type:access_token"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
+::clientgen_runtime::string_enum!(
+    AccessTokenIssuedTokenType {
+    UrnIetfParamsOauthTokenTypeAccessToken("urn:ietf:params:oauth:token-type:access_token")
     }
-}
-
-impl ::std::convert::From<&str> for AccessTokenIssuedTokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "urn:ietf:params:oauth:token-type:access_token" => {
-                Self::UrnIetfParamsOauthTokenTypeAccessToken
-            }
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for AccessTokenIssuedTokenType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for AccessTokenIssuedTokenType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for AccessTokenIssuedTokenType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AccessTokenIssuedTokenType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AccessTokenIssuedTokenType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The type of access token returned.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -199,73 +124,7 @@ pub enum AccessTokenTokenType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl AccessTokenTokenType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["bearer"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bearer => "bearer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for AccessTokenTokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bearer" => Self::Bearer,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for AccessTokenTokenType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for AccessTokenTokenType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for AccessTokenTokenType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AccessTokenTokenType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AccessTokenTokenType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(AccessTokenTokenType { Bearer("bearer") });
 
 /// Query, header and cookie parameters of
 /// [`Client::authorize_user`](crate::Client::authorize_user).
@@ -307,9 +166,9 @@ impl AuthorizeUserParams {
             client_id: ::clientgen_runtime::Missing,
             optional: optional::AuthorizeUserParams {
                 response_type: AuthorizeUserResponseType::Code,
-                redirect_uri: ::std::option::Option::None,
-                state: ::std::option::Option::None,
-                scope: ::std::option::Option::None,
+                redirect_uri: None,
+                state: None,
+                scope: None,
             },
         }
     }
@@ -327,7 +186,7 @@ impl AuthorizeUserParamsBuilder<::clientgen_runtime::Missing> {
     /// Sets [`client_id`](struct@AuthorizeUserParams#structfield.client_id) (required).
     pub fn client_id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> AuthorizeUserParamsBuilder<::std::string::String> {
         AuthorizeUserParamsBuilder {
             client_id: value.into(),
@@ -339,38 +198,26 @@ impl AuthorizeUserParamsBuilder<::clientgen_runtime::Missing> {
 impl<S0> AuthorizeUserParamsBuilder<S0> {
     /// Sets [`response_type`](struct@AuthorizeUserParams#structfield.response_type), which starts
     /// as the only value the spec allows.
-    pub fn response_type(
-        mut self,
-        value: impl ::std::convert::Into<AuthorizeUserResponseType>,
-    ) -> Self {
+    pub fn response_type(mut self, value: impl Into<AuthorizeUserResponseType>) -> Self {
         self.optional.response_type = value.into();
         self
     }
 
     /// Sets [`redirect_uri`](struct@AuthorizeUserParams#structfield.redirect_uri).
-    pub fn redirect_uri(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.redirect_uri = ::std::option::Option::Some(value.into());
+    pub fn redirect_uri(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.redirect_uri = Some(value.into());
         self
     }
 
     /// Sets [`state`](struct@AuthorizeUserParams#structfield.state).
-    pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.state = ::std::option::Option::Some(value.into());
+    pub fn state(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.state = Some(value.into());
         self
     }
 
     /// Sets [`scope`](struct@AuthorizeUserParams#structfield.scope).
-    pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.scope = ::std::option::Option::Some(value.into());
+    pub fn scope(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.scope = Some(value.into());
         self
     }
 }
@@ -398,73 +245,7 @@ pub enum AuthorizeUserResponseType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl AuthorizeUserResponseType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["code"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Code => "code",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for AuthorizeUserResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "code" => Self::Code,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for AuthorizeUserResponseType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for AuthorizeUserResponseType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for AuthorizeUserResponseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AuthorizeUserResponseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AuthorizeUserResponseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(AuthorizeUserResponseType { Code("code") });
 
 /// The value will always be `file`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -476,73 +257,7 @@ pub enum FileBaseType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl FileBaseType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["file"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::File => "file",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for FileBaseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "file" => Self::File,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for FileBaseType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for FileBaseType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for FileBaseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for FileBaseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for FileBaseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(FileBaseType { File("file") });
 
 /// A mini representation of a file, used when nested under another resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -593,10 +308,10 @@ impl FileMini {
             optional: optional::FileMini {
                 etag: ::clientgen_runtime::Nullable::Absent,
                 r#type: FileBaseType::File,
-                sequence_id: ::std::option::Option::None,
-                name: ::std::option::Option::None,
-                sha1: ::std::option::Option::None,
-                file_version: ::std::option::Option::None,
+                sequence_id: None,
+                name: None,
+                sha1: None,
+                file_version: None,
             },
         }
     }
@@ -614,7 +329,7 @@ impl FileMiniBuilder<::clientgen_runtime::Missing> {
     /// Sets [`id`](struct@FileMini#structfield.id) (required).
     pub fn id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> FileMiniBuilder<::std::string::String> {
         FileMiniBuilder {
             id: value.into(),
@@ -628,9 +343,7 @@ impl<S0> FileMiniBuilder<S0> {
     /// and leaving it unset leaves it out.
     pub fn etag(
         mut self,
-        value: impl ::std::convert::Into<
-            ::clientgen_runtime::Nullable<::std::string::String>,
-        >,
+        value: impl Into<::clientgen_runtime::Nullable<::std::string::String>>,
     ) -> Self {
         self.optional.etag = value.into();
         self
@@ -638,44 +351,32 @@ impl<S0> FileMiniBuilder<S0> {
 
     /// Sets [`type`](struct@FileMini#structfield.type), which starts as the only value the spec
     /// allows.
-    pub fn r#type(mut self, value: impl ::std::convert::Into<FileBaseType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<FileBaseType>) -> Self {
         self.optional.r#type = value.into();
         self
     }
 
     /// Sets [`sequence_id`](struct@FileMini#structfield.sequence_id).
-    pub fn sequence_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.sequence_id = ::std::option::Option::Some(value.into());
+    pub fn sequence_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.sequence_id = Some(value.into());
         self
     }
 
     /// Sets [`name`](struct@FileMini#structfield.name).
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.name = ::std::option::Option::Some(value.into());
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.name = Some(value.into());
         self
     }
 
     /// Sets [`sha1`](struct@FileMini#structfield.sha1).
-    pub fn sha1(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.sha1 = ::std::option::Option::Some(value.into());
+    pub fn sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.sha1 = Some(value.into());
         self
     }
 
     /// Sets [`file_version`](struct@FileMini#structfield.file_version).
-    pub fn file_version(
-        mut self,
-        value: impl ::std::convert::Into<FileVersionMini>,
-    ) -> Self {
-        self.optional.file_version = ::std::option::Option::Some(value.into());
+    pub fn file_version(mut self, value: impl Into<FileVersionMini>) -> Self {
+        self.optional.file_version = Some(value.into());
         self
     }
 }
@@ -705,73 +406,7 @@ pub enum FileVersionBaseType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl FileVersionBaseType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["file_version"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileVersion => "file_version",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for FileVersionBaseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "file_version" => Self::FileVersion,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for FileVersionBaseType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for FileVersionBaseType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for FileVersionBaseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for FileVersionBaseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for FileVersionBaseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(FileVersionBaseType { FileVersion("file_version") });
 
 /// A mini representation of a file version, used when nested within another resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -793,7 +428,7 @@ impl FileVersionMini {
             id: ::clientgen_runtime::Missing,
             optional: optional::FileVersionMini {
                 r#type: FileVersionBaseType::FileVersion,
-                sha1: ::std::option::Option::None,
+                sha1: None,
             },
         }
     }
@@ -811,7 +446,7 @@ impl FileVersionMiniBuilder<::clientgen_runtime::Missing> {
     /// Sets [`id`](struct@FileVersionMini#structfield.id) (required).
     pub fn id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> FileVersionMiniBuilder<::std::string::String> {
         FileVersionMiniBuilder {
             id: value.into(),
@@ -823,20 +458,14 @@ impl FileVersionMiniBuilder<::clientgen_runtime::Missing> {
 impl<S0> FileVersionMiniBuilder<S0> {
     /// Sets [`type`](struct@FileVersionMini#structfield.type), which starts as the only value the
     /// spec allows.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<FileVersionBaseType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<FileVersionBaseType>) -> Self {
         self.optional.r#type = value.into();
         self
     }
 
     /// Sets [`sha1`](struct@FileVersionMini#structfield.sha1).
-    pub fn sha1(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.sha1 = ::std::option::Option::Some(value.into());
+    pub fn sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.sha1 = Some(value.into());
         self
     }
 }
@@ -862,73 +491,7 @@ pub enum FolderBaseType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl FolderBaseType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["folder"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Folder => "folder",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for FolderBaseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "folder" => Self::Folder,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for FolderBaseType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for FolderBaseType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for FolderBaseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for FolderBaseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for FolderBaseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(FolderBaseType { Folder("folder") });
 
 /// A mini representation of a file version, used when nested under another resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -972,8 +535,8 @@ impl FolderMini {
             optional: optional::FolderMini {
                 etag: ::clientgen_runtime::Nullable::Absent,
                 r#type: FolderBaseType::Folder,
-                sequence_id: ::std::option::Option::None,
-                name: ::std::option::Option::None,
+                sequence_id: None,
+                name: None,
             },
         }
     }
@@ -991,7 +554,7 @@ impl FolderMiniBuilder<::clientgen_runtime::Missing> {
     /// Sets [`id`](struct@FolderMini#structfield.id) (required).
     pub fn id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> FolderMiniBuilder<::std::string::String> {
         FolderMiniBuilder {
             id: value.into(),
@@ -1005,9 +568,7 @@ impl<S0> FolderMiniBuilder<S0> {
     /// `null`, and leaving it unset leaves it out.
     pub fn etag(
         mut self,
-        value: impl ::std::convert::Into<
-            ::clientgen_runtime::Nullable<::std::string::String>,
-        >,
+        value: impl Into<::clientgen_runtime::Nullable<::std::string::String>>,
     ) -> Self {
         self.optional.etag = value.into();
         self
@@ -1015,26 +576,20 @@ impl<S0> FolderMiniBuilder<S0> {
 
     /// Sets [`type`](struct@FolderMini#structfield.type), which starts as the only value the spec
     /// allows.
-    pub fn r#type(mut self, value: impl ::std::convert::Into<FolderBaseType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<FolderBaseType>) -> Self {
         self.optional.r#type = value.into();
         self
     }
 
     /// Sets [`sequence_id`](struct@FolderMini#structfield.sequence_id).
-    pub fn sequence_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.sequence_id = ::std::option::Option::Some(value.into());
+    pub fn sequence_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.sequence_id = Some(value.into());
         self
     }
 
     /// Sets [`name`](struct@FolderMini#structfield.name).
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.name = ::std::option::Option::Some(value.into());
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.name = Some(value.into());
         self
     }
 }
@@ -1071,20 +626,14 @@ impl OAuth2Error {
     }
 
     /// Sets [`error`](struct@OAuth2Error#structfield.error).
-    pub fn error(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error = ::std::option::Option::Some(value.into());
+    pub fn error(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.error = Some(value.into());
         self
     }
 
     /// Sets [`error_description`](struct@OAuth2Error#structfield.error_description).
-    pub fn error_description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_description = ::std::option::Option::Some(value.into());
+    pub fn error_description(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.error_description = Some(value.into());
         self
     }
 
@@ -1117,29 +666,23 @@ impl PostOAuth2Revoke {
     }
 
     /// Sets [`client_id`](struct@PostOAuth2Revoke#structfield.client_id).
-    pub fn client_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_id = ::std::option::Option::Some(value.into());
+    pub fn client_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.client_id = Some(value.into());
         self
     }
 
     /// Sets [`client_secret`](struct@PostOAuth2Revoke#structfield.client_secret).
     pub fn client_secret(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.client_secret = ::std::option::Option::Some(value.into());
+        self.client_secret = Some(value.into());
         self
     }
 
     /// Sets [`token`](struct@PostOAuth2Revoke#structfield.token).
-    pub fn token(
-        mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
-    ) -> Self {
-        self.token = ::std::option::Option::Some(value.into());
+    pub fn token(mut self, value: impl Into<::clientgen_runtime::SecretString>) -> Self {
+        self.token = Some(value.into());
         self
     }
 
@@ -1238,22 +781,7 @@ impl PostOAuth2Token {
     pub fn builder() -> PostOAuth2TokenBuilder {
         PostOAuth2TokenBuilder {
             grant_type: ::clientgen_runtime::Missing,
-            optional: optional::PostOAuth2Token {
-                client_id: ::std::option::Option::None,
-                client_secret: ::std::option::Option::None,
-                code: ::std::option::Option::None,
-                refresh_token: ::std::option::Option::None,
-                assertion: ::std::option::Option::None,
-                subject_token: ::std::option::Option::None,
-                subject_token_type: ::std::option::Option::None,
-                actor_token: ::std::option::Option::None,
-                actor_token_type: ::std::option::Option::None,
-                scope: ::std::option::Option::None,
-                resource: ::std::option::Option::None,
-                box_subject_type: ::std::option::Option::None,
-                box_subject_id: ::std::option::Option::None,
-                box_shared_link: ::std::option::Option::None,
-            },
+            optional: ::std::default::Default::default(),
         }
     }
 }
@@ -1270,7 +798,7 @@ impl PostOAuth2TokenBuilder<::clientgen_runtime::Missing> {
     /// Sets [`grant_type`](struct@PostOAuth2Token#structfield.grant_type) (required).
     pub fn grant_type(
         self,
-        value: impl ::std::convert::Into<PostOAuth2TokenGrantType>,
+        value: impl Into<PostOAuth2TokenGrantType>,
     ) -> PostOAuth2TokenBuilder<PostOAuth2TokenGrantType> {
         PostOAuth2TokenBuilder {
             grant_type: value.into(),
@@ -1281,128 +809,110 @@ impl PostOAuth2TokenBuilder<::clientgen_runtime::Missing> {
 
 impl<S0> PostOAuth2TokenBuilder<S0> {
     /// Sets [`client_id`](struct@PostOAuth2Token#structfield.client_id).
-    pub fn client_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.client_id = ::std::option::Option::Some(value.into());
+    pub fn client_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.client_id = Some(value.into());
         self
     }
 
     /// Sets [`client_secret`](struct@PostOAuth2Token#structfield.client_secret).
     pub fn client_secret(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.optional.client_secret = ::std::option::Option::Some(value.into());
+        self.optional.client_secret = Some(value.into());
         self
     }
 
     /// Sets [`code`](struct@PostOAuth2Token#structfield.code).
-    pub fn code(
-        mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
-    ) -> Self {
-        self.optional.code = ::std::option::Option::Some(value.into());
+    pub fn code(mut self, value: impl Into<::clientgen_runtime::SecretString>) -> Self {
+        self.optional.code = Some(value.into());
         self
     }
 
     /// Sets [`refresh_token`](struct@PostOAuth2Token#structfield.refresh_token).
     pub fn refresh_token(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.optional.refresh_token = ::std::option::Option::Some(value.into());
+        self.optional.refresh_token = Some(value.into());
         self
     }
 
     /// Sets [`assertion`](struct@PostOAuth2Token#structfield.assertion).
     pub fn assertion(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.optional.assertion = ::std::option::Option::Some(value.into());
+        self.optional.assertion = Some(value.into());
         self
     }
 
     /// Sets [`subject_token`](struct@PostOAuth2Token#structfield.subject_token).
     pub fn subject_token(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.optional.subject_token = ::std::option::Option::Some(value.into());
+        self.optional.subject_token = Some(value.into());
         self
     }
 
     /// Sets [`subject_token_type`](struct@PostOAuth2Token#structfield.subject_token_type).
     pub fn subject_token_type(
         mut self,
-        value: impl ::std::convert::Into<PostOAuth2TokenSubjectTokenType>,
+        value: impl Into<PostOAuth2TokenSubjectTokenType>,
     ) -> Self {
-        self.optional.subject_token_type = ::std::option::Option::Some(value.into());
+        self.optional.subject_token_type = Some(value.into());
         self
     }
 
     /// Sets [`actor_token`](struct@PostOAuth2Token#structfield.actor_token).
     pub fn actor_token(
         mut self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> Self {
-        self.optional.actor_token = ::std::option::Option::Some(value.into());
+        self.optional.actor_token = Some(value.into());
         self
     }
 
     /// Sets [`actor_token_type`](struct@PostOAuth2Token#structfield.actor_token_type).
     pub fn actor_token_type(
         mut self,
-        value: impl ::std::convert::Into<PostOAuth2TokenActorTokenType>,
+        value: impl Into<PostOAuth2TokenActorTokenType>,
     ) -> Self {
-        self.optional.actor_token_type = ::std::option::Option::Some(value.into());
+        self.optional.actor_token_type = Some(value.into());
         self
     }
 
     /// Sets [`scope`](struct@PostOAuth2Token#structfield.scope).
-    pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.scope = ::std::option::Option::Some(value.into());
+    pub fn scope(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.scope = Some(value.into());
         self
     }
 
     /// Sets [`resource`](struct@PostOAuth2Token#structfield.resource).
-    pub fn resource(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.resource = ::std::option::Option::Some(value.into());
+    pub fn resource(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.resource = Some(value.into());
         self
     }
 
     /// Sets [`box_subject_type`](struct@PostOAuth2Token#structfield.box_subject_type).
     pub fn box_subject_type(
         mut self,
-        value: impl ::std::convert::Into<PostOAuth2TokenBoxSubjectType>,
+        value: impl Into<PostOAuth2TokenBoxSubjectType>,
     ) -> Self {
-        self.optional.box_subject_type = ::std::option::Option::Some(value.into());
+        self.optional.box_subject_type = Some(value.into());
         self
     }
 
     /// Sets [`box_subject_id`](struct@PostOAuth2Token#structfield.box_subject_id).
-    pub fn box_subject_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.box_subject_id = ::std::option::Option::Some(value.into());
+    pub fn box_subject_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.box_subject_id = Some(value.into());
         self
     }
 
     /// Sets [`box_shared_link`](struct@PostOAuth2Token#structfield.box_shared_link).
-    pub fn box_shared_link(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.optional.box_shared_link = ::std::option::Option::Some(value.into());
+    pub fn box_shared_link(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.optional.box_shared_link = Some(value.into());
         self
     }
 }
@@ -1442,79 +952,10 @@ pub enum PostOAuth2TokenActorTokenType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl PostOAuth2TokenActorTokenType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "urn:ietf:params:oauth:token-type:id_token",
-    ];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UrnIetfParamsOauthTokenTypeIdToken => {
-                "urn:ietf:params:oauth:token-type:id_token"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for PostOAuth2TokenActorTokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "urn:ietf:params:oauth:token-type:id_token" => {
-                Self::UrnIetfParamsOauthTokenTypeIdToken
-            }
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for PostOAuth2TokenActorTokenType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for PostOAuth2TokenActorTokenType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for PostOAuth2TokenActorTokenType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PostOAuth2TokenActorTokenType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenActorTokenType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(
+    PostOAuth2TokenActorTokenType {
+    UrnIetfParamsOauthTokenTypeIdToken("urn:ietf:params:oauth:token-type:id_token") }
+);
 
 /// Used in combination with `client_credentials` as the `grant_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1528,75 +969,9 @@ pub enum PostOAuth2TokenBoxSubjectType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl PostOAuth2TokenBoxSubjectType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["enterprise", "user"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enterprise => "enterprise",
-            Self::User => "user",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for PostOAuth2TokenBoxSubjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "enterprise" => Self::Enterprise,
-            "user" => Self::User,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for PostOAuth2TokenBoxSubjectType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for PostOAuth2TokenBoxSubjectType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for PostOAuth2TokenBoxSubjectType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PostOAuth2TokenBoxSubjectType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenBoxSubjectType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(
+    PostOAuth2TokenBoxSubjectType { Enterprise("enterprise"), User("user") }
+);
 
 /// The type of request being made, either using a client-side obtained authorization code, a
 /// refresh token, a JWT assertion, client credentials grant or another access token for the purpose
@@ -1618,95 +993,13 @@ pub enum PostOAuth2TokenGrantType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl PostOAuth2TokenGrantType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "authorization_code",
-        "refresh_token",
-        "client_credentials",
-        "urn:ietf:params:oauth:grant-type:jwt-bearer",
-        "urn:ietf:params:oauth:grant-type:token-exchange",
-    ];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthorizationCode => "authorization_code",
-            Self::RefreshToken => "refresh_token",
-            Self::ClientCredentials => "client_credentials",
-            Self::UrnIetfParamsOauthGrantTypeJwtBearer => {
-                "urn:ietf:params:oauth:grant-type:jwt-bearer"
-            }
-            Self::UrnIetfParamsOauthGrantTypeTokenExchange => {
-                "urn:ietf:params:oauth:grant-type:token-exchange"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
+::clientgen_runtime::string_enum!(
+    PostOAuth2TokenGrantType { AuthorizationCode("authorization_code"),
+    RefreshToken("refresh_token"), ClientCredentials("client_credentials"),
+    UrnIetfParamsOauthGrantTypeJwtBearer("urn:ietf:params:oauth:grant-type:jwt-bearer"),
+    UrnIetfParamsOauthGrantTypeTokenExchange("urn:ietf:params:oauth:grant-type:token-exchange")
     }
-}
-
-impl ::std::convert::From<&str> for PostOAuth2TokenGrantType {
-    fn from(value: &str) -> Self {
-        match value {
-            "authorization_code" => Self::AuthorizationCode,
-            "refresh_token" => Self::RefreshToken,
-            "client_credentials" => Self::ClientCredentials,
-            "urn:ietf:params:oauth:grant-type:jwt-bearer" => {
-                Self::UrnIetfParamsOauthGrantTypeJwtBearer
-            }
-            "urn:ietf:params:oauth:grant-type:token-exchange" => {
-                Self::UrnIetfParamsOauthGrantTypeTokenExchange
-            }
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for PostOAuth2TokenGrantType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for PostOAuth2TokenGrantType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for PostOAuth2TokenGrantType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PostOAuth2TokenGrantType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenGrantType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// A request to refresh an Access Token. Use this API to refresh an expired Access Token using a
 /// valid Refresh Token.
@@ -1753,10 +1046,7 @@ pub struct PostOAuth2TokenRefreshAccessTokenBuilder<
     optional: optional::PostOAuth2TokenRefreshAccessToken,
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<
     S1,
     S2,
@@ -1765,7 +1055,7 @@ impl<
     /// (required).
     pub fn client_id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> PostOAuth2TokenRefreshAccessTokenBuilder<::std::string::String, S1, S2> {
         PostOAuth2TokenRefreshAccessTokenBuilder {
             client_id: value.into(),
@@ -1776,10 +1066,7 @@ impl<
     }
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<
     S0,
     S2,
@@ -1788,7 +1075,7 @@ impl<
     /// (required).
     pub fn client_secret(
         self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> PostOAuth2TokenRefreshAccessTokenBuilder<
         S0,
         ::clientgen_runtime::SecretString,
@@ -1803,10 +1090,7 @@ impl<
     }
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<
     S0,
     S1,
@@ -1815,7 +1099,7 @@ impl<
     /// (required).
     pub fn refresh_token(
         self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> PostOAuth2TokenRefreshAccessTokenBuilder<
         S0,
         S1,
@@ -1835,7 +1119,7 @@ impl<S0, S1, S2> PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, S2> {
     /// starts as the only value the spec allows.
     pub fn grant_type(
         mut self,
-        value: impl ::std::convert::Into<PostOAuth2TokenRefreshAccessTokenGrantType>,
+        value: impl Into<PostOAuth2TokenRefreshAccessTokenGrantType>,
     ) -> Self {
         self.optional.grant_type = value.into();
         self
@@ -1868,74 +1152,9 @@ pub enum PostOAuth2TokenRefreshAccessTokenGrantType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl PostOAuth2TokenRefreshAccessTokenGrantType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["refresh_token"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RefreshToken => "refresh_token",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn from(value: &str) -> Self {
-        match value {
-            "refresh_token" => Self::RefreshToken,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String>
-for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for PostOAuth2TokenRefreshAccessTokenGrantType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenRefreshAccessTokenGrantType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(
+    PostOAuth2TokenRefreshAccessTokenGrantType { RefreshToken("refresh_token") }
+);
 
 /// The type of `subject_token` passed in.
 ///
@@ -1949,79 +1168,11 @@ pub enum PostOAuth2TokenSubjectTokenType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl PostOAuth2TokenSubjectTokenType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "urn:ietf:params:oauth:token-type:access_token",
-    ];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UrnIetfParamsOauthTokenTypeAccessToken => {
-                "urn:ietf:params:oauth:token-type:access_token"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
+::clientgen_runtime::string_enum!(
+    PostOAuth2TokenSubjectTokenType {
+    UrnIetfParamsOauthTokenTypeAccessToken("urn:ietf:params:oauth:token-type:access_token")
     }
-}
-
-impl ::std::convert::From<&str> for PostOAuth2TokenSubjectTokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "urn:ietf:params:oauth:token-type:access_token" => {
-                Self::UrnIetfParamsOauthTokenTypeAccessToken
-            }
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for PostOAuth2TokenSubjectTokenType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for PostOAuth2TokenSubjectTokenType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for PostOAuth2TokenSubjectTokenType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PostOAuth2TokenSubjectTokenType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PostOAuth2TokenSubjectTokenType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The file or folder resource.
 #[derive(Debug, Clone, PartialEq)]
@@ -2106,17 +1257,14 @@ impl ResourceScope {
     }
 
     /// Sets [`scope`](struct@ResourceScope#structfield.scope).
-    pub fn scope(
-        mut self,
-        value: impl ::std::convert::Into<ResourceScopeScope>,
-    ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
+    pub fn scope(mut self, value: impl Into<ResourceScopeScope>) -> Self {
+        self.scope = Some(value.into());
         self
     }
 
     /// Sets [`object`](struct@ResourceScope#structfield.object).
-    pub fn object(mut self, value: impl ::std::convert::Into<Resource>) -> Self {
-        self.object = ::std::option::Option::Some(value.into());
+    pub fn object(mut self, value: impl Into<Resource>) -> Self {
+        self.object = Some(value.into());
         self
     }
 
@@ -2163,114 +1311,15 @@ pub enum ResourceScopeScope {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl ResourceScopeScope {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "annotation_edit",
-        "annotation_view_all",
-        "annotation_view_self",
-        "base_explorer",
-        "base_picker",
-        "base_preview",
-        "base_upload",
-        "item_delete",
-        "item_download",
-        "item_preview",
-        "item_rename",
-        "item_share",
-        "item_upload",
-        "item_read",
-    ];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnnotationEdit => "annotation_edit",
-            Self::AnnotationViewAll => "annotation_view_all",
-            Self::AnnotationViewSelf => "annotation_view_self",
-            Self::BaseExplorer => "base_explorer",
-            Self::BasePicker => "base_picker",
-            Self::BasePreview => "base_preview",
-            Self::BaseUpload => "base_upload",
-            Self::ItemDelete => "item_delete",
-            Self::ItemDownload => "item_download",
-            Self::ItemPreview => "item_preview",
-            Self::ItemRename => "item_rename",
-            Self::ItemShare => "item_share",
-            Self::ItemUpload => "item_upload",
-            Self::ItemRead => "item_read",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for ResourceScopeScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "annotation_edit" => Self::AnnotationEdit,
-            "annotation_view_all" => Self::AnnotationViewAll,
-            "annotation_view_self" => Self::AnnotationViewSelf,
-            "base_explorer" => Self::BaseExplorer,
-            "base_picker" => Self::BasePicker,
-            "base_preview" => Self::BasePreview,
-            "base_upload" => Self::BaseUpload,
-            "item_delete" => Self::ItemDelete,
-            "item_download" => Self::ItemDownload,
-            "item_preview" => Self::ItemPreview,
-            "item_rename" => Self::ItemRename,
-            "item_share" => Self::ItemShare,
-            "item_upload" => Self::ItemUpload,
-            "item_read" => Self::ItemRead,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for ResourceScopeScope {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for ResourceScopeScope {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for ResourceScopeScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ResourceScopeScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ResourceScopeScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(
+    ResourceScopeScope { AnnotationEdit("annotation_edit"),
+    AnnotationViewAll("annotation_view_all"), AnnotationViewSelf("annotation_view_self"),
+    BaseExplorer("base_explorer"), BasePicker("base_picker"),
+    BasePreview("base_preview"), BaseUpload("base_upload"), ItemDelete("item_delete"),
+    ItemDownload("item_download"), ItemPreview("item_preview"),
+    ItemRename("item_rename"), ItemShare("item_share"), ItemUpload("item_upload"),
+    ItemRead("item_read") }
+);
 
 /// For each builder with required fields, the other fields of its struct, held
 /// together so that setting a required field moves them as one value.
@@ -2307,7 +1356,7 @@ mod optional {
         pub(super) name: ::std::option::Option<::std::string::String>,
     }
 
-    #[derive(Debug, Clone)]
+    #[derive(Debug, Clone, Default)]
     pub(super) struct PostOAuth2Token {
         pub(super) client_id: ::std::option::Option<::std::string::String>,
         pub(super) client_secret: ::std::option::Option<

@@ -28,7 +28,7 @@ impl AccessToken {
         AccessTokenBuilder {
             access_token: ::clientgen_runtime::Missing,
             optional: optional::AccessToken {
-                expires_in: ::std::option::Option::None,
+                expires_in: None,
                 token_type: AccessTokenTokenType::Bearer,
             },
         }
@@ -47,7 +47,7 @@ impl AccessTokenBuilder<::clientgen_runtime::Missing> {
     /// Sets [`access_token`](struct@AccessToken#structfield.access_token) (required).
     pub fn access_token(
         self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> AccessTokenBuilder<::clientgen_runtime::SecretString> {
         AccessTokenBuilder {
             access_token: value.into(),
@@ -58,17 +58,14 @@ impl AccessTokenBuilder<::clientgen_runtime::Missing> {
 
 impl<S0> AccessTokenBuilder<S0> {
     /// Sets [`expires_in`](struct@AccessToken#structfield.expires_in).
-    pub fn expires_in(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.optional.expires_in = ::std::option::Option::Some(value.into());
+    pub fn expires_in(mut self, value: impl Into<i64>) -> Self {
+        self.optional.expires_in = Some(value.into());
         self
     }
 
     /// Sets [`token_type`](struct@AccessToken#structfield.token_type), which starts as the only
     /// value the spec allows.
-    pub fn token_type(
-        mut self,
-        value: impl ::std::convert::Into<AccessTokenTokenType>,
-    ) -> Self {
+    pub fn token_type(mut self, value: impl Into<AccessTokenTokenType>) -> Self {
         self.optional.token_type = value.into();
         self
     }
@@ -123,15 +120,12 @@ pub struct AccessTokenRequestBuilder<
     nonce: S2,
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<S1, S2> AccessTokenRequestBuilder<::clientgen_runtime::Missing, S1, S2> {
     /// Sets [`application_id`](struct@AccessTokenRequest#structfield.application_id) (required).
     pub fn application_id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> AccessTokenRequestBuilder<::std::string::String, S1, S2> {
         AccessTokenRequestBuilder {
             application_id: value.into(),
@@ -141,16 +135,13 @@ impl<S1, S2> AccessTokenRequestBuilder<::clientgen_runtime::Missing, S1, S2> {
     }
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<S0, S2> AccessTokenRequestBuilder<S0, ::clientgen_runtime::Missing, S2> {
     /// Sets [`application_secret`](struct@AccessTokenRequest#structfield.application_secret)
     /// (required).
     pub fn application_secret(
         self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> AccessTokenRequestBuilder<S0, ::clientgen_runtime::SecretString, S2> {
         AccessTokenRequestBuilder {
             application_id: self.application_id,
@@ -160,15 +151,12 @@ impl<S0, S2> AccessTokenRequestBuilder<S0, ::clientgen_runtime::Missing, S2> {
     }
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<S0, S1> AccessTokenRequestBuilder<S0, S1, ::clientgen_runtime::Missing> {
     /// Sets [`nonce`](struct@AccessTokenRequest#structfield.nonce) (required).
     pub fn nonce(
         self,
-        value: impl ::std::convert::Into<::clientgen_runtime::SecretString>,
+        value: impl Into<::clientgen_runtime::SecretString>,
     ) -> AccessTokenRequestBuilder<S0, S1, ::clientgen_runtime::SecretString> {
         AccessTokenRequestBuilder {
             application_id: self.application_id,
@@ -203,73 +191,7 @@ pub enum AccessTokenTokenType {
     /// since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
-
-impl AccessTokenTokenType {
-    /// The values the spec lists, as they are sent on the wire.
-    pub const VALUES: &'static [&'static str] = &["Bearer"];
-
-    /// The value exactly as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bearer => "Bearer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for AccessTokenTokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Bearer" => Self::Bearer,
-            other => {
-                Self::Unknown(
-                    ::clientgen_runtime::Unknown::new_unchecked(other.to_owned()),
-                )
-            }
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for AccessTokenTokenType {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl ::std::str::FromStr for AccessTokenTokenType {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for AccessTokenTokenType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AccessTokenTokenType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AccessTokenTokenType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+::clientgen_runtime::string_enum!(AccessTokenTokenType { Bearer("Bearer") });
 
 /// Query, header and cookie parameters of
 /// [`Client::authorize_application`](crate::Client::authorize_application).
@@ -306,16 +228,13 @@ pub struct AuthorizeApplicationParamsBuilder<
     return_uri: S1,
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<S1> AuthorizeApplicationParamsBuilder<::clientgen_runtime::Missing, S1> {
     /// Sets [`application_id`](struct@AuthorizeApplicationParams#structfield.application_id)
     /// (required).
     pub fn application_id(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> AuthorizeApplicationParamsBuilder<::std::string::String, S1> {
         AuthorizeApplicationParamsBuilder {
             application_id: value.into(),
@@ -324,15 +243,12 @@ impl<S1> AuthorizeApplicationParamsBuilder<::clientgen_runtime::Missing, S1> {
     }
 }
 
-#[allow(
-    clippy::type_complexity,
-    reason = "a builder with one type parameter per required field"
-)]
+#[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<S0> AuthorizeApplicationParamsBuilder<S0, ::clientgen_runtime::Missing> {
     /// Sets [`return_uri`](struct@AuthorizeApplicationParams#structfield.return_uri) (required).
     pub fn return_uri(
         self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl Into<::std::string::String>,
     ) -> AuthorizeApplicationParamsBuilder<S0, ::std::string::String> {
         AuthorizeApplicationParamsBuilder {
             application_id: self.application_id,

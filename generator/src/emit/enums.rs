@@ -1,17 +1,39 @@
 //! Enums of strings or integers. Each has a variant per value the spec lists and an `Unknown`
 //! variant for any other, kept exactly as received and written back unchanged, so a value the
 //! server adds later never breaks decoding.
+//!
+//! The enum is written out; its methods and traits (`as_str` or `value`, conversions,
+//! `Display`, `FromStr`, serde) come from one invocation of the runtime's `string_enum!` or
+//! `integer_enum!` that pairs each variant with its value, so they are written once, in the
+//! runtime, not once per enum.
+
+use std::fmt::Display;
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 
 use super::{ident, runtime};
 use crate::model::{Enum, EnumVariant};
 
 pub(super) fn enum_def(name: &Ident, docs: &TokenStream, enumeration: &Enum) -> TokenStream {
+    let rt = runtime();
     match enumeration {
-        Enum::String(variants) => string_enum(name, docs, variants),
-        Enum::Integer(variants) => integer_enum(name, docs, variants),
+        Enum::String(variants) => {
+            let definition = definition(name, docs, variants, &quote!(#rt::Unknown));
+            let pairs = pairs(variants, |value| value.as_str());
+            quote! {
+                #definition
+                #rt::string_enum!(#name { #(#pairs),* });
+            }
+        }
+        Enum::Integer(variants) => {
+            let definition = definition(name, docs, variants, &quote!(#rt::Unknown<i64>));
+            let pairs = pairs(variants, |&value| Literal::i64_unsuffixed(value));
+            quote! {
+                #definition
+                #rt::integer_enum!(#name { #(#pairs),* });
+            }
+        }
     }
 }
 
@@ -19,86 +41,15 @@ const UNKNOWN_DOCS: &str = "A value the spec did not list when this client was g
                             server may have added it since), kept as received and sent back \
                             unchanged.";
 
-fn string_enum(name: &Ident, docs: &TokenStream, variants: &[EnumVariant<String>]) -> TokenStream {
-    let rt = runtime();
-    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
-    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = values.iter().map(|value| format!(" `{value}`"));
-    let unknown_docs = super::docs(UNKNOWN_DOCS);
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#[doc = #variant_docs] #names,)*
-            #unknown_docs
-            Unknown(#rt::Unknown),
-        }
-
-        impl #name {
-            /// The values the spec lists, as they are sent on the wire.
-            pub const VALUES: &'static [&'static str] = &[#(#values),*];
-
-            /// The value exactly as it is sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#names => #values,)*
-                    Self::Unknown(value) => value.as_str(),
-                }
-            }
-        }
-
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#values => Self::#names,)*
-                    other => Self::Unknown(#rt::Unknown::new_unchecked(other.to_owned())),
-                }
-            }
-        }
-
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
-                Self::from(value.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-
-            fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
-            }
-        }
-    }
-}
-
-fn integer_enum(name: &Ident, docs: &TokenStream, variants: &[EnumVariant<i64>]) -> TokenStream {
-    let rt = runtime();
-    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
-    let values: Vec<Literal> = variants
-        .iter()
-        .map(|variant| Literal::i64_unsuffixed(variant.value))
-        .collect();
+/// The enum itself: a variant per listed value, documented by that value, and `Unknown`
+/// holding `unknown`.
+fn definition<V: Display>(
+    name: &Ident,
+    docs: &TokenStream,
+    variants: &[EnumVariant<V>],
+    unknown: &TokenStream,
+) -> TokenStream {
+    let names = variants.iter().map(|v| ident(&v.name));
     let variant_docs = variants.iter().map(|v| format!(" `{}`", v.value));
     let unknown_docs = super::docs(UNKNOWN_DOCS);
     quote! {
@@ -108,47 +59,21 @@ fn integer_enum(name: &Ident, docs: &TokenStream, variants: &[EnumVariant<i64>])
         pub enum #name {
             #(#[doc = #variant_docs] #names,)*
             #unknown_docs
-            Unknown(#rt::Unknown<i64>),
-        }
-
-        impl #name {
-            /// The values the spec lists.
-            pub const VALUES: &'static [i64] = &[#(#values),*];
-
-            /// The value exactly as it is sent on the wire.
-            pub fn value(&self) -> i64 {
-                match self {
-                    #(Self::#names => #values,)*
-                    Self::Unknown(value) => *value.get(),
-                }
-            }
-        }
-
-        impl ::std::convert::From<i64> for #name {
-            fn from(value: i64) -> Self {
-                match value {
-                    #(#values => Self::#names,)*
-                    other => Self::Unknown(#rt::Unknown::new_unchecked(other)),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                write!(f, "{}", self.value())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                <i64 as ::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
-            }
+            Unknown(#unknown),
         }
     }
+}
+
+/// `Variant(value)` for each variant, as the runtime's macros take them, with each value
+/// written as `literal` makes it.
+fn pairs<'v, V, L: ToTokens>(
+    variants: &'v [EnumVariant<V>],
+    literal: impl Fn(&'v V) -> L,
+) -> Vec<TokenStream> {
+    let pair = |variant: &'v EnumVariant<V>| {
+        let name = ident(&variant.name);
+        let value = literal(&variant.value);
+        quote!(#name(#value))
+    };
+    variants.iter().map(pair).collect()
 }

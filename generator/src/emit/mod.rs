@@ -174,6 +174,7 @@ fn gate(item: &mut syn::Item, cfg: Vec<syn::Attribute>) {
         syn::Item::Enum(item) => &mut item.attrs,
         syn::Item::Fn(item) => &mut item.attrs,
         syn::Item::Impl(item) => &mut item.attrs,
+        syn::Item::Macro(item) => &mut item.attrs,
         syn::Item::Mod(item) => &mut item.attrs,
         syn::Item::Static(item) => &mut item.attrs,
         syn::Item::Struct(item) => &mut item.attrs,

@@ -129,6 +129,7 @@ struct Slots<'s> {
     name: &'s Ident,
     builder: Ident,
     fields: Vec<(&'s Field, Slot)>,
+    prelude: Prelude,
 }
 
 impl<'s> Slots<'s> {
@@ -157,18 +158,28 @@ impl<'s> Slots<'s> {
             name,
             builder: ident(&strukt.builder),
             fields,
+            prelude: Prelude::new(api),
         }
+    }
+
+    /// Whether no field is required: the struct is then its own builder.
+    fn all_optional(&self) -> bool {
+        self.fields
+            .iter()
+            .all(|(_, slot)| matches!(slot, Slot::Optional))
+    }
+
+    /// The required fields, each with its type parameter, in field order.
+    fn required(&self) -> impl Iterator<Item = (&'s Field, &Ident)> {
+        self.fields.iter().filter_map(|(field, slot)| match slot {
+            Slot::Required(param) => Some((*field, param)),
+            _ => None,
+        })
     }
 
     /// The builder's type parameters: one per required field, in field order.
     fn params(&self) -> Vec<&Ident> {
-        self.fields
-            .iter()
-            .filter_map(|(_, slot)| match slot {
-                Slot::Required(param) => Some(param),
-                _ => None,
-            })
-            .collect()
+        self.required().map(|(_, param)| param).collect()
     }
 
     /// The fields a caller may leave as they start (optional, or fixed to one value): they
@@ -180,18 +191,51 @@ impl<'s> Slots<'s> {
             .map(|(field, slot)| (*field, slot))
     }
 
-    /// The name of the builder's field that holds the preset fields: `optional`, unless a
-    /// required field has that name.
-    fn preset_field(&self) -> Ident {
+    /// Whether every preset field starts absent (none is fixed to one value): the twin that
+    /// holds them then starts as its `Default`.
+    fn preset_is_default(&self) -> bool {
+        self.preset()
+            .all(|(_, slot)| matches!(slot, Slot::Optional))
+    }
+
+    /// The name of the builder's field that holds the preset fields, if there are any:
+    /// `optional`, unless a required field has that name.
+    fn preset_field(&self) -> Option<Ident> {
+        self.preset().next()?;
         let mut name = "optional".to_owned();
-        while self
-            .fields
-            .iter()
-            .any(|(field, slot)| matches!(slot, Slot::Required(_)) && unraw(&field.name) == name)
-        {
+        while self.required().any(|(field, _)| unraw(&field.name) == name) {
             name.push('_');
         }
-        ident(&name)
+        Some(ident(&name))
+    }
+}
+
+/// The traits of Rust's prelude that setters name, as they write them: bare, unless a type of
+/// the crate takes the name (a schema called `Into`), then by absolute path. (Values such as
+/// `Some` need no such care: generated types are never constants or functions.)
+struct Prelude {
+    into: TokenStream,
+    into_iterator: TokenStream,
+}
+
+impl Prelude {
+    fn new(api: &Api) -> Self {
+        let taken = |name: &str| api.types.iter().any(|def| unraw(&def.name) == name);
+        let pick = |name: &str, bare: TokenStream, absolute: TokenStream| {
+            if taken(name) {
+                absolute
+            } else {
+                bare
+            }
+        };
+        Prelude {
+            into: pick("Into", quote!(Into), quote!(::std::convert::Into)),
+            into_iterator: pick(
+                "IntoIterator",
+                quote!(IntoIterator),
+                quote!(::std::iter::IntoIterator),
+            ),
+        }
     }
 }
 
@@ -202,16 +246,24 @@ fn path() -> TokenStream {
 
 /// The methods that make a struct none of whose fields is required: it is its own builder,
 /// starting from `Default`, so `Type::builder().field(x).build()` reads as for any struct.
-fn own_builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
-    let setters = strukt.fields.iter().map(|field| {
+fn own_builder(slots: &Slots<'_>) -> TokenStream {
+    let name = slots.name;
+    let setters = slots.fields.iter().map(|(field, _)| {
         let docs = setter_docs(name, field, SetterKind::Optional);
-        setter(api, field, &docs, Returns::Same, |value| {
-            let field = ident(&field.name);
-            quote! {
-                self.#field = #value;
-                self
-            }
-        })
+        setter(
+            slots.api,
+            field,
+            &slots.prelude,
+            &docs,
+            Returns::Same,
+            |value| {
+                let field = ident(&field.name);
+                quote! {
+                    self.#field = #value;
+                    self
+                }
+            },
+        )
     });
     let start_docs = docs(&format!(
         "Starts building `{name}` with every field left out: set fields, then `build`."
@@ -243,26 +295,32 @@ fn own_builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
 /// The builder of `name`: `name::builder()`, the builder struct, its setters and `build`.
 fn builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
     let slots = Slots::new(api, name, strukt);
-    if slots
-        .fields
-        .iter()
-        .all(|(_, slot)| matches!(slot, Slot::Optional))
-    {
-        return own_builder(api, name, strukt);
+    if slots.all_optional() {
+        return own_builder(&slots);
     }
+    let start = builder_start(&slots);
+    let definition = builder_struct(&slots);
+    let required_setters = required_setters(&slots);
+    let preset_setters = preset_setters(&slots);
+    let build = build_method(&slots);
+    quote! {
+        #start
+        #definition
+        #(#required_setters)*
+        #preset_setters
+        #build
+    }
+}
+
+/// `Type::builder()`: every required field `Missing`, the others as they start.
+fn builder_start(slots: &Slots<'_>) -> TokenStream {
+    let (name, builder) = (slots.name, &slots.builder);
     let rt = runtime();
-    let builder = &slots.builder;
-    let params = slots.params();
-    let preset = slots.preset_field();
-    let has_preset = slots.preset().next().is_some();
-    let required: Vec<Ident> = slots
-        .fields
-        .iter()
-        .filter(|(_, slot)| matches!(slot, Slot::Required(_)))
-        .map(|(field, _)| ident(&field.name))
-        .collect();
-    let preset_storage = has_preset.then(|| quote!(#preset: optional::#name,));
-    let preset_start = has_preset.then(|| {
+    let required = slots.required().map(|(field, _)| ident(&field.name));
+    let preset = slots.preset_field().map(|preset| {
+        if slots.preset_is_default() {
+            return quote!(#preset: ::std::default::Default::default());
+        }
         let starts = slots.preset().map(|(field, slot)| {
             let field_name = ident(&field.name);
             let start = match slot {
@@ -271,74 +329,96 @@ fn builder(api: &Api, name: &Ident, strukt: &Struct) -> TokenStream {
             };
             quote!(#field_name: #start)
         });
-        quote!(#preset: optional::#name { #(#starts),* },)
+        quote!(#preset: optional::#name { #(#starts),* })
     });
-    let defaults = params.iter().map(|param| quote!(#param = #rt::Missing));
-    let required_setters = required_setters(&slots);
-    let preset_setters: Vec<TokenStream> = slots
-        .preset()
-        .map(|(field, slot)| {
-            let kind = match slot {
-                Slot::Fixed(_) => SetterKind::Fixed,
-                _ => SetterKind::Optional,
-            };
-            let docs = setter_docs(name, field, kind);
-            setter(api, field, &docs, Returns::Same, |value| {
-                let field = ident(&field.name);
-                quote! {
-                    self.#preset.#field = #value;
-                    self
-                }
-            })
-        })
-        .collect();
-    let preset_impl = (!preset_setters.is_empty()).then(|| {
-        quote! {
-            impl<#(#params),*> #builder<#(#params),*> {
-                #(#preset_setters)*
+    let start_docs = docs(&format!(
+        "Starts building `{name}`: set the fields, then `build`."
+    ));
+    quote! {
+        impl #name {
+            #start_docs
+            pub fn builder() -> #builder {
+                #builder { #(#required: #rt::Missing,)* #preset }
             }
         }
-    });
-    let complete = slots.fields.iter().filter_map(|(field, slot)| match slot {
-        Slot::Required(_) => Some(field_type(api, field, &path())),
-        _ => None,
-    });
-    let built = slots.fields.iter().map(|(field, slot)| {
-        let field_name = ident(&field.name);
-        match slot {
-            Slot::Required(_) => quote!(#field_name: self.#field_name),
-            _ => quote!(#field_name: self.#preset.#field_name),
-        }
-    });
+    }
+}
+
+/// The builder struct: a type parameter per required field, the other fields in one value.
+fn builder_struct(slots: &Slots<'_>) -> TokenStream {
+    let (name, builder) = (slots.name, &slots.builder);
+    let rt = runtime();
+    let params = slots.params();
+    let required: Vec<Ident> = slots.required().map(|(f, _)| ident(&f.name)).collect();
+    let defaults = params.iter().map(|param| quote!(#param = #rt::Missing));
+    let preset = slots
+        .preset_field()
+        .map(|preset| quote!(#preset: optional::#name,));
     let required_list: Vec<String> = required
         .iter()
         .map(|field| format!("`{}`", setter_name(&field.to_string())))
         .collect();
     let builder_docs = item_docs(&builder_text(name, &required_list));
-    let start_docs = docs(&format!(
-        "Starts building `{name}`: set the fields, then `build`."
-    ));
-    let build_docs = docs(&format!("The `{name}`."));
     quote! {
-        impl #name {
-            #start_docs
-            pub fn builder() -> #builder {
-                #builder { #(#required: #rt::Missing,)* #preset_start }
-            }
-        }
-
         #builder_docs
         #[derive(Debug, Clone)]
         #[must_use = "a builder does nothing until `build` is called"]
         pub struct #builder<#(#defaults),*> {
             #(#required: #params,)*
-            #preset_storage
+            #preset
         }
+    }
+}
 
-        #(#required_setters)*
+/// The setters of the fields a builder holds together, for any state of its required ones.
+fn preset_setters(slots: &Slots<'_>) -> Option<TokenStream> {
+    let preset = slots.preset_field()?;
+    let setters = slots.preset().map(|(field, slot)| {
+        let kind = match slot {
+            Slot::Fixed(_) => SetterKind::Fixed,
+            _ => SetterKind::Optional,
+        };
+        let docs = setter_docs(slots.name, field, kind);
+        setter(
+            slots.api,
+            field,
+            &slots.prelude,
+            &docs,
+            Returns::Same,
+            |value| {
+                let field = ident(&field.name);
+                quote! {
+                    self.#preset.#field = #value;
+                    self
+                }
+            },
+        )
+    });
+    let params = slots.params();
+    let builder = &slots.builder;
+    Some(quote! {
+        impl<#(#params),*> #builder<#(#params),*> {
+            #(#setters)*
+        }
+    })
+}
 
-        #preset_impl
-
+/// `build`, there once every required field is set.
+fn build_method(slots: &Slots<'_>) -> TokenStream {
+    let (name, builder) = (slots.name, &slots.builder);
+    let complete = slots
+        .required()
+        .map(|(field, _)| field_type(slots.api, field, &path()));
+    let preset = slots.preset_field();
+    let built = slots.fields.iter().map(|(field, slot)| {
+        let field_name = ident(&field.name);
+        match (slot, &preset) {
+            (Slot::Required(_), _) | (_, None) => quote!(#field_name: self.#field_name),
+            (_, Some(preset)) => quote!(#field_name: self.#preset.#field_name),
+        }
+    });
+    let build_docs = docs(&format!("The `{name}`."));
+    quote! {
         impl #builder<#(#complete),*> {
             #build_docs
             pub fn build(self) -> #name {
@@ -354,20 +434,18 @@ fn optional_start(field: &Field) -> TokenStream {
     match field.presence {
         Presence::Additional => quote!(::std::default::Default::default()),
         Presence::OptionalNullable => quote!(#rt::Nullable::Absent),
-        _ => quote!(::std::option::Option::None),
+        _ => quote!(None),
     }
 }
 
 /// The twin of a struct with a builder, in the private module `optional`: the fields a caller
 /// may leave as they start, held together until `build` (so a required setter moves one
 /// value, not every field). `None` for a struct that is its own builder or has no such field.
+/// Without a field fixed to one value, every field starts as its `Default`, and so does the
+/// twin.
 pub(super) fn preset_twin(api: &Api, name: &Ident, strukt: &Struct) -> Option<TokenStream> {
     let slots = Slots::new(api, name, strukt);
-    if slots
-        .fields
-        .iter()
-        .all(|(_, slot)| matches!(slot, Slot::Optional))
-    {
+    if slots.all_optional() {
         return None;
     }
     let fields: Vec<TokenStream> = slots
@@ -378,9 +456,10 @@ pub(super) fn preset_twin(api: &Api, name: &Ident, strukt: &Struct) -> Option<To
             quote!(pub(super) #field_name: #ty,)
         })
         .collect();
+    let default = slots.preset_is_default().then(|| quote!(Default,));
     (!fields.is_empty()).then(|| {
         quote! {
-            #[derive(Debug, Clone)]
+            #[derive(Debug, Clone, #default)]
             pub(super) struct #name {
                 #(#fields)*
             }
@@ -403,28 +482,16 @@ fn builder_text(name: &Ident, required: &[String]) -> String {
 /// One `impl` per required field, whose setter turns its type parameter from `Missing` into
 /// the field's type.
 fn required_setters<'s>(slots: &'s Slots<'_>) -> impl Iterator<Item = TokenStream> + 's {
-    let rt = runtime();
-    let params = slots.params();
-    let builder = &slots.builder;
-    let preset = slots.preset().next().is_some().then(|| {
-        let preset = slots.preset_field();
-        quote!(#preset: self.#preset)
-    });
     // Each setter returns the builder with one parameter filled in: with many required
     // fields, a type clippy finds complex, though it is the builder's own.
-    let allow = (params.len() > 1).then(|| {
-        quote!(#[allow(clippy::type_complexity, reason = "a builder with one type parameter per required field")])
+    let allow = (slots.params().len() > 1).then(|| {
+        quote!(#[allow(clippy::type_complexity, reason = "one type parameter per required field")])
     });
-    let required: Vec<(&Field, &Ident)> = slots
-        .fields
-        .iter()
-        .filter_map(|(field, slot)| match slot {
-            Slot::Required(param) => Some((*field, param)),
-            _ => None,
-        })
-        .collect();
-    required.clone().into_iter().map(move |(field, this)| {
+    let builder = &slots.builder;
+    slots.required().map(move |(field, this)| {
+        let params = slots.params();
         let others = params.iter().filter(|param| **param != this);
+        let rt = runtime();
         let before = params.iter().map(|param| {
             if *param == this {
                 quote!(#rt::Missing)
@@ -432,40 +499,43 @@ fn required_setters<'s>(slots: &'s Slots<'_>) -> impl Iterator<Item = TokenStrea
                 quote!(#param)
             }
         });
-        let stored = field_type(slots.api, field, &path());
-        let after = params.iter().map(|param| {
-            if *param == this {
-                stored.clone()
-            } else {
-                quote!(#param)
-            }
-        });
-        let after: Vec<TokenStream> = after.collect();
-        let this_field = ident(&field.name);
-        let docs = setter_docs(slots.name, field, SetterKind::Required);
-        let method = setter(
-            slots.api,
-            field,
-            &docs,
-            Returns::Next(quote!(#builder<#(#after),*>)),
-            |value| {
-                let fields = required.iter().map(|(field, _)| {
-                    let name = ident(&field.name);
-                    if name == this_field {
-                        quote!(#name: #value)
-                    } else {
-                        quote!(#name: self.#name)
-                    }
-                });
-                quote!(#builder { #(#fields,)* #preset })
-            },
-        );
+        let method = required_setter(slots, field, this);
         quote! {
             #allow
             impl<#(#others),*> #builder<#(#before),*> {
                 #method
             }
         }
+    })
+}
+
+/// The setter of the required `field`, whose type parameter is `this`: it returns the builder
+/// with that parameter filled in, every other field moved over.
+fn required_setter(slots: &Slots<'_>, field: &Field, this: &Ident) -> TokenStream {
+    let builder = &slots.builder;
+    let stored = field_type(slots.api, field, &path());
+    let after = slots.params().into_iter().map(|param| {
+        if param == this {
+            stored.clone()
+        } else {
+            quote!(#param)
+        }
+    });
+    let returns = Returns::Next(quote!(#builder<#(#after),*>));
+    let preset = slots
+        .preset_field()
+        .map(|preset| quote!(#preset: self.#preset));
+    let docs = setter_docs(slots.name, field, SetterKind::Required);
+    setter(slots.api, field, &slots.prelude, &docs, returns, |value| {
+        let fields = slots.required().map(|(other, _)| {
+            let name = ident(&other.name);
+            if other.name == field.name {
+                quote!(#name: #value)
+            } else {
+                quote!(#name: self.#name)
+            }
+        });
+        quote!(#builder { #(#fields,)* #preset })
     })
 }
 
@@ -512,6 +582,7 @@ enum Returns {
 fn setter(
     api: &Api,
     field: &Field,
+    prelude: &Prelude,
     docs: &TokenStream,
     returns: Returns,
     body: impl FnOnce(TokenStream) -> TokenStream,
@@ -519,9 +590,9 @@ fn setter(
     let path = path();
     let method = ident(&setter_name(&field.name));
     let (argument, value) = match field.presence {
-        Presence::OptionalNullable => nullable_conversion(api, field, &path),
+        Presence::OptionalNullable => nullable_conversion(api, field, prelude, &path),
         presence => {
-            let (argument, converted) = conversion(api, &field.ty, &path);
+            let (argument, converted) = conversion(api, &field.ty, prelude, &path);
             let converted = if field.boxed {
                 quote!(::std::boxed::Box::new(#converted))
             } else {
@@ -529,7 +600,7 @@ fn setter(
             };
             match presence {
                 Presence::Optional | Presence::RequiredNullable => {
-                    (argument, quote!(::std::option::Option::Some(#converted)))
+                    (argument, quote!(Some(#converted)))
                 }
                 _ => (argument, converted),
             }
@@ -560,20 +631,29 @@ const OPERATOR_METHODS: &[&str] = &[
 
 /// The argument type a setter takes for a value of `ty`, and the expression that turns
 /// `value` into it: a list from anything iterable, a map from pairs, else `impl Into`.
-fn conversion(api: &Api, ty: &TypeRef, path: &TokenStream) -> (TokenStream, TokenStream) {
+fn conversion(
+    api: &Api,
+    ty: &TypeRef,
+    prelude: &Prelude,
+    path: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    let Prelude {
+        into,
+        into_iterator,
+    } = prelude;
     match ty {
         TypeRef::Array(item) => {
             let item = rust_type(api, item, path);
             (
-                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>),
-                quote!(value.into_iter().map(::std::convert::Into::into).collect()),
+                quote!(impl #into_iterator<Item = impl #into<#item>>),
+                quote!(value.into_iter().map(#into::into).collect()),
             )
         }
         TypeRef::Map(entry) => {
             let entry = rust_type(api, entry, path);
             (
-                quote!(impl ::std::iter::IntoIterator<
-                    Item = (impl ::std::convert::Into<::std::string::String>, impl ::std::convert::Into<#entry>),
+                quote!(impl #into_iterator<
+                    Item = (impl #into<::std::string::String>, impl #into<#entry>),
                 >),
                 quote!(value
                     .into_iter()
@@ -583,17 +663,23 @@ fn conversion(api: &Api, ty: &TypeRef, path: &TokenStream) -> (TokenStream, Toke
         }
         other => {
             let ty = rust_type(api, other, path);
-            (quote!(impl ::std::convert::Into<#ty>), quote!(value.into()))
+            (quote!(impl #into<#ty>), quote!(value.into()))
         }
     }
 }
 
 /// The argument a setter of an optional nullable field takes, and the value it stores: a
 /// value, an `Option` or `Nullable::Null`, all through `impl Into<Nullable<T>>`.
-fn nullable_conversion(api: &Api, field: &Field, path: &TokenStream) -> (TokenStream, TokenStream) {
+fn nullable_conversion(
+    api: &Api,
+    field: &Field,
+    prelude: &Prelude,
+    path: &TokenStream,
+) -> (TokenStream, TokenStream) {
     let ty = rust_type(api, &field.ty, path);
     let rt = runtime();
-    let argument = quote!(impl ::std::convert::Into<#rt::Nullable<#ty>>);
+    let into = &prelude.into;
+    let argument = quote!(impl #into<#rt::Nullable<#ty>>);
     if field.boxed {
         (argument, quote!(value.into().map(::std::boxed::Box::new)))
     } else {
