@@ -56,13 +56,12 @@ pub(crate) fn run() -> Result<(), String> {
         ];
         cargo(&root, &args, &deny_doc_warnings)
     })?;
-    for api in WHOLE_APIS {
-        let name = format!(
-            "{}'s whole API builds, outside the workspace, clippy-clean",
-            api.vendor
-        );
-        step(&name, || whole_api(&root, api))?;
-    }
+    let vendors: Vec<&str> = WHOLE_APIS.iter().map(|api| api.vendor).collect();
+    let name = format!(
+        "the whole APIs of {} build, outside the workspace, clippy-clean",
+        vendors.join(" and ")
+    );
+    step(&name, || whole_apis(&root))?;
     step("tests", || {
         // The fixture crates have no tests of their own; `tests` depends on them, so they are
         // still built, without an empty test and doc-test harness each.
@@ -186,29 +185,42 @@ const WHOLE_APIS: &[WholeApi] = &[
     },
 ];
 
-/// Generates a client for every path of `api`'s document outside this workspace and builds
-/// it as [`clippy_standalone`] does. That proves the generator copes with a large real
-/// document and that a generated crate builds wherever it is copied. The directory is the
-/// same on every run from this checkout, and the generator leaves unchanged files alone, so a
-/// rerun with the same output checks nothing again.
-fn whole_api(root: &Path, api: &WholeApi) -> Result<(), String> {
-    let out = std::env::temp_dir().join(format!(
-        "clientgen-{}-{:016x}",
-        api.crate_name,
-        checkout_id(root)
-    ));
-    let mut codegen = Codegen::one_spec(root.join(api.spec), out.clone(), api.crate_name);
-    if let Some(custom) = &mut codegen.custom {
-        custom.overlays = api.overlays.iter().map(|o| root.join(o)).collect();
+/// Generates a client for every path of each of [`WHOLE_APIS`]' documents, each into its own
+/// directory outside this workspace, and builds them as [`clippy_standalone`] does. That
+/// proves the generator copes with large real documents and that a generated crate builds
+/// wherever it is copied. The crates' directories sit in one directory whose manifest lists
+/// them, so that one cargo checks them side by side (each crate's check is one process, so
+/// building them one after the other left a core idle). The directory is the same on every
+/// run from this checkout, and the generator leaves unchanged files alone, so a rerun with the
+/// same output checks nothing again.
+fn whole_apis(root: &Path) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("clientgen-whole-apis-{:016x}", checkout_id(root)));
+    for api in WHOLE_APIS {
+        let out = dir.join(api.crate_name);
+        let mut codegen = Codegen::one_spec(root.join(api.spec), out, api.crate_name);
+        if let Some(custom) = &mut codegen.custom {
+            custom.overlays = api.overlays.iter().map(|o| root.join(o)).collect();
+        }
+        crate::codegen::run(&codegen)?;
     }
-    crate::codegen::run(&codegen)?;
-    clippy_standalone(root, &out)
+    let members: Vec<String> = WHOLE_APIS
+        .iter()
+        .map(|api| format!("{:?}", api.crate_name))
+        .collect();
+    let manifest = format!(
+        "# Written by `cargo xtask test`: the crates it generated here, each as generated.\n\
+         [workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest)
+        .map_err(|error| format!("error: cannot write {}: {error}", dir.display()))?;
+    clippy_standalone(root, &dir)
 }
 
-/// Runs clippy, warnings denied and offline, on the crate generated into `out`, a directory
-/// outside this workspace. The crate asks for `clientgen-runtime` by version, as once
-/// published; only a `[patch.crates-io]` (given on cargo's command line, so the directory
-/// holds nothing but generated files) points that at this workspace's `runtime/`. It reuses
+/// Runs clippy, warnings denied and offline, on the crates generated into `out`, a directory
+/// outside this workspace. Each asks for `clientgen-runtime` by version, as once published;
+/// only a `[patch.crates-io]` (given on cargo's command line, so each crate's manifest is
+/// exactly as generated) points that at this workspace's `runtime/`. It reuses
 /// this workspace's lock file and target directory (whose dependencies it mostly shares,
 /// which halves a cold run).
 fn clippy_standalone(root: &Path, out: &Path) -> Result<(), String> {
