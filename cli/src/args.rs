@@ -9,8 +9,8 @@ use clientgen::{Config, GitReference, MethodNames, RuntimeSource, Selection};
 
 /// What `--help` says beyond the one-line description.
 const LONG_ABOUT: &str = "\
-Generates a typed Rust client crate from an OpenAPI 3.0 document (YAML or JSON) into DIR,
-after applying each overlay (OpenAPI Overlay 1.0.0) to it in order. With --include-tag or
+Generates a typed Rust client crate from an OpenAPI 3.0 or 3.1 document (YAML or JSON) into
+DIR, after applying each overlay (OpenAPI Overlay 1.0.0) to it in order. With --include-tag or
 --include-path, only the operations with those tags or at those paths are kept, with the
 schemas they use.
 
@@ -23,7 +23,7 @@ The crate depends on clientgen-runtime by version, from crates.io; --runtime-pat
 /// `clientgen`'s command line.
 #[derive(Debug, Parser)]
 #[command(name = "clientgen", version, long_about = LONG_ABOUT)]
-#[command(about = "Generates a typed Rust client crate from an OpenAPI 3.0 document.")]
+#[command(about = "Generates a typed Rust client crate from an OpenAPI 3.0 or 3.1 document.")]
 pub(crate) struct Args {
     /// The OpenAPI document, YAML or JSON.
     #[arg(long, value_name = "FILE")]
