@@ -69,6 +69,16 @@ impl Api {
     pub fn name_of(&self, id: TypeId) -> &str {
         &self.types[id.0].name
     }
+
+    /// The query, header and cookie parameters of `op`: the fields of its parameters struct,
+    /// each with where and how it is sent, in field order.
+    pub fn parameter_fields(&self, op: &Operation) -> impl Iterator<Item = (&Field, &ParamSlot)> {
+        let strukt = op.params_type.and_then(|id| match self.kind_of(id) {
+            Some(TypeKind::Struct(strukt)) => Some(strukt),
+            _ => None,
+        });
+        strukt.into_iter().flat_map(Struct::parameter_fields)
+    }
 }
 
 /// A named type: its index in [`Api::types`] (while lowering, in the table of the types
@@ -158,13 +168,12 @@ pub struct Struct {
 pub enum Purpose {
     /// An object of the spec: read and written as JSON (or a form).
     Schema,
-    /// An operation's query, header and cookie parameters, built from its
-    /// [`Parameter`]s. Only the query parameters are serialised (as the query string);
-    /// headers and cookies are written one by one, so a header may share a wire name with a
-    /// query parameter.
+    /// An operation's query, header and cookie parameters, one field each. Only the query
+    /// parameters are serialised (as the query string); headers and cookies are written one
+    /// by one, so a header may share a wire name with a query parameter.
     Parameters {
-        /// Where each field's parameter is sent, by field index.
-        locations: Vec<ParamLocation>,
+        /// Where and how each field's parameter is sent, by field index.
+        slots: Vec<ParamSlot>,
     },
 }
 
@@ -174,10 +183,22 @@ impl Purpose {
     pub fn serialises(&self, index: usize) -> bool {
         match self {
             Purpose::Schema => true,
-            Purpose::Parameters { locations } => {
-                locations.get(index) == Some(&ParamLocation::Query)
-            }
+            Purpose::Parameters { slots } => slots
+                .get(index)
+                .is_some_and(|slot| slot.location == ParamLocation::Query),
         }
+    }
+}
+
+impl Struct {
+    /// The fields of a parameters struct, each with where and how it is sent, in field order;
+    /// none for a schema. `validate` checks that there is one slot per field.
+    pub fn parameter_fields(&self) -> impl Iterator<Item = (&Field, &ParamSlot)> {
+        let slots: &[ParamSlot] = match &self.purpose {
+            Purpose::Parameters { slots } => slots,
+            Purpose::Schema => &[],
+        };
+        self.fields.iter().zip(slots)
     }
 }
 
@@ -438,11 +459,12 @@ pub struct Operation {
     pub summary: Docs,
     /// `description`.
     pub description: Docs,
-    /// Every parameter, once: the path parameters in the order the path uses them (they
-    /// become method arguments), then the query, header and cookie parameters in spec order
-    /// (the fields of [`Operation::params_type`], in the same order).
-    pub parameters: Vec<Parameter>,
-    /// The named struct holding query, header and cookie parameters, when there are any.
+    /// The path parameters, in the order the path uses them: the method's arguments, which
+    /// [`Operation::segments`] point at by index.
+    pub path_parameters: Vec<PathParameter>,
+    /// The named struct holding the query, header and cookie parameters, when there are any:
+    /// one field each, in spec order, with [`Purpose::Parameters`] saying where and how each
+    /// is sent.
     pub params_type: Option<TypeId>,
     /// The request body, if any.
     pub body: Option<RequestBody>,
@@ -454,15 +476,6 @@ pub struct Operation {
     pub kind: OperationKind,
     /// The content types of the success responses, as the `Accept` header lists them.
     pub accept: Option<String>,
-}
-
-impl Operation {
-    /// The parameters sent in `location`, in the order [`Operation::parameters`] has them.
-    pub fn parameters_in(&self, location: ParamLocation) -> impl Iterator<Item = &Parameter> {
-        self.parameters
-            .iter()
-            .filter(move |parameter| parameter.location == location)
-    }
 }
 
 /// An HTTP method an operation is sent with.
@@ -538,7 +551,7 @@ pub enum OperationKind {
 pub enum PathSegment {
     /// Sent as written.
     Literal(String),
-    /// The value of a path parameter (an index into [`Operation::parameters`]),
+    /// The value of a path parameter (an index into [`Operation::path_parameters`]),
     /// percent-encoded.
     Parameter(usize),
     /// Text and parameters together, such as `avatar.{format}`; percent-encoded as one segment.
@@ -550,39 +563,40 @@ pub enum PathSegment {
 pub enum TemplatePart {
     /// Text, sent as written.
     Literal(String),
-    /// A path parameter: an index into [`Operation::parameters`].
+    /// A path parameter: an index into [`Operation::path_parameters`].
     Parameter(usize),
 }
 
-/// Where a parameter is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ParamLocation {
-    /// In the path: a method argument.
-    Path,
-    /// In the query string: a field of the parameters struct, serialised with the others.
-    Query,
-    /// As a header of its own: a field of the parameters struct.
-    Header,
-    /// In the `Cookie` header, with the other cookies: a field of the parameters struct.
-    Cookie,
-}
-
-/// A path, query, header or cookie parameter.
+/// A path parameter: a method argument, written as (part of) one path segment.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parameter {
-    /// Where it is sent.
-    pub location: ParamLocation,
-    /// The Rust name: the method argument of a path parameter, else the field of the
-    /// parameters struct.
+pub struct PathParameter {
+    /// The Rust name of the method argument.
     pub name: String,
-    /// The name on the wire.
+    /// The name in the path template.
     pub wire_name: String,
     /// Documentation.
     pub docs: Docs,
-    /// The value's type.
+    /// The value's type: a scalar (lowering refuses any other).
     pub ty: TypeRef,
-    /// Whether it must be given (always, for a path parameter).
-    pub required: bool,
+}
+
+/// Where a field of a parameters struct is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    /// In the query string, serialised with the other query parameters.
+    Query,
+    /// As a header of its own.
+    Header,
+    /// In the `Cookie` header, with the other cookies.
+    Cookie,
+}
+
+/// What a field of a parameters struct does not say about its parameter: where and how it
+/// is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamSlot {
+    /// Where it is sent.
+    pub location: ParamLocation,
     /// How arrays and objects are written (OpenAPI `style` and `explode`).
     pub style: Style,
 }

@@ -6,6 +6,7 @@
 //!   use already;
 //! - every reference to a named type resolves, and no alias is defined through itself;
 //! - within a type, field and variant names are distinct (and enum values too);
+//! - a parameters struct says where and how each of its fields is sent;
 //! - operation methods are distinct and do not take the `Client`'s own names, and what an
 //!   operation refers to (parameter struct, per-status enums, server, the path parameters its
 //!   path uses, the body fields its form styles and multipart parts use) exists;
@@ -15,8 +16,8 @@ use std::collections::BTreeSet;
 
 use crate::diagnostics::{Error, Errors, Location};
 use crate::model::{
-    alias_cycle, Api, Enum, Operation, Outcome, ParamLocation, PathSegment, RequestBody,
-    ResponseBody, TemplatePart, TypeDef, TypeId, TypeKind, TypeRef,
+    alias_cycle, Api, Enum, Operation, Outcome, PathSegment, Purpose, RequestBody, ResponseBody,
+    Struct, TemplatePart, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::{self, unraw};
 
@@ -110,6 +111,7 @@ impl<'a> Check<'a> {
                 for field in &strukt.fields {
                     self.docs(origin, &field.docs);
                 }
+                self.slots(origin, strukt);
             }
             TypeKind::Enum(enumeration) => self.enumeration(origin, enumeration),
             TypeKind::Union(union) => {
@@ -151,13 +153,11 @@ impl<'a> Check<'a> {
         if operation.server >= api.servers.len() {
             self.fail(origin, "the operation's server is missing".to_owned());
         }
-        for parameter in &operation.parameters {
+        for parameter in &operation.path_parameters {
             self.docs(origin, &parameter.docs);
             self.resolves(origin, &parameter.ty);
         }
-        let arguments = operation
-            .parameters_in(ParamLocation::Path)
-            .map(|p| p.name.as_str());
+        let arguments = operation.path_parameters.iter().map(|p| p.name.as_str());
         self.distinct(origin, "argument", arguments);
         if let Some(params) = &operation.params_type {
             self.kind(origin, *params, "a struct", |kind| {
@@ -194,10 +194,23 @@ impl<'a> Check<'a> {
                 .collect(),
         });
         for index in used.collect::<Vec<_>>() {
-            let location = operation.parameters.get(index).map(|p| p.location);
-            if location != Some(ParamLocation::Path) {
+            if index >= operation.path_parameters.len() {
                 let problem =
                     format!("the path uses parameter {index}, which is no path parameter");
+                self.fail(origin, problem);
+            }
+        }
+    }
+
+    /// Checks that a parameters struct says where and how each of its fields is sent.
+    fn slots(&mut self, origin: &str, strukt: &Struct) {
+        if let Purpose::Parameters { slots } = &strukt.purpose {
+            if slots.len() != strukt.fields.len() {
+                let problem = format!(
+                    "a parameters struct has {} fields but {} slots",
+                    strukt.fields.len(),
+                    slots.len()
+                );
                 self.fail(origin, problem);
             }
         }
@@ -283,7 +296,7 @@ fn is_identifier(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Field, Presence, Struct};
+    use crate::model::{Field, ParamLocation, ParamSlot, Presence, Style};
 
     fn api(types: Vec<TypeDef>) -> Api {
         Api {
@@ -345,7 +358,7 @@ mod tests {
     #[test]
     fn each_broken_invariant_is_a_located_error() {
         let strukt = Struct {
-            purpose: crate::model::Purpose::Schema,
+            purpose: Purpose::Schema,
             builder: "SBuilder".to_owned(),
             fields: vec![
                 field("a", TypeRef::Named(TypeId(9))),
@@ -370,6 +383,30 @@ mod tests {
         for (found, expected) in found.iter().zip(expected) {
             assert!(found.starts_with(expected), "{found}");
         }
+    }
+
+    #[test]
+    fn a_parameters_struct_has_a_slot_for_each_field() {
+        let query = ParamSlot {
+            location: ParamLocation::Query,
+            style: Style::Form { explode: true },
+        };
+        let mut fields = vec![field("a", TypeRef::String), field("b", TypeRef::String)];
+        for field in &mut fields {
+            field.docs = None;
+        }
+        let strukt = Struct {
+            purpose: Purpose::Parameters { slots: vec![query] },
+            builder: "PBuilder".to_owned(),
+            fields,
+        };
+        let mut params = definition("P", TypeKind::Struct(strukt));
+        params.docs = Some("Parameters.".to_owned());
+        let found = messages(&api(vec![params]));
+        let expected = "#/components/schemas/P: internal error: a parameters struct has 2 \
+                        fields but 1 slots";
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with(expected), "{}", found[0]);
     }
 
     /// A document with a path parameter and a multipart body, lowered.

@@ -8,7 +8,7 @@ use quote::quote;
 use super::{ident, paragraphs, runtime, rust_type};
 use crate::model::{
     Api, BodyEncoding, Field, MultipartPart, Operation, OperationKind, Outcome, ParamLocation,
-    Parameter, PathSegment, Presence, RequestBody, ResponseBody, Server, Style, TemplatePart,
+    PathParameter, PathSegment, Presence, RequestBody, ResponseBody, Server, Style, TemplatePart,
     TypeKind, TypeRef,
 };
 
@@ -83,7 +83,7 @@ fn imports(api: &Api) -> TokenStream {
 fn mentions_named_type(op: &Operation) -> bool {
     let named = |ty: &TypeRef| !ty.named_types().is_empty();
     op.params_type.is_some()
-        || op.parameters_in(ParamLocation::Path).any(|p| named(&p.ty))
+        || op.path_parameters.iter().any(|p| named(&p.ty))
         || op.body.as_ref().is_some_and(|body| named(&body.ty))
         || (op.kind == OperationKind::Request
             && [&op.success, &op.error]
@@ -263,7 +263,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         Some(request_line.as_str()),
     ]);
     let types = quote!(types::);
-    let path_args = op.parameters_in(ParamLocation::Path).map(|param| {
+    let path_args = op.path_parameters.iter().map(|param| {
         let arg = ident(&param.name);
         let ty = path_arg_type(api, param, &types);
         quote!(#arg: #ty)
@@ -291,13 +291,13 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         base: quote!(&self.base_urls.#server),
     };
     match op.kind {
-        OperationKind::BrowserUrl => page(op, &signature),
+        OperationKind::BrowserUrl => page(api, op, &signature),
         OperationKind::Request => request(api, op, &signature),
     }
 }
 
 /// The method of an operation that is a page for a browser: it builds the URL.
-fn page(op: &Operation, signature: &Signature) -> TokenStream {
+fn page(api: &Api, op: &Operation, signature: &Signature) -> TokenStream {
     let Signature {
         docs,
         name,
@@ -314,7 +314,7 @@ fn page(op: &Operation, signature: &Signature) -> TokenStream {
         Some(_) => quote!(params),
         None => quote!(&()),
     };
-    let styles = styles(op.parameters_in(ParamLocation::Query));
+    let styles = styles(sent_in(api, op, ParamLocation::Query));
     quote! {
         #docs
         pub fn #name(#args) -> Url {
@@ -353,17 +353,15 @@ fn request(api: &Api, op: &Operation, signature: &Signature) -> TokenStream {
 /// the parameters, and the body.
 fn assemble(api: &Api, op: &Operation) -> TokenStream {
     let accept = op.accept.as_ref().map(|types| quote!(.accept(#types)));
-    let has_query = op.parameters_in(ParamLocation::Query).next().is_some();
+    let has_query = sent_in(api, op, ParamLocation::Query).next().is_some();
     let query = has_query.then(|| {
-        let styles = styles(op.parameters_in(ParamLocation::Query));
+        let styles = styles(sent_in(api, op, ParamLocation::Query));
         quote!(.query(params, &[#(#styles),*]))
     });
-    let headers = op
-        .parameters_in(ParamLocation::Header)
-        .map(|param| one_by_one(param, &quote!(header)));
-    let cookies = op
-        .parameters_in(ParamLocation::Cookie)
-        .map(|param| one_by_one(param, &quote!(cookie)));
+    let headers = sent_in(api, op, ParamLocation::Header)
+        .map(|(field, style)| one_by_one(field, style, &quote!(header)));
+    let cookies = sent_in(api, op, ParamLocation::Cookie)
+        .map(|(field, style)| one_by_one(field, style, &quote!(cookie)));
     let assemble = quote!(request #accept #query #(#headers)* #(#cookies)*);
     let Some(body) = &op.body else {
         return assemble;
@@ -382,12 +380,25 @@ fn assemble(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// The call (`.header(..)` or `.cookie(..)`) that adds a parameter written on its own.
-fn one_by_one(param: &Parameter, call: &TokenStream) -> TokenStream {
-    let field = ident(&param.name);
-    let wire = &param.wire_name;
-    let style = style_tokens(param.style);
-    quote!(.#call(#wire, &params.#field, #style))
+/// The fields of `op`'s parameters struct sent in `location`, each with how it is written,
+/// in field order.
+fn sent_in<'a>(
+    api: &'a Api,
+    op: &Operation,
+    location: ParamLocation,
+) -> impl Iterator<Item = (&'a Field, Style)> {
+    api.parameter_fields(op)
+        .filter(move |(_, slot)| slot.location == location)
+        .map(|(field, slot)| (field, slot.style))
+}
+
+/// The call (`.header(..)` or `.cookie(..)`) that adds a parameter written on its own: the
+/// field of the parameters struct that holds it, in its style.
+fn one_by_one(field: &Field, style: Style, call: &TokenStream) -> TokenStream {
+    let name = ident(&field.name);
+    let wire = &field.wire_name;
+    let style = style_tokens(style);
+    quote!(.#call(#wire, &params.#name, #style))
 }
 
 /// The statement that lets each attempt borrow a raw body (a `Payload`); `None` for a body
@@ -430,7 +441,7 @@ fn path_segment(op: &Operation, segment: &PathSegment) -> TokenStream {
     match segment {
         PathSegment::Literal(text) => quote!(Segment::Literal(#text)),
         PathSegment::Parameter(index) => {
-            let param = &op.parameters[*index];
+            let param = &op.path_parameters[*index];
             let wire = &param.wire_name;
             let arg = path_value(param);
             quote!(Segment::parameter(#wire, #arg))
@@ -445,7 +456,7 @@ fn path_segment(op: &Operation, segment: &PathSegment) -> TokenStream {
                     }
                     TemplatePart::Parameter(index) => {
                         template.push_str("{}");
-                        arguments.push(path_value(&op.parameters[*index]));
+                        arguments.push(path_value(&op.path_parameters[*index]));
                     }
                 }
             }
@@ -581,7 +592,7 @@ fn success_body(api: &Api, op: &Operation, parse_error: &TokenStream) -> (TokenS
 
 /// The value a path parameter's argument gives its segment: a secret's text (a secret has no
 /// `Display`, so that it is never written anywhere by accident), else the argument itself.
-fn path_value(param: &Parameter) -> TokenStream {
+fn path_value(param: &PathParameter) -> TokenStream {
     let arg = ident(&param.name);
     match param.ty {
         TypeRef::Secret => quote!(#arg.expose()),
@@ -591,7 +602,7 @@ fn path_value(param: &Parameter) -> TokenStream {
 
 /// The type a path parameter is taken as: `&str` for text, a number or `bool` by value, any
 /// other by reference.
-fn path_arg_type(api: &Api, param: &Parameter, types: &TokenStream) -> TokenStream {
+fn path_arg_type(api: &Api, param: &PathParameter, types: &TokenStream) -> TokenStream {
     match &param.ty {
         TypeRef::String => quote!(&str),
         TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Bool => {
@@ -604,15 +615,16 @@ fn path_arg_type(api: &Api, param: &Parameter, types: &TokenStream) -> TokenStre
     }
 }
 
-/// The style of each parameter that is not written the default way, by wire name.
+/// The style of each parameter that is not written the default way, by wire name (the
+/// runtime's query encoder finds it so).
 fn styles<'p>(
-    params: impl Iterator<Item = &'p Parameter> + 'p,
+    params: impl Iterator<Item = (&'p Field, Style)> + 'p,
 ) -> impl Iterator<Item = TokenStream> + 'p {
     params
-        .filter(|param| param.style != (Style::Form { explode: true }))
-        .map(|param| {
-            let wire = &param.wire_name;
-            let style = style_tokens(param.style);
+        .filter(|(_, style)| *style != (Style::Form { explode: true }))
+        .map(|(field, style)| {
+            let wire = &field.wire_name;
+            let style = style_tokens(style);
             quote!((#wire, #style))
         })
 }

@@ -9,9 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{
-    Api, Feature, FeatureGroup, Operation, Outcome, ParamLocation, ResponseBody, TypeId, TypeRef,
-};
+use crate::model::{Api, Feature, FeatureGroup, Operation, Outcome, ResponseBody, TypeId, TypeRef};
 use crate::naming::{self, UniqueNames};
 
 /// `api` with its features assigned to its operations and types.
@@ -122,7 +120,8 @@ fn walk(api: &Api, mut pending: Vec<TypeId>, features: &[usize], reached: &mut [
 fn roots(op: &Operation) -> Vec<TypeId> {
     let mut roots: Vec<TypeId> = op.params_type.into_iter().collect();
     roots.extend(
-        op.parameters_in(ParamLocation::Path)
+        op.path_parameters
+            .iter()
             .flat_map(|param| param.ty.named_types()),
     );
     if let Some(body) = &op.body {

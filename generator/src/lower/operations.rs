@@ -5,8 +5,8 @@ use openapiv3::{Operation as SpecOperation, PathItem, ReferenceOr};
 use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
 use crate::model::{
-    BodyEncoding, HttpMethod, Operation, OperationKind, Outcome, ParamLocation, Parameter,
-    RequestBody, ResponseBody, Server,
+    BodyEncoding, HttpMethod, Operation, OperationKind, Outcome, PathParameter, RequestBody,
+    ResponseBody, Server,
 };
 use crate::naming::{self, UniqueNames};
 use crate::{Config, MethodNames, Selection};
@@ -107,11 +107,11 @@ impl<'a> Lowerer<'a> {
         let (method_name, constant) = names.claim(context, &path, config.method_names);
         let server = self.server(context, servers);
         let lowered = self.operation_parameters(context, &path, &method_name)?;
-        let params_type = self.params_struct(&method_name, &lowered.parameters, at);
+        let params_type = self.params_struct(&method_name, lowered.fields, at);
         let body = self.request_body(operation, at, &method_name);
         let body = self.recover(body, None);
         let outcomes = self.outcomes(operation, at, &method_name);
-        let kind = operation_kind(&outcomes, http_method, &lowered.parameters, body.as_ref());
+        let kind = operation_kind(&outcomes, http_method, &lowered.path, body.as_ref());
         Ok(Operation {
             method_name,
             constant,
@@ -128,7 +128,7 @@ impl<'a> Lowerer<'a> {
             server,
             summary: operation.summary.clone(),
             description: operation.description.clone(),
-            parameters: lowered.parameters,
+            path_parameters: lowered.path,
             params_type,
             body,
             success: outcomes.success,
@@ -272,13 +272,14 @@ struct Outcomes {
 fn operation_kind(
     outcomes: &Outcomes,
     method: HttpMethod,
-    parameters: &[Parameter],
+    path_parameters: &[PathParameter],
     body: Option<&RequestBody>,
 ) -> OperationKind {
-    let in_path = parameters
-        .iter()
-        .any(|parameter| parameter.location == ParamLocation::Path);
-    if outcomes.pages_only && method == HttpMethod::Get && body.is_none() && !in_path {
+    if outcomes.pages_only
+        && method == HttpMethod::Get
+        && body.is_none()
+        && path_parameters.is_empty()
+    {
         OperationKind::BrowserUrl
     } else {
         OperationKind::Request

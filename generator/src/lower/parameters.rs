@@ -1,6 +1,6 @@
-//! Lowering an operation's parameters into [`Parameter`]s, each built once with its location
-//! and final Rust name; splitting its path into [`PathSegment`]s that point at them; and the
-//! struct of its query, header and cookie parameters.
+//! Lowering an operation's parameters, each once with its final Rust name: the path ones into
+//! [`PathParameter`]s, which the [`PathSegment`]s its path splits into point at; the query,
+//! header and cookie ones into the fields of its parameters struct, with their [`ParamSlot`]s.
 
 use openapiv3::{
     MediaType, Parameter as SpecParameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr,
@@ -12,8 +12,8 @@ use super::simplify::text;
 use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
 use crate::model::{
-    Field, ParamLocation, Parameter, PathSegment, Presence, Purpose, Struct, Style, TemplatePart,
-    TypeDef, TypeId, TypeKind, TypeRef,
+    Docs, Field, ParamLocation, ParamSlot, PathParameter, PathSegment, Presence, Purpose, Struct,
+    Style, TemplatePart, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::{self, UniqueNames};
 
@@ -38,10 +38,46 @@ struct ParameterSchema<'d> {
 
 /// An operation's parameters and the path that uses some of them.
 pub(super) struct LoweredParameters {
-    /// Path parameters in path order, then query, header and cookie ones in spec order.
-    pub(super) parameters: Vec<Parameter>,
-    /// The path, its parameters as indices into `parameters`.
+    /// The path parameters, in the order the path uses them.
+    pub(super) path: Vec<PathParameter>,
+    /// The query, header and cookie parameters, in that order and each in spec order: the
+    /// fields of the parameters struct, with where and how each is sent.
+    pub(super) fields: Vec<(Field, ParamSlot)>,
+    /// The path, its parameters as indices into `path`.
     pub(super) segments: Vec<PathSegment>,
+}
+
+/// Where a parameter of the spec goes: a method argument, or a field of the parameters struct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// In the path: a method argument.
+    Path,
+    /// A field of the parameters struct, sent in this location.
+    Field(ParamLocation),
+}
+
+/// One parameter, lowered into what it becomes.
+enum Lowered {
+    /// A method argument.
+    Argument(PathParameter),
+    /// A field of the parameters struct, and where and how it is sent.
+    Field(Field, ParamSlot),
+}
+
+impl Lowered {
+    /// What a parameter going to `place` becomes, from the field that would hold it and the
+    /// style it is written in (which a path parameter, always a scalar, does not need).
+    fn new(place: Place, field: Field, style: Style) -> Self {
+        match place {
+            Place::Path => Lowered::Argument(PathParameter {
+                name: field.name,
+                wire_name: field.wire_name,
+                docs: field.docs,
+                ty: field.ty,
+            }),
+            Place::Field(location) => Lowered::Field(field, ParamSlot { location, style }),
+        }
+    }
 }
 
 /// A piece of a path segment while lowering: text, or a parameter by wire name.
@@ -63,19 +99,21 @@ impl<'a> Lowerer<'a> {
     ) -> Result<LoweredParameters, Error> {
         let resolved = self.parameters(context)?;
         let names = parameter_names(&resolved);
-        let mut parameters: Vec<Parameter> = resolved
-            .iter()
-            .zip(names)
-            .map(|(resolved, name)| {
-                let lowered = self.parameter(resolved, name.clone(), method_name);
-                self.recover(lowered, stand_in(resolved, name))
-            })
-            .collect();
+        let mut arguments = Vec::new();
+        let mut fields = Vec::new();
+        for (resolved, name) in resolved.iter().zip(names) {
+            let lowered = self.parameter(resolved, name.clone(), method_name);
+            match self.recover(lowered, stand_in(resolved, name)) {
+                Lowered::Argument(argument) => arguments.push(argument),
+                Lowered::Field(field, slot) => fields.push((field, slot)),
+            }
+        }
         // Stable: each location keeps the spec's order.
-        parameters.sort_by_key(|parameter| parameter.location);
-        let segments = self.segments(path, &mut parameters, &context.at)?;
+        fields.sort_by_key(|(_, slot)| slot.location);
+        let segments = self.segments(path, &mut arguments, &context.at)?;
         Ok(LoweredParameters {
-            parameters,
+            path: arguments,
+            fields,
             segments,
         })
     }
@@ -86,7 +124,7 @@ impl<'a> Lowerer<'a> {
         resolved: &ResolvedParameter<'a>,
         name: String,
         method_name: &str,
-    ) -> Result<Parameter, Error> {
+    ) -> Result<Lowered, Error> {
         let parameter = resolved.parameter;
         let data = parameter.parameter_data_ref();
         let ParameterSchema {
@@ -99,22 +137,15 @@ impl<'a> Lowerer<'a> {
         let facts = self.facts(schema.into(), &schema_at)?;
         let docs = text(&data.description).or(facts.docs);
         self.adopt_docs(&ty, docs.as_deref());
-        let location = location_of(parameter);
+        let place = place_of(parameter);
         let kind_of = |id| self.types.kind(id);
-        if location == ParamLocation::Path && (!ty.is_scalar(&kind_of) || style == Style::Json) {
+        if place == Place::Path && (!ty.is_scalar(&kind_of) || style == Style::Json) {
             let message = "a path parameter must be a string, number, boolean or enum, or a \
                            union of those; an array or object cannot be one path segment";
             return Err(self.error(&schema_at, message));
         }
-        Ok(Parameter {
-            location,
-            name,
-            wire_name: data.name.clone(),
-            docs,
-            ty,
-            required: data.required || location == ParamLocation::Path,
-            style,
-        })
+        let field = field(name, data.name.clone(), docs, ty, data.required);
+        Ok(Lowered::new(place, field, style))
     }
 
     /// A parameter's schema, where it is, and the style it is written in. One described by
@@ -180,7 +211,7 @@ impl<'a> Lowerer<'a> {
         let mut resolved: Vec<ResolvedParameter<'a>> = Vec::new();
         for (parameter, at) in declared {
             let (parameter, _) = self.resolve(parameter, &at, "parameters", |c| &c.parameters)?;
-            let key = |p: &SpecParameter| (p.parameter_data_ref().name.clone(), location_of(p));
+            let key = |p: &SpecParameter| (p.parameter_data_ref().name.clone(), place_of(p));
             resolved.retain(|existing| key(existing.parameter) != key(parameter));
             resolved.push(ResolvedParameter { parameter, at });
         }
@@ -188,19 +219,16 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Splits the path template, checking that every `{name}` has a path parameter, and puts
-    /// the path parameters (first in `parameters`) in the order the path uses them.
+    /// the path parameters in the order the path uses them.
     fn segments(
         &self,
         path: &str,
-        parameters: &mut Vec<Parameter>,
+        parameters: &mut Vec<PathParameter>,
         at: &Pointer,
     ) -> Result<Vec<PathSegment>, Error> {
-        let declared = parameters
-            .iter()
-            .take_while(|parameter| parameter.location == ParamLocation::Path)
-            .count();
+        let declared = parameters.len();
         let mut order = PathOrder {
-            wire_names: parameters[..declared]
+            wire_names: parameters
                 .iter()
                 .map(|parameter| parameter.wire_name.as_str())
                 .collect(),
@@ -224,29 +252,22 @@ impl<'a> Lowerer<'a> {
             return Err(self.error(at, message));
         }
         let used = order.used;
-        let mut path_params: Vec<(usize, Parameter)> =
-            parameters.drain(..declared).enumerate().collect();
-        path_params.sort_by_key(|(index, _)| used.iter().position(|used| used == index));
-        parameters.splice(
-            0..0,
-            path_params.into_iter().map(|(_, parameter)| parameter),
-        );
+        let mut in_spec_order: Vec<(usize, PathParameter)> =
+            parameters.drain(..).enumerate().collect();
+        in_spec_order.sort_by_key(|(index, _)| used.iter().position(|used| used == index));
+        parameters.extend(in_spec_order.into_iter().map(|(_, parameter)| parameter));
         Ok(segments)
     }
 
-    /// Defines the struct that holds an operation's query, header and cookie parameters (those
-    /// of `parameters` that are not in the path), one field each, in order.
+    /// Defines the struct that holds an operation's query, header and cookie parameters, one
+    /// field each, in order.
     pub(super) fn params_struct(
         &mut self,
         method_name: &str,
-        parameters: &[Parameter],
+        parameters: Vec<(Field, ParamSlot)>,
         at: &Pointer,
     ) -> Option<TypeId> {
-        let fielded: Vec<&Parameter> = parameters
-            .iter()
-            .filter(|parameter| parameter.location != ParamLocation::Path)
-            .collect();
-        if fielded.is_empty() {
+        if parameters.is_empty() {
             return None;
         }
         let name = self.type_names.claim(naming::type_name(&format!(
@@ -257,14 +278,10 @@ impl<'a> Lowerer<'a> {
             "Query, header and cookie parameters of \
              [`Client::{method_name}`](crate::Client::{method_name})."
         );
+        let (fields, slots) = parameters.into_iter().unzip();
         let strukt = Struct {
-            fields: fielded
-                .iter()
-                .map(|parameter| field_of(parameter))
-                .collect(),
-            purpose: Purpose::Parameters {
-                locations: fielded.iter().map(|parameter| parameter.location).collect(),
-            },
+            fields,
+            purpose: Purpose::Parameters { slots },
             builder: self.builder_name(&name),
         };
         let definition = TypeDef {
@@ -329,20 +346,20 @@ fn parameter_names(resolved: &[ResolvedParameter<'_>]) -> Vec<String> {
     let mut arguments = UniqueNames::with_reserved(naming::FIXED_ARGUMENTS);
     let mut fields = UniqueNames::default();
     let mut names = vec![String::new(); resolved.len()];
-    for location in [
-        ParamLocation::Path,
-        ParamLocation::Query,
-        ParamLocation::Header,
-        ParamLocation::Cookie,
+    for place in [
+        Place::Path,
+        Place::Field(ParamLocation::Query),
+        Place::Field(ParamLocation::Header),
+        Place::Field(ParamLocation::Cookie),
     ] {
-        let claimed = match location {
-            ParamLocation::Path => &mut arguments,
-            _ => &mut fields,
+        let claimed = match place {
+            Place::Path => &mut arguments,
+            Place::Field(_) => &mut fields,
         };
         let located = resolved
             .iter()
             .enumerate()
-            .filter(|(_, resolved)| location_of(resolved.parameter) == location);
+            .filter(|(_, resolved)| place_of(resolved.parameter) == place);
         for (index, resolved) in located {
             names[index] = claimed.claim(naming::value_name(resolved.wire_name()));
         }
@@ -351,26 +368,20 @@ fn parameter_names(resolved: &[ResolvedParameter<'_>]) -> Vec<String> {
 }
 
 /// What stands in for a parameter that failed to lower.
-fn stand_in(resolved: &ResolvedParameter<'_>, name: String) -> Parameter {
-    Parameter {
-        location: location_of(resolved.parameter),
-        name,
-        wire_name: resolved.wire_name().to_owned(),
-        docs: None,
-        ty: TypeRef::Json,
-        required: false,
-        style: Style::Json,
-    }
+fn stand_in(resolved: &ResolvedParameter<'_>, name: String) -> Lowered {
+    let wire_name = resolved.wire_name().to_owned();
+    let field = field(name, wire_name, None, TypeRef::Json, false);
+    Lowered::new(place_of(resolved.parameter), field, Style::Json)
 }
 
-/// The field of the parameters struct that holds `parameter`.
-fn field_of(parameter: &Parameter) -> Field {
+/// The field of a parameters struct that holds a parameter with these facts.
+fn field(name: String, wire_name: String, docs: Docs, ty: TypeRef, required: bool) -> Field {
     Field {
-        name: parameter.name.clone(),
-        wire_name: parameter.wire_name.clone(),
-        docs: parameter.docs.clone(),
-        ty: parameter.ty.clone(),
-        presence: if parameter.required {
+        name,
+        wire_name,
+        docs,
+        ty,
+        presence: if required {
             Presence::Required
         } else {
             Presence::Optional
@@ -381,13 +392,13 @@ fn field_of(parameter: &Parameter) -> Field {
     }
 }
 
-/// Where a parameter of the spec is sent.
-fn location_of(parameter: &SpecParameter) -> ParamLocation {
+/// Where a parameter of the spec goes.
+fn place_of(parameter: &SpecParameter) -> Place {
     match parameter {
-        SpecParameter::Path { .. } => ParamLocation::Path,
-        SpecParameter::Query { .. } => ParamLocation::Query,
-        SpecParameter::Header { .. } => ParamLocation::Header,
-        SpecParameter::Cookie { .. } => ParamLocation::Cookie,
+        SpecParameter::Path { .. } => Place::Path,
+        SpecParameter::Query { .. } => Place::Field(ParamLocation::Query),
+        SpecParameter::Header { .. } => Place::Field(ParamLocation::Header),
+        SpecParameter::Cookie { .. } => Place::Field(ParamLocation::Cookie),
     }
 }
 
@@ -442,7 +453,7 @@ fn parameter_style(parameter: &SpecParameter) -> Style {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Api, Operation};
+    use crate::model::Api;
     use crate::{Config, Spec};
 
     /// The model of a document whose one path item is `path` with the GET operation
@@ -457,24 +468,24 @@ mod tests {
         crate::lower(&spec, &Config::new("demo")).expect("lowers").0
     }
 
-    /// The only operation of [`lowered`]'s document.
-    fn operation(path: &str, operation: &str) -> Operation {
-        let api = lowered(path, operation);
-        api.operations.into_iter().next().expect("one operation")
-    }
-
-    /// Each parameter's location, Rust name and wire name, in model order.
-    fn placed(operation: &Operation) -> Vec<(ParamLocation, &str, &str)> {
-        operation
-            .parameters
+    /// Where each parameter of the only operation of `api` goes, with its Rust and wire
+    /// names: the path parameters in model order, then the fields of the parameters struct.
+    fn placed(api: &Api) -> Vec<(Place, &str, &str)> {
+        let op = &api.operations[0];
+        let arguments = op
+            .path_parameters
             .iter()
-            .map(|p| (p.location, p.name.as_str(), p.wire_name.as_str()))
-            .collect()
+            .map(|p| (Place::Path, p.name.as_str(), p.wire_name.as_str()));
+        let fields = api.parameter_fields(op).map(|(field, slot)| {
+            let place = Place::Field(slot.location);
+            (place, field.name.as_str(), field.wire_name.as_str())
+        });
+        arguments.chain(fields).collect()
     }
 
     #[test]
     fn each_parameter_has_its_location_and_final_name() {
-        let op = operation(
+        let api = lowered(
             "/files/{file-id}",
             "      parameters:
         - {name: X-Trace, in: header, schema: {type: string}}
@@ -484,34 +495,68 @@ mod tests {
         - {name: Fields, in: header, schema: {type: string}}
 ",
         );
+        let field = Place::Field;
         assert_eq!(
-            placed(&op),
+            placed(&api),
             [
-                (ParamLocation::Path, "file_id", "file-id"),
-                (ParamLocation::Query, "fields", "fields"),
-                (ParamLocation::Header, "x_trace", "X-Trace"),
+                (Place::Path, "file_id", "file-id"),
+                (field(ParamLocation::Query), "fields", "fields"),
+                (field(ParamLocation::Header), "x_trace", "X-Trace"),
                 // A header sharing its field name with a query parameter is named after it.
-                (ParamLocation::Header, "fields2", "Fields"),
-                (ParamLocation::Cookie, "session", "session"),
+                (field(ParamLocation::Header), "fields2", "Fields"),
+                (field(ParamLocation::Cookie), "session", "session"),
             ]
         );
-        assert!(op.parameters[0].required, "a path parameter is required");
+    }
+
+    #[test]
+    fn each_field_parameter_is_sent_where_and_as_its_slot_says() {
+        let api = lowered(
+            "/search",
+            "      parameters:
+        - {name: X-Ids, in: header, explode: true, schema: {type: array, items: {type: string}}}
+        - {name: tags, in: query, style: pipeDelimited, schema: {type: array, items: {type: string}}}
+        - {name: filter, in: query, content: {application/json: {schema: {type: object}}}}
+        - {name: session, in: cookie, schema: {type: string}}
+",
+        );
+        let slots: Vec<(&str, ParamSlot)> = api
+            .parameter_fields(&api.operations[0])
+            .map(|(field, slot)| (field.wire_name.as_str(), *slot))
+            .collect();
+        let slot = |location, style| ParamSlot { location, style };
+        assert_eq!(
+            slots,
+            [
+                ("tags", slot(ParamLocation::Query, Style::PipeDelimited)),
+                ("filter", slot(ParamLocation::Query, Style::Json)),
+                (
+                    "X-Ids",
+                    slot(ParamLocation::Header, Style::Simple { explode: true })
+                ),
+                (
+                    "session",
+                    slot(ParamLocation::Cookie, Style::Form { explode: true })
+                ),
+            ]
+        );
     }
 
     #[test]
     fn a_path_argument_never_takes_a_fixed_argument_name() {
-        let op = operation(
+        let api = lowered(
             "/{body}",
             "      parameters:
         - {name: body, in: path, required: true, schema: {type: string}}
 ",
         );
-        assert_eq!(placed(&op), [(ParamLocation::Path, "body2", "body")]);
+        assert_eq!(placed(&api), [(Place::Path, "body2", "body")]);
+        assert_eq!(api.operations[0].params_type, None, "nothing else to hold");
     }
 
     #[test]
     fn path_segments_point_at_their_parameters_in_path_order() {
-        let op = operation(
+        let api = lowered(
             "/users/{user}/avatar.{format}",
             "      parameters:
         - {name: format, in: path, required: true, schema: {type: string}}
@@ -519,14 +564,14 @@ mod tests {
 ",
         );
         assert_eq!(
-            placed(&op),
+            placed(&api),
             [
-                (ParamLocation::Path, "user", "user"),
-                (ParamLocation::Path, "format", "format"),
+                (Place::Path, "user", "user"),
+                (Place::Path, "format", "format"),
             ]
         );
         assert_eq!(
-            op.segments,
+            api.operations[0].segments,
             [
                 PathSegment::Literal("users".to_owned()),
                 PathSegment::Parameter(0),

@@ -91,7 +91,7 @@ impl TypeTable {
 
 /// Renumbers every type `operation` names.
 fn renumber_operation(operation: &mut Operation, renumber: &impl Fn(&mut TypeId)) {
-    for parameter in &mut operation.parameters {
+    for parameter in &mut operation.path_parameters {
         each_id(&mut parameter.ty, renumber);
     }
     if let Some(params) = &mut operation.params_type {
