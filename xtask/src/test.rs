@@ -38,10 +38,6 @@ pub(crate) fn run() -> Result<(), String> {
         ];
         cargo(&root, &args, &[])
     })?;
-    step(
-        "each feature of a generated crate builds alone, clippy-clean",
-        || features_alone(&root),
-    )?;
     step("docs build without warnings (no broken links)", || {
         let args = [
             "doc",
@@ -62,6 +58,12 @@ pub(crate) fn run() -> Result<(), String> {
         vendors.join(" and ")
     );
     step(&name, || whole_apis(&root))?;
+    // After the whole APIs: a generated crate built alone resolves its dependencies' features
+    // as those do, so this step finds them checked already.
+    step(
+        "each feature of a generated crate builds alone, clippy-clean",
+        || features_alone(&root),
+    )?;
     step("tests", || {
         // The fixture crates have no tests of their own; `tests` depends on them, so they are
         // still built, without an empty test and doc-test harness each.
@@ -231,18 +233,21 @@ fn clippy_standalone(root: &Path, out: &Path) -> Result<(), String> {
         root.join("runtime").display().to_string()
     );
     let target = root.join("target");
-    let args = [
-        "clippy",
-        "--quiet",
-        "--offline",
-        "--config",
-        &patch,
-        "--",
-        "-D",
-        "warnings",
-    ];
+    let mut args = vec!["clippy", "--quiet", "--offline", "--config", &patch];
+    args.extend(WORKSPACE_DEV_PROFILE);
+    args.extend(["--", "-D", "warnings"]);
     cargo(out, &args, &[("CARGO_TARGET_DIR", target.as_os_str())])
 }
+
+/// This workspace's `[profile.dev]` settings, as cargo's command line gives them to a build of
+/// crates outside it: with the same profile (and the same dependency features), a dependency
+/// one step built is found built by the next, instead of built again under another hash.
+const WORKSPACE_DEV_PROFILE: [&str; 4] = [
+    "--config",
+    "profile.dev.debug=\"line-tables-only\"",
+    "--config",
+    "profile.dev.package.\"*\".debug=false",
+];
 
 /// A number that tells this checkout's directory from another's, so that two checkouts
 /// testing at once do not share a directory.
@@ -267,16 +272,36 @@ fn fuzz_samples(root: &Path) -> Result<(), String> {
     std::fs::copy(root.join("Cargo.lock"), samples.join("Cargo.lock"))
         .map_err(|error| format!("error: cannot copy Cargo.lock: {error}"))?;
     let target = root.join("target");
-    cargo(
-        &samples,
-        &["clippy", "--quiet", "--workspace", "--", "-D", "warnings"],
-        &[("CARGO_TARGET_DIR", target.as_os_str())],
-    )
+    let mut args = vec!["clippy", "--quiet", "--workspace"];
+    args.extend(WORKSPACE_DEV_PROFILE);
+    args.extend(["--", "-D", "warnings"]);
+    cargo(&samples, &args, &[("CARGO_TARGET_DIR", target.as_os_str())])
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{features, package_name};
+    use super::{features, package_name, WORKSPACE_DEV_PROFILE};
+
+    #[test]
+    fn the_profile_given_to_outside_builds_is_the_workspace_one() {
+        let manifest = std::fs::read_to_string(crate::codegen::project_root().join("Cargo.toml"))
+            .expect("the workspace manifest");
+        let settings = [
+            ("[profile.dev]\n", "debug = \"line-tables-only\"\n"),
+            ("[profile.dev.package.\"*\"]\n", "debug = false\n"),
+        ];
+        for ((table, line), given) in settings.iter().zip(WORKSPACE_DEV_PROFILE.chunks(2)) {
+            let in_table = manifest
+                .split_once(table)
+                .is_some_and(|(_, rest)| rest.starts_with(line));
+            assert!(in_table, "Cargo.toml no longer has `{table}{line}`");
+            let key = table.trim_matches(['[', ']', '\n']);
+            assert_eq!(
+                given[1],
+                format!("{key}.{}", line.trim().replace(" = ", "="))
+            );
+        }
+    }
 
     #[test]
     fn a_generated_manifest_names_its_package_and_features() {
