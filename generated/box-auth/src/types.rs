@@ -6,8 +6,9 @@
 //! required field before `build`; enums keep values the spec does not list in an
 //! `Unknown` variant, so a new value from the server never breaks decoding.
 //!
-//! Code here names what it uses from `std`, `serde` and the runtime by absolute path,
-//! so a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
+//! Code here names what it uses from `std`, `serde` and the runtime by absolute path
+//! (setters write `Into`, `IntoIterator` and `Some` bare, where that cannot clash), so
+//! a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
 
 /// A token that can be used to make authenticated API calls.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

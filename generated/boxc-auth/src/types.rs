@@ -6,8 +6,9 @@
 //! required field before `build`; enums keep values the spec does not list in an
 //! `Unknown` variant, so a new value from the server never breaks decoding.
 //!
-//! Code here names what it uses from `std`, `serde` and the runtime by absolute path,
-//! so a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
+//! Code here names what it uses from `std`, `serde` and the runtime by absolute path
+//! (setters write `Into`, `IntoIterator` and `Some` bare, where that cannot clash), so
+//! a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
 
 /// Token issued for a user who authorized the application. It stays valid until it expires, if
 /// ever, or until the user withdraws the application's access.

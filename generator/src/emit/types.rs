@@ -28,8 +28,9 @@ pub(super) fn types_rs(api: &Api) -> Vec<Chunk> {
         //! required field before `build`; enums keep values the spec does not list in an
         //! `Unknown` variant, so a new value from the server never breaks decoding.
         //!
-        //! Code here names what it uses from `std`, `serde` and the runtime by absolute path,
-        //! so a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
+        //! Code here names what it uses from `std`, `serde` and the runtime by absolute path
+        //! (setters write `Into`, `IntoIterator` and `Some` bare, where that cannot clash), so
+        //! a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
     };
     let items = api.types.iter().enumerate().map(|(index, def)| {
         let tokens = type_def(api, TypeId(index), def);
