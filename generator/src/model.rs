@@ -70,6 +70,14 @@ impl Api {
         &self.types[id.0].name
     }
 
+    /// Whether a named type is called `name` (as written, a raw identifier with its `r#`).
+    /// The types are sorted by name, so this is a binary search.
+    pub fn has_type_named(&self, name: &str) -> bool {
+        self.types
+            .binary_search_by(|definition| definition.name.as_str().cmp(name))
+            .is_ok()
+    }
+
     /// The query, header and cookie parameters of `op`: the fields of its parameters struct,
     /// each with where and how it is sent, in field order.
     pub fn parameter_fields(&self, op: &Operation) -> impl Iterator<Item = (&Field, &ParamSlot)> {

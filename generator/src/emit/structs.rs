@@ -220,9 +220,9 @@ struct Prelude {
 
 impl Prelude {
     fn new(api: &Api) -> Self {
-        let taken = |name: &str| api.types.iter().any(|def| unraw(&def.name) == name);
+        // Trait names are never Rust keywords, so no type takes one as a raw identifier.
         let pick = |name: &str, bare: TokenStream, absolute: TokenStream| {
-            if taken(name) {
+            if api.has_type_named(name) {
                 absolute
             } else {
                 bare
