@@ -81,11 +81,16 @@ impl Api {
     /// The query, header and cookie parameters of `op`: the fields of its parameters struct,
     /// each with where and how it is sent, in field order.
     pub fn parameter_fields(&self, op: &Operation) -> impl Iterator<Item = (&Field, &ParamSlot)> {
-        let strukt = op.params_type.and_then(|id| match self.kind_of(id) {
-            Some(TypeKind::Struct(strukt)) => Some(strukt),
-            _ => None,
-        });
+        let strukt = op.params_type.and_then(|id| self.struct_of(id));
         strukt.into_iter().flat_map(Struct::parameter_fields)
+    }
+
+    /// The struct `id` names, if it is one.
+    pub fn struct_of(&self, id: TypeId) -> Option<&Struct> {
+        match self.kind_of(id)? {
+            TypeKind::Struct(strukt) => Some(strukt),
+            _ => None,
+        }
     }
 }
 
@@ -414,6 +419,14 @@ impl TypeRef {
             | TypeRef::Array(_)
             | TypeRef::Map(_)
             | TypeRef::Nullable(_) => false,
+        }
+    }
+
+    /// The type this names, when it is a named type itself (not inside an array or map).
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(*id),
+            _ => None,
         }
     }
 

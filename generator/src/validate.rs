@@ -226,13 +226,8 @@ impl<'a> Check<'a> {
         let Some(&last) = indices.iter().max() else {
             return;
         };
-        let fields = match &body.ty {
-            TypeRef::Named(id) => match self.api.kind_of(*id) {
-                Some(TypeKind::Struct(strukt)) => strukt.fields.len(),
-                _ => 0,
-            },
-            _ => 0,
-        };
+        let strukt = body.ty.named().and_then(|id| self.api.struct_of(id));
+        let fields = strukt.map_or(0, |strukt| strukt.fields.len());
         if last >= fields {
             let problem = format!("the body's field {last} is not a field of its struct");
             self.fail(origin, problem);

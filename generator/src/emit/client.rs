@@ -633,15 +633,9 @@ fn styles<'p>(
 /// and parts point at. Lowering gives a body styles or parts only when it is a struct, and
 /// `validate` checks that each index names one of its fields.
 fn body_field<'a>(api: &'a Api, body: &RequestBody, index: usize) -> &'a Field {
-    let fields = match &body.ty {
-        TypeRef::Named(id) => match api.kind_of(*id) {
-            Some(TypeKind::Struct(strukt)) => Some(&strukt.fields),
-            _ => None,
-        },
-        _ => None,
-    };
-    fields
-        .and_then(|fields| fields.get(index))
+    let strukt = body.ty.named().and_then(|id| api.struct_of(id));
+    strukt
+        .and_then(|strukt| strukt.fields.get(index))
         .expect("validate checks that each field style and part of a body names a field")
 }
 

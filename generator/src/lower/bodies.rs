@@ -95,14 +95,11 @@ impl<'a> Lowerer<'a> {
     /// `encoding` lists them. An encoding of a property the body's struct does not have is
     /// reported and left out.
     fn form_field_styles(&mut self, ty: &TypeRef, chosen: &Chosen<'a>) -> Vec<FieldStyle> {
-        let fields = match ty {
-            TypeRef::Named(id) => match self.types.get(*id) {
-                Some(TypeDef {
-                    kind: TypeKind::Struct(strukt),
-                    ..
-                }) => strukt.fields.clone(),
-                _ => Vec::new(),
-            },
+        let fields = match ty.named().and_then(|id| self.types.get(id)) {
+            Some(TypeDef {
+                kind: TypeKind::Struct(strukt),
+                ..
+            }) => strukt.fields.clone(),
             _ => Vec::new(),
         };
         let mut styles = Vec::new();

@@ -27,10 +27,7 @@ impl<'a> Lowerer<'a> {
         media: &'a MediaType,
         at: &Pointer,
     ) -> Result<Vec<MultipartPart>, Error> {
-        let definition = match ty {
-            TypeRef::Named(id) => self.types.get_mut(*id),
-            _ => None,
-        };
+        let definition = ty.named().and_then(|id| self.types.get_mut(id));
         let Some(TypeDef {
             kind: TypeKind::Struct(strukt),
             ..
