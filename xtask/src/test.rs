@@ -233,21 +233,61 @@ fn clippy_standalone(root: &Path, out: &Path) -> Result<(), String> {
         root.join("runtime").display().to_string()
     );
     let target = root.join("target");
+    let profile = workspace_dev_profile(root)?;
     let mut args = vec!["clippy", "--quiet", "--offline", "--config", &patch];
-    args.extend(WORKSPACE_DEV_PROFILE);
+    args.extend(profile.iter().map(String::as_str));
     args.extend(["--", "-D", "warnings"]);
     cargo(out, &args, &[("CARGO_TARGET_DIR", target.as_os_str())])
 }
 
-/// This workspace's `[profile.dev]` settings, as cargo's command line gives them to a build of
-/// crates outside it: with the same profile (and the same dependency features), a dependency
-/// one step built is found built by the next, instead of built again under another hash.
-const WORKSPACE_DEV_PROFILE: [&str; 4] = [
-    "--config",
-    "profile.dev.debug=\"line-tables-only\"",
-    "--config",
-    "profile.dev.package.\"*\".debug=false",
-];
+/// This workspace's `[profile.dev]` tables (nested ones such as `package."*"` included), read
+/// from `Cargo.toml` and given to cargo as `--config` arguments, for builds of crates outside
+/// the workspace: with the same profile (and the same dependency features), a dependency one
+/// step built is found built by the next, instead of built again under another hash.
+fn workspace_dev_profile(root: &Path) -> Result<Vec<String>, String> {
+    let path = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|error| format!("error: cannot read {}: {error}", path.display()))?;
+    dev_profile_config(&text).map_err(|error| format!("error: {}: {error}", path.display()))
+}
+
+/// The `--config` arguments that set what `manifest`'s `[profile.dev]` sets.
+fn dev_profile_config(manifest: &str) -> Result<Vec<String>, toml::de::Error> {
+    let manifest: toml::Table = manifest.parse()?;
+    let mut args = Vec::new();
+    if let Some(profile) = manifest
+        .get("profile")
+        .and_then(|profile| profile.get("dev"))
+    {
+        push_config("profile.dev", profile, &mut args);
+    }
+    Ok(args)
+}
+
+/// Pushes `--config KEY=VALUE` for each value under `key`, nested tables as dotted keys.
+fn push_config(key: &str, value: &toml::Value, args: &mut Vec<String>) {
+    match value {
+        toml::Value::Table(table) => {
+            for (name, value) in table {
+                push_config(&format!("{key}.{}", toml_key(name)), value, args);
+            }
+        }
+        value => args.extend(["--config".to_owned(), format!("{key}={value}")]),
+    }
+}
+
+/// `name` as one segment of a dotted TOML key: bare when it may be, quoted otherwise (`"*"`).
+fn toml_key(name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if bare {
+        name.to_owned()
+    } else {
+        toml::Value::String(name.to_owned()).to_string()
+    }
+}
 
 /// A number that tells this checkout's directory from another's, so that two checkouts
 /// testing at once do not share a directory.
@@ -272,35 +312,48 @@ fn fuzz_samples(root: &Path) -> Result<(), String> {
     std::fs::copy(root.join("Cargo.lock"), samples.join("Cargo.lock"))
         .map_err(|error| format!("error: cannot copy Cargo.lock: {error}"))?;
     let target = root.join("target");
+    let profile = workspace_dev_profile(root)?;
     let mut args = vec!["clippy", "--quiet", "--workspace"];
-    args.extend(WORKSPACE_DEV_PROFILE);
+    args.extend(profile.iter().map(String::as_str));
     args.extend(["--", "-D", "warnings"]);
     cargo(&samples, &args, &[("CARGO_TARGET_DIR", target.as_os_str())])
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{features, package_name, WORKSPACE_DEV_PROFILE};
+    use super::{dev_profile_config, features, package_name, workspace_dev_profile};
 
     #[test]
-    fn the_profile_given_to_outside_builds_is_the_workspace_one() {
-        let manifest = std::fs::read_to_string(crate::codegen::project_root().join("Cargo.toml"))
-            .expect("the workspace manifest");
-        let settings = [
-            ("[profile.dev]\n", "debug = \"line-tables-only\"\n"),
-            ("[profile.dev.package.\"*\"]\n", "debug = false\n"),
-        ];
-        for ((table, line), given) in settings.iter().zip(WORKSPACE_DEV_PROFILE.chunks(2)) {
-            let in_table = manifest
-                .split_once(table)
-                .is_some_and(|(_, rest)| rest.starts_with(line));
-            assert!(in_table, "Cargo.toml no longer has `{table}{line}`");
-            let key = table.trim_matches(['[', ']', '\n']);
-            assert_eq!(
-                given[1],
-                format!("{key}.{}", line.trim().replace(" = ", "="))
-            );
-        }
+    fn outside_builds_are_given_every_dev_profile_setting() {
+        let manifest = "[package]\nname = \"x\"\n\n[profile.dev]\ndebug = \"line-tables-only\"\n\n\
+                        [profile.dev.package.\"*\"]\ndebug = false\n\n\
+                        [profile.dev.package.unsafe-libyaml]\nopt-level = 1\n\n\
+                        [profile.release]\nlto = true\n";
+        let args = dev_profile_config(manifest).unwrap();
+        assert_eq!(
+            args,
+            [
+                "--config",
+                "profile.dev.debug=\"line-tables-only\"",
+                "--config",
+                "profile.dev.package.\"*\".debug=false",
+                "--config",
+                "profile.dev.package.unsafe-libyaml.opt-level=1",
+            ]
+        );
+        assert!(dev_profile_config("[package]\nname = \"x\"\n")
+            .unwrap()
+            .is_empty());
+        assert!(dev_profile_config("[profile.dev\n").is_err());
+    }
+
+    #[test]
+    fn this_workspace_has_a_dev_profile_to_give() {
+        let args = workspace_dev_profile(&crate::codegen::project_root()).unwrap();
+        assert!(
+            args.iter().any(|arg| arg.starts_with("profile.dev.")),
+            "{args:?}"
+        );
     }
 
     #[test]
