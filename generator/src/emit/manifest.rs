@@ -44,6 +44,11 @@ rust-version = "1.88"
 description = {description}
 license = "MIT OR Apache-2.0"
 
+# Generated code has no unit tests, so `cargo test` and `clippy --all-targets` need not compile
+# the library a second time as a test harness. Its doc tests still run.
+[lib]
+test = false
+
 [dependencies]
 clientgen-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"] }}
