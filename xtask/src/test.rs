@@ -11,6 +11,13 @@ use std::path::Path;
 use crate::codegen::{project_root, ADYEN_SPEC, DISCORD_SPEC};
 use crate::{cargo, Codegen};
 
+mod linted;
+
+use linted::LintedBuild;
+
+/// Doc comments must build without warnings: broken intra-doc links, bad HTML, bare URLs.
+const DENY_DOC_WARNINGS: (&str, &str) = ("RUSTDOCFLAGS", "-D warnings");
+
 /// Runs each step in order and stops at the first that fails.
 pub(crate) fn run() -> Result<(), String> {
     let root = project_root();
@@ -21,23 +28,16 @@ pub(crate) fn run() -> Result<(), String> {
             custom: None,
         })
     })?;
-    let deny_doc_warnings = [("RUSTDOCFLAGS", OsStr::new("-D warnings"))];
     step("formatting", || {
         cargo(&root, &["fmt", "--all", "--check"], &[])
     })?;
-    // `--all-features`: the generator's `files` and `build` modules are checked and tested too.
-    step("clippy, warnings denied", || {
-        let args = [
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--all-features",
-            "--",
-            "-D",
-            "warnings",
-        ];
-        cargo(&root, &args, &[])
+    // One build serves clippy and the tests: clippy's driver lints the workspace's code as it
+    // compiles it for the tests (see `LintedBuild`).
+    let linted = LintedBuild::new()?;
+    step("clippy, warnings denied, as the tests build", || {
+        linted.build(&root)
     })?;
+    step("tests", || linted.test(&root))?;
     step("docs build without warnings (no broken links)", || {
         let args = [
             "doc",
@@ -50,7 +50,8 @@ pub(crate) fn run() -> Result<(), String> {
             "--exclude",
             "box-api",
         ];
-        cargo(&root, &args, &deny_doc_warnings)
+        let (key, value) = DENY_DOC_WARNINGS;
+        cargo(&root, &args, &[(key, OsStr::new(value))])
     })?;
     let vendors: Vec<&str> = WHOLE_APIS.iter().map(|api| api.vendor).collect();
     let name = format!(
@@ -64,31 +65,16 @@ pub(crate) fn run() -> Result<(), String> {
         "each feature of a generated crate builds alone, clippy-clean",
         || features_alone(&root),
     )?;
-    step("tests", || {
-        // The fixture crates have no tests of their own; `tests` depends on them, so they are
-        // still built, without an empty test and doc-test harness each.
-        let args = [
-            "test",
-            "--workspace",
-            "--all-features",
-            "--exclude",
-            "fixture-*",
-            // Box's whole API has no tests of its own either; the tests use it with the few
-            // features the README's examples call, which is all they compile of it.
-            "--exclude",
-            "box-api",
-        ];
-        cargo(&root, &args, &deny_doc_warnings)
-    })?;
     step(
         "a sample of fuzzed documents compiles, clippy-clean",
         || fuzz_samples(&root),
     )
 }
 
-/// Crates with too many features to build each alone in CI, and the ones built alone instead
-/// (with everything, the clippy step builds them). The analysis that gives each feature its
-/// types is the same for all; the `features` fixture proves it for every feature.
+/// Crates with too many features to build each alone in CI, and the ones built alone instead;
+/// they are built with every feature here too, as the clippy step leaves them out. The
+/// analysis that gives each feature its types is the same for all; the `features` fixture
+/// proves it for every feature.
 const FEATURE_SAMPLES: &[(&str, &[&str])] = &[("box-api", &["files", "users", "folders"])];
 
 /// Runs clippy on every generated crate of the workspace that has features with each feature
@@ -104,29 +90,28 @@ fn features_alone(root: &Path) -> Result<(), String> {
             let Some(package) = package_name(&manifest) else {
                 continue;
             };
-            let features = features(&manifest);
-            let features = match FEATURE_SAMPLES.iter().find(|(name, _)| *name == package) {
-                Some((_, sample)) => sample.to_vec(),
-                None => features,
-            };
-            for feature in features {
-                let args = [
-                    "clippy",
-                    "--quiet",
-                    "--package",
-                    package,
-                    "--no-default-features",
-                    "--features",
-                    feature,
-                    "--",
-                    "-D",
-                    "warnings",
-                ];
+            for features in feature_sets(package, &manifest) {
+                let mut args = vec!["clippy", "--quiet", "--package", package];
+                args.extend(features);
+                args.extend(["--", "-D", "warnings"]);
                 cargo(root, &args, &[])?;
             }
         }
     }
     Ok(())
+}
+
+/// The feature arguments of each build of `package` in [`features_alone`]: with every feature
+/// then a sample alone for the crates of [`FEATURE_SAMPLES`], with none and each alone for
+/// the others.
+fn feature_sets<'m>(package: &str, manifest: &'m str) -> Vec<Vec<&'m str>> {
+    let alone = |feature: &'m str| vec!["--no-default-features", "--features", feature];
+    match FEATURE_SAMPLES.iter().find(|(name, _)| *name == package) {
+        Some((_, sample)) => std::iter::once(vec!["--all-features"])
+            .chain(sample.iter().copied().map(alone))
+            .collect(),
+        None => features(manifest).into_iter().map(alone).collect(),
+    }
 }
 
 /// The package name a generated manifest declares.
@@ -321,7 +306,7 @@ fn fuzz_samples(root: &Path) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{dev_profile_config, features, package_name, workspace_dev_profile};
+    use super::{dev_profile_config, feature_sets, features, package_name, workspace_dev_profile};
 
     #[test]
     fn outside_builds_are_given_every_dev_profile_setting() {
@@ -364,5 +349,19 @@ mod tests {
         assert_eq!(package_name(manifest), Some("fixture-features"));
         assert_eq!(features(manifest), ["", "files", "users"]);
         assert!(features("[package]\nname = \"x\"\n").is_empty());
+        let alone = |feature| vec!["--no-default-features", "--features", feature];
+        assert_eq!(
+            feature_sets("fixture-features", manifest),
+            [alone(""), alone("files"), alone("users")]
+        );
+        assert_eq!(
+            feature_sets("box-api", manifest),
+            [
+                vec!["--all-features"],
+                alone("files"),
+                alone("users"),
+                alone("folders")
+            ]
+        );
     }
 }
