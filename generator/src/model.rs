@@ -38,6 +38,13 @@ pub struct Feature {
     pub group: FeatureGroup,
 }
 
+impl Feature {
+    /// The opt-in feature that gives every type both serde traits. By default a type derives
+    /// only the trait of the way it travels ([`Direction`]); serde's derives are most of what
+    /// compiling a large client costs. The name is reserved: no tag's feature takes it.
+    pub const FULL_SERDE: &'static str = "full-serde";
+}
+
 /// What a [`Feature`] brings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeatureGroup {
@@ -125,8 +132,50 @@ pub struct TypeDef {
     /// The features (indices into [`Api::features`]) any of which compiles the type: those of
     /// the operations that reach it. Empty when it is always compiled.
     pub features: Vec<usize>,
+    /// The ways its values travel, which decide the serde traits it derives by default.
+    pub direction: Direction,
     /// What kind of type it is.
     pub kind: TypeKind,
+}
+
+/// The ways a named type travels between the client and the server: in requests (`Serialize`)
+/// and in responses (`Deserialize`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Only in requests: a request body, parameters, or a part of one.
+    Sent,
+    /// Only in responses: a response body (an error's too), or a part of one.
+    Received,
+    /// Both ways, or neither (a schema no operation uses, which a caller may do anything with);
+    /// every type of a [`Layout::Module`](crate::Layout::Module), which has no cargo feature
+    /// to opt into the other trait with.
+    Both,
+}
+
+impl Direction {
+    /// Whether the type is written into requests.
+    pub fn is_sent(self) -> bool {
+        matches!(self, Direction::Sent | Direction::Both)
+    }
+
+    /// Whether the type is read from responses.
+    pub fn is_received(self) -> bool {
+        matches!(self, Direction::Received | Direction::Both)
+    }
+
+    /// Whether a type travelling this way also travels every way `other` does.
+    pub fn covers(self, other: Direction) -> bool {
+        (self.is_sent() || !other.is_sent()) && (self.is_received() || !other.is_received())
+    }
+
+    /// The ways of this and `other` together.
+    pub fn and(self, other: Direction) -> Direction {
+        if self == other {
+            self
+        } else {
+            Direction::Both
+        }
+    }
 }
 
 /// The shape of a named type.

@@ -6,6 +6,7 @@
 //!   use already;
 //! - every reference to a named type resolves, and no alias is defined through itself;
 //! - within a type, field and variant names are distinct (and enum values too);
+//! - a type travels (is sent, received) at least every way the types holding it do;
 //! - a parameters struct says where and how each of its fields is sent;
 //! - operation methods are distinct and do not take the `Client`'s own names, and what an
 //!   operation refers to (parameter struct, per-status enums, server, the path parameters its
@@ -128,6 +129,24 @@ impl<'a> Check<'a> {
         }
         for ty in definition.kind.type_refs() {
             self.resolves(origin, ty);
+            self.travels_with(definition, ty);
+        }
+    }
+
+    /// Checks that the named types in `ty` travel every way `holder`, which holds them, does:
+    /// each then has the serde traits its holder's call.
+    fn travels_with(&mut self, holder: &TypeDef, ty: &TypeRef) {
+        for id in ty.named_types() {
+            let Some(held) = self.api.get(id) else {
+                continue;
+            };
+            if !held.direction.covers(holder.direction) {
+                let problem = format!(
+                    "`{}` travels {:?} but holds `{}`, which travels {:?}",
+                    holder.name, holder.direction, held.name, held.direction
+                );
+                self.fail(&holder.origin, problem);
+            }
         }
     }
 
@@ -291,7 +310,7 @@ fn is_identifier(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Field, ParamLocation, ParamSlot, Presence, Style};
+    use crate::model::{Direction, Field, ParamLocation, ParamSlot, Presence, Style};
 
     fn api(types: Vec<TypeDef>) -> Api {
         Api {
@@ -311,6 +330,7 @@ mod tests {
             origin: format!("#/components/schemas/{name}"),
             docs: None,
             features: Vec::new(),
+            direction: Direction::Both,
             kind,
         }
     }
@@ -348,6 +368,26 @@ mod tests {
             ),
         ];
         assert_eq!(messages(&api(types)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_type_travels_every_way_its_holders_do() {
+        let travelling = |name: &str, target: usize, direction: Direction| TypeDef {
+            direction,
+            ..definition(name, TypeKind::Alias(TypeRef::Named(TypeId(target))))
+        };
+        let types = vec![
+            travelling("Both", 3, Direction::Both),
+            travelling("Received", 3, Direction::Received),
+            travelling("Sent", 1, Direction::Sent),
+            definition("Text", TypeKind::Alias(TypeRef::String)),
+        ];
+        let expected = [
+            "#/components/schemas/Sent: internal error: `Sent` travels Sent but holds `Received`, \
+             which travels Received; the generator made a model it cannot emit (please report \
+             this)",
+        ];
+        assert_eq!(messages(&api(types)), expected);
     }
 
     #[test]

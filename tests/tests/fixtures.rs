@@ -21,6 +21,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("builders", &[]),
     ("clashes", &[]),
     ("collections", &[]),
+    ("directions", &[]),
     ("empty_docs", &[]),
     (
         "enums",

@@ -4,6 +4,7 @@ mod body_wire;
 mod box_auth_client;
 mod boxc_auth_client;
 mod builders;
+mod directions;
 mod fixture_wire;
 mod fixtures;
 mod resilience;

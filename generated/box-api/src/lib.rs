@@ -93,6 +93,14 @@
 //! | `metadata-taxonomies` | Metadata taxonomies | `create_metadata_taxonomy`, `get_metadata_taxonomies_for_namespace`, `get_metadata_taxonomy_by_taxonomy_key`, `remove_metadata_taxonomy`, `update_metadata_taxonomy`, `create_metadata_taxonomy_levels`, `update_metadata_taxonomy_level`, `add_metadata_taxonomy_level`, `delete_metadata_taxonomy_level`, `list_metadata_taxonomy_nodes`, `create_metadata_taxonomy_node`, `get_metadata_taxonomy_node_by_id`, `remove_metadata_taxonomy_node`, `update_metadata_taxonomy_node`, `list_metadata_template_s_options_for_taxonomy_field` |
 //! | `unused-schemas` | (schemas no operation uses) |  |
 //!
+//! # Serde
+//!
+//! A type has the serde trait of the way it travels: `Serialize` when the client sends it (a
+//! request body, parameters), `Deserialize` when it receives it (a response body); one that travels
+//! both ways, or that no operation uses, has both, and so does every enum. Serde's derives are most
+//! of what this crate costs to compile, so the other trait comes only with the opt-in feature
+//! `full-serde`, which gives every type both (to store a response or replay a request, say).
+//!
 //! # Operations
 //!
 //! | Method | Request | Summary |

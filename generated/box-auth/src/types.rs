@@ -11,7 +11,8 @@
 //! a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
 
 /// A token that can be used to make authenticated API calls.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessToken {
     /// The requested access token.
@@ -261,7 +262,8 @@ pub enum FileBaseType {
 ::clientgen_runtime::string_enum!(FileBaseType { File("file") });
 
 /// A mini representation of a file, used when nested under another resource.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FileMini {
     /// The unique identifier that represent a file.
@@ -410,7 +412,8 @@ pub enum FileVersionBaseType {
 ::clientgen_runtime::string_enum!(FileVersionBaseType { FileVersion("file_version") });
 
 /// A mini representation of a file version, used when nested within another resource.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FileVersionMini {
     /// The unique identifier that represent a file version.
@@ -495,7 +498,8 @@ pub enum FolderBaseType {
 ::clientgen_runtime::string_enum!(FolderBaseType { Folder("folder") });
 
 /// A mini representation of a file version, used when nested under another resource.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FolderMini {
     /// The unique identifier that represent a folder.
@@ -609,7 +613,8 @@ impl FolderMiniBuilder<::std::string::String> {
 }
 
 /// An OAuth 2.0 error.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OAuth2Error {
     /// The type of the error returned.
@@ -646,7 +651,8 @@ impl OAuth2Error {
 }
 
 /// A request to revoke an OAuth 2.0 token.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PostOAuth2Revoke {
     /// The Client ID of the application requesting to revoke the access token.
@@ -695,7 +701,8 @@ impl PostOAuth2Revoke {
 }
 
 /// A request for a new OAuth 2.0 token.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PostOAuth2Token {
     /// The type of request being made, either using a client-side obtained authorization code, a
@@ -1004,7 +1011,8 @@ pub enum PostOAuth2TokenGrantType {
 
 /// A request to refresh an Access Token. Use this API to refresh an expired Access Token using a
 /// valid Refresh Token.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PostOAuth2TokenRefreshAccessToken {
     /// The type of request being made, in this case a refresh request.
@@ -1192,6 +1200,7 @@ pub enum Resource {
     Unknown(::serde_json::Value),
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for Resource {
     fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
     where
@@ -1240,7 +1249,8 @@ impl<'de> ::serde::Deserialize<'de> for Resource {
 
 /// A relation between a resource (file or folder) and the scopes for which the resource can be
 /// accessed.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceScope {
     /// The scopes for the resource access.

@@ -8,6 +8,14 @@
 //!
 //! Generated from `spec/boxc-auth.yaml` by `cargo xtask codegen`; regenerate rather than edit.
 //!
+//! # Serde
+//!
+//! A type has the serde trait of the way it travels: `Serialize` when the client sends it (a
+//! request body, parameters), `Deserialize` when it receives it (a response body); one that travels
+//! both ways, or that no operation uses, has both, and so does every enum. Serde's derives are most
+//! of what this crate costs to compile, so the other trait comes only with the opt-in feature
+//! `full-serde`, which gives every type both (to store a response or replay a request, say).
+//!
 //! # Operations
 //!
 //! | Method | Request | Summary |

@@ -12,7 +12,8 @@
 
 /// Token issued for a user who authorized the application. It stays valid until it expires, if
 /// ever, or until the user withdraws the application's access.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessToken {
     /// Bearer token to send with API requests made on the user's behalf.
@@ -84,7 +85,8 @@ impl AccessTokenBuilder<::clientgen_runtime::SecretString> {
 }
 
 /// JSON body for exchanging an authorization nonce for an access token.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AccessTokenRequest {
     /// Unique identifier of the application.

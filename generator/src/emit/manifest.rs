@@ -1,6 +1,6 @@
 //! `Cargo.toml` and `rustfmt.toml` of the generated crate.
 
-use crate::model::Api;
+use crate::model::{Api, Feature};
 use crate::{Config, GitReference, RuntimeSource};
 
 /// prettyplease and rustfmt disagree on a few lines; generated code is left as prettyplease
@@ -10,27 +10,38 @@ pub(super) const RUSTFMT_TOML: &str = "disable_all_formatting = true\n";
 /// The version of `clientgen-runtime` generated code is written against: any compatible one.
 const RUNTIME_VERSION: &str = "0.1";
 
-/// The manifest: the runtime (from where the config says), serde, and a feature per tag.
+/// The manifest: the runtime (from where the config says), serde, a feature per tag and the
+/// opt-in `full-serde`.
 pub(super) fn cargo_toml(api: &Api, config: &Config) -> String {
     let mut manifest = dependencies(api, config);
     manifest.push_str(&features(api));
     manifest
 }
 
-/// The `[features]` table: `default` enables every feature, each of which enables nothing
-/// else (the types a feature needs are compiled with it, not through another feature).
+/// The `[features]` table: `default` enables every tag's feature, each of which enables
+/// nothing else (the types a feature needs are compiled with it, not through another feature);
+/// the opt-in `full-serde` is never on by default.
 fn features(api: &Api) -> String {
-    if api.features.is_empty() {
-        return String::new();
+    let mut table = String::from("\n[features]\n");
+    if !api.features.is_empty() {
+        // Feature names are kebab-case ASCII (`naming::feature_name`), so they are bare keys.
+        let quoted: Vec<String> = api.features.iter().map(|f| toml_string(&f.name)).collect();
+        table.push_str(&format!("default = [{}]\n", quoted.join(", ")));
+        for feature in &api.features {
+            table.push_str(&format!("{} = []\n", feature.name));
+        }
     }
-    // Feature names are kebab-case ASCII (`naming::feature_name`), so they are bare keys.
-    let quoted: Vec<String> = api.features.iter().map(|f| toml_string(&f.name)).collect();
-    let mut table = format!("\n[features]\ndefault = [{}]\n", quoted.join(", "));
-    for feature in &api.features {
-        table.push_str(&format!("{} = []\n", feature.name));
-    }
+    table.push_str(FULL_SERDE_COMMENT);
+    table.push_str(&format!("{} = []\n", Feature::FULL_SERDE));
     table
 }
+
+/// Why the opt-in feature exists, above it in the manifest.
+const FULL_SERDE_COMMENT: &str = "\
+# Off by default: each type derives only the serde trait of the way it travels (Serialize
+# when the client sends it, Deserialize when it receives it), which is most of what this
+# crate costs to compile. On: every type has both, to store or replay values, for instance.
+";
 
 fn dependencies(api: &Api, config: &Config) -> String {
     let description = toml_string(&format!("Typed client for the {}.", api.title.trim()));

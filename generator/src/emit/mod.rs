@@ -11,6 +11,7 @@
 //! `operations.rs`; `src/lib.rs` from `root.rs`.
 
 mod client;
+mod directions;
 mod enums;
 mod layout;
 mod manifest;
@@ -57,6 +58,11 @@ impl Chunk {
     /// Items that are always compiled.
     pub(crate) fn always(tokens: TokenStream) -> Self {
         Self { tokens, cfg: None }
+    }
+
+    /// Items compiled only when `cfg` (a `#[cfg]` attribute) holds; always, when it is `None`.
+    pub(crate) fn with_cfg(cfg: Option<TokenStream>, tokens: TokenStream) -> Self {
+        Self { tokens, cfg }
     }
 
     /// Items compiled only with one of `features` (indices into `api.features`); always, when

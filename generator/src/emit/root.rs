@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::inner_docs;
-use crate::model::{Api, FeatureGroup, OperationKind};
+use crate::model::{Api, Feature, FeatureGroup, OperationKind};
 use crate::{Config, Layout};
 
 /// `src/lib.rs` of `api`'s crate: its documentation, modules and re-exports.
@@ -65,6 +65,23 @@ fn features_docs(api: &Api) -> String {
     text
 }
 
+/// The section on the serde traits each type has, and the opt-in feature that gives every
+/// type both. A module built into another crate has no features: its types have both.
+fn serde_docs(layout: Layout) -> String {
+    if layout == Layout::Module {
+        return String::new();
+    }
+    format!(
+        "# Serde\n\nA type has the serde trait of the way it travels: `Serialize` when the \
+         client sends it (a request body, parameters), `Deserialize` when it receives it (a \
+         response body); one that travels both ways, or that no operation uses, has both, and \
+         so does every enum. Serde's derives are most of what this crate costs to compile, so \
+         the other trait comes only with the opt-in feature `{}`, which gives every type both \
+         (to store a response or replay a request, say).\n\n",
+        Feature::FULL_SERDE
+    )
+}
+
 /// The section listing the operations: each method, the request it sends and its summary.
 fn operations_docs(api: &Api) -> String {
     let mut text =
@@ -107,6 +124,7 @@ fn crate_docs(api: &Api, config: &Config, sources: &str) -> String {
         config.generated_by
     ));
     text.push_str(&features_docs(api));
+    text.push_str(&serde_docs(config.layout));
     text.push_str(&operations_docs(api));
     if config.layout == Layout::Module {
         // Included into a crate by its build script, the module has no name an example could use.

@@ -10,22 +10,30 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::directions::{serde_derives, SerdeDerives, SerdeTrait};
 use super::{docs, ident, item_docs, runtime, rust_type};
-use crate::model::{Api, Field, Presence, Purpose, Struct, TypeRef};
+use crate::model::{Api, Direction, Field, Presence, Purpose, Struct, TypeRef};
 use crate::naming::{setter_name, unraw};
 
+/// A struct travelling `direction`, and its builder.
 pub(super) fn struct_def(
     api: &Api,
     name: &Ident,
     docs: &TokenStream,
     strukt: &Struct,
+    direction: Direction,
 ) -> TokenStream {
     let has_required = strukt.fields.iter().any(|f| f.presence.is_required());
-    let default = (!has_required).then(|| quote!(Default,));
-    let serde_derives = match strukt.purpose {
-        Purpose::Schema => quote!(::serde::Serialize, ::serde::Deserialize),
-        Purpose::Parameters { .. } => quote!(::serde::Serialize),
+    let default = (!has_required).then(|| quote!(, Default));
+    // A parameters struct is only ever written (as the query string).
+    let traits: &[SerdeTrait] = match strukt.purpose {
+        Purpose::Schema => &[SerdeTrait::Serialize, SerdeTrait::Deserialize],
+        Purpose::Parameters { .. } => &[SerdeTrait::Serialize],
     };
+    let SerdeDerives {
+        derived,
+        attributes,
+    } = serde_derives(direction, traits, None);
     let fields = strukt.fields.iter().enumerate().map(|(index, field)| {
         let field_docs = field_docs(field);
         let field_name = ident(&field.name);
@@ -40,7 +48,8 @@ pub(super) fn struct_def(
     let builder = builder(api, name, strukt);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default #serde_derives)]
+        #[derive(Debug, Clone, PartialEq #default #derived)]
+        #attributes
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

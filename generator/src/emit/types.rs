@@ -4,22 +4,24 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use std::collections::BTreeSet;
-
+use super::directions::{helper_cfg, SerdeTrait};
 use super::{ident, item_docs, rust_type, Chunk};
 use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// The file in chunks: its docs, one per type (compiled with the features that reach it), then
 /// the helpers (compiled with those of the types that use them).
 pub(super) fn types_rs(api: &Api) -> Vec<Chunk> {
-    let present = helper_chunk(api, |field| field.keeps_null, |_| present_helper());
+    let present = helper_chunk(
+        api,
+        |field| field.keeps_null,
+        &[SerdeTrait::Deserialize],
+        |_| present_helper(),
+    );
     let binary = helper_chunk(
         api,
         |field| field.ty == TypeRef::Bytes,
-        |fields| {
-            let optional = fields.iter().any(|f| f.presence != Presence::Required);
-            binary_module(optional)
-        },
+        &[SerdeTrait::Serialize, SerdeTrait::Deserialize],
+        |users| binary_module(api, users),
     );
     let head = quote! {
         //! The request and response types of the API, one for each schema of the spec.
@@ -45,12 +47,14 @@ pub(super) fn types_rs(api: &Api) -> Vec<Chunk> {
         .collect()
 }
 
-/// The chunk of a helper that the fields `uses` picks need, made by `make` from them: compiled
-/// whenever one of the types holding them is, and absent when no field needs it.
-fn helper_chunk(
-    api: &Api,
+/// The chunk of a helper that the fields `uses` picks need, made by `make` from them (each with
+/// the type holding it): compiled whenever one of the types holding them is, with one of the
+/// traits in `serves` (see `directions::helper_cfg`), and absent when no field needs it.
+fn helper_chunk<'a>(
+    api: &'a Api,
     uses: impl Fn(&Field) -> bool,
-    make: impl FnOnce(&[&Field]) -> TokenStream,
+    serves: &[SerdeTrait],
+    make: impl FnOnce(&[(&'a TypeDef, &'a Field)]) -> TokenStream,
 ) -> Option<Chunk> {
     let users: Vec<(&TypeDef, &Field)> = schema_fields(api)
         .filter(|(_, field)| uses(field))
@@ -58,18 +62,9 @@ fn helper_chunk(
     if users.is_empty() {
         return None;
     }
-    // A helper one always-compiled type uses is always compiled too.
-    let features: Option<BTreeSet<usize>> = users
-        .iter()
-        .map(|(def, _)| (!def.features.is_empty()).then_some(&def.features))
-        .try_fold(BTreeSet::new(), |mut all, features| {
-            all.extend(features?);
-            Some(all)
-        });
-    let fields: Vec<&Field> = users.iter().map(|(_, field)| *field).collect();
-    let tokens = make(&fields);
-    let features: Vec<usize> = features.unwrap_or_default().into_iter().collect();
-    Some(Chunk::gated(api, &features, tokens))
+    let types: Vec<&TypeDef> = users.iter().map(|(def, _)| *def).collect();
+    let cfg = helper_cfg(api, &types, serves);
+    Some(Chunk::with_cfg(cfg, make(&users)))
 }
 
 fn type_def(api: &Api, id: TypeId, def: &TypeDef) -> TokenStream {
@@ -80,9 +75,13 @@ fn type_def(api: &Api, id: TypeId, def: &TypeDef) -> TokenStream {
     let docs = item_docs(def.docs.as_deref().unwrap_or(&fallback));
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(strukt) => super::structs::struct_def(api, &name, &docs, strukt),
+        TypeKind::Struct(strukt) => {
+            super::structs::struct_def(api, &name, &docs, strukt, def.direction)
+        }
         TypeKind::Enum(enumeration) => super::enums::enum_def(&name, &docs, enumeration),
-        TypeKind::Union(union) => super::unions::union_def(api, id, &name, &docs, union),
+        TypeKind::Union(union) => {
+            super::unions::union_def(api, id, def.direction, &name, &docs, union)
+        }
         TypeKind::StatusEnum(variants) => {
             super::status::status_enum_def(api, &name, &docs, variants)
         }
@@ -149,15 +148,25 @@ fn present_helper() -> TokenStream {
 }
 
 /// `format: binary` properties are bytes in Rust; inside JSON they travel as a string
-/// (non-UTF-8 bytes are replaced when written).
-fn binary_module(optional: bool) -> TokenStream {
-    let option = optional.then(|| {
+/// (non-UTF-8 bytes are replaced when written). `users` are the fields of that type, each with
+/// the struct holding it: each function is compiled only when a trait that calls it is.
+fn binary_module(api: &Api, users: &[(&TypeDef, &Field)]) -> TokenStream {
+    let all: Vec<&TypeDef> = users.iter().map(|(def, _)| *def).collect();
+    let optional: Vec<&TypeDef> = users
+        .iter()
+        .filter(|(_, field)| field.presence != Presence::Required)
+        .map(|(def, _)| *def)
+        .collect();
+    let serialize = helper_cfg(api, &all, &[SerdeTrait::Serialize]);
+    let deserialize = helper_cfg(api, &all, &[SerdeTrait::Deserialize]);
+    let option = (!optional.is_empty()).then(|| {
+        let serialize = helper_cfg(api, &optional, &[SerdeTrait::Serialize]);
+        let deserialize = helper_cfg(api, &optional, &[SerdeTrait::Deserialize]);
         quote! {
             /// The same for an optional property.
             pub(super) mod option {
-                use serde::{Deserialize, Deserializer, Serializer};
-
-                pub(in super::super) fn serialize<S: Serializer>(
+                #serialize
+                pub(in super::super) fn serialize<S: ::serde::Serializer>(
                     bytes: &Option<Vec<u8>>,
                     serializer: S,
                 ) -> Result<S::Ok, S::Error> {
@@ -167,12 +176,14 @@ fn binary_module(optional: bool) -> TokenStream {
                     }
                 }
 
-                pub(in super::super) fn deserialize<'de, D: Deserializer<'de>>(
+                #deserialize
+                pub(in super::super) fn deserialize<'de, D: ::serde::Deserializer<'de>>(
                     deserializer: D,
                 ) -> Result<Option<Vec<u8>>, D::Error> {
-                    #[derive(Deserialize)]
+                    #[derive(::serde::Deserialize)]
                     struct Bytes(#[serde(deserialize_with = "super::deserialize")] Vec<u8>);
-                    Option::<Bytes>::deserialize(deserializer).map(|bytes| bytes.map(|Bytes(bytes)| bytes))
+                    let bytes = <Option<Bytes> as ::serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(bytes.map(|Bytes(bytes)| bytes))
                 }
             }
         }
@@ -180,14 +191,14 @@ fn binary_module(optional: bool) -> TokenStream {
     quote! {
         /// Bytes written to and read from JSON as a string.
         mod binary {
-            use serde::{Deserialize, Deserializer, Serializer};
-
-            pub(super) fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+            #serialize
+            pub(super) fn serialize<S: ::serde::Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(&String::from_utf8_lossy(bytes))
             }
 
-            pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
-                String::deserialize(deserializer).map(String::into_bytes)
+            #deserialize
+            pub(super) fn deserialize<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+                <String as ::serde::Deserialize>::deserialize(deserializer).map(String::into_bytes)
             }
 
             #option

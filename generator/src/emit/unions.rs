@@ -6,18 +6,22 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use super::directions::{impl_cfg, serde_derives, SerdeDerives, SerdeTrait};
 use super::structs::boxed;
 use super::types::{holds_named, variant_sizes_differ};
 use super::{ident, rust_type};
-use crate::model::{Api, Enum, Tagging, TypeId, TypeKind, TypeRef, Union, UnionVariant};
+use crate::model::{Api, Direction, Enum, Tagging, TypeId, TypeKind, TypeRef, Union, UnionVariant};
 
 const UNKNOWN_DOCS: &str = "A value none of the alternatives above describes (a tag the spec \
                             did not list when this client was generated, say), kept as \
                             received and sent back unchanged.";
 
+/// A union travelling `direction`: the enum, its serde impls and, for a union of scalars, its
+/// `Display`.
 pub(super) fn union_def(
     api: &Api,
     id: TypeId,
+    direction: Direction,
     name: &Ident,
     docs: &TokenStream,
     union: &Union,
@@ -36,18 +40,29 @@ pub(super) fn union_def(
             #variant_name(#ty),
         }
     });
-    let (derive, serde_attribute, impls) = match &union.tagging {
-        Tagging::Untagged => (
-            quote!(::serde::Serialize),
-            quote!(#[serde(untagged)]),
-            Some(untagged_deserialize(api, name, union)),
-        ),
+    // `Serialize` is derived for an untagged union and written out for a tagged one, whose
+    // `Deserialize` is written out too; each only where the union travels its way, or with
+    // the opt-in feature.
+    let deserialize_cfg = impl_cfg(direction, SerdeTrait::Deserialize);
+    let (derives, impls) = match &union.tagging {
+        Tagging::Untagged => {
+            let derives =
+                serde_derives(direction, &[SerdeTrait::Serialize], Some(quote!(untagged)));
+            let deserialize = untagged_deserialize(api, name, union);
+            (derives, quote!(#deserialize_cfg #deserialize))
+        }
         Tagging::Property(property) => {
+            let serialize_cfg = impl_cfg(direction, SerdeTrait::Serialize);
             let serialize = tagged_serialize(name, property, union);
             let deserialize = tagged_deserialize(api, name, property, union);
-            (quote!(), quote!(), Some(quote!(#serialize #deserialize)))
+            let impls = quote!(#serialize_cfg #serialize #deserialize_cfg #deserialize);
+            (serde_derives(direction, &[], None), impls)
         }
     };
+    let SerdeDerives {
+        derived,
+        attributes,
+    } = derives;
     let sizes = holds_named(union.variants.iter().map(|v| &v.ty)).then(variant_sizes_differ);
     let display = TypeRef::Named(id)
         .is_scalar(&|id| api.kind_of(id))
@@ -55,8 +70,8 @@ pub(super) fn union_def(
     let unknown_docs = super::docs(UNKNOWN_DOCS);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #derive)]
-        #serde_attribute
+        #[derive(Debug, Clone, PartialEq #derived)]
+        #attributes
         #sizes
         #[non_exhaustive]
         pub enum #name {

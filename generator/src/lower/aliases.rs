@@ -24,7 +24,7 @@ pub(super) fn break_cycles(types: &mut [TypeDef]) -> Vec<(String, Vec<String>)> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::TypeId;
+    use crate::model::{Direction, TypeId};
 
     fn alias(name: &str, target: TypeRef) -> TypeDef {
         TypeDef {
@@ -32,6 +32,7 @@ mod tests {
             origin: format!("#/components/schemas/{name}"),
             docs: None,
             features: Vec::new(),
+            direction: Direction::Both,
             kind: TypeKind::Alias(target),
         }
     }

@@ -1,8 +1,12 @@
-//! Facts about fields that emission reads, worked out once every type is defined: whether a
-//! field keeps `null` as a value, and the variant a required field of a one-value enum is fixed
-//! to. Emission reads them from each [`Field`] and works nothing out again.
+//! Facts that emission reads, worked out once every type is defined: of each field, whether it
+//! keeps `null` as a value and the variant a required field of a one-value enum is fixed to; of
+//! each named type, the ways it travels ([`Direction`]). Emission reads them from each
+//! [`Field`] and [`TypeDef`] and works nothing out again.
 
-use crate::model::{Enum, Field, Presence, TypeDef, TypeKind, TypeRef};
+use crate::model::{
+    Api, Direction, Enum, Field, Operation, Outcome, Presence, ResponseBody, TypeDef, TypeId,
+    TypeKind, TypeRef,
+};
 
 /// Sets the facts of every field of every struct among `types` (indexed by id).
 pub(super) fn settle(types: &mut [TypeDef]) {
@@ -17,6 +21,74 @@ pub(super) fn settle(types: &mut [TypeDef]) {
             }
         }
     }
+}
+
+/// Sets the way each named type of `api` travels: sent when a request reaches it (its body,
+/// parameters struct or path parameters), received when a response does (a success or error
+/// body, a status enum), through fields, array items, map values, union variants and aliases.
+/// A type neither reaches travels both ways, and so does everything it refers to.
+pub(super) fn set_directions(api: &mut Api) {
+    let mut ways: Vec<Option<Direction>> = vec![None; api.types.len()];
+    for op in &api.operations {
+        spread(&api.types, sent_roots(op), Direction::Sent, &mut ways);
+        spread(
+            &api.types,
+            received_roots(op),
+            Direction::Received,
+            &mut ways,
+        );
+    }
+    let unreached: Vec<TypeId> = (0..ways.len())
+        .filter(|&index| ways[index].is_none())
+        .map(TypeId)
+        .collect();
+    spread(&api.types, unreached, Direction::Both, &mut ways);
+    for (definition, way) in api.types.iter_mut().zip(ways) {
+        definition.direction = way.unwrap_or(Direction::Both);
+    }
+}
+
+/// Adds `way` to the ways of every type reached from `pending`. A type that already travels
+/// `way` is not entered again (what it refers to does too), so cycles end.
+fn spread(
+    types: &[TypeDef],
+    mut pending: Vec<TypeId>,
+    way: Direction,
+    ways: &mut [Option<Direction>],
+) {
+    while let Some(id) = pending.pop() {
+        let (Some(definition), Some(current)) = (types.get(id.0), ways.get_mut(id.0)) else {
+            continue;
+        };
+        let joined = current.map_or(way, |current| current.and(way));
+        if *current == Some(joined) {
+            continue;
+        }
+        *current = Some(joined);
+        let referred = definition.kind.type_refs().into_iter();
+        pending.extend(referred.flat_map(TypeRef::named_types));
+    }
+}
+
+/// The named types a request of `op` writes itself: its parameters and body.
+fn sent_roots(op: &Operation) -> Vec<TypeId> {
+    let mut roots: Vec<TypeId> = op.params_type.into_iter().collect();
+    let path = op.path_parameters.iter().map(|param| &param.ty);
+    let body = op.body.iter().map(|body| &body.ty);
+    roots.extend(path.chain(body).flat_map(TypeRef::named_types));
+    roots
+}
+
+/// The named types a response of `op` is read as: its success and error bodies.
+fn received_roots(op: &Operation) -> Vec<TypeId> {
+    [&op.success, &op.error]
+        .into_iter()
+        .flat_map(|outcome| match outcome {
+            Outcome::Single(ResponseBody::Json(ty)) => ty.named_types(),
+            Outcome::Single(_) => Vec::new(),
+            Outcome::PerStatus(id) => vec![*id],
+        })
+        .collect()
 }
 
 /// The Rust name of the only variant of an enum with one value.
@@ -52,6 +124,7 @@ mod tests {
             origin: format!("#/components/schemas/{name}"),
             docs: None,
             features: Vec::new(),
+            direction: Direction::Both,
             kind,
         }
     }
@@ -114,5 +187,85 @@ mod tests {
             (None, false),
         ];
         assert_eq!(facts, expected);
+    }
+
+    /// Lowers `text`, a document, and gives the direction of each named type.
+    fn directions(text: &str) -> Vec<(String, Direction)> {
+        let spec = crate::Spec::parse("api.yaml", text).expect("a valid document");
+        let api = crate::lower(&spec, &crate::Config::new("demo"))
+            .expect("lowers")
+            .0;
+        let named = api.types.into_iter();
+        named.map(|def| (def.name, def.direction)).collect()
+    }
+
+    const TRAVELS: &str = r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /notes:
+    post:
+      parameters:
+        - {name: sort, in: query, schema: {$ref: "#/components/schemas/Order"}}
+      requestBody:
+        content:
+          application/json:
+            schema: {type: array, items: {$ref: "#/components/schemas/Draft"}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Reply"}}}}
+        "400": {description: bad, content: {application/json: {schema: {$ref: "#/components/schemas/Problem"}}}}
+components:
+  schemas:
+    Draft:
+      type: object
+      properties:
+        text: {type: string}
+        tags: {type: array, items: {$ref: "#/components/schemas/Tag"}}
+    Reply:
+      type: object
+      properties:
+        stored: {$ref: "#/components/schemas/Stored"}
+    Stored:
+      oneOf:
+        - $ref: "#/components/schemas/Note"
+        - {type: string}
+    Note:
+      type: object
+      properties:
+        tags: {type: object, additionalProperties: {$ref: "#/components/schemas/Tag"}}
+    Tag: {$ref: "#/components/schemas/Label"}
+    Label: {type: object, properties: {name: {type: string}}}
+    Order: {type: string, enum: [asc, desc]}
+    Problem: {type: object, properties: {detail: {type: string}}}
+    Orphan: {type: object, properties: {order: {$ref: "#/components/schemas/Order"}}}
+"##;
+
+    #[test]
+    fn a_type_travels_where_requests_and_responses_reach_it() {
+        let found = directions(TRAVELS);
+        let expected = [
+            // Sent as array items.
+            ("Draft", Direction::Sent),
+            // Sent as a field, received as a map value of a union's variant, through an alias.
+            ("Label", Direction::Both),
+            ("Note", Direction::Received),
+            // A query parameter, sent; held by a schema no operation reaches, which travels
+            // both ways, and so does all it holds.
+            ("Order", Direction::Both),
+            ("Orphan", Direction::Both),
+            // An error body.
+            ("Problem", Direction::Received),
+            ("Reply", Direction::Received),
+            ("Stored", Direction::Received),
+            ("Tag", Direction::Both),
+        ];
+        let (params, found): (Vec<_>, Vec<_>) = found
+            .iter()
+            .map(|(name, direction)| (name.as_str(), *direction))
+            .partition(|(name, _)| name.ends_with("Params"));
+        assert_eq!(found, expected);
+        // The parameters struct, serialized as the query string.
+        assert_eq!(params.len(), 1);
+        assert_eq!(params[0].1, Direction::Sent);
     }
 }

@@ -14,8 +14,9 @@ use crate::naming::{self, UniqueNames};
 
 /// `api` with its features assigned to its operations and types.
 pub(super) fn assign(mut api: Api) -> Api {
-    // `default` is cargo's own feature: no group may take it.
-    let mut names = UniqueNames::with_reserved(&["default"]);
+    // `default` is cargo's own feature and `full-serde` the opt-in to serde both ways: no
+    // group may take either.
+    let mut names = UniqueNames::with_reserved(&["default", Feature::FULL_SERDE]);
     let mut features = features_of(&api.operations, &mut names);
     if features.len() < 2 {
         return api;
@@ -222,6 +223,15 @@ components:
         // refers to.
         assert_eq!(of_type("User"), ["files", "users", "unused-schemas"]);
         assert_eq!(of_type("Unused"), ["unused-schemas"]);
+    }
+
+    #[test]
+    fn a_tag_named_like_the_opt_in_feature_takes_another_name() {
+        let api = lowered(&TAGGED.replace("tags: [Files]", "tags: [Full Serde]"));
+        let tag = FeatureGroup::Tag("Full Serde".to_owned());
+        let feature = api.features.iter().find(|f| f.group == tag);
+        assert_eq!(feature.map(|f| f.name.as_str()), Some("full-serde2"));
+        assert!(api.features.iter().all(|f| f.name != Feature::FULL_SERDE));
     }
 
     #[test]

@@ -41,7 +41,7 @@ use crate::diagnostics::{Error, Errors, Location, Pointer, Warning};
 use crate::load::Spec;
 use crate::model::Api;
 use crate::naming::{self, UniqueNames};
-use crate::Config;
+use crate::{Config, Layout};
 
 /// Lowers `spec` into the model code is emitted from, or returns every error found.
 pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>), Errors> {
@@ -66,7 +66,7 @@ pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>),
     recursion::box_cycles(&mut types);
     facts::settle(&mut types);
     let info = &spec.document().info;
-    let api = Api {
+    let mut api = Api {
         title: info.title.clone(),
         version: info.version.clone(),
         description: simplify::text(&info.description),
@@ -75,6 +75,11 @@ pub(crate) fn lower(spec: &Spec, config: &Config) -> Result<(Api, Vec<Warning>),
         operations,
         features: Vec::new(),
     };
+    // A module included into another crate has no cargo feature of its own to opt into the
+    // other serde trait with, so there every type keeps both (`Direction::Both`, as defined).
+    if config.layout == Layout::Crate {
+        facts::set_directions(&mut api);
+    }
     let api = features::assign(api);
     let mut warnings = lowerer.warnings;
     warnings.sort_by(|a, b| a.location.pointer.cmp(&b.location.pointer));

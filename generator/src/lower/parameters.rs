@@ -12,8 +12,8 @@ use super::simplify::text;
 use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
 use crate::model::{
-    Docs, Field, ParamLocation, ParamSlot, PathParameter, PathSegment, Presence, Purpose, Struct,
-    Style, TemplatePart, TypeDef, TypeId, TypeKind, TypeRef,
+    Direction, Docs, Field, ParamLocation, ParamSlot, PathParameter, PathSegment, Presence,
+    Purpose, Struct, Style, TemplatePart, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::{self, UniqueNames};
 
@@ -289,6 +289,7 @@ impl<'a> Lowerer<'a> {
             origin: at.join("parameters").as_str().to_owned(),
             docs: Some(docs),
             features: Vec::new(),
+            direction: Direction::Both,
             kind: TypeKind::Struct(strukt),
         };
         Some(self.types.insert(definition))

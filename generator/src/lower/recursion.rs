@@ -68,7 +68,7 @@ fn reaches(edges: &[BTreeSet<TypeId>], start: TypeId, goal: TypeId) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Field, Presence, Struct};
+    use crate::model::{Direction, Field, Presence, Struct};
 
     fn field(name: &str, ty: TypeRef) -> Field {
         Field {
@@ -89,6 +89,7 @@ mod tests {
             origin: String::new(),
             docs: None,
             features: Vec::new(),
+            direction: Direction::Both,
             kind: TypeKind::Struct(Struct {
                 fields,
                 purpose: crate::model::Purpose::Schema,

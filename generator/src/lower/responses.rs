@@ -8,7 +8,9 @@ use super::schemas::SchemaRef;
 use super::simplify::text;
 use super::Lowerer;
 use crate::diagnostics::{Error, Pointer};
-use crate::model::{Outcome, ResponseBody, StatusMatch, StatusVariant, TypeDef, TypeKind, TypeRef};
+use crate::model::{
+    Direction, Outcome, ResponseBody, StatusMatch, StatusVariant, TypeDef, TypeKind, TypeRef,
+};
 use crate::naming;
 
 impl<'a> Lowerer<'a> {
@@ -186,6 +188,7 @@ impl<'a> Lowerer<'a> {
             origin: String::new(),
             docs: Some(docs),
             features: Vec::new(),
+            direction: Direction::Both,
             kind: TypeKind::StatusEnum(variants),
         };
         Outcome::PerStatus(self.types.insert(definition))

@@ -19,7 +19,7 @@ use super::Lowerer;
 use super::{enums, shapes};
 use crate::diagnostics::{Error, Pointer};
 use crate::load::Spec;
-use crate::model::{TypeDef, TypeKind, TypeRef};
+use crate::model::{Direction, TypeDef, TypeKind, TypeRef};
 use crate::naming;
 
 /// A schema or a reference to one, whichever box it came in.
@@ -249,6 +249,7 @@ impl<'a> Lowerer<'a> {
             origin: origin.as_str().to_owned(),
             docs,
             features: Vec::new(),
+            direction: Direction::Both,
             kind,
         };
         self.types.insert(definition);

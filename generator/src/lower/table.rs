@@ -149,6 +149,7 @@ fn each_id(ty: &mut TypeRef, change: &impl Fn(&mut TypeId)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Direction;
 
     fn alias(name: &str, target: TypeRef) -> TypeDef {
         TypeDef {
@@ -156,6 +157,7 @@ mod tests {
             origin: String::new(),
             docs: None,
             features: Vec::new(),
+            direction: Direction::Both,
             kind: TypeKind::Alias(target),
         }
     }

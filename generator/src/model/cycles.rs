@@ -69,7 +69,7 @@ fn walk(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::TypeRef;
+    use crate::model::{Direction, TypeRef};
 
     fn alias(name: &str, target: TypeRef) -> TypeDef {
         TypeDef {
@@ -77,6 +77,7 @@ mod tests {
             origin: format!("#/components/schemas/{name}"),
             docs: None,
             features: Vec::new(),
+            direction: Direction::Both,
             kind: TypeKind::Alias(target),
         }
     }
