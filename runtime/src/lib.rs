@@ -11,7 +11,8 @@
 //!   body or file part from bytes, a file or a stream, sent without being copied into memory.
 //! - [`encode`]: how parameters and form fields are written (OpenAPI `style` and `explode`).
 //! - [`Unknown`]: how generated enums keep values the spec did not list; the traits of those
-//!   enums are written by two macros of this crate (`string_enum!`, `integer_enum!`).
+//!   enums are written by two macros of this crate (`string_enum!`, `integer_enum!`), and
+//!   the `builder` and `build` of a struct that is its own builder by a third (`own_builder!`).
 //!
 //! Generated code uses this crate through a few calls per operation:
 //!
@@ -39,6 +40,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod builders;
 mod client;
 pub mod encode;
 mod enums;
