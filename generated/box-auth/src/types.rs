@@ -38,11 +38,6 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
-    /// Starts building `AccessToken` with every field left out: set fields, then `build`.
-    pub fn builder() -> Self {
-        ::std::default::Default::default()
-    }
-
     /// Sets [`access_token`](struct@AccessToken#structfield.access_token).
     pub fn access_token(
         mut self,
@@ -90,13 +85,8 @@ impl AccessToken {
         self.issued_token_type = Some(value.into());
         self
     }
-
-    /// The value set up so far (a type none of whose fields is required is its own
-    /// builder).
-    pub fn build(self) -> Self {
-        self
-    }
 }
+::clientgen_runtime::own_builder!(AccessToken);
 
 /// The type of downscoped access token returned. This is only returned if an access token has been
 /// downscoped.
@@ -621,11 +611,6 @@ pub struct OAuth2Error {
 }
 
 impl OAuth2Error {
-    /// Starts building `OAuth2Error` with every field left out: set fields, then `build`.
-    pub fn builder() -> Self {
-        ::std::default::Default::default()
-    }
-
     /// Sets [`error`](struct@OAuth2Error#structfield.error).
     pub fn error(mut self, value: impl Into<::std::string::String>) -> Self {
         self.error = Some(value.into());
@@ -637,13 +622,8 @@ impl OAuth2Error {
         self.error_description = Some(value.into());
         self
     }
-
-    /// The value set up so far (a type none of whose fields is required is its own
-    /// builder).
-    pub fn build(self) -> Self {
-        self
-    }
 }
+::clientgen_runtime::own_builder!(OAuth2Error);
 
 /// A request to revoke an OAuth 2.0 token.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -661,11 +641,6 @@ pub struct PostOAuth2Revoke {
 }
 
 impl PostOAuth2Revoke {
-    /// Starts building `PostOAuth2Revoke` with every field left out: set fields, then `build`.
-    pub fn builder() -> Self {
-        ::std::default::Default::default()
-    }
-
     /// Sets [`client_id`](struct@PostOAuth2Revoke#structfield.client_id).
     pub fn client_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.client_id = Some(value.into());
@@ -686,13 +661,8 @@ impl PostOAuth2Revoke {
         self.token = Some(value.into());
         self
     }
-
-    /// The value set up so far (a type none of whose fields is required is its own
-    /// builder).
-    pub fn build(self) -> Self {
-        self
-    }
 }
+::clientgen_runtime::own_builder!(PostOAuth2Revoke);
 
 /// A request for a new OAuth 2.0 token.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1252,11 +1222,6 @@ pub struct ResourceScope {
 }
 
 impl ResourceScope {
-    /// Starts building `ResourceScope` with every field left out: set fields, then `build`.
-    pub fn builder() -> Self {
-        ::std::default::Default::default()
-    }
-
     /// Sets [`scope`](struct@ResourceScope#structfield.scope).
     pub fn scope(mut self, value: impl Into<ResourceScopeScope>) -> Self {
         self.scope = Some(value.into());
@@ -1268,13 +1233,8 @@ impl ResourceScope {
         self.object = Some(value.into());
         self
     }
-
-    /// The value set up so far (a type none of whose fields is required is its own
-    /// builder).
-    pub fn build(self) -> Self {
-        self
-    }
 }
+::clientgen_runtime::own_builder!(ResourceScope);
 
 /// The scopes for the resource access.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -246,6 +246,8 @@ fn path() -> TokenStream {
 
 /// The methods that make a struct none of whose fields is required: it is its own builder,
 /// starting from `Default`, so `Type::builder().field(x).build()` reads as for any struct.
+/// The setters are written out; `builder` and `build`, the same for every such struct, come
+/// from the runtime's `own_builder!`.
 fn own_builder(slots: &Slots<'_>) -> TokenStream {
     let name = slots.name;
     let setters = slots.fields.iter().map(|(field, _)| {
@@ -265,30 +267,12 @@ fn own_builder(slots: &Slots<'_>) -> TokenStream {
             },
         )
     });
-    let start_docs = docs(&format!(
-        "Starts building `{name}` with every field left out: set fields, then `build`."
-    ));
-    // A schema called `Builder` makes `Builder::builder()`, which clippy takes for a
-    // constructor named after its type; it is the same `builder()` every struct has.
-    let allow = (name == "Builder").then(|| {
-        quote!(#[allow(clippy::self_named_constructors, reason = "every struct starts with `builder()`")])
-    });
+    let setters: Vec<TokenStream> = setters.collect();
+    let impl_setters = (!setters.is_empty()).then(|| quote!(impl #name { #(#setters)* }));
+    let rt = runtime();
     quote! {
-        impl #name {
-            #start_docs
-            #allow
-            pub fn builder() -> Self {
-                ::std::default::Default::default()
-            }
-
-            #(#setters)*
-
-            /// The value set up so far (a type none of whose fields is required is its own
-            /// builder).
-            pub fn build(self) -> Self {
-                self
-            }
-        }
+        #impl_setters
+        #rt::own_builder!(#name);
     }
 }
 
