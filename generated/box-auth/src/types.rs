@@ -1161,52 +1161,12 @@ pub enum Resource {
     /// client was generated, say), kept as received and sent back unchanged.
     Unknown(::serde_json::Value),
 }
-
-impl ::serde::Serialize for Resource {
-    fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let (tag, value) = match self {
-            Self::Folder(value) => ("folder", ::serde_json::to_value(value)),
-            Self::File(value) => ("file", ::serde_json::to_value(value)),
-            Self::Unknown(value) => {
-                return ::serde::Serialize::serialize(value, serializer);
-            }
-        };
-        let mut value = value.map_err(::serde::ser::Error::custom)?;
-        if let ::serde_json::Value::Object(members) = &mut value {
-            members
-                .entry("type")
-                .or_insert_with(|| ::serde_json::Value::String(tag.to_owned()));
-        }
-        ::serde::Serialize::serialize(&value, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Resource {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("type").and_then(::serde_json::Value::as_str) {
-            Some("folder") => {
-                <FolderMini as ::serde::Deserialize>::deserialize(value)
-                    .map(Self::Folder)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("file") => {
-                <FileMini as ::serde::Deserialize>::deserialize(value)
-                    .map(Self::File)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+::clientgen_runtime::tagged_serialize!(
+    Resource, "type" { Folder("folder"), File("file") } else {}
+);
+::clientgen_runtime::tagged_deserialize!(
+    Resource, "type" { "folder" => Folder(FolderMini), "file" => File(FileMini) } else {}
+);
 
 /// A relation between a resource (file or folder) and the scopes for which the resource can be
 /// accessed.
