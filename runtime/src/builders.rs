@@ -41,11 +41,8 @@
 macro_rules! own_builder {
     ($name:ident) => {
         impl $name {
-            #[doc = ::std::concat!(
-                        "Starts building `",
-                        ::std::stringify!($name),
-                        "` with every field left out: set fields, then `build`.",
-                    )]
+            #[doc = ::std::concat!(" Starts building `", ::std::stringify!($name), "` with every")]
+            #[doc = " field left out: set fields, then `build`."]
             #[allow(
                 clippy::self_named_constructors,
                 reason = "every struct starts with `builder()`, a type called `Builder` too"
