@@ -37,6 +37,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
         ],
     ),
     ("formats", &[]),
+    ("groups", &[]),
     ("inline", &[]),
     (
         "lenient",

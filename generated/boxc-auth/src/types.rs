@@ -9,6 +9,8 @@
 //! Code here names what it uses from `std`, `serde` and the runtime by absolute path
 //! (setters write `Into`, `IntoIterator` and `Some` bare, where that cannot clash), so
 //! a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
+//! The types that the same features reach sit in one private module compiled with
+//! them, whose types are all re-exported here.
 
 /// Token issued for a user who authorized the application. It stays valid until it expires, if
 /// ever, or until the user withdraws the application's access.
