@@ -10,7 +10,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{docs, ident, item_docs, runtime, rust_type};
+use super::{ident, runtime, rust_type, type_item_docs, type_member_docs};
 use crate::model::{Api, Field, Presence, Purpose, Struct, TypeRef};
 use crate::naming::{setter_name, unraw};
 
@@ -51,8 +51,8 @@ pub(super) fn struct_def(
 
 fn field_docs(field: &Field) -> TokenStream {
     match &field.docs {
-        Some(text) => docs(text),
-        None => docs(&format!("The `{}` property.", field.wire_name)),
+        Some(text) => type_member_docs(text),
+        None => type_member_docs(&format!("The `{}` property.", field.wire_name)),
     }
 }
 
@@ -315,7 +315,7 @@ fn builder_start(slots: &Slots<'_>) -> TokenStream {
         });
         quote!(#preset: optional::#name { #(#starts),* })
     });
-    let start_docs = docs(&format!(
+    let start_docs = type_member_docs(&format!(
         "Starts building `{name}`: set the fields, then `build`."
     ));
     quote! {
@@ -342,7 +342,7 @@ fn builder_struct(slots: &Slots<'_>) -> TokenStream {
         .iter()
         .map(|field| format!("`{}`", setter_name(&field.to_string())))
         .collect();
-    let builder_docs = item_docs(&builder_text(name, &required_list));
+    let builder_docs = type_item_docs(&builder_text(name, &required_list));
     quote! {
         #builder_docs
         #[derive(Debug, Clone)]
@@ -401,7 +401,7 @@ fn build_method(slots: &Slots<'_>) -> TokenStream {
             (_, Some(preset)) => quote!(#field_name: self.#preset.#field_name),
         }
     });
-    let build_docs = docs(&format!("The `{name}`."));
+    let build_docs = type_member_docs(&format!("The `{name}`."));
     quote! {
         impl #builder<#(#complete),*> {
             #build_docs
@@ -550,7 +550,7 @@ fn setter_docs(name: &Ident, field: &Field, kind: SetterKind) -> TokenStream {
         ),
         (SetterKind::Optional, _) => format!("Sets {link}."),
     };
-    docs(&text)
+    type_member_docs(&text)
 }
 
 /// What a setter returns.

@@ -6,7 +6,7 @@ use quote::quote;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{ident, item_docs, rust_type, Chunk};
+use super::{ident, rust_type, type_item_docs, Chunk};
 use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{group_name, UniqueNames, TYPES_HELPERS};
 
@@ -99,18 +99,9 @@ fn group_module(api: &Api, group: &Group<'_>) -> TokenStream {
             use super::*;
         )
     });
-    let docs = match group.features {
-        [one] => {
-            let feature = api.features.get(*one).map_or("", |f| f.name.as_str());
-            format!("The types the `{feature}` feature compiles.")
-        }
-        _ => "The types each of these features reaches, compiled with any of them.".to_owned(),
-    };
-    let docs = item_docs(&docs);
     let types = defs(api, &group.types).map(|(id, def)| type_def(api, id, def));
     let twins = optional_twins(api, &group.types);
     quote! {
-        #docs
         mod #name {
             #import
             #(#types)*
@@ -181,7 +172,7 @@ fn type_def(api: &Api, id: TypeId, def: &TypeDef) -> TokenStream {
         Some(name) if !name.contains('/') => format!("The `{name}` schema."),
         _ => format!("The schema at `{}`.", def.origin),
     };
-    let docs = item_docs(def.docs.as_deref().unwrap_or(&fallback));
+    let docs = type_item_docs(def.docs.as_deref().unwrap_or(&fallback));
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct(strukt) => super::structs::struct_def(api, &name, &docs, strukt),

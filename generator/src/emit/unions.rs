@@ -52,7 +52,7 @@ pub(super) fn union_def(
     let display = TypeRef::Named(id)
         .is_scalar(&|id| api.kind_of(id))
         .then(|| scalar_display(name, union));
-    let unknown_docs = super::docs(UNKNOWN_DOCS);
+    let unknown_docs = super::type_member_docs(UNKNOWN_DOCS);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive)]
