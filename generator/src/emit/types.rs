@@ -1,5 +1,6 @@
 //! `src/types.rs`: a struct, enum or alias for every named type of the model, and the serde
-//! helpers some of them need.
+//! helpers some of them need; the types that the same features reach sit in one private
+//! module, gated once and re-exported.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{ident, rust_type, type_item_docs, Chunk};
 use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeId, TypeKind, TypeRef};
-use crate::naming::{group_name, UniqueNames, TYPES_HELPERS};
+use crate::naming::{group_name, unraw, UniqueNames, TYPES_HELPERS};
 
 /// The file in chunks: its docs, one per type compiled always, one per group of types that the
 /// same features reach (a private module, gated once and re-exported), then the helpers
@@ -69,7 +70,7 @@ fn groups(api: &Api) -> (Vec<TypeId>, Vec<Group<'_>>) {
     }
     let always = by_features.remove(&(0, &[][..])).unwrap_or_default();
     let mut taken: Vec<&str> = TYPES_HELPERS.to_vec();
-    taken.extend(api.types.iter().map(|def| crate::naming::unraw(&def.name)));
+    taken.extend(api.types.iter().map(|def| unraw(&def.name)));
     let mut names = UniqueNames::with_reserved(&taken);
     let groups = by_features
         .into_iter()
