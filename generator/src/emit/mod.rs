@@ -215,8 +215,8 @@ pub(crate) fn item_docs(text: &str) -> TokenStream {
 const MODULE_INDENT: usize = 4;
 
 /// `#[doc]` attributes for a field, variant or method of a type in `types.rs`: as [`docs`],
-/// wrapped one module deeper, where a type sits when features reach it. Every type's docs are
-/// wrapped so, wherever it sits, so a type's docs do not change with the features that reach
+/// but wrapped for one module deeper, where a type sits when features reach it. A type at the
+/// top level is wrapped so too, so that its docs do not change with the features that reach
 /// it.
 pub(crate) fn type_member_docs(text: &str) -> TokenStream {
     let lines = doc_lines(text, markdown::MEMBER_WIDTH - MODULE_INDENT);
