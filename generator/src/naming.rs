@@ -145,6 +145,24 @@ pub(crate) fn setter_name(field: &str) -> String {
     }
 }
 
+/// Names `types.rs` gives its own items beside the spec's types (the serde helpers `present`
+/// and `binary`, the module `optional` of builders' twins), which the module of a group of
+/// types must not take.
+pub(crate) const TYPES_HELPERS: &[&str] = &["binary", "optional", "present"];
+
+/// `["files"]` -> `files`, `["files", "folders"]` -> `files_and_folders`, `["files", "folders",
+/// "users"]` -> `files_and_2_more`: the module in `types.rs` of the types that exactly these
+/// features reach (the first one named is the feature used first). Not yet unique: claim it in
+/// a scope holding the type names and [`TYPES_HELPERS`].
+pub(crate) fn group_name(features: &[&str]) -> String {
+    match features {
+        [] => value_name("always"),
+        [one] => value_name(one),
+        [first, second] => value_name(&format!("{first} and {second}")),
+        [first, rest @ ..] => value_name(&format!("{first} and {} more", rest.len())),
+    }
+}
+
 /// Crates whose names a generated crate must not take: the ones every Rust program may use.
 const BUILT_IN_CRATES: &[&str] = &["std", "core", "alloc", "proc_macro", "test"];
 
@@ -272,6 +290,20 @@ mod tests {
         ];
         for (method, expected) in cases {
             assert_eq!(constant_name(method), expected, "constant_name({method:?})");
+        }
+    }
+
+    #[test]
+    fn group_names() {
+        let cases: [(&[&str], &str); 5] = [
+            (&["files"], "files"),
+            (&["metadata-templates"], "metadata_templates"),
+            (&["files", "folders"], "files_and_folders"),
+            (&["files", "folders", "users", "admin"], "files_and_3_more"),
+            (&["type"], "r#type"),
+        ];
+        for (features, expected) in cases {
+            assert_eq!(group_name(features), expected, "group_name({features:?})");
         }
     }
 

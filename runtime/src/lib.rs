@@ -11,7 +11,10 @@
 //!   body or file part from bytes, a file or a stream, sent without being copied into memory.
 //! - [`encode`]: how parameters and form fields are written (OpenAPI `style` and `explode`).
 //! - [`Unknown`]: how generated enums keep values the spec did not list; the traits of those
-//!   enums are written by two macros of this crate (`string_enum!`, `integer_enum!`).
+//!   enums are written by two macros of this crate (`string_enum!`, `integer_enum!`), and
+//!   the `builder` and `build` of a struct that is its own builder by a third (`own_builder!`);
+//!   unions' serde impls by `untagged_deserialize!`, `tagged_serialize!` and
+//!   `tagged_deserialize!`.
 //!
 //! Generated code uses this crate through a few calls per operation:
 //!
@@ -39,6 +42,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod builders;
 mod client;
 pub mod encode;
 mod enums;
@@ -53,6 +57,7 @@ mod response;
 mod retry;
 mod secret;
 mod stream;
+mod unions;
 mod unknown;
 
 pub use client::{
@@ -79,10 +84,13 @@ pub use unknown::Unknown;
 pub use reqwest;
 pub use url::Url;
 
-/// What the macros generated code calls (`string_enum!`, `integer_enum!`) reach through
-/// `$crate`, so that they expand the same whatever the calling crate names its dependencies.
+/// What the macros generated code calls (`string_enum!`, `integer_enum!` and the unions')
+/// reach through `$crate`, so that they expand the same whatever the calling crate names its
+/// dependencies.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::enums::{deserialize_i64, deserialize_str};
+    pub use crate::unions::{serialize_tagged, Listed};
     pub use serde;
+    pub use serde_json;
 }

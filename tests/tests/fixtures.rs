@@ -38,6 +38,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
         ],
     ),
     ("formats", &[]),
+    ("groups", &[]),
     ("inline", &[]),
     (
         "lenient",

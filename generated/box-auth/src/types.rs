@@ -9,6 +9,8 @@
 //! Code here names what it uses from `std`, `serde` and the runtime by absolute path
 //! (setters write `Into`, `IntoIterator` and `Some` bare, where that cannot clash), so
 //! a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
+//! The types that the same features reach sit in one private module compiled with
+//! them, whose types are all re-exported here.
 
 /// A token that can be used to make authenticated API calls.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
@@ -32,18 +34,13 @@ pub struct AccessToken {
     /// when the current one expires.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_token: ::std::option::Option<::clientgen_runtime::SecretString>,
-    /// The type of downscoped access token returned. This is only returned if an access token has
-    /// been downscoped.
+    /// The type of downscoped access token returned. This is only returned if an access token
+    /// has been downscoped.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_token_type: ::std::option::Option<AccessTokenIssuedTokenType>,
 }
 
 impl AccessToken {
-    /// Starts building `AccessToken` with every field left out: set fields, then `build`.
-    pub fn builder() -> Self {
-        ::std::default::Default::default()
-    }
-
     /// Sets [`access_token`](struct@AccessToken#structfield.access_token).
     pub fn access_token(
         mut self,
@@ -91,23 +88,18 @@ impl AccessToken {
         self.issued_token_type = Some(value.into());
         self
     }
-
-    /// The value set up so far (a type none of whose fields is required is its own
-    /// builder).
-    pub fn build(self) -> Self {
-        self
-    }
 }
+::clientgen_runtime::own_builder!(AccessToken);
 
-/// The type of downscoped access token returned. This is only returned if an access token has been
-/// downscoped.
+/// The type of downscoped access token returned. This is only returned if an access token has
+/// been downscoped.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AccessTokenIssuedTokenType {
     /// `urn:ietf:params:oauth:token-type:access_token`
     UrnIetfParamsOauthTokenTypeAccessToken,
-    /// A value the spec did not list when this client was generated (the server may have added it
-    /// since), kept as received and sent back unchanged.
+    /// A value the spec did not list when this client was generated (the server may have added
+    /// it since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
 ::clientgen_runtime::string_enum!(
@@ -122,8 +114,8 @@ pub enum AccessTokenIssuedTokenType {
 pub enum AccessTokenTokenType {
     /// `bearer`
     Bearer,
-    /// A value the spec did not list when this client was generated (the server may have added it
-    /// since), kept as received and sent back unchanged.
+    /// A value the spec did not list when this client was generated (the server may have added
+    /// it since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
 ::clientgen_runtime::string_enum!(AccessTokenTokenType { Bearer("bearer") });
@@ -136,27 +128,28 @@ pub struct AuthorizeUserParams {
     /// The type of response we'd like to receive.
     pub response_type: AuthorizeUserResponseType,
     /// The Client ID of the application that is requesting to authenticate the user. To get the
-    /// Client ID for your application, log in to your Box developer console and click the **Edit
-    /// Application** link for the application you're working with. In the OAuth 2.0 Parameters
-    /// section of the configuration page, find the item labelled `client_id`. The text of that item
-    /// is your application's Client ID.
+    /// Client ID for your application, log in to your Box developer console and click the
+    /// **Edit Application** link for the application you're working with. In the OAuth 2.0
+    /// Parameters section of the configuration page, find the item labelled `client_id`. The
+    /// text of that item is your application's Client ID.
     pub client_id: ::std::string::String,
     /// The URI to which Box redirects the browser after the user has granted or denied the
-    /// application permission. This URI match one of the redirect URIs in the configuration of your
-    /// application. It must be a valid HTTPS URI and it needs to be able to handle the redirection
-    /// to complete the next step in the OAuth 2.0 flow. Although this parameter is optional, it
-    /// must be a part of the authorization URL if you configured multiple redirect URIs for the
-    /// application in the developer console. A missing parameter causes a `redirect_uri_missing`
-    /// error after the user grants application access.
+    /// application permission. This URI match one of the redirect URIs in the configuration of
+    /// your application. It must be a valid HTTPS URI and it needs to be able to handle the
+    /// redirection to complete the next step in the OAuth 2.0 flow. Although this parameter is
+    /// optional, it must be a part of the authorization URL if you configured multiple redirect
+    /// URIs for the application in the developer console. A missing parameter causes a
+    /// `redirect_uri_missing` error after the user grants application access.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_uri: ::std::option::Option<::std::string::String>,
     /// A custom string of your choice. Box will pass the same string to the redirect URL when
-    /// authentication is complete. This parameter can be used to identify a user on redirect, as
-    /// well as protect against hijacked sessions and other exploits.
+    /// authentication is complete. This parameter can be used to identify a user on redirect,
+    /// as well as protect against hijacked sessions and other exploits.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    /// A space-separated list of application scopes you'd like to authenticate the user for. This
-    /// defaults to all the scopes configured for the application in its configuration page.
+    /// A space-separated list of application scopes you'd like to authenticate the user for.
+    /// This defaults to all the scopes configured for the application in its configuration
+    /// page.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
 }
@@ -198,8 +191,8 @@ impl AuthorizeUserParamsBuilder<::clientgen_runtime::Missing> {
 }
 
 impl<S0> AuthorizeUserParamsBuilder<S0> {
-    /// Sets [`response_type`](struct@AuthorizeUserParams#structfield.response_type), which starts
-    /// as the only value the spec allows.
+    /// Sets [`response_type`](struct@AuthorizeUserParams#structfield.response_type), which
+    /// starts as the only value the spec allows.
     pub fn response_type(mut self, value: impl Into<AuthorizeUserResponseType>) -> Self {
         self.optional.response_type = value.into();
         self
@@ -243,8 +236,8 @@ impl AuthorizeUserParamsBuilder<::std::string::String> {
 pub enum AuthorizeUserResponseType {
     /// `code`
     Code,
-    /// A value the spec did not list when this client was generated (the server may have added it
-    /// since), kept as received and sent back unchanged.
+    /// A value the spec did not list when this client was generated (the server may have added
+    /// it since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
 ::clientgen_runtime::string_enum!(AuthorizeUserResponseType { Code("code") });
@@ -255,8 +248,8 @@ pub enum AuthorizeUserResponseType {
 pub enum FileBaseType {
     /// `file`
     File,
-    /// A value the spec did not list when this client was generated (the server may have added it
-    /// since), kept as received and sent back unchanged.
+    /// A value the spec did not list when this client was generated (the server may have added
+    /// it since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
 ::clientgen_runtime::string_enum!(FileBaseType { File("file") });
@@ -268,13 +261,13 @@ pub enum FileBaseType {
 pub struct FileMini {
     /// The unique identifier that represent a file.
     ///
-    /// The ID for any file can be determined by visiting a file in the web application and copying
-    /// the ID from the URL. For example, for the URL `https://*.app.box.com/files/123` the
-    /// `file_id` is `123`.
+    /// The ID for any file can be determined by visiting a file in the web application and
+    /// copying the ID from the URL. For example, for the URL `https://*.app.box.com/files/123`
+    /// the `file_id` is `123`.
     pub id: ::std::string::String,
-    /// The HTTP `etag` of this file. This can be used within some API endpoints in the `If-Match`
-    /// and `If-None-Match` headers to only perform changes on the file if (no) changes have
-    /// happened.
+    /// The HTTP `etag` of this file. This can be used within some API endpoints in the
+    /// `If-Match` and `If-None-Match` headers to only perform changes on the file if (no)
+    /// changes have happened.
     #[serde(default, skip_serializing_if = "::clientgen_runtime::Nullable::is_absent")]
     pub etag: ::clientgen_runtime::Nullable<::std::string::String>,
     /// The value will always be `file`.
@@ -282,20 +275,20 @@ pub struct FileMini {
     /// A numeric identifier that represents the most recent user event that has been applied to
     /// this item.
     ///
-    /// This can be used in combination with the `GET /events`-endpoint to filter out user events
-    /// that would have occurred before this identifier was read.
+    /// This can be used in combination with the `GET /events`-endpoint to filter out user
+    /// events that would have occurred before this identifier was read.
     ///
-    /// An example would be where a Box Drive-like application would fetch an item via the API, and
-    /// then listen to incoming user events for changes to the item. The application would ignore
-    /// any user events where the `sequence_id` in the event is smaller than or equal to the
-    /// `sequence_id` in the originally fetched resource.
+    /// An example would be where a Box Drive-like application would fetch an item via the API,
+    /// and then listen to incoming user events for changes to the item. The application would
+    /// ignore any user events where the `sequence_id` in the event is smaller than or equal to
+    /// the `sequence_id` in the originally fetched resource.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_id: ::std::option::Option<::std::string::String>,
     /// The name of the file.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The SHA1 hash of the file. This can be used to compare the contents of a file on Box with a
-    /// local file.
+    /// The SHA1 hash of the file. This can be used to compare the contents of a file on Box
+    /// with a local file.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sha1: ::std::option::Option<::std::string::String>,
     /// The information about the current version of the file.
@@ -342,8 +335,8 @@ impl FileMiniBuilder<::clientgen_runtime::Missing> {
 }
 
 impl<S0> FileMiniBuilder<S0> {
-    /// Sets [`etag`](struct@FileMini#structfield.etag); `Nullable::Null` (or `None`) sends `null`,
-    /// and leaving it unset leaves it out.
+    /// Sets [`etag`](struct@FileMini#structfield.etag); `Nullable::Null` (or `None`) sends
+    /// `null`, and leaving it unset leaves it out.
     pub fn etag(
         mut self,
         value: impl Into<::clientgen_runtime::Nullable<::std::string::String>>,
@@ -405,8 +398,8 @@ impl FileMiniBuilder<::std::string::String> {
 pub enum FileVersionBaseType {
     /// `file_version`
     FileVersion,
-    /// A value the spec did not list when this client was generated (the server may have added it
-    /// since), kept as received and sent back unchanged.
+    /// A value the spec did not list when this client was generated (the server may have added
+    /// it since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
 ::clientgen_runtime::string_enum!(FileVersionBaseType { FileVersion("file_version") });
@@ -460,8 +453,8 @@ impl FileVersionMiniBuilder<::clientgen_runtime::Missing> {
 }
 
 impl<S0> FileVersionMiniBuilder<S0> {
-    /// Sets [`type`](struct@FileVersionMini#structfield.type), which starts as the only value the
-    /// spec allows.
+    /// Sets [`type`](struct@FileVersionMini#structfield.type), which starts as the only value
+    /// the spec allows.
     pub fn r#type(mut self, value: impl Into<FileVersionBaseType>) -> Self {
         self.optional.r#type = value.into();
         self
@@ -491,8 +484,8 @@ impl FileVersionMiniBuilder<::std::string::String> {
 pub enum FolderBaseType {
     /// `folder`
     Folder,
-    /// A value the spec did not list when this client was generated (the server may have added it
-    /// since), kept as received and sent back unchanged.
+    /// A value the spec did not list when this client was generated (the server may have added
+    /// it since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
 ::clientgen_runtime::string_enum!(FolderBaseType { Folder("folder") });
@@ -505,12 +498,12 @@ pub struct FolderMini {
     /// The unique identifier that represent a folder.
     ///
     /// The ID for any folder can be determined by visiting a folder in the web application and
-    /// copying the ID from the URL. For example, for the URL `https://*.app.box.com/folders/123`
-    /// the `folder_id` is `123`.
+    /// copying the ID from the URL. For example, for the URL
+    /// `https://*.app.box.com/folders/123` the `folder_id` is `123`.
     pub id: ::std::string::String,
-    /// The HTTP `etag` of this folder. This can be used within some API endpoints in the `If-Match`
-    /// and `If-None-Match` headers to only perform changes on the folder if (no) changes have
-    /// happened.
+    /// The HTTP `etag` of this folder. This can be used within some API endpoints in the
+    /// `If-Match` and `If-None-Match` headers to only perform changes on the folder if (no)
+    /// changes have happened.
     #[serde(default, skip_serializing_if = "::clientgen_runtime::Nullable::is_absent")]
     pub etag: ::clientgen_runtime::Nullable<::std::string::String>,
     /// The value will always be `folder`.
@@ -518,13 +511,13 @@ pub struct FolderMini {
     /// A numeric identifier that represents the most recent user event that has been applied to
     /// this item.
     ///
-    /// This can be used in combination with the `GET /events`-endpoint to filter out user events
-    /// that would have occurred before this identifier was read.
+    /// This can be used in combination with the `GET /events`-endpoint to filter out user
+    /// events that would have occurred before this identifier was read.
     ///
-    /// An example would be where a Box Drive-like application would fetch an item via the API, and
-    /// then listen to incoming user events for changes to the item. The application would ignore
-    /// any user events where the `sequence_id` in the event is smaller than or equal to the
-    /// `sequence_id` in the originally fetched resource.
+    /// An example would be where a Box Drive-like application would fetch an item via the API,
+    /// and then listen to incoming user events for changes to the item. The application would
+    /// ignore any user events where the `sequence_id` in the event is smaller than or equal to
+    /// the `sequence_id` in the originally fetched resource.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence_id: ::std::option::Option<::std::string::String>,
     /// The name of the folder.
@@ -579,8 +572,8 @@ impl<S0> FolderMiniBuilder<S0> {
         self
     }
 
-    /// Sets [`type`](struct@FolderMini#structfield.type), which starts as the only value the spec
-    /// allows.
+    /// Sets [`type`](struct@FolderMini#structfield.type), which starts as the only value the
+    /// spec allows.
     pub fn r#type(mut self, value: impl Into<FolderBaseType>) -> Self {
         self.optional.r#type = value.into();
         self
@@ -626,11 +619,6 @@ pub struct OAuth2Error {
 }
 
 impl OAuth2Error {
-    /// Starts building `OAuth2Error` with every field left out: set fields, then `build`.
-    pub fn builder() -> Self {
-        ::std::default::Default::default()
-    }
-
     /// Sets [`error`](struct@OAuth2Error#structfield.error).
     pub fn error(mut self, value: impl Into<::std::string::String>) -> Self {
         self.error = Some(value.into());
@@ -642,13 +630,8 @@ impl OAuth2Error {
         self.error_description = Some(value.into());
         self
     }
-
-    /// The value set up so far (a type none of whose fields is required is its own
-    /// builder).
-    pub fn build(self) -> Self {
-        self
-    }
 }
+::clientgen_runtime::own_builder!(OAuth2Error);
 
 /// A request to revoke an OAuth 2.0 token.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -667,11 +650,6 @@ pub struct PostOAuth2Revoke {
 }
 
 impl PostOAuth2Revoke {
-    /// Starts building `PostOAuth2Revoke` with every field left out: set fields, then `build`.
-    pub fn builder() -> Self {
-        ::std::default::Default::default()
-    }
-
     /// Sets [`client_id`](struct@PostOAuth2Revoke#structfield.client_id).
     pub fn client_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.client_id = Some(value.into());
@@ -692,22 +670,17 @@ impl PostOAuth2Revoke {
         self.token = Some(value.into());
         self
     }
-
-    /// The value set up so far (a type none of whose fields is required is its own
-    /// builder).
-    pub fn build(self) -> Self {
-        self
-    }
 }
+::clientgen_runtime::own_builder!(PostOAuth2Revoke);
 
 /// A request for a new OAuth 2.0 token.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PostOAuth2Token {
-    /// The type of request being made, either using a client-side obtained authorization code, a
-    /// refresh token, a JWT assertion, client credentials grant or another access token for the
-    /// purpose of downscoping a token.
+    /// The type of request being made, either using a client-side obtained authorization code,
+    /// a refresh token, a JWT assertion, client credentials grant or another access token for
+    /// the purpose of downscoping a token.
     pub grant_type: PostOAuth2TokenGrantType,
     /// The Client ID of the application requesting an access token.
     ///
@@ -721,9 +694,9 @@ pub struct PostOAuth2Token {
     /// `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::clientgen_runtime::SecretString>,
-    /// The client-side authorization code passed to your application by Box in the browser redirect
-    /// after the user has successfully granted your application permission to make API calls on
-    /// their behalf.
+    /// The client-side authorization code passed to your application by Box in the browser
+    /// redirect after the user has successfully granted your application permission to make API
+    /// calls on their behalf.
     ///
     /// Used in combination with `authorization_code` as the `grant_type`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -735,7 +708,8 @@ pub struct PostOAuth2Token {
     pub refresh_token: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// A JWT assertion for which to request a new access token.
     ///
-    /// Used in combination with `urn:ietf:params:oauth:grant-type:jwt-bearer` as the `grant_type`.
+    /// Used in combination with `urn:ietf:params:oauth:grant-type:jwt-bearer` as the
+    /// `grant_type`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assertion: ::std::option::Option<::clientgen_runtime::SecretString>,
     /// The token to exchange for a downscoped token. This can be a regular access token, a JWT
@@ -765,8 +739,8 @@ pub struct PostOAuth2Token {
     pub actor_token_type: ::std::option::Option<PostOAuth2TokenActorTokenType>,
     /// The space-delimited list of scopes that you want apply to the new access token.
     ///
-    /// The `subject_token` will need to have all of these scopes or the call will error with **401
-    /// Unauthorized**..
+    /// The `subject_token` will need to have all of these scopes or the call will error with
+    /// **401 Unauthorized**..
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
     /// Full URL for the file that the token should be generated for.
@@ -775,11 +749,12 @@ pub struct PostOAuth2Token {
     /// Used in combination with `client_credentials` as the `grant_type`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub box_subject_type: ::std::option::Option<PostOAuth2TokenBoxSubjectType>,
-    /// Used in combination with `client_credentials` as the `grant_type`. Value is determined by
-    /// `box_subject_type`. If `user` use user ID and if `enterprise` use enterprise ID.
+    /// Used in combination with `client_credentials` as the `grant_type`. Value is determined
+    /// by `box_subject_type`. If `user` use user ID and if `enterprise` use enterprise ID.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub box_subject_id: ::std::option::Option<::std::string::String>,
-    /// Full URL of the shared link on the file or folder that the token should be generated for.
+    /// Full URL of the shared link on the file or folder that the token should be generated
+    /// for.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub box_shared_link: ::std::option::Option<::std::string::String>,
 }
@@ -950,14 +925,15 @@ impl PostOAuth2TokenBuilder<PostOAuth2TokenGrantType> {
 
 /// The type of `actor_token` passed in.
 ///
-/// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the `grant_type`.
+/// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
+/// `grant_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PostOAuth2TokenActorTokenType {
     /// `urn:ietf:params:oauth:token-type:id_token`
     UrnIetfParamsOauthTokenTypeIdToken,
-    /// A value the spec did not list when this client was generated (the server may have added it
-    /// since), kept as received and sent back unchanged.
+    /// A value the spec did not list when this client was generated (the server may have added
+    /// it since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
 ::clientgen_runtime::string_enum!(
@@ -973,8 +949,8 @@ pub enum PostOAuth2TokenBoxSubjectType {
     Enterprise,
     /// `user`
     User,
-    /// A value the spec did not list when this client was generated (the server may have added it
-    /// since), kept as received and sent back unchanged.
+    /// A value the spec did not list when this client was generated (the server may have added
+    /// it since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
 ::clientgen_runtime::string_enum!(
@@ -982,8 +958,8 @@ pub enum PostOAuth2TokenBoxSubjectType {
 );
 
 /// The type of request being made, either using a client-side obtained authorization code, a
-/// refresh token, a JWT assertion, client credentials grant or another access token for the purpose
-/// of downscoping a token.
+/// refresh token, a JWT assertion, client credentials grant or another access token for the
+/// purpose of downscoping a token.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PostOAuth2TokenGrantType {
@@ -997,8 +973,8 @@ pub enum PostOAuth2TokenGrantType {
     UrnIetfParamsOauthGrantTypeJwtBearer,
     /// `urn:ietf:params:oauth:grant-type:token-exchange`
     UrnIetfParamsOauthGrantTypeTokenExchange,
-    /// A value the spec did not list when this client was generated (the server may have added it
-    /// since), kept as received and sent back unchanged.
+    /// A value the spec did not list when this client was generated (the server may have added
+    /// it since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
 ::clientgen_runtime::string_enum!(
@@ -1009,8 +985,8 @@ pub enum PostOAuth2TokenGrantType {
     }
 );
 
-/// A request to refresh an Access Token. Use this API to refresh an expired Access Token using a
-/// valid Refresh Token.
+/// A request to refresh an Access Token. Use this API to refresh an expired Access Token using
+/// a valid Refresh Token.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
@@ -1080,7 +1056,8 @@ impl<
     S0,
     S2,
 > PostOAuth2TokenRefreshAccessTokenBuilder<S0, ::clientgen_runtime::Missing, S2> {
-    /// Sets [`client_secret`](struct@PostOAuth2TokenRefreshAccessToken#structfield.client_secret)
+    /// Sets
+    /// [`client_secret`](struct@PostOAuth2TokenRefreshAccessToken#structfield.client_secret)
     /// (required).
     pub fn client_secret(
         self,
@@ -1104,7 +1081,8 @@ impl<
     S0,
     S1,
 > PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, ::clientgen_runtime::Missing> {
-    /// Sets [`refresh_token`](struct@PostOAuth2TokenRefreshAccessToken#structfield.refresh_token)
+    /// Sets
+    /// [`refresh_token`](struct@PostOAuth2TokenRefreshAccessToken#structfield.refresh_token)
     /// (required).
     pub fn refresh_token(
         self,
@@ -1124,8 +1102,8 @@ impl<
 }
 
 impl<S0, S1, S2> PostOAuth2TokenRefreshAccessTokenBuilder<S0, S1, S2> {
-    /// Sets [`grant_type`](struct@PostOAuth2TokenRefreshAccessToken#structfield.grant_type), which
-    /// starts as the only value the spec allows.
+    /// Sets [`grant_type`](struct@PostOAuth2TokenRefreshAccessToken#structfield.grant_type),
+    /// which starts as the only value the spec allows.
     pub fn grant_type(
         mut self,
         value: impl Into<PostOAuth2TokenRefreshAccessTokenGrantType>,
@@ -1157,8 +1135,8 @@ impl PostOAuth2TokenRefreshAccessTokenBuilder<
 pub enum PostOAuth2TokenRefreshAccessTokenGrantType {
     /// `refresh_token`
     RefreshToken,
-    /// A value the spec did not list when this client was generated (the server may have added it
-    /// since), kept as received and sent back unchanged.
+    /// A value the spec did not list when this client was generated (the server may have added
+    /// it since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
 ::clientgen_runtime::string_enum!(
@@ -1167,14 +1145,15 @@ pub enum PostOAuth2TokenRefreshAccessTokenGrantType {
 
 /// The type of `subject_token` passed in.
 ///
-/// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the `grant_type`.
+/// Used in combination with `urn:ietf:params:oauth:grant-type:token-exchange` as the
+/// `grant_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PostOAuth2TokenSubjectTokenType {
     /// `urn:ietf:params:oauth:token-type:access_token`
     UrnIetfParamsOauthTokenTypeAccessToken,
-    /// A value the spec did not list when this client was generated (the server may have added it
-    /// since), kept as received and sent back unchanged.
+    /// A value the spec did not list when this client was generated (the server may have added
+    /// it since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
 ::clientgen_runtime::string_enum!(
@@ -1201,51 +1180,12 @@ pub enum Resource {
 }
 
 #[cfg(feature = "full-serde")]
-impl ::serde::Serialize for Resource {
-    fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let (tag, value) = match self {
-            Self::Folder(value) => ("folder", ::serde_json::to_value(value)),
-            Self::File(value) => ("file", ::serde_json::to_value(value)),
-            Self::Unknown(value) => {
-                return ::serde::Serialize::serialize(value, serializer);
-            }
-        };
-        let mut value = value.map_err(::serde::ser::Error::custom)?;
-        if let ::serde_json::Value::Object(members) = &mut value {
-            members
-                .entry("type")
-                .or_insert_with(|| ::serde_json::Value::String(tag.to_owned()));
-        }
-        ::serde::Serialize::serialize(&value, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Resource {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("type").and_then(::serde_json::Value::as_str) {
-            Some("folder") => {
-                <FolderMini as ::serde::Deserialize>::deserialize(value)
-                    .map(Self::Folder)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("file") => {
-                <FileMini as ::serde::Deserialize>::deserialize(value)
-                    .map(Self::File)
-                    .map_err(::serde::de::Error::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+::clientgen_runtime::tagged_serialize!(
+    Resource, "type" { Folder("folder"), File("file") } else {}
+);
+::clientgen_runtime::tagged_deserialize!(
+    Resource, "type" { "folder" => Folder(FolderMini), "file" => File(FileMini) } else {}
+);
 
 /// A relation between a resource (file or folder) and the scopes for which the resource can be
 /// accessed.
@@ -1262,11 +1202,6 @@ pub struct ResourceScope {
 }
 
 impl ResourceScope {
-    /// Starts building `ResourceScope` with every field left out: set fields, then `build`.
-    pub fn builder() -> Self {
-        ::std::default::Default::default()
-    }
-
     /// Sets [`scope`](struct@ResourceScope#structfield.scope).
     pub fn scope(mut self, value: impl Into<ResourceScopeScope>) -> Self {
         self.scope = Some(value.into());
@@ -1278,13 +1213,8 @@ impl ResourceScope {
         self.object = Some(value.into());
         self
     }
-
-    /// The value set up so far (a type none of whose fields is required is its own
-    /// builder).
-    pub fn build(self) -> Self {
-        self
-    }
 }
+::clientgen_runtime::own_builder!(ResourceScope);
 
 /// The scopes for the resource access.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1318,8 +1248,8 @@ pub enum ResourceScopeScope {
     ItemUpload,
     /// `item_read`
     ItemRead,
-    /// A value the spec did not list when this client was generated (the server may have added it
-    /// since), kept as received and sent back unchanged.
+    /// A value the spec did not list when this client was generated (the server may have added
+    /// it since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
 ::clientgen_runtime::string_enum!(

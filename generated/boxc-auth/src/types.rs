@@ -9,6 +9,8 @@
 //! Code here names what it uses from `std`, `serde` and the runtime by absolute path
 //! (setters write `Into`, `IntoIterator` and `Some` bare, where that cannot clash), so
 //! a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
+//! The types that the same features reach sit in one private module compiled with
+//! them, whose types are all re-exported here.
 
 /// Token issued for a user who authorized the application. It stays valid until it expires, if
 /// ever, or until the user withdraws the application's access.
@@ -125,7 +127,8 @@ pub struct AccessTokenRequestBuilder<
 
 #[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<S1, S2> AccessTokenRequestBuilder<::clientgen_runtime::Missing, S1, S2> {
-    /// Sets [`application_id`](struct@AccessTokenRequest#structfield.application_id) (required).
+    /// Sets [`application_id`](struct@AccessTokenRequest#structfield.application_id)
+    /// (required).
     pub fn application_id(
         self,
         value: impl Into<::std::string::String>,
@@ -190,8 +193,8 @@ impl AccessTokenRequestBuilder<
 pub enum AccessTokenTokenType {
     /// `Bearer`
     Bearer,
-    /// A value the spec did not list when this client was generated (the server may have added it
-    /// since), kept as received and sent back unchanged.
+    /// A value the spec did not list when this client was generated (the server may have added
+    /// it since), kept as received and sent back unchanged.
     Unknown(::clientgen_runtime::Unknown),
 }
 ::clientgen_runtime::string_enum!(AccessTokenTokenType { Bearer("Bearer") });
@@ -203,8 +206,8 @@ pub enum AccessTokenTokenType {
 pub struct AuthorizeApplicationParams {
     /// Unique identifier of the application asking for authorization.
     pub application_id: ::std::string::String,
-    /// Callback address of the application that receives the redirect, with the `nonce` attached,
-    /// once the user has approved access.
+    /// Callback address of the application that receives the redirect, with the `nonce`
+    /// attached, once the user has approved access.
     pub return_uri: ::std::string::String,
 }
 
@@ -248,7 +251,8 @@ impl<S1> AuthorizeApplicationParamsBuilder<::clientgen_runtime::Missing, S1> {
 
 #[allow(clippy::type_complexity, reason = "one type parameter per required field")]
 impl<S0> AuthorizeApplicationParamsBuilder<S0, ::clientgen_runtime::Missing> {
-    /// Sets [`return_uri`](struct@AuthorizeApplicationParams#structfield.return_uri) (required).
+    /// Sets [`return_uri`](struct@AuthorizeApplicationParams#structfield.return_uri)
+    /// (required).
     pub fn return_uri(
         self,
         value: impl Into<::std::string::String>,

@@ -51,7 +51,7 @@ fn definition<V: Display>(
 ) -> TokenStream {
     let names = variants.iter().map(|v| ident(&v.name));
     let variant_docs = variants.iter().map(|v| format!(" `{}`", v.value));
-    let unknown_docs = super::docs(UNKNOWN_DOCS);
+    let unknown_docs = super::type_member_docs(UNKNOWN_DOCS);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -216,6 +216,25 @@ pub(crate) fn item_docs(text: &str) -> TokenStream {
     quote!(#(#[doc = #lines])*)
 }
 
+/// How much further than the file's own items prettyplease indents an item of a module in it
+/// (a group's module in `types.rs`).
+const MODULE_INDENT: usize = 4;
+
+/// `#[doc]` attributes for a field, variant or method of a type in `types.rs`: as [`docs`],
+/// but wrapped for one module deeper, where a type sits when features reach it. A type at the
+/// top level is wrapped so too, so that its docs do not change with the features that reach
+/// it.
+pub(crate) fn type_member_docs(text: &str) -> TokenStream {
+    let lines = doc_lines(text, markdown::MEMBER_WIDTH - MODULE_INDENT);
+    quote!(#(#[doc = #lines])*)
+}
+
+/// `#[doc]` attributes for a type of `types.rs` itself, as [`type_member_docs`] wraps them.
+pub(crate) fn type_item_docs(text: &str) -> TokenStream {
+    let lines = doc_lines(text, markdown::ITEM_WIDTH - MODULE_INDENT);
+    quote!(#(#[doc = #lines])*)
+}
+
 /// `#![doc]` attributes: documentation of the enclosing crate or module.
 pub(crate) fn inner_docs(text: &str) -> TokenStream {
     let lines = doc_lines(text, markdown::ITEM_WIDTH);

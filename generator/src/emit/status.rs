@@ -61,7 +61,7 @@ fn variant_definition(api: &Api, variant: &StatusVariant) -> TokenStream {
         StatusMatch::Range(digit) => format!("`{digit}XX`"),
         StatusMatch::Default => "Any other status".to_owned(),
     };
-    let doc = super::docs(&match &variant.docs {
+    let doc = super::type_member_docs(&match &variant.docs {
         Some(description) => format!("{status}: {}", description.trim()),
         None => format!("{status}."),
     });

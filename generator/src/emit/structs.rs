@@ -11,7 +11,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::directions::{serde_derives, SerdeDerives, SerdeTrait};
-use super::{docs, ident, item_docs, runtime, rust_type};
+use super::{ident, runtime, rust_type, type_item_docs, type_member_docs};
 use crate::model::{Api, Direction, Field, Presence, Purpose, Struct, TypeRef};
 use crate::naming::{setter_name, unraw};
 
@@ -60,8 +60,8 @@ pub(super) fn struct_def(
 
 fn field_docs(field: &Field) -> TokenStream {
     match &field.docs {
-        Some(text) => docs(text),
-        None => docs(&format!("The `{}` property.", field.wire_name)),
+        Some(text) => type_member_docs(text),
+        None => type_member_docs(&format!("The `{}` property.", field.wire_name)),
     }
 }
 
@@ -255,6 +255,8 @@ fn path() -> TokenStream {
 
 /// The methods that make a struct none of whose fields is required: it is its own builder,
 /// starting from `Default`, so `Type::builder().field(x).build()` reads as for any struct.
+/// The setters are written out; `builder` and `build`, the same for every such struct, come
+/// from the runtime's `own_builder!`.
 fn own_builder(slots: &Slots<'_>) -> TokenStream {
     let name = slots.name;
     let setters = slots.fields.iter().map(|(field, _)| {
@@ -274,30 +276,12 @@ fn own_builder(slots: &Slots<'_>) -> TokenStream {
             },
         )
     });
-    let start_docs = docs(&format!(
-        "Starts building `{name}` with every field left out: set fields, then `build`."
-    ));
-    // A schema called `Builder` makes `Builder::builder()`, which clippy takes for a
-    // constructor named after its type; it is the same `builder()` every struct has.
-    let allow = (name == "Builder").then(|| {
-        quote!(#[allow(clippy::self_named_constructors, reason = "every struct starts with `builder()`")])
-    });
+    let setters: Vec<TokenStream> = setters.collect();
+    let impl_setters = (!setters.is_empty()).then(|| quote!(impl #name { #(#setters)* }));
+    let rt = runtime();
     quote! {
-        impl #name {
-            #start_docs
-            #allow
-            pub fn builder() -> Self {
-                ::std::default::Default::default()
-            }
-
-            #(#setters)*
-
-            /// The value set up so far (a type none of whose fields is required is its own
-            /// builder).
-            pub fn build(self) -> Self {
-                self
-            }
-        }
+        #impl_setters
+        #rt::own_builder!(#name);
     }
 }
 
@@ -340,7 +324,7 @@ fn builder_start(slots: &Slots<'_>) -> TokenStream {
         });
         quote!(#preset: optional::#name { #(#starts),* })
     });
-    let start_docs = docs(&format!(
+    let start_docs = type_member_docs(&format!(
         "Starts building `{name}`: set the fields, then `build`."
     ));
     quote! {
@@ -367,7 +351,7 @@ fn builder_struct(slots: &Slots<'_>) -> TokenStream {
         .iter()
         .map(|field| format!("`{}`", setter_name(&field.to_string())))
         .collect();
-    let builder_docs = item_docs(&builder_text(name, &required_list));
+    let builder_docs = type_item_docs(&builder_text(name, &required_list));
     quote! {
         #builder_docs
         #[derive(Debug, Clone)]
@@ -426,7 +410,7 @@ fn build_method(slots: &Slots<'_>) -> TokenStream {
             (_, Some(preset)) => quote!(#field_name: self.#preset.#field_name),
         }
     });
-    let build_docs = docs(&format!("The `{name}`."));
+    let build_docs = type_member_docs(&format!("The `{name}`."));
     quote! {
         impl #builder<#(#complete),*> {
             #build_docs
@@ -575,7 +559,7 @@ fn setter_docs(name: &Ident, field: &Field, kind: SetterKind) -> TokenStream {
         ),
         (SetterKind::Optional, _) => format!("Sets {link}."),
     };
-    docs(&text)
+    type_member_docs(&text)
 }
 
 /// What a setter returns.

@@ -1,25 +1,27 @@
 //! `src/types.rs`: a struct, enum or alias for every named type of the model, and the serde
-//! helpers some of them need.
+//! helpers some of them need; the types that the same features reach sit in one private
+//! module, gated once and re-exported.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::directions::{helper_cfg, SerdeTrait};
-use super::{ident, item_docs, rust_type, Chunk};
-use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeId, TypeKind, TypeRef};
+use std::collections::BTreeMap;
 
-/// The file in chunks: its docs, one per type (compiled with the features that reach it), then
-/// the helpers (compiled with those of the types that use them).
+use super::directions::{helper_cfg, SerdeTrait};
+use super::{ident, rust_type, type_item_docs, Chunk};
+use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::naming::{group_name, unraw, UniqueNames, TYPES_HELPERS};
+
+/// The file in chunks: its docs, one per type compiled always, one per group of types that the
+/// same features reach (a private module, gated once and re-exported), then the helpers
+/// (compiled with the types that use them) and the twins of the types compiled always.
 pub(super) fn types_rs(api: &Api) -> Vec<Chunk> {
-    let present = helper_chunk(
-        api,
-        |field| field.keeps_null,
-        &[SerdeTrait::Deserialize],
-        |_| present_helper(),
-    );
+    let present = helper_chunk(api, keeps_null, &[SerdeTrait::Deserialize], |_| {
+        present_helper()
+    });
     let binary = helper_chunk(
         api,
-        |field| field.ty == TypeRef::Bytes,
+        holds_bytes,
         &[SerdeTrait::Serialize, SerdeTrait::Deserialize],
         |users| binary_module(api, users),
     );
@@ -33,18 +35,115 @@ pub(super) fn types_rs(api: &Api) -> Vec<Chunk> {
         //! Code here names what it uses from `std`, `serde` and the runtime by absolute path
         //! (setters write `Into`, `IntoIterator` and `Some` bare, where that cannot clash), so
         //! a schema may have any name (`Option`, `Result`, `Serialize`) without shadowing it.
+        //! The types that the same features reach sit in one private module compiled with
+        //! them, whose types are all re-exported here.
     };
-    let items = api.types.iter().enumerate().map(|(index, def)| {
-        let tokens = type_def(api, TypeId(index), def);
-        Chunk::gated(api, &def.features, tokens)
-    });
-    let twins = optional_twins(api).map(Chunk::always);
+    let (always, groups) = groups(api);
+    let always_items = defs(api, &always).map(|(id, def)| Chunk::always(type_def(api, id, def)));
+    let group_items = groups
+        .iter()
+        .map(|group| Chunk::gated(api, group.features, group_module(api, group)));
+    let twins = optional_twins(api, &always).map(Chunk::always);
     std::iter::once(Chunk::always(head))
-        .chain(items)
+        .chain(always_items)
+        .chain(group_items)
         .chain(present)
         .chain(binary)
         .chain(twins)
         .collect()
+}
+
+/// The types that exactly the same features reach: compiled together, in one module.
+#[derive(Debug)]
+struct Group<'a> {
+    /// The module's name, unique beside the types and helpers.
+    name: String,
+    /// The features (indices into `api.features`, sorted), any of which compiles the group.
+    features: &'a [usize],
+    /// Its types, in name order.
+    types: Vec<TypeId>,
+}
+
+/// The types compiled always, then the groups of the others: those reached by one feature
+/// first, then by two, and so on; among as many features, in the order the features were
+/// first used. Types keep their name order inside each.
+fn groups(api: &Api) -> (Vec<TypeId>, Vec<Group<'_>>) {
+    let mut by_features: BTreeMap<(usize, &[usize]), Vec<TypeId>> = BTreeMap::new();
+    for (index, def) in api.types.iter().enumerate() {
+        let key = (def.features.len(), def.features.as_slice());
+        by_features.entry(key).or_default().push(TypeId(index));
+    }
+    let always = by_features.remove(&(0, &[][..])).unwrap_or_default();
+    let mut taken: Vec<&str> = TYPES_HELPERS.to_vec();
+    taken.extend(api.types.iter().map(|def| unraw(&def.name)));
+    let mut names = UniqueNames::with_reserved(&taken);
+    let groups = by_features
+        .into_iter()
+        .map(|((_, features), types)| {
+            let feature_names: Vec<&str> = features
+                .iter()
+                .filter_map(|&index| api.features.get(index))
+                .map(|feature| feature.name.as_str())
+                .collect();
+            Group {
+                name: names.claim(group_name(&feature_names)),
+                features,
+                types,
+            }
+        })
+        .collect();
+    (always, groups)
+}
+
+/// A group's private module and its re-export: `use super::*` first when its types name
+/// anything outside it (another type, a helper), its types, then its own `optional` module of
+/// builders' twins.
+fn group_module(api: &Api, group: &Group<'_>) -> TokenStream {
+    let name = ident(&group.name);
+    let import = reaches_outside(api, &group.types).then(|| {
+        quote!(
+            use super::*;
+        )
+    });
+    let types = defs(api, &group.types).map(|(id, def)| type_def(api, id, def));
+    let twins = optional_twins(api, &group.types);
+    quote! {
+        mod #name {
+            #import
+            #(#types)*
+            #twins
+        }
+        pub use self::#name::*;
+    }
+}
+
+/// Whether any of `types` (sorted) names a type that is not one of them, or a helper of the
+/// file: code in their module then reaches the file's items through `use super::*`.
+fn reaches_outside(api: &Api, types: &[TypeId]) -> bool {
+    defs(api, types).any(|(_, def)| {
+        let names_other = def
+            .kind
+            .type_refs()
+            .into_iter()
+            .flat_map(TypeRef::named_types)
+            .any(|named| types.binary_search(&named).is_err());
+        names_other || schema_fields_of(def).any(|field| keeps_null(field) || holds_bytes(field))
+    })
+}
+
+/// The definitions of `ids`, each with its id.
+fn defs<'a>(api: &'a Api, ids: &'a [TypeId]) -> impl Iterator<Item = (TypeId, &'a TypeDef)> {
+    ids.iter().filter_map(|&id| Some((id, api.get(id)?)))
+}
+
+/// Whether `field` (of a struct that travels as JSON) is read with the helper `present`.
+fn keeps_null(field: &Field) -> bool {
+    field.keeps_null
+}
+
+/// Whether `field` (of a struct that travels as JSON) goes through the helper `binary`.
+fn holds_bytes(field: &Field) -> bool {
+    field.ty == TypeRef::Bytes
 }
 
 /// The chunk of a helper that the fields `uses` picks need, made by `make` from them (each with
@@ -72,7 +171,7 @@ fn type_def(api: &Api, id: TypeId, def: &TypeDef) -> TokenStream {
         Some(name) if !name.contains('/') => format!("The `{name}` schema."),
         _ => format!("The schema at `{}`.", def.origin),
     };
-    let docs = item_docs(def.docs.as_deref().unwrap_or(&fallback));
+    let docs = type_item_docs(def.docs.as_deref().unwrap_or(&fallback));
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct(strukt) => {
@@ -95,18 +194,12 @@ fn type_def(api: &Api, id: TypeId, def: &TypeDef) -> TokenStream {
     }
 }
 
-/// The module of the fields each builder holds together until `build` (see
-/// `structs::preset_twin`), if any builder does; each compiled with its struct.
-fn optional_twins(api: &Api) -> Option<TokenStream> {
-    let twins: Vec<TokenStream> = api
-        .types
-        .iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Struct(strukt) => {
-                let twin = super::structs::preset_twin(api, &ident(&def.name), strukt)?;
-                let cfg = super::cfg(api, &def.features);
-                Some(quote!(#cfg #twin))
-            }
+/// The module of the fields each builder of `types` holds together until `build` (see
+/// `structs::preset_twin`), if any of them has such a builder.
+fn optional_twins(api: &Api, types: &[TypeId]) -> Option<TokenStream> {
+    let twins: Vec<TokenStream> = defs(api, types)
+        .filter_map(|(_, def)| match &def.kind {
+            TypeKind::Struct(strukt) => super::structs::preset_twin(api, &ident(&def.name), strukt),
             _ => None,
         })
         .collect();
@@ -123,13 +216,18 @@ fn optional_twins(api: &Api) -> Option<TokenStream> {
 
 /// The fields of every struct that travels as JSON, with the type that holds each.
 fn schema_fields(api: &Api) -> impl Iterator<Item = (&TypeDef, &Field)> {
-    api.types.iter().flat_map(|def| {
-        let fields = match &def.kind {
-            TypeKind::Struct(strukt) if strukt.purpose == Purpose::Schema => &strukt.fields[..],
-            _ => &[],
-        };
-        fields.iter().map(move |field| (def, field))
-    })
+    api.types
+        .iter()
+        .flat_map(|def| schema_fields_of(def).map(move |field| (def, field)))
+}
+
+/// The fields of `def`, if it is a struct that travels as JSON.
+fn schema_fields_of(def: &TypeDef) -> impl Iterator<Item = &Field> {
+    let fields = match &def.kind {
+        TypeKind::Struct(strukt) if strukt.purpose == Purpose::Schema => &strukt.fields[..],
+        _ => &[],
+    };
+    fields.iter()
 }
 
 /// The helper fields that keep `null` ([`Field::keeps_null`]) read with.
@@ -215,4 +313,144 @@ pub(super) fn holds_named<'t>(mut types: impl Iterator<Item = &'t TypeRef>) -> b
 /// the schemas do, and boxing the large ones would make every match on the enum clumsier.
 pub(super) fn variant_sizes_differ() -> TokenStream {
     quote!(#[allow(clippy::large_enum_variant, reason = "variants hold the spec's types as they are")])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Spec};
+
+    fn lowered(text: &str) -> Api {
+        let spec = Spec::parse("api.yaml", text).expect("a valid document");
+        crate::lower(&spec, &Config::new("demo")).expect("lowers").0
+    }
+
+    /// `paths` (operations, each `tags: [..]` and a `$ref` to its response schema) with
+    /// `schemas` as the components.
+    fn document(paths: &str, schemas: &str) -> String {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: \"1\"}}\npaths:\n{paths}\
+             components:\n  schemas:\n{schemas}"
+        )
+    }
+
+    fn operation(path: &str, tags: &str, schema: &str) -> String {
+        format!(
+            "  /{path}:\n    get:\n      tags: [{tags}]\n      responses:\n        \"200\": \
+             {{description: ok, content: {{application/json: {{schema: {{$ref: \
+             \"#/components/schemas/{schema}\"}}}}}}}}\n"
+        )
+    }
+
+    /// Tokens as one string without spaces, which `quote` puts between every token.
+    fn squeezed(tokens: &impl ToString) -> String {
+        tokens.to_string().replace(' ', "")
+    }
+
+    fn group_names(api: &Api) -> Vec<String> {
+        groups(api).1.into_iter().map(|group| group.name).collect()
+    }
+
+    #[test]
+    fn a_type_two_features_reach_sits_in_one_module_gated_by_both() {
+        let paths = operation("files", "Files", "File") + &operation("users", "Users", "User");
+        let schemas = "    File: {type: object, properties: {owner: {$ref: \"#/components/schemas/User\"}}}\n    \
+                       User: {type: object, properties: {name: {type: string}}}\n";
+        let api = lowered(&document(&paths, schemas));
+        let chunks = types_rs(&api);
+        let user = chunks
+            .iter()
+            .find(|chunk| squeezed(&chunk.tokens).contains("pubstructUser"))
+            .expect("a chunk defines User");
+        let module = squeezed(&user.tokens);
+        assert!(module.contains("modfiles_and_users{"), "{module}");
+        assert!(
+            module.contains("pubuseself::files_and_users::*;"),
+            "{module}"
+        );
+        assert!(
+            !module.contains("pubstructFile"),
+            "File is reached by `files` alone"
+        );
+        let cfg = user.cfg.as_ref().map(squeezed);
+        assert_eq!(
+            cfg.as_deref(),
+            Some(r#"#[cfg(any(feature="files",feature="users"))]"#)
+        );
+        let files = chunks
+            .iter()
+            .find(|chunk| squeezed(&chunk.tokens).contains("pubstructFile"))
+            .expect("a chunk defines File");
+        assert!(
+            squeezed(&files.tokens).contains("modfiles{usesuper::*;"),
+            "File names User, which is in another module"
+        );
+    }
+
+    #[test]
+    fn a_module_naming_only_its_own_types_imports_nothing() {
+        let paths = operation("files", "Files", "File") + &operation("users", "Users", "User");
+        let schemas = "    File: {type: object, properties: {kind: {$ref: \"#/components/schemas/Kind\"}}}\n    \
+                       Kind: {type: string, enum: [a, b]}\n    \
+                       User: {type: object, properties: {name: {type: string}}}\n";
+        let api = lowered(&document(&paths, schemas));
+        for chunk in types_rs(&api) {
+            let tokens = squeezed(&chunk.tokens);
+            assert!(!tokens.contains("usesuper::*"), "{tokens}");
+        }
+    }
+
+    #[test]
+    fn without_features_every_type_stays_at_the_top_level() {
+        let paths = operation("files", "Files", "File");
+        let schemas = "    File: {type: object, required: [id], properties: {id: {type: string}, \
+                       note: {type: string}}}\n";
+        let api = lowered(&document(&paths, schemas));
+        assert!(api.features.is_empty(), "one tag makes no features");
+        let chunks = types_rs(&api);
+        assert!(chunks.iter().all(|chunk| chunk.cfg.is_none()));
+        let top_level: Vec<String> = chunks.iter().map(|chunk| squeezed(&chunk.tokens)).collect();
+        assert!(top_level
+            .iter()
+            .any(|tokens| tokens.contains("pubstructFile")));
+        assert!(top_level
+            .iter()
+            .all(|tokens| !tokens.contains("pubuseself::")));
+        assert!(
+            top_level
+                .iter()
+                .any(|tokens| tokens.contains("modoptional{")),
+            "File's builder keeps its twin in the top-level `optional`"
+        );
+    }
+
+    #[test]
+    fn group_names_never_take_a_helper_s_a_type_s_or_each_other_s() {
+        let paths = operation("one", "Optional", "Choice")
+            + &operation("two", "\"10\"", "10")
+            + &operation("three", "Present", "Blob")
+            + &operation("four", "Binary, Files, Users", "Blob2")
+            + &operation("five", "Binary, Files, Admins", "Blob3")
+            + &operation("six", "Binary", "Blob4");
+        let schemas = "    Choice: {type: object, properties: {a: {type: string}}}\n    \
+                       \"10\": {type: object, properties: {a: {type: string}}}\n    \
+                       Blob: {type: object, properties: {a: {type: string}}}\n    \
+                       Blob2: {type: object, properties: {a: {type: string}}}\n    \
+                       Blob3: {type: object, properties: {a: {type: string}}}\n    \
+                       Blob4: {type: object, properties: {a: {type: string}}}\n";
+        let api = lowered(&document(&paths, schemas));
+        let names = group_names(&api);
+        for helper in TYPES_HELPERS {
+            assert!(!names.iter().any(|name| name == helper), "{names:?}");
+        }
+        assert!(api.has_type_named("_10"));
+        assert!(!names.iter().any(|name| name == "_10"), "{names:?}");
+        assert!(
+            names.iter().any(|name| name == "binary_and_2_more2"),
+            "two sets of three features led by `binary`: {names:?}"
+        );
+        let distinct: BTreeSet<&String> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len(), "{names:?}");
+        assert_eq!(names, group_names(&api), "names are the same on every run");
+    }
 }

@@ -9,8 +9,8 @@ use quote::quote;
 use super::directions::{impl_cfg, serde_derives, SerdeDerives, SerdeTrait};
 use super::structs::boxed;
 use super::types::{holds_named, variant_sizes_differ};
-use super::{ident, rust_type};
-use crate::model::{Api, Direction, Enum, Tagging, TypeId, TypeKind, TypeRef, Union, UnionVariant};
+use super::{ident, runtime, rust_type};
+use crate::model::{Api, Direction, Tagging, TypeId, TypeKind, TypeRef, Union, UnionVariant};
 
 const UNKNOWN_DOCS: &str = "A value none of the alternatives above describes (a tag the spec \
                             did not list when this client was generated, say), kept as \
@@ -67,7 +67,7 @@ pub(super) fn union_def(
     let display = TypeRef::Named(id)
         .is_scalar(&|id| api.kind_of(id))
         .then(|| scalar_display(name, union));
-    let unknown_docs = super::docs(UNKNOWN_DOCS);
+    let unknown_docs = super::type_member_docs(UNKNOWN_DOCS);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq #derived)]
@@ -104,36 +104,22 @@ fn scalar_display(name: &Ident, union: &Union) -> TokenStream {
 }
 
 /// Writes the variant, adding the tag property when the variant's own type does not (a
-/// variant without a tag, or whose tag is optional, is written as it is).
+/// variant without a tag, or whose tag is optional, is written as it is): the runtime's
+/// `tagged_serialize!`.
 fn tagged_serialize(name: &Ident, property: &str, union: &Union) -> TokenStream {
-    let arms = union.variants.iter().map(|variant| {
+    let (tagged, plain): (Vec<&UnionVariant>, Vec<&UnionVariant>) = union
+        .variants
+        .iter()
+        .partition(|variant| variant.tag.is_some() && !variant.tag_optional);
+    let tagged = tagged.iter().filter_map(|variant| {
         let variant_name = ident(&variant.name);
-        match variant.tag.as_deref() {
-            Some(tag) if !variant.tag_optional => {
-                quote!(Self::#variant_name(value) => (#tag, ::serde_json::to_value(value)),)
-            }
-            _ => quote!(Self::#variant_name(value) => return ::serde::Serialize::serialize(value, serializer),),
-        }
+        let tag = variant.tag.as_deref()?;
+        Some(quote!(#variant_name(#tag)))
     });
+    let plain = plain.iter().map(|variant| ident(&variant.name));
+    let rt = runtime();
     quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-            where
-                S: ::serde::Serializer,
-            {
-                let (tag, value) = match self {
-                    #(#arms)*
-                    Self::Unknown(value) => return ::serde::Serialize::serialize(value, serializer),
-                };
-                let mut value = value.map_err(::serde::ser::Error::custom)?;
-                if let ::serde_json::Value::Object(members) = &mut value {
-                    members
-                        .entry(#property)
-                        .or_insert_with(|| ::serde_json::Value::String(tag.to_owned()));
-                }
-                ::serde::Serialize::serialize(&value, serializer)
-            }
-        }
+        #rt::tagged_serialize!(#name, #property { #(#tagged),* } else { #(#plain),* });
     }
 }
 
@@ -141,16 +127,14 @@ fn tagged_serialize(name: &Ident, property: &str, union: &Union) -> TokenStream 
 /// variant, so a variant's own `type` field is filled and errors name the tag. A value whose
 /// tag selects no variant is tried as each variant without a tag, in order (a value without
 /// the tag property also as each variant whose tag is optional), and else kept as
-/// [`Unknown`](serde_json::Value).
+/// [`Unknown`](serde_json::Value): the runtime's `tagged_deserialize!`.
 fn tagged_deserialize(api: &Api, name: &Ident, property: &str, union: &Union) -> TokenStream {
     let arms = union.variants.iter().filter_map(|variant| {
         let variant_name = ident(&variant.name);
         let ty = boxed(rust_type(api, &variant.ty, &quote!()), variant.boxed);
         let tag = variant.tag.as_deref()?;
         let others = &variant.also_accepted;
-        Some(quote! {
-            Some(#tag #(| #others)*) => <#ty as ::serde::Deserialize>::deserialize(value).map(Self::#variant_name).map_err(::serde::de::Error::custom),
-        })
+        Some(quote!(#tag #(| #others)* => #variant_name(#ty)))
     });
     // A variant whose tag is optional may be a value without the tag, never one with
     // another tag.
@@ -160,82 +144,49 @@ fn tagged_deserialize(api: &Api, name: &Ident, property: &str, union: &Union) ->
         .filter_map(|variant| match variant.tag {
             None => Some(attempt(api, variant)),
             Some(_) if variant.tag_optional => {
-                let attempt = attempt(api, variant);
-                Some(quote!(if value.get(#property).is_none() { #attempt }))
+                let alternative = alternative(api, variant);
+                Some(quote!(#alternative if untagged))
             }
             Some(_) => None,
         });
+    let rt = runtime();
     quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-            {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                match value.get(#property).and_then(::serde_json::Value::as_str) {
-                    #(#arms)*
-                    _ => {
-                        #(#attempts)*
-                        Ok(Self::Unknown(value))
-                    }
-                }
-            }
-        }
+        #rt::tagged_deserialize!(#name, #property { #(#arms),* } else { #(#attempts),* });
     }
 }
 
 /// Tries each alternative in order and keeps the first that takes the value, else keeps the
-/// value as `Unknown`.
+/// value as `Unknown`: the runtime's `untagged_deserialize!`.
 fn untagged_deserialize(api: &Api, name: &Ident, union: &Union) -> TokenStream {
     let attempts = union.variants.iter().map(|variant| attempt(api, variant));
+    let rt = runtime();
     quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-            {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                #(#attempts)*
-                Ok(Self::Unknown(value))
-            }
-        }
+        #rt::untagged_deserialize!(#name { #(#attempts),* });
     }
 }
 
-/// Returns `variant` when it takes `value`. An alternative that is an enum takes only the
-/// values its spec lists: its own `Unknown` would otherwise take every string (or integer)
-/// and hide the alternatives after it.
+/// `Variant(Type)`, as the runtime's union macros take an alternative, followed by `if listed`
+/// when it is an enum: an enum takes only the values its spec lists, as its own `Unknown`
+/// would otherwise take every string (or integer) and hide the alternatives after it.
 fn attempt(api: &Api, variant: &UnionVariant) -> TokenStream {
-    let variant_name = ident(&variant.name);
-    let ty = rust_type(api, &variant.ty, &quote!());
-    let value = if variant.boxed {
-        quote!(::std::boxed::Box::new(value))
+    let alternative = alternative(api, variant);
+    let is_enum = variant
+        .ty
+        .named()
+        .and_then(|id| api.kind_of(id))
+        .is_some_and(|kind| matches!(kind, TypeKind::Enum(_)));
+    if is_enum {
+        quote!(#alternative if listed)
     } else {
-        quote!(value)
-    };
-    let listed = match &variant.ty {
-        TypeRef::Named(id) => match api.kind_of(*id) {
-            Some(TypeKind::Enum(enumeration)) => Some(match enumeration {
-                Enum::String(_) => {
-                    quote!(value.as_str().is_some_and(|text| #ty::VALUES.contains(&text)))
-                }
-                Enum::Integer(_) => {
-                    quote!(value.as_i64().is_some_and(|number| #ty::VALUES.contains(&number)))
-                }
-            }),
-            _ => None,
-        },
-        _ => None,
-    };
-    let attempt = quote! {
-        if let Ok(value) = <#ty as ::serde::Deserialize>::deserialize(&value) {
-            return Ok(Self::#variant_name(#value));
-        }
-    };
-    match listed {
-        Some(listed) => quote!(if #listed { #attempt }),
-        None => attempt,
+        alternative
     }
+}
+
+/// `Variant(Type)`: a variant and the type it holds (boxed where it is).
+fn alternative(api: &Api, variant: &UnionVariant) -> TokenStream {
+    let variant_name = ident(&variant.name);
+    let ty = boxed(rust_type(api, &variant.ty, &quote!()), variant.boxed);
+    quote!(#variant_name(#ty))
 }
 
 fn type_label(api: &Api, ty: &TypeRef) -> String {
