@@ -16,6 +16,9 @@ use crate::operations;
 use clientgen_runtime::encode::Segment;
 
 #[allow(unused_imports, reason = "only the operations of some features use it")]
+use clientgen_runtime::encode::Style;
+
+#[allow(unused_imports, reason = "only the operations of some features use it")]
 use crate::types;
 
 /// Where each of the API's servers is reached.
@@ -258,38 +261,14 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                         .header(
                             "if-none-match",
                             &params.if_none_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
+                            Style::simple(false),
                         )
-                        .header(
-                            "boxapi",
-                            &params.boxapi,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
-                        .header(
-                            "x-rep-hints",
-                            &params.x_rep_hints,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .header("boxapi", &params.boxapi, Style::simple(false))
+                        .header("x-rep-hints", &params.x_rep_hints, Style::simple(false))
                 },
             )
             .await?;
@@ -322,24 +301,8 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
-                        .header(
-                            "if-match",
-                            &params.if_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        );
+                        .query(params, &[("fields", Style::form(false))])
+                        .header("if-match", &params.if_match, Style::simple(false));
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -378,17 +341,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -424,14 +377,7 @@ impl Client {
                 &operations::DELETE_FILE,
                 &url,
                 |request| {
-                    request
-                        .header(
-                            "if-match",
-                            &params.if_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                    request.header("if-match", &params.if_match, Style::simple(false))
                 },
             )
             .await?;
@@ -504,20 +450,8 @@ impl Client {
                     request
                         .accept("application/octet-stream")
                         .query(params, &[])
-                        .header(
-                            "range",
-                            &params.range,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
-                        .header(
-                            "boxapi",
-                            &params.boxapi,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .header("range", &params.range, Style::simple(false))
+                        .header("boxapi", &params.boxapi, Style::simple(false))
                 },
                 ::clientgen_runtime::json_error,
                 decoding,
@@ -558,31 +492,9 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
-                        .header(
-                            "if-match",
-                            &params.if_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
-                        .header(
-                            "content-md5",
-                            &params.content_md5,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .query(params, &[("fields", Style::form(false))])
+                        .header("if-match", &params.if_match, Style::simple(false))
+                        .header("content-md5", &params.content_md5, Style::simple(false))
                         .multipart(
                             ::clientgen_runtime::multipart::Parts::new()
                                 .value(
@@ -631,24 +543,8 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
-                        .header(
-                            "content-md5",
-                            &params.content_md5,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .query(params, &[("fields", Style::form(false))])
+                        .header("content-md5", &params.content_md5, Style::simple(false))
                         .multipart(
                             ::clientgen_runtime::multipart::Parts::new()
                                 .value(
@@ -844,19 +740,11 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .header(
-                            "digest",
-                            &params.digest,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .header("digest", &params.digest, Style::simple(false))
                         .header(
                             "content-range",
                             &params.content_range,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
+                            Style::simple(false),
                         );
                     match body {
                         Some(body) => request.payload(body, "application/octet-stream"),
@@ -975,26 +863,12 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .header(
-                            "digest",
-                            &params.digest,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
-                        .header(
-                            "if-match",
-                            &params.if_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .header("digest", &params.digest, Style::simple(false))
+                        .header("if-match", &params.if_match, Style::simple(false))
                         .header(
                             "if-none-match",
                             &params.if_none_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
+                            Style::simple(false),
                         );
                     match body {
                         Some(body) => request.json(body, "application/json"),
@@ -1039,17 +913,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -1133,17 +997,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -1178,17 +1032,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -1261,17 +1105,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -1335,17 +1169,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -1384,17 +1208,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -1471,14 +1285,7 @@ impl Client {
                 &operations::REMOVE_FILE_VERSION,
                 &url,
                 |request| {
-                    request
-                        .header(
-                            "if-match",
-                            &params.if_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                    request.header("if-match", &params.if_match, Style::simple(false))
                 },
             )
             .await?;
@@ -1527,17 +1334,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -2197,13 +1994,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .header(
-                            "if-match",
-                            &params.if_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        );
+                        .header("if-match", &params.if_match, Style::simple(false));
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -2311,31 +2102,13 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                         .header(
                             "if-none-match",
                             &params.if_none_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
+                            Style::simple(false),
                         )
-                        .header(
-                            "boxapi",
-                            &params.boxapi,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .header("boxapi", &params.boxapi, Style::simple(false))
                 },
             )
             .await?;
@@ -2371,24 +2144,8 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
-                        .header(
-                            "if-match",
-                            &params.if_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        );
+                        .query(params, &[("fields", Style::form(false))])
+                        .header("if-match", &params.if_match, Style::simple(false));
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -2436,17 +2193,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -2484,13 +2231,7 @@ impl Client {
                 |request| {
                     request
                         .query(params, &[])
-                        .header(
-                            "if-match",
-                            &params.if_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .header("if-match", &params.if_match, Style::simple(false))
                 },
             )
             .await?;
@@ -2562,24 +2303,8 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
-                        .header(
-                            "boxapi",
-                            &params.boxapi,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .query(params, &[("fields", Style::form(false))])
+                        .header("boxapi", &params.boxapi, Style::simple(false))
                 },
             )
             .await?;
@@ -2607,17 +2332,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -2659,17 +2374,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -2709,17 +2414,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -2762,17 +2457,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -3211,17 +2896,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -4056,17 +3731,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -4101,17 +3766,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -4168,17 +3823,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -4216,17 +3861,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -4328,17 +3963,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -4379,17 +4004,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -4424,60 +4039,15 @@ impl Client {
                         .query(
                             params,
                             &[
-                                (
-                                    "file_extensions",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                                (
-                                    "created_at_range",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                                (
-                                    "updated_at_range",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                                (
-                                    "size_range",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                                (
-                                    "owner_user_ids",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                                (
-                                    "recent_updater_user_ids",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                                (
-                                    "ancestor_folder_ids",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                                (
-                                    "content_types",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
+                                ("file_extensions", Style::form(false)),
+                                ("created_at_range", Style::form(false)),
+                                ("updated_at_range", Style::form(false)),
+                                ("size_range", Style::form(false)),
+                                ("owner_user_ids", Style::form(false)),
+                                ("recent_updater_user_ids", Style::form(false)),
+                                ("ancestor_folder_ids", Style::form(false)),
+                                ("content_types", Style::form(false)),
+                                ("fields", Style::form(false)),
                             ],
                         )
                 },
@@ -4782,31 +4352,13 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                         .header(
                             "if-none-match",
                             &params.if_none_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
+                            Style::simple(false),
                         )
-                        .header(
-                            "boxapi",
-                            &params.boxapi,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .header("boxapi", &params.boxapi, Style::simple(false))
                 },
             )
             .await?;
@@ -4968,31 +4520,13 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                         .header(
                             "if-none-match",
                             &params.if_none_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
+                            Style::simple(false),
                         )
-                        .header(
-                            "boxapi",
-                            &params.boxapi,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .header("boxapi", &params.boxapi, Style::simple(false))
                 },
             )
             .await?;
@@ -5196,13 +4730,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .header(
-                            "boxapi",
-                            &params.boxapi,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .header("boxapi", &params.boxapi, Style::simple(false))
                 },
             )
             .await?;
@@ -5276,17 +4804,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -5350,17 +4868,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -5419,31 +4927,13 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                         .header(
                             "if-none-match",
                             &params.if_none_match,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
+                            Style::simple(false),
                         )
-                        .header(
-                            "boxapi",
-                            &params.boxapi,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .header("boxapi", &params.boxapi, Style::simple(false))
                 },
             )
             .await?;
@@ -5613,13 +5103,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .header(
-                            "boxapi",
-                            &params.boxapi,
-                            ::clientgen_runtime::encode::Style::Simple {
-                                explode: false,
-                            },
-                        )
+                        .header("boxapi", &params.boxapi, Style::simple(false))
                 },
             )
             .await?;
@@ -5650,17 +5134,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -5689,17 +5163,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -5741,17 +5205,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -5822,17 +5276,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -5865,17 +5309,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -6068,17 +5502,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -6246,17 +5670,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -6294,17 +5708,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -6332,17 +5736,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -6371,17 +5765,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -6450,17 +5834,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -6493,17 +5867,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -6632,17 +5996,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -6681,17 +6035,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -6727,17 +6071,7 @@ impl Client {
                 |request| {
                     let request = request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        );
+                        .query(params, &[("fields", Style::form(false))]);
                     match body {
                         Some(body) => request.json(body, "application/json"),
                         None => request,
@@ -6983,17 +6317,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "event_type",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("event_type", Style::form(false))])
                 },
             )
             .await?;
@@ -7073,17 +6397,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -7118,17 +6432,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -7185,17 +6489,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -7225,17 +6519,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -7301,17 +6585,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -7409,17 +6683,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -7489,17 +6753,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -7633,17 +6887,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -7798,17 +7042,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -7960,17 +7194,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -8057,17 +7281,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -9477,17 +8691,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;
@@ -10555,24 +9759,9 @@ impl Client {
                         .query(
                             params,
                             &[
-                                (
-                                    "mode",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                                (
-                                    "agent_state",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
+                                ("mode", Style::form(false)),
+                                ("fields", Style::form(false)),
+                                ("agent_state", Style::form(false)),
                             ],
                         )
                 },
@@ -10638,17 +9827,7 @@ impl Client {
                 |request| {
                     request
                         .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                (
-                                    "fields",
-                                    ::clientgen_runtime::encode::Style::Form {
-                                        explode: false,
-                                    },
-                                ),
-                            ],
-                        )
+                        .query(params, &[("fields", Style::form(false))])
                 },
             )
             .await?;

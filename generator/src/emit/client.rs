@@ -64,6 +64,11 @@ fn imports(api: &Api) -> TokenStream {
         .iter()
         .any(|op| op.kind == OperationKind::Request && !op.segments.is_empty())
         .then(|| quote!(#allow use clientgen_runtime::encode::Segment;));
+    let import_style = api
+        .operations
+        .iter()
+        .any(|op| writes_style(api, op))
+        .then(|| quote!(#allow use clientgen_runtime::encode::Style;));
     let import_types = api
         .operations
         .iter()
@@ -74,8 +79,22 @@ fn imports(api: &Api) -> TokenStream {
         use clientgen_runtime::{ApiClient, ClientBuilder, Transport, Url};
         #import_requests
         #import_segment
+        #import_style
         #import_types
     }
+}
+
+/// Whether the method of `op` writes a [`Style`] (see [`style_tokens`]): for a header or
+/// cookie, a query parameter not written the default way, or a form field.
+fn writes_style(api: &Api, op: &Operation) -> bool {
+    let parameter = api.parameter_fields(op).any(|(_, slot)| {
+        slot.location != ParamLocation::Query || slot.style != DEFAULT_QUERY_STYLE
+    });
+    let form_field = op
+        .body
+        .as_ref()
+        .is_some_and(|body| body.encoding == BodyEncoding::Form && !body.field_styles.is_empty());
+    parameter || form_field
 }
 
 /// Whether the method of `op` names a type of `types.rs`: in its arguments, or in what a request
@@ -621,7 +640,7 @@ fn styles<'p>(
     params: impl Iterator<Item = (&'p Field, Style)> + 'p,
 ) -> impl Iterator<Item = TokenStream> + 'p {
     params
-        .filter(|(_, style)| *style != (Style::Form { explode: true }))
+        .filter(|(_, style)| *style != DEFAULT_QUERY_STYLE)
         .map(|(field, style)| {
             let wire = &field.wire_name;
             let style = style_tokens(style);
@@ -639,16 +658,18 @@ fn body_field<'a>(api: &'a Api, body: &RequestBody, index: usize) -> &'a Field {
         .expect("validate checks that each field style and part of a body names a field")
 }
 
-/// The runtime's `Style` value for `style`.
+/// How the runtime's query encoder writes a parameter it is given no style for.
+const DEFAULT_QUERY_STYLE: Style = Style::Form { explode: true };
+
+/// The runtime's `Style` value for `style`, as `client.rs` (which imports it when a method
+/// writes one, see [`writes_style`]) names it.
 fn style_tokens(style: Style) -> TokenStream {
-    let rt = runtime();
-    let style = match style {
-        Style::Form { explode } => quote!(Form { explode: #explode }),
-        Style::Simple { explode } => quote!(Simple { explode: #explode }),
-        Style::SpaceDelimited => quote!(SpaceDelimited),
-        Style::PipeDelimited => quote!(PipeDelimited),
-        Style::DeepObject => quote!(DeepObject),
-        Style::Json => quote!(Json),
-    };
-    quote!(#rt::encode::Style::#style)
+    match style {
+        Style::Form { explode } => quote!(Style::form(#explode)),
+        Style::Simple { explode } => quote!(Style::simple(#explode)),
+        Style::SpaceDelimited => quote!(Style::SpaceDelimited),
+        Style::PipeDelimited => quote!(Style::PipeDelimited),
+        Style::DeepObject => quote!(Style::DeepObject),
+        Style::Json => quote!(Style::Json),
+    }
 }

@@ -51,6 +51,19 @@ pub enum Style {
 /// The default style of query parameters, form fields and cookies.
 pub const FORM: Style = Style::Form { explode: true };
 
+impl Style {
+    /// `style: form`, exploded or not: what generated code writes for a parameter or form
+    /// field of that style.
+    pub const fn form(explode: bool) -> Self {
+        Self::Form { explode }
+    }
+
+    /// `style: simple`, exploded or not.
+    pub const fn simple(explode: bool) -> Self {
+        Self::Simple { explode }
+    }
+}
+
 /// One segment of an operation's path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {
