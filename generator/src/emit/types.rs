@@ -317,6 +317,8 @@ pub(super) fn variant_sizes_differ() -> TokenStream {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
     use crate::{Config, Spec};
 

@@ -48,7 +48,7 @@ impl LintedBuild {
     pub(crate) fn build(&self, root: &Path) -> Result<(), String> {
         let mut args = vec!["test", "--no-run", "--all-targets"];
         args.extend(SELECTION);
-        args.push("--message-format=json-diagnostic-rendered-ansi");
+        args.push("--message-format=json");
         let warnings = self.run_counting_warnings(root, &args)?;
         match warnings {
             0 => Ok(()),
