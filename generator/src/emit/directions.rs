@@ -78,8 +78,13 @@ pub(super) fn serde_derives(
 /// The `#[cfg]` of a hand-written impl of `serde_trait` for a type travelling `direction`:
 /// none when the type needs it, the opt-in feature otherwise.
 pub(super) fn impl_cfg(direction: Direction, serde_trait: SerdeTrait) -> Option<TokenStream> {
+    (!serde_trait.by_default(direction)).then(opt_in_cfg)
+}
+
+/// The `#[cfg]` of what only the opt-in serde traits need.
+pub(super) fn opt_in_cfg() -> TokenStream {
     let feature = Feature::FULL_SERDE;
-    (!serde_trait.by_default(direction)).then(|| quote!(#[cfg(feature = #feature)]))
+    quote!(#[cfg(feature = #feature)])
 }
 
 /// The `#[cfg]` of a serde helper that the impls of `serves` of the types `users` call: it is

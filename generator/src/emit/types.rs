@@ -7,7 +7,7 @@ use quote::quote;
 
 use std::collections::BTreeMap;
 
-use super::directions::{helper_cfg, SerdeTrait};
+use super::directions::{helper_cfg, impl_cfg, opt_in_cfg, SerdeTrait};
 use super::{ident, rust_type, type_item_docs, Chunk};
 use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{group_name, unraw, UniqueNames, TYPES_HELPERS};
@@ -100,8 +100,14 @@ fn groups(api: &Api) -> (Vec<TypeId>, Vec<Group<'_>>) {
 /// builders' twins.
 fn group_module(api: &Api, group: &Group<'_>) -> TokenStream {
     let name = ident(&group.name);
-    let import = reaches_outside(api, &group.types).then(|| {
+    let import = match reach_outside(api, &group.types) {
+        Reach::Never => None,
+        Reach::WithOptInTraits => Some(Some(opt_in_cfg())),
+        Reach::Always => Some(None),
+    };
+    let import = import.map(|cfg| {
         quote!(
+            #cfg
             use super::*;
         )
     });
@@ -117,18 +123,44 @@ fn group_module(api: &Api, group: &Group<'_>) -> TokenStream {
     }
 }
 
-/// Whether any of `types` (sorted) names a type that is not one of them, or a helper of the
-/// file: code in their module then reaches the file's items through `use super::*`.
-fn reaches_outside(api: &Api, types: &[TypeId]) -> bool {
-    defs(api, types).any(|(_, def)| {
+/// When code in a group's module reaches the file's items through `use super::*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Reach {
+    /// Never: its types name only each other.
+    Never,
+    /// Only with the opt-in serde traits: a type that is only sent has a field read with the
+    /// helper `present`, which only its opt-in `Deserialize` calls.
+    WithOptInTraits,
+    /// Always: a type names one outside the group, or a helper it always calls.
+    Always,
+}
+
+/// When any of `types` (sorted) names a type that is not one of them, or a helper of the file
+/// (`present` is called by `Deserialize` alone, `binary` by both traits).
+fn reach_outside(api: &Api, types: &[TypeId]) -> Reach {
+    let reach = |def: &TypeDef| {
         let names_other = def
             .kind
             .type_refs()
             .into_iter()
             .flat_map(TypeRef::named_types)
             .any(|named| types.binary_search(&named).is_err());
-        names_other || schema_fields_of(def).any(|field| keeps_null(field) || holds_bytes(field))
-    })
+        let fields = || schema_fields_of(def);
+        if names_other || fields().any(holds_bytes) {
+            Reach::Always
+        } else if fields().any(keeps_null) {
+            match impl_cfg(def.direction, SerdeTrait::Deserialize) {
+                None => Reach::Always,
+                Some(_) => Reach::WithOptInTraits,
+            }
+        } else {
+            Reach::Never
+        }
+    };
+    defs(api, types)
+        .map(|(_, def)| reach(def))
+        .max()
+        .unwrap_or(Reach::Never)
 }
 
 /// The definitions of `ids`, each with its id.
@@ -387,6 +419,34 @@ mod tests {
             squeezed(&files.tokens).contains("modfiles{usesuper::*;"),
             "File names User, which is in another module"
         );
+    }
+
+    #[test]
+    fn a_module_reaches_a_helper_only_when_a_derived_trait_calls_it() {
+        // `note` has no type, so `null` is a value: `Deserialize` reads it with `present`.
+        let schemas = "    Note: {type: object, properties: {note: {}}}\n    \
+                       User: {type: object, properties: {name: {type: string}}}\n";
+        let sent = "  /notes:\n    post:\n      tags: [Notes]\n      requestBody: {content: \
+                    {application/json: {schema: {$ref: \"#/components/schemas/Note\"}}}}\n      \
+                    responses: {\"204\": {description: done}}\n";
+        let module_of = |paths: &str| {
+            let paths = format!("{paths}{}", operation("users", "Users", "User"));
+            let api = lowered(&document(&paths, schemas));
+            let chunks = types_rs(&api);
+            let chunk = chunks
+                .iter()
+                .find(|chunk| squeezed(&chunk.tokens).contains("pubstructNote"))
+                .map(|chunk| squeezed(&chunk.tokens))
+                .expect("a chunk defines Note");
+            chunk
+        };
+        let only_sent = module_of(sent);
+        assert!(
+            only_sent.contains(r#"modnotes{#[cfg(feature="full-serde")]usesuper::*;"#),
+            "{only_sent}"
+        );
+        let received = module_of(&operation("notes", "Notes", "Note"));
+        assert!(received.contains("modnotes{usesuper::*;"), "{received}");
     }
 
     #[test]
