@@ -86,13 +86,18 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     );
     let whole = box_api("every feature", &[]);
     let before = baseline::prepare(root)?;
+    println!(
+        "cargo check, median of {RUNS} interleaved runs (load average now {}):",
+        measure::load_average()
+    );
     let checks: Vec<&Check> = [Some(&files), Some(&whole), before.as_ref()]
         .into_iter()
         .flatten()
         .collect();
-    let medians = interleaved(&checks)?;
-    for (check, sample) in checks.iter().zip(&medians) {
-        print_check(check, sample);
+    let samples = interleaved(&checks)?;
+    let medians: Vec<Sample> = samples.iter().map(|samples| median(samples)).collect();
+    for ((check, sample), samples) in checks.iter().zip(&medians).zip(&samples) {
+        print_check(check, sample, samples);
     }
     print_ratio(
         "files alone / every feature",
@@ -116,8 +121,8 @@ fn box_api_lines(root: &Path) -> usize {
         .sum()
 }
 
-/// The median sample of each check, after warming them all up, timed in turns.
-fn interleaved(checks: &[&Check]) -> Result<Vec<Sample>, String> {
+/// The samples of each check, after warming them all up, timed in turns.
+fn interleaved(checks: &[&Check]) -> Result<Vec<Vec<Sample>>, String> {
     for check in checks {
         check.warm()?;
     }
@@ -127,17 +132,20 @@ fn interleaved(checks: &[&Check]) -> Result<Vec<Sample>, String> {
             samples.push(check.time()?);
         }
     }
-    Ok(samples.iter().map(|samples| median(samples)).collect())
+    Ok(samples)
 }
 
-fn print_check(check: &Check, sample: &Sample) {
+/// A check's median, with the spread of its runs, which says how far to trust it.
+fn print_check(check: &Check, median: &Sample, samples: &[Sample]) {
+    let seconds = samples.iter().map(|sample| sample.seconds);
+    let fastest = seconds.clone().fold(f64::INFINITY, f64::min);
+    let slowest = seconds.fold(0.0, f64::max);
     println!(
-        "  cargo check -p {:<14} {:<13}: {:>6.1} s, peak {} (median of {RUNS}, load average {})",
+        "  cargo check -p {:<14} {:<13}: {:>5.1} s ({fastest:.1}-{slowest:.1} s), peak {}",
         check.package,
         check.label,
-        sample.seconds,
-        mib(sample.peak_kib),
-        measure::load_average(),
+        median.seconds,
+        mib(median.peak_kib),
     );
 }
 
