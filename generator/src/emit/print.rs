@@ -48,8 +48,9 @@ fn to_text(files: Vec<Vec<Chunk>>) -> Vec<Source> {
         .collect()
 }
 
-/// Each source printed, in the order of `sources`. Threads take the largest chunks first, so
-/// that none is left printing a large one alone at the end.
+/// Each source printed, in the order of `sources`. This thread prints beside one helper per
+/// other core; threads take the largest chunks first, so that none is left printing a large
+/// one alone at the end.
 fn print_all(sources: &[Source]) -> Result<Vec<String>, syn::Error> {
     let mut order: Vec<usize> = (0..sources.len()).collect();
     order.sort_by_key(|&index| Reverse(sources[index].tokens.len()));
@@ -59,16 +60,18 @@ fn print_all(sources: &[Source]) -> Result<Vec<String>, syn::Error> {
         .min(sources.len());
     let mut printed = vec![String::new(); sources.len()];
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
+        let helpers: Vec<_> = (1..threads)
             .map(|_| scope.spawn(|| print_some(sources, &order, &next)))
             .collect();
-        for worker in workers {
-            let done = worker
+        let mut shares = vec![print_some(sources, &order, &next)?];
+        for helper in helpers {
+            let share = helper
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            for (index, text) in done {
-                printed[index] = text;
-            }
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            shares.push(share?);
+        }
+        for (index, text) in shares.into_iter().flatten() {
+            printed[index] = text;
         }
         Ok(printed)
     })
