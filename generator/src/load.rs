@@ -230,7 +230,18 @@ fn check_version(file: &str, tree: &Value) -> Result<Version, Error> {
     ))
 }
 
+/// Types `text` itself. Without tracking where it is (which costs an allocation per key) when
+/// it can: only a failure is parsed again, to be located.
 fn parse_text(file: &str, text: &str) -> Result<OpenAPI, Error> {
+    let untracked = if is_json(text) {
+        OpenAPI::deserialize(&mut serde_json::Deserializer::from_str(text)).ok()
+    } else {
+        OpenAPI::deserialize(serde_yaml::Deserializer::from_str(text)).ok()
+    };
+    untracked.map_or_else(|| parse_text_located(file, text), Ok)
+}
+
+fn parse_text_located(file: &str, text: &str) -> Result<OpenAPI, Error> {
     if is_json(text) {
         let mut json = serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(&mut json).map_err(|error| {
@@ -244,9 +255,19 @@ fn parse_text(file: &str, text: &str) -> Result<OpenAPI, Error> {
     }
 }
 
-/// Types the tree read from `text` and edited since. An error is located by its pointer and,
-/// when parsing `text` itself fails at the same node, by that error's line and column too.
+/// Types the tree read from `text` and edited since, untracked when it can (see
+/// [`parse_text`]). An error is located by its pointer and, when parsing `text` itself fails
+/// at the same node, by that error's line and column too.
 fn type_tree(file: &str, text: &str, tree: &Value, overlays: &[Overlay]) -> Result<OpenAPI, Error> {
+    OpenAPI::deserialize(tree).or_else(|_| type_tree_located(file, text, tree, overlays))
+}
+
+fn type_tree_located(
+    file: &str,
+    text: &str,
+    tree: &Value,
+    overlays: &[Overlay],
+) -> Result<OpenAPI, Error> {
     serde_path_to_error::deserialize(tree).map_err(|error| {
         let suffix = if overlays.is_empty() {
             ""
@@ -266,8 +287,25 @@ fn type_tree(file: &str, text: &str, tree: &Value, overlays: &[Overlay]) -> Resu
 }
 
 /// Reads YAML or JSON `text` into a JSON tree, refusing repeated keys, which YAML and JSON
-/// parsers otherwise resolve silently (or, in `openapiv3`, by panicking).
+/// parsers otherwise resolve silently (or, in `openapiv3`, by panicking). Untracked when it
+/// can (see [`parse_text`]).
 pub(crate) fn read_tree(file: &str, text: &str) -> Result<Value, Error> {
+    untracked_tree(text).map_or_else(|| read_tree_located(file, text), Ok)
+}
+
+fn untracked_tree(text: &str) -> Option<Value> {
+    if is_json(text) {
+        let mut json = serde_json::Deserializer::from_str(text);
+        let Tree(tree) = Tree::deserialize(&mut json).ok()?;
+        json.end().ok()?;
+        Some(tree)
+    } else {
+        let Tree(tree) = Tree::deserialize(serde_yaml::Deserializer::from_str(text)).ok()?;
+        Some(tree)
+    }
+}
+
+fn read_tree_located(file: &str, text: &str) -> Result<Value, Error> {
     if is_json(text) {
         let mut json = serde_json::Deserializer::from_str(text);
         let Tree(tree) = serde_path_to_error::deserialize(&mut json).map_err(|error| {

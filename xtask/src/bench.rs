@@ -3,9 +3,15 @@
 //! and Adyen's OpenAPI 3.1 documents, and for a large synthetic spec this command writes (301 schemas, 200 operations, using objects,
 //! enums, allOf, tagged oneOf, arrays, maps, nullable fields and path/query parameters); then
 //! what a generated call costs over the same request written by hand on reqwest
-//! (`tests/benches/client_overhead.rs`); and what compiling Box's whole API (`box-api`) costs,
-//! with every feature and with `files` alone. A benchmark, not a test: it reports, it does not
-//! assert.
+//! (`tests/benches/client_overhead.rs`); how long the `clientgen` command takes as a whole
+//! process ([`process`]); and what compiling Box's whole API (`box-api`) costs, with every
+//! feature and with `files` alone, against issue 14's baseline ([`check`], [`baseline`]).
+//! A benchmark, not a test: it reports, it does not assert.
+
+mod baseline;
+mod check;
+mod measure;
+mod process;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -119,7 +125,8 @@ pub(crate) fn run() -> Result<(), String> {
         ),
         None => println!("peak resident memory: not available on this platform"),
     }
-    crate_check(&root)?;
+    process::run(&root)?;
+    check::run(&root)?;
     // What a generated call costs over the same request by hand: its own benchmark binary,
     // which needs the generated client and a runtime.
     let args = [
@@ -131,77 +138,6 @@ pub(crate) fn run() -> Result<(), String> {
         "client_overhead",
     ];
     crate::cargo(&root, &args, &[])
-}
-
-/// What compiling Box's whole API costs its users: its size, and `cargo check` of the crate
-/// alone (dependencies already built, not incremental) with every feature and with `files`
-/// alone, its wall time and the compiler's peak memory (from GNU `time`, where there is one).
-fn crate_check(root: &Path) -> Result<(), String> {
-    let dir = root.join("generated/box-api");
-    let lines = [
-        "src/types.rs",
-        "src/client.rs",
-        "src/operations.rs",
-        "src/lib.rs",
-    ]
-    .iter()
-    .filter_map(|file| std::fs::read_to_string(dir.join(file)).ok())
-    .map(|text| text.lines().count())
-    .sum::<usize>();
-    println!("generated/box-api: {lines} lines of Rust");
-    let runs: [(&str, &[&str]); 2] = [
-        (
-            "files alone",
-            &["--no-default-features", "--features", "files"],
-        ),
-        ("every feature", &[]),
-    ];
-    let warm = ["check", "--quiet", "--package", "box-api"];
-    crate::cargo(root, &warm, &[])?;
-    for (label, features) in runs {
-        // Touching the crate makes cargo check it again, and only it.
-        let lib = dir.join("src/lib.rs");
-        let text = std::fs::read(&lib).map_err(|e| format!("error: {}: {e}", lib.display()))?;
-        std::fs::write(&lib, text).map_err(|e| format!("error: {}: {e}", lib.display()))?;
-        let (seconds, peak) = timed_check(root, features)?;
-        let peak = peak.map_or("n/a".to_owned(), |kib| {
-            format!("{:.0} MiB", kib as f64 / 1024.0)
-        });
-        println!("  cargo check -p box-api, {label:<13}: {seconds:>6.1} s, peak {peak}");
-    }
-    Ok(())
-}
-
-/// Runs `cargo check` of box-api with `features`, through GNU `time` when it is there.
-fn timed_check(root: &Path, features: &[&str]) -> Result<(f64, Option<u64>), String> {
-    let gnu_time = Path::new("/usr/bin/time");
-    let mut command = if gnu_time.exists() {
-        let mut command = std::process::Command::new(gnu_time);
-        command.args(["-f", "peak-kib=%M", "cargo"]);
-        command
-    } else {
-        std::process::Command::new("cargo")
-    };
-    command
-        .current_dir(root)
-        .env("CARGO_INCREMENTAL", "0")
-        .args(["check", "--quiet", "--package", "box-api"])
-        .args(features);
-    let started = Instant::now();
-    let output = command
-        .output()
-        .map_err(|error| format!("error: cannot run cargo: {error}"))?;
-    let seconds = started.elapsed().as_secs_f64();
-    if !output.status.success() {
-        return Err(format!(
-            "error: cargo check of box-api failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let peak = String::from_utf8_lossy(&output.stderr)
-        .lines()
-        .find_map(|line| line.strip_prefix("peak-kib=")?.trim().parse().ok());
-    Ok((seconds, peak))
 }
 
 /// Median durations of the stages and of a whole run, and the size of the output.

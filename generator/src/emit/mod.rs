@@ -17,6 +17,7 @@ mod layout;
 mod manifest;
 mod markdown;
 mod operations;
+mod print;
 mod root;
 mod status;
 mod structs;
@@ -27,7 +28,6 @@ use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use syn::parse::Parser;
 
 use crate::model::{Api, TypeRef};
 use crate::Config;
@@ -122,16 +122,16 @@ pub(crate) fn emit(api: &Api, config: &Config, sources: &str) -> Emitted {
 }
 
 impl Emitted {
-    /// Prints the Rust files (parsed by syn, printed by prettyplease, tidied) and returns
-    /// every file.
+    /// Prints the Rust files (parsed by syn, printed by prettyplease, tidied; see
+    /// [`print`]) and returns every file.
     pub(crate) fn print(self) -> Result<Files, syn::Error> {
         let Emitted {
             header,
             rust,
             mut files,
         } = self;
-        for (path, chunks) in rust {
-            let source = format_chunks(chunks)?;
+        let (paths, chunks): (Vec<_>, Vec<_>) = rust.into_iter().unzip();
+        for (path, source) in paths.into_iter().zip(print::print_files(chunks)?) {
             files.insert(path.into(), format!("// {header}\n\n{source}"));
         }
         Ok(files)
@@ -155,41 +155,6 @@ impl Header<'_> {
     fn toml(&self, source: &str) -> String {
         format!("# {}\n\n{source}", self.line())
     }
-}
-
-/// Prints each chunk in turn, dropping its tokens and syntax tree before the next, then tidies
-/// the whole.
-fn format_chunks(chunks: Chunks) -> Result<String, syn::Error> {
-    let mut printed = String::new();
-    for chunk in chunks {
-        let mut file: syn::File = syn::parse2(chunk.tokens)?;
-        if let Some(cfg) = chunk.cfg {
-            for item in &mut file.items {
-                gate(item, syn::Attribute::parse_outer.parse2(cfg.clone())?);
-            }
-        }
-        printed.push_str(&prettyplease::unparse(&file));
-    }
-    Ok(layout::tidy(&printed))
-}
-
-/// Puts `cfg` first among `item`'s attributes.
-fn gate(item: &mut syn::Item, cfg: Vec<syn::Attribute>) {
-    let attrs = match item {
-        syn::Item::Const(item) => &mut item.attrs,
-        syn::Item::Enum(item) => &mut item.attrs,
-        syn::Item::Fn(item) => &mut item.attrs,
-        syn::Item::Impl(item) => &mut item.attrs,
-        syn::Item::Macro(item) => &mut item.attrs,
-        syn::Item::Mod(item) => &mut item.attrs,
-        syn::Item::Static(item) => &mut item.attrs,
-        syn::Item::Struct(item) => &mut item.attrs,
-        syn::Item::Trait(item) => &mut item.attrs,
-        syn::Item::Type(item) => &mut item.attrs,
-        syn::Item::Use(item) => &mut item.attrs,
-        _ => return,
-    };
-    attrs.splice(0..0, cfg);
 }
 
 /// An identifier from a name the naming module made (`r#type` becomes a raw identifier).
