@@ -21,7 +21,7 @@ pub(super) enum SerdeTrait {
 
 impl SerdeTrait {
     /// Whether a type travelling `direction` has this trait without the opt-in feature.
-    fn by_default(self, direction: Direction) -> bool {
+    pub(super) fn by_default(self, direction: Direction) -> bool {
         match self {
             SerdeTrait::Serialize => direction.is_sent(),
             SerdeTrait::Deserialize => direction.is_received(),

@@ -7,7 +7,7 @@ use quote::quote;
 
 use std::collections::BTreeMap;
 
-use super::directions::{helper_cfg, impl_cfg, opt_in_cfg, SerdeTrait};
+use super::directions::{helper_cfg, opt_in_cfg, SerdeTrait};
 use super::{ident, rust_type, type_item_docs, Chunk};
 use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{group_name, unraw, UniqueNames, TYPES_HELPERS};
@@ -16,15 +16,8 @@ use crate::naming::{group_name, unraw, UniqueNames, TYPES_HELPERS};
 /// same features reach (a private module, gated once and re-exported), then the helpers
 /// (compiled with the types that use them) and the twins of the types compiled always.
 pub(super) fn types_rs(api: &Api) -> Vec<Chunk> {
-    let present = helper_chunk(api, keeps_null, &[SerdeTrait::Deserialize], |_| {
-        present_helper()
-    });
-    let binary = helper_chunk(
-        api,
-        holds_bytes,
-        &[SerdeTrait::Serialize, SerdeTrait::Deserialize],
-        |users| binary_module(api, users),
-    );
+    let present = helper_chunk(api, &PRESENT, |_| present_helper());
+    let binary = helper_chunk(api, &BINARY, |users| binary_module(api, users));
     let head = quote! {
         //! The request and response types of the API, one for each schema of the spec.
         //!
@@ -102,15 +95,14 @@ fn group_module(api: &Api, group: &Group<'_>) -> TokenStream {
     let name = ident(&group.name);
     let import = match reach_outside(api, &group.types) {
         Reach::Never => None,
-        Reach::WithOptInTraits => Some(Some(opt_in_cfg())),
-        Reach::Always => Some(None),
-    };
-    let import = import.map(|cfg| {
-        quote!(
-            #cfg
+        Reach::WithOptInTraits => {
+            let cfg = opt_in_cfg();
+            Some(quote!(#cfg use super::*;))
+        }
+        Reach::Always => Some(quote!(
             use super::*;
-        )
-    });
+        )),
+    };
     let types = defs(api, &group.types).map(|(id, def)| type_def(api, id, def));
     let twins = optional_twins(api, &group.types);
     quote! {
@@ -135,8 +127,8 @@ enum Reach {
     Always,
 }
 
-/// When any of `types` (sorted) names a type that is not one of them, or a helper of the file
-/// (`present` is called by `Deserialize` alone, `binary` by both traits).
+/// When any of `types` (sorted) names a type that is not one of them, or one of the file's
+/// [`HELPERS`].
 fn reach_outside(api: &Api, types: &[TypeId]) -> Reach {
     let reach = |def: &TypeDef| {
         let names_other = def
@@ -145,17 +137,14 @@ fn reach_outside(api: &Api, types: &[TypeId]) -> Reach {
             .into_iter()
             .flat_map(TypeRef::named_types)
             .any(|named| types.binary_search(&named).is_err());
-        let fields = || schema_fields_of(def);
-        if names_other || fields().any(holds_bytes) {
-            Reach::Always
-        } else if fields().any(keeps_null) {
-            match impl_cfg(def.direction, SerdeTrait::Deserialize) {
-                None => Reach::Always,
-                Some(_) => Reach::WithOptInTraits,
-            }
-        } else {
-            Reach::Never
+        if names_other {
+            return Reach::Always;
         }
+        HELPERS
+            .iter()
+            .map(|helper| helper.reached_from(def))
+            .max()
+            .unwrap_or(Reach::Never)
     };
     defs(api, types)
         .map(|(_, def)| reach(def))
@@ -163,38 +152,68 @@ fn reach_outside(api: &Api, types: &[TypeId]) -> Reach {
         .unwrap_or(Reach::Never)
 }
 
+/// A serde helper of `types.rs`, which the serde code of some fields calls by name.
+struct Helper {
+    /// Whether a field (of a struct that travels as JSON) goes through it.
+    uses: fn(&Field) -> bool,
+    /// The traits whose code calls it.
+    serves: &'static [SerdeTrait],
+}
+
+/// `present`, which reads a field that keeps `null` ([`Field::keeps_null`]).
+const PRESENT: Helper = Helper {
+    uses: |field| field.keeps_null,
+    serves: &[SerdeTrait::Deserialize],
+};
+
+/// `binary`, which writes and reads bytes as a JSON string.
+const BINARY: Helper = Helper {
+    uses: |field| field.ty == TypeRef::Bytes,
+    serves: &[SerdeTrait::Serialize, SerdeTrait::Deserialize],
+};
+
+/// Every helper a group module may reach.
+const HELPERS: [&Helper; 2] = [&PRESENT, &BINARY];
+
+impl Helper {
+    /// When the code of `def` calls this helper: never when no field of it goes through it,
+    /// always when a trait it derives by default calls it, else only with the opt-in traits.
+    fn reached_from(&self, def: &TypeDef) -> Reach {
+        if !schema_fields_of(def).any(self.uses) {
+            Reach::Never
+        } else if self
+            .serves
+            .iter()
+            .any(|serde_trait| serde_trait.by_default(def.direction))
+        {
+            Reach::Always
+        } else {
+            Reach::WithOptInTraits
+        }
+    }
+}
+
 /// The definitions of `ids`, each with its id.
 fn defs<'a>(api: &'a Api, ids: &'a [TypeId]) -> impl Iterator<Item = (TypeId, &'a TypeDef)> {
     ids.iter().filter_map(|&id| Some((id, api.get(id)?)))
 }
 
-/// Whether `field` (of a struct that travels as JSON) is read with the helper `present`.
-fn keeps_null(field: &Field) -> bool {
-    field.keeps_null
-}
-
-/// Whether `field` (of a struct that travels as JSON) goes through the helper `binary`.
-fn holds_bytes(field: &Field) -> bool {
-    field.ty == TypeRef::Bytes
-}
-
-/// The chunk of a helper that the fields `uses` picks need, made by `make` from them (each with
-/// the type holding it): compiled whenever one of the types holding them is, with one of the
-/// traits in `serves` (see `directions::helper_cfg`), and absent when no field needs it.
+/// The chunk of `helper`, made by `make` from the fields that go through it (each with the
+/// type holding it): compiled whenever one of the types holding them is, with one of the
+/// traits it serves (see `directions::helper_cfg`), and absent when no field needs it.
 fn helper_chunk<'a>(
     api: &'a Api,
-    uses: impl Fn(&Field) -> bool,
-    serves: &[SerdeTrait],
+    helper: &Helper,
     make: impl FnOnce(&[(&'a TypeDef, &'a Field)]) -> TokenStream,
 ) -> Option<Chunk> {
     let users: Vec<(&TypeDef, &Field)> = schema_fields(api)
-        .filter(|(_, field)| uses(field))
+        .filter(|(_, field)| (helper.uses)(field))
         .collect();
     if users.is_empty() {
         return None;
     }
     let types: Vec<&TypeDef> = users.iter().map(|(def, _)| *def).collect();
-    let cfg = helper_cfg(api, &types, serves);
+    let cfg = helper_cfg(api, &types, helper.serves);
     Some(Chunk::with_cfg(cfg, make(&users)))
 }
 
