@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::{feature_names, feature_predicate};
 use crate::model::{Api, Direction, Feature, TypeDef};
 
 /// One of serde's two traits.
@@ -105,7 +106,7 @@ pub(super) fn helper_cfg(
     let feature = Feature::FULL_SERDE;
     let opted = match any_user.features() {
         Some(features) => {
-            let any_user = predicate(api, features);
+            let any_user = feature_predicate(api, features);
             quote!(all(feature = #feature, #any_user))
         }
         None => quote!(feature = #feature),
@@ -115,7 +116,7 @@ pub(super) fn helper_cfg(
         Gate::Never => Some(quote!(#[cfg(#opted)])),
         // Those that need the helper anyway are all that could use it.
         Gate::Any(features) if any_user.features() == Some(&features) => {
-            let compiled = predicate(api, &features);
+            let compiled = feature_predicate(api, &features);
             Some(quote!(#[cfg(#compiled)]))
         }
         Gate::Any(features) => {
@@ -157,23 +158,6 @@ impl Gate {
             Gate::Never | Gate::Always => None,
         }
     }
-}
-
-/// The `cfg` predicate that holds with any of `features`, as short as clippy wants it.
-fn predicate(api: &Api, features: &BTreeSet<usize>) -> TokenStream {
-    match feature_names(api, features).as_slice() {
-        [one] => quote!(feature = #one),
-        many => quote!(any(#(feature = #many),*)),
-    }
-}
-
-/// The names of `features` (indices into [`Api::features`]).
-fn feature_names<'a>(api: &'a Api, features: &BTreeSet<usize>) -> Vec<&'a str> {
-    features
-        .iter()
-        .filter_map(|&index| api.features.get(index))
-        .map(|feature| feature.name.as_str())
-        .collect()
 }
 
 #[cfg(test)]

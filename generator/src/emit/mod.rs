@@ -77,16 +77,32 @@ impl Chunk {
 
 /// The `#[cfg]` of something any of `features` compiles; `None` when it is always compiled.
 pub(crate) fn cfg(api: &Api, features: &[usize]) -> Option<TokenStream> {
-    let names: Vec<&str> = features
-        .iter()
+    feature_predicate(api, features).map(|predicate| quote!(#[cfg(#predicate)]))
+}
+
+/// The `cfg` predicate that holds with any of `features` (indices into `api.features`), as
+/// short as clippy wants it; `None` when there are none.
+pub(crate) fn feature_predicate<'a>(
+    api: &'a Api,
+    features: impl IntoIterator<Item = &'a usize>,
+) -> Option<TokenStream> {
+    match feature_names(api, features).as_slice() {
+        [] => None,
+        [one] => Some(quote!(feature = #one)),
+        many => Some(quote!(any(#(feature = #many),*))),
+    }
+}
+
+/// The names of `features` (indices into `api.features`).
+pub(crate) fn feature_names<'a>(
+    api: &'a Api,
+    features: impl IntoIterator<Item = &'a usize>,
+) -> Vec<&'a str> {
+    features
+        .into_iter()
         .filter_map(|&index| api.features.get(index))
         .map(|feature| feature.name.as_str())
-        .collect();
-    match names.as_slice() {
-        [] => None,
-        [one] => Some(quote!(#[cfg(feature = #one)])),
-        many => Some(quote!(#[cfg(any(#(feature = #many),*))])),
-    }
+        .collect()
 }
 
 /// Builds every file of the crate for `api`. `sources` names the spec (and overlays) the

@@ -8,7 +8,7 @@ use quote::quote;
 use std::collections::BTreeMap;
 
 use super::directions::{helper_cfg, opt_in_cfg, SerdeTrait};
-use super::{ident, rust_type, type_item_docs, Chunk};
+use super::{feature_names, ident, rust_type, type_item_docs, Chunk};
 use crate::model::{Api, Field, Presence, Purpose, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{group_name, unraw, UniqueNames, TYPES_HELPERS};
 
@@ -72,17 +72,10 @@ fn groups(api: &Api) -> (Vec<TypeId>, Vec<Group<'_>>) {
     let mut names = UniqueNames::with_reserved(&taken);
     let groups = by_features
         .into_iter()
-        .map(|((_, features), types)| {
-            let feature_names: Vec<&str> = features
-                .iter()
-                .filter_map(|&index| api.features.get(index))
-                .map(|feature| feature.name.as_str())
-                .collect();
-            Group {
-                name: names.claim(group_name(&feature_names)),
-                features,
-                types,
-            }
+        .map(|((_, features), types)| Group {
+            name: names.claim(group_name(&feature_names(api, features))),
+            features,
+            types,
         })
         .collect();
     (always, groups)
