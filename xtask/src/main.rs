@@ -101,13 +101,13 @@ fn main() -> ExitCode {
 /// Runs the cargo that runs xtask (`$CARGO`) in `dir` with `args` and extra `env`, failing
 /// with the command line when it fails.
 pub(crate) fn cargo(dir: &Path, args: &[&str], env: &[(&str, &OsStr)]) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let cargo = cargo_program();
     let status = Command::new(&cargo)
         .args(args)
         .current_dir(dir)
         .envs(env.iter().copied())
         .status()
-        .map_err(|error| format!("error: cannot run `{cargo}`: {error}"))?;
+        .map_err(|error| format!("error: cannot run `{}`: {error}", cargo.display()))?;
     if status.success() {
         Ok(())
     } else {
@@ -116,6 +116,11 @@ pub(crate) fn cargo(dir: &Path, args: &[&str], env: &[(&str, &OsStr)]) -> Result
             args.join(" ")
         ))
     }
+}
+
+/// The cargo that runs xtask (`$CARGO`), or the one on the path.
+pub(crate) fn cargo_program() -> PathBuf {
+    std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
 }
 
 /// What `cargo xtask codegen` was asked to do.

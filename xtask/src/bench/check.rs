@@ -44,10 +44,9 @@ impl Check {
         let lib = self.workspace.join(self.dir).join("src/lib.rs");
         let text = std::fs::read(&lib).map_err(|e| format!("error: {}: {e}", lib.display()))?;
         std::fs::write(&lib, text).map_err(|e| format!("error: {}: {e}", lib.display()))?;
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         measure::timed(
             &self.workspace,
-            Path::new(&cargo),
+            &crate::cargo_program(),
             &self.args(),
             &self.env(),
         )

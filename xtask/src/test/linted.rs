@@ -78,8 +78,9 @@ impl LintedBuild {
     /// returns how many were warnings or errors (cargo replays those of crates it did not
     /// compile again, so a rerun counts them too).
     fn run_counting_warnings(&self, root: &Path, args: &[&str]) -> Result<usize, String> {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let mut child = Command::new(&cargo)
+        let program = crate::cargo_program();
+        let cargo = program.display();
+        let mut child = Command::new(&program)
             .args(args)
             .current_dir(root)
             .envs(self.env())
