@@ -548,6 +548,50 @@ pub struct Operation {
     pub accept: Option<String>,
 }
 
+impl Operation {
+    /// The named types a request of this operation writes itself: its parameters struct, its
+    /// path parameters' types and its body's.
+    pub fn sent_types(&self) -> Vec<TypeId> {
+        let mut roots: Vec<TypeId> = self.params_type.into_iter().collect();
+        let path = self.path_parameters.iter().map(|param| &param.ty);
+        let body = self.body.iter().map(|body| &body.ty);
+        roots.extend(path.chain(body).flat_map(TypeRef::named_types));
+        roots
+    }
+
+    /// The named types a response of this operation is read as: its success and error JSON
+    /// bodies, or its per-status enums.
+    pub fn received_types(&self) -> Vec<TypeId> {
+        [&self.success, &self.error]
+            .into_iter()
+            .flat_map(|outcome| match outcome {
+                Outcome::Single(ResponseBody::Json(ty)) => ty.named_types(),
+                Outcome::Single(_) => Vec::new(),
+                Outcome::PerStatus(id) => vec![*id],
+            })
+            .collect()
+    }
+}
+
+/// Visits every type reachable from `pending` in `types` through the types each refers to
+/// ([`TypeKind::type_refs`]), calling `visit` on each: a type whose visit changes nothing is
+/// not entered (what it refers to was given the same when it was), so cycles end.
+pub(crate) fn spread(
+    types: &[TypeDef],
+    mut pending: Vec<TypeId>,
+    mut visit: impl FnMut(TypeId) -> bool,
+) {
+    while let Some(id) = pending.pop() {
+        let Some(definition) = types.get(id.0) else {
+            continue;
+        };
+        if visit(id) {
+            let referred = definition.kind.type_refs().into_iter();
+            pending.extend(referred.flat_map(TypeRef::named_types));
+        }
+    }
+}
+
 /// An HTTP method an operation is sent with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HttpMethod {

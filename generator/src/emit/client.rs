@@ -100,18 +100,8 @@ fn writes_style(api: &Api, op: &Operation) -> bool {
 /// Whether the method of `op` names a type of `types.rs`: in its arguments, or in what a request
 /// returns.
 fn mentions_named_type(op: &Operation) -> bool {
-    let named = |ty: &TypeRef| !ty.named_types().is_empty();
-    op.params_type.is_some()
-        || op.path_parameters.iter().any(|p| named(&p.ty))
-        || op.body.as_ref().is_some_and(|body| named(&body.ty))
-        || (op.kind == OperationKind::Request
-            && [&op.success, &op.error]
-                .into_iter()
-                .any(|outcome| match outcome {
-                    Outcome::Single(ResponseBody::Json(ty)) => named(ty),
-                    Outcome::PerStatus(_) => true,
-                    Outcome::Single(_) => false,
-                }))
+    !op.sent_types().is_empty()
+        || (op.kind == OperationKind::Request && !op.received_types().is_empty())
 }
 
 /// The `BaseUrls` struct: one field per server.

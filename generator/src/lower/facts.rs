@@ -4,8 +4,7 @@
 //! [`Field`] and [`TypeDef`] and works nothing out again.
 
 use crate::model::{
-    Api, Direction, Enum, Field, Operation, Outcome, Presence, ResponseBody, TypeDef, TypeId,
-    TypeKind, TypeRef,
+    spread, Api, Direction, Enum, Field, Presence, TypeDef, TypeId, TypeKind, TypeRef,
 };
 
 /// Sets the facts of every field of every struct among `types` (indexed by id).
@@ -30,10 +29,10 @@ pub(super) fn settle(types: &mut [TypeDef]) {
 pub(super) fn set_directions(api: &mut Api) {
     let mut ways: Vec<Option<Direction>> = vec![None; api.types.len()];
     for op in &api.operations {
-        spread(&api.types, sent_roots(op), Direction::Sent, &mut ways);
-        spread(
+        spread_way(&api.types, op.sent_types(), Direction::Sent, &mut ways);
+        spread_way(
             &api.types,
-            received_roots(op),
+            op.received_types(),
             Direction::Received,
             &mut ways,
         );
@@ -42,53 +41,26 @@ pub(super) fn set_directions(api: &mut Api) {
         .filter(|&index| ways[index].is_none())
         .map(TypeId)
         .collect();
-    spread(&api.types, unreached, Direction::Both, &mut ways);
+    spread_way(&api.types, unreached, Direction::Both, &mut ways);
     for (definition, way) in api.types.iter_mut().zip(ways) {
         definition.direction = way.unwrap_or(Direction::Both);
     }
 }
 
-/// Adds `way` to the ways of every type reached from `pending`. A type that already travels
-/// `way` is not entered again (what it refers to does too), so cycles end.
-fn spread(
+/// Adds `way` to the ways of every type reached from `roots`.
+fn spread_way(
     types: &[TypeDef],
-    mut pending: Vec<TypeId>,
+    roots: Vec<TypeId>,
     way: Direction,
     ways: &mut [Option<Direction>],
 ) {
-    while let Some(id) = pending.pop() {
-        let (Some(definition), Some(current)) = (types.get(id.0), ways.get_mut(id.0)) else {
-            continue;
-        };
+    spread(types, roots, |id| {
+        let current = &mut ways[id.0];
         let joined = current.map_or(way, |current| current.and(way));
-        if *current == Some(joined) {
-            continue;
-        }
+        let changed = *current != Some(joined);
         *current = Some(joined);
-        let referred = definition.kind.type_refs().into_iter();
-        pending.extend(referred.flat_map(TypeRef::named_types));
-    }
-}
-
-/// The named types a request of `op` writes itself: its parameters and body.
-fn sent_roots(op: &Operation) -> Vec<TypeId> {
-    let mut roots: Vec<TypeId> = op.params_type.into_iter().collect();
-    let path = op.path_parameters.iter().map(|param| &param.ty);
-    let body = op.body.iter().map(|body| &body.ty);
-    roots.extend(path.chain(body).flat_map(TypeRef::named_types));
-    roots
-}
-
-/// The named types a response of `op` is read as: its success and error bodies.
-fn received_roots(op: &Operation) -> Vec<TypeId> {
-    [&op.success, &op.error]
-        .into_iter()
-        .flat_map(|outcome| match outcome {
-            Outcome::Single(ResponseBody::Json(ty)) => ty.named_types(),
-            Outcome::Single(_) => Vec::new(),
-            Outcome::PerStatus(id) => vec![*id],
-        })
-        .collect()
+        changed
+    });
 }
 
 /// The Rust name of the only variant of an enum with one value.

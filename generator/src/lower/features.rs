@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Api, Feature, FeatureGroup, Operation, Outcome, ResponseBody, TypeId, TypeRef};
+use crate::model::{spread, Api, Feature, FeatureGroup, Operation, TypeId};
 use crate::naming::{self, UniqueNames};
 
 /// `api` with its features assigned to its operations and types.
@@ -101,40 +101,21 @@ fn reached_by(api: &Api, unused_feature: usize) -> Vec<BTreeSet<usize>> {
     reached
 }
 
-/// Adds `features` to every type reached from `roots`, each visited once, so cycles end.
-fn walk(api: &Api, mut pending: Vec<TypeId>, features: &[usize], reached: &mut [BTreeSet<usize>]) {
-    let mut seen = BTreeSet::new();
-    while let Some(id) = pending.pop() {
-        let (Some(def), Some(features_of_type)) = (api.get(id), reached.get_mut(id.0)) else {
-            continue;
-        };
-        if seen.insert(id) {
-            features_of_type.extend(features);
-            let referred = def.kind.type_refs().into_iter();
-            pending.extend(referred.flat_map(TypeRef::named_types));
-        }
-    }
+/// Adds `features` to every type reached from `roots`.
+fn walk(api: &Api, roots: Vec<TypeId>, features: &[usize], reached: &mut [BTreeSet<usize>]) {
+    spread(&api.types, roots, |id| {
+        let features_of_type = &mut reached[id.0];
+        let before = features_of_type.len();
+        features_of_type.extend(features);
+        features_of_type.len() != before
+    });
 }
 
-/// The named types an operation names itself: its parameters (path parameters are method
-/// arguments, the others a struct), body and responses.
+/// The named types an operation names itself: what its requests write and its responses are
+/// read as.
 fn roots(op: &Operation) -> Vec<TypeId> {
-    let mut roots: Vec<TypeId> = op.params_type.into_iter().collect();
-    roots.extend(
-        op.path_parameters
-            .iter()
-            .flat_map(|param| param.ty.named_types()),
-    );
-    if let Some(body) = &op.body {
-        roots.extend(body.ty.named_types());
-    }
-    for outcome in [&op.success, &op.error] {
-        match outcome {
-            Outcome::Single(ResponseBody::Json(ty)) => roots.extend(ty.named_types()),
-            Outcome::Single(_) => {}
-            Outcome::PerStatus(id) => roots.push(*id),
-        }
-    }
+    let mut roots = op.sent_types();
+    roots.extend(op.received_types());
     roots
 }
 
