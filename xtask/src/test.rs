@@ -98,13 +98,12 @@ fn features_alone(root: &Path) -> Result<(), String> {
         let entries = std::fs::read_dir(&dir)
             .map_err(|error| format!("error: cannot read {}: {error}", dir.display()))?;
         for entry in entries.flatten() {
-            let manifest =
-                std::fs::read_to_string(entry.path().join("Cargo.toml")).unwrap_or_default();
-            let Some(package) = package_name(&manifest) else {
+            let text = std::fs::read_to_string(entry.path().join("Cargo.toml")).unwrap_or_default();
+            let Some(manifest) = Manifest::parse(&text) else {
                 continue;
             };
-            for features in feature_sets(package, &manifest) {
-                let mut args = vec!["clippy", "--quiet", "--package", package];
+            for features in feature_sets(&manifest) {
+                let mut args = vec!["clippy", "--quiet", "--package", &manifest.package];
                 args.extend(features);
                 args.extend(["--", "-D", "warnings"]);
                 cargo(root, &args, &[])?;
@@ -114,44 +113,61 @@ fn features_alone(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The feature arguments of each build of `package` in [`features_alone`]: with the default
+/// The feature arguments of each build of a crate in [`features_alone`]: with the default
 /// features then a sample alone for the crates of [`FEATURE_SAMPLES`], with none and each
 /// alone for the others.
-fn feature_sets<'m>(package: &str, manifest: &'m str) -> Vec<Vec<&'m str>> {
-    let alone = |feature: &'m str| vec!["--no-default-features", "--features", feature];
-    match FEATURE_SAMPLES.iter().find(|(name, _)| *name == package) {
+fn feature_sets(manifest: &Manifest) -> Vec<Vec<&str>> {
+    let alone = |feature| vec!["--no-default-features", "--features", feature];
+    match FEATURE_SAMPLES
+        .iter()
+        .find(|(name, _)| *name == manifest.package)
+    {
         Some((_, sample)) => std::iter::once(Vec::new())
             .chain(sample.iter().copied().map(alone))
             .collect(),
-        None => features(manifest).into_iter().map(alone).collect(),
+        None => manifest
+            .operation_features()
+            .into_iter()
+            .map(alone)
+            .collect(),
     }
 }
 
-/// The package name a generated manifest declares.
-fn package_name(manifest: &str) -> Option<&str> {
-    manifest
-        .lines()
-        .find_map(|line| line.strip_prefix("name = "))
-        .map(|name| name.trim_matches('"'))
+/// What the features step reads of a generated crate's manifest.
+struct Manifest {
+    package: String,
+    /// Every feature, `default` included, by name.
+    features: Vec<String>,
 }
 
-/// The features of a generated manifest that select operations (not `default`, nor
-/// `full-serde`, which the clippy step builds where the tests ask for it), and the empty set
-/// first; nothing when it has none.
-fn features(manifest: &str) -> Vec<&str> {
-    let Some((_, table)) = manifest.split_once("\n[features]\n") else {
-        return Vec::new();
-    };
-    let names: Vec<&str> = table
-        .lines()
-        .take_while(|line| !line.starts_with('['))
-        .filter_map(|line| line.split_once(" = ").map(|(name, _)| name))
-        .filter(|name| !["default", Feature::FULL_SERDE].contains(name))
-        .collect();
-    if names.is_empty() {
-        return names;
+impl Manifest {
+    /// The package and features `text` declares; `None` when it declares no package.
+    fn parse(text: &str) -> Option<Manifest> {
+        let table: toml::Table = text.parse().ok()?;
+        let package = table.get("package")?.get("name")?.as_str()?.to_owned();
+        let features = table
+            .get("features")
+            .and_then(toml::Value::as_table)
+            .map(|features| features.keys().cloned().collect())
+            .unwrap_or_default();
+        Some(Manifest { package, features })
     }
-    std::iter::once("").chain(names).collect()
+
+    /// The features that select operations (not `default`, nor `full-serde`, which the clippy
+    /// step builds where the tests ask for it), after the empty set; nothing when there are
+    /// none.
+    fn operation_features(&self) -> Vec<&str> {
+        let names: Vec<&str> = self
+            .features
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !["default", Feature::FULL_SERDE].contains(name))
+            .collect();
+        if names.is_empty() {
+            return names;
+        }
+        std::iter::once("").chain(names).collect()
+    }
 }
 
 /// Runs one step, saying what it is and, once it passed, how long it took (CI must stay fast
@@ -324,7 +340,7 @@ fn fuzz_samples(root: &Path) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{dev_profile_config, feature_sets, features, package_name, workspace_dev_profile};
+    use super::{dev_profile_config, feature_sets, workspace_dev_profile, Manifest};
 
     #[test]
     fn outside_builds_are_given_every_dev_profile_setting() {
@@ -361,21 +377,31 @@ mod tests {
 
     #[test]
     fn a_generated_manifest_names_its_package_and_features() {
-        let manifest =
-            "[package]\nname = \"fixture-features\"\n\n[dependencies]\nserde = \"1\"\n\n\
-                        [features]\ndefault = [\"files\", \"users\"]\nfiles = []\nusers = []\n\
-                        full-serde = []\n";
-        assert_eq!(package_name(manifest), Some("fixture-features"));
-        assert_eq!(features(manifest), ["", "files", "users"]);
-        assert!(features("[package]\nname = \"x\"\n").is_empty());
-        assert!(features("[package]\nname = \"x\"\n\n[features]\nfull-serde = []\n").is_empty());
+        let text = "[package]\nname = \"fixture-features\"\n\n[dependencies]\nserde = \"1\"\n\n\
+                    [features]\ndefault = [\"files\", \"users\"]\nfiles = []\nusers = []\n\
+                    full-serde = []\n";
+        let manifest = Manifest::parse(text).unwrap();
+        assert_eq!(manifest.package, "fixture-features");
+        assert_eq!(manifest.operation_features(), ["", "files", "users"]);
+        let no_features = Manifest::parse("[package]\nname = \"x\"\n").unwrap();
+        assert!(no_features.operation_features().is_empty());
+        let opt_in_only = "[package]\nname = \"x\"\n\n[features]\nfull-serde = []\n";
+        assert!(Manifest::parse(opt_in_only)
+            .unwrap()
+            .operation_features()
+            .is_empty());
+        assert!(Manifest::parse("[workspace]\nmembers = []\n").is_none());
         let alone = |feature| vec!["--no-default-features", "--features", feature];
         assert_eq!(
-            feature_sets("fixture-features", manifest),
+            feature_sets(&manifest),
             [alone(""), alone("files"), alone("users")]
         );
+        let box_api = Manifest {
+            package: "box-api".to_owned(),
+            ..manifest
+        };
         assert_eq!(
-            feature_sets("box-api", manifest),
+            feature_sets(&box_api),
             [vec![], alone("files"), alone("users"), alone("folders")]
         );
     }
