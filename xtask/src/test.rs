@@ -376,6 +376,15 @@ mod tests {
     }
 
     #[test]
+    fn the_checked_in_manifests_are_read() {
+        let root = crate::codegen::project_root();
+        let text = std::fs::read_to_string(root.join("generated/box-api/Cargo.toml")).unwrap();
+        let manifest = Manifest::parse(&text).expect("box-api's manifest");
+        assert_eq!(manifest.package, "box-api");
+        assert!(manifest.operation_features().contains(&"files"));
+    }
+
+    #[test]
     fn a_generated_manifest_names_its_package_and_features() {
         let text = "[package]\nname = \"fixture-features\"\n\n[dependencies]\nserde = \"1\"\n\n\
                     [features]\ndefault = [\"files\", \"users\"]\nfiles = []\nusers = []\n\
