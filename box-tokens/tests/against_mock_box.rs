@@ -288,16 +288,13 @@ impl MeClient {
             clientgen_runtime::encode::Segment::Literal("users"),
             clientgen_runtime::encode::Segment::Literal("me"),
         ];
-        let url = OPERATION.url(&self.base.0, &segments)?;
         let response = self
             .transport
-            .send(&OPERATION, &url, |request| {
-                request.accept("application/json")
-            })
+            .request(&OPERATION, &self.base.0, &segments)
+            .accept("application/json")
+            .returning_json::<Value, Value>(clientgen_runtime::json_error)
             .await?;
-        Ok(response
-            .json::<Value, Value>(clientgen_runtime::json_error)?
-            .into_inner())
+        Ok(response.into_inner())
     }
 }
 

@@ -12,14 +12,14 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use url::Url;
 
-use crate::encode::{self, Segment};
+use crate::encode::Segment;
 use crate::error::{Error, NotRetried, RequestProblem};
 use crate::hook::{
     AfterResponse, BoxFuture, Hook, HookContext, HookError, RequestHead, ResponseHead,
 };
 use crate::payload::Replay;
 use crate::request::RequestBuilder;
-use crate::response::{ParseError, RawResponse, Response};
+use crate::response::RawResponse;
 use crate::retry::{Failed, RetryPolicy};
 use crate::stream::ByteStream;
 
@@ -42,12 +42,6 @@ impl Operation {
     /// The operation `id`, sent with `method`.
     pub const fn new(id: &'static str, method: Method) -> Self {
         Self { id, method }
-    }
-
-    /// The operation's URL: `base` with `segments` appended, each percent-encoded as one
-    /// segment; a path parameter that would not stay one segment is refused.
-    pub fn url(&self, base: &Url, segments: &[Segment]) -> Result<Url, Failure> {
-        encode::endpoint(base, segments).map_err(|problem| Failure::invalid(self, problem))
     }
 }
 
@@ -267,71 +261,28 @@ impl Transport {
         &self.inner.retry
     }
 
-    /// Sends a call of `operation` to `url`: each attempt's request is assembled by `build`,
-    /// passed through the hooks, sent, and retried as the policy says; the response that
-    /// ends the call is read in full.
-    pub async fn send(
+    /// Starts a call of `operation`: its URL is `base` with `segments` appended, each
+    /// percent-encoded as one segment (a path parameter that would not stay one segment is
+    /// a problem the call reports without sending anything).
+    pub fn request(
         &self,
         operation: &Operation,
-        url: &Url,
-        build: impl Fn(RequestBuilder) -> RequestBuilder,
-    ) -> Result<RawResponse, Failure> {
-        let reply = self.exchange(operation, url, build).await?;
-        reply.read().await
+        base: &Url,
+        segments: &[Segment],
+    ) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), operation, base, segments)
     }
 
-    /// Sends a call as [`Transport::send`] does, and returns a success's body as a stream,
-    /// for the caller to read at its own pace; an error's body is read whole and parsed by
-    /// `parse_error`.
-    pub async fn send_streaming<E>(
-        &self,
-        operation: &Operation,
-        url: &Url,
-        build: impl Fn(RequestBuilder) -> RequestBuilder,
-        parse_error: ParseError<E>,
-    ) -> Result<Response<ByteStream>, Error<E>> {
-        let reply = self.exchange(operation, url, build).await?;
-        if reply.status.is_success() {
-            return Ok(Response::new(reply.status, reply.headers, reply.body));
-        }
-        Err(reply.read().await?.into_api_error(parse_error))
+    /// The HTTP client requests are made with.
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
     }
 
-    /// Sends a call as [`Transport::send`] does, for an operation whose success body depends
-    /// on the status: where `streamed` gives a variant for the status, it holds the body as a
-    /// stream; otherwise the body is read whole and decoded by `decode`.
-    pub async fn send_per_status<T, E>(
-        &self,
-        operation: &Operation,
-        url: &Url,
-        build: impl Fn(RequestBuilder) -> RequestBuilder,
-        parse_error: ParseError<E>,
-        decoding: PerStatus<T>,
-    ) -> Result<Response<T>, Error<E>> {
-        let reply = self.exchange(operation, url, build).await?;
-        let streamed = reply
-            .status
-            .is_success()
-            .then(|| (decoding.streamed)(reply.status.as_u16()))
-            .flatten();
-        match streamed {
-            Some(variant) => Ok(Response::new(
-                reply.status,
-                reply.headers,
-                variant(reply.body),
-            )),
-            None => reply.read().await?.per_status(parse_error, decoding.decode),
-        }
-    }
-
-    /// Sends attempts until one ends the call; its response, the body not yet read.
-    async fn exchange(
-        &self,
-        operation: &Operation,
-        url: &Url,
-        build: impl Fn(RequestBuilder) -> RequestBuilder,
-    ) -> Result<Reply, Failure> {
+    /// Sends attempts of `call` until one ends it; its response, the body not yet read.
+    pub(crate) async fn exchange(&self, call: &RequestBuilder) -> Result<Reply, Failure> {
         let inner = &*self.inner;
+        let operation = &call.operation;
+        let replay = call.replay();
         // The waits between attempts, made when the first retry needs one.
         let mut schedule = None;
         let mut context = HookContext {
@@ -341,10 +292,8 @@ impl Transport {
         };
         loop {
             context.attempt += 1;
-            let builder = build(RequestBuilder::new(operation.method.clone(), url.clone()));
-            let replay = builder.replay();
-            let mut request = builder
-                .build(&inner.http)
+            let mut request = call
+                .attempt()
                 .map_err(|problem| Failure::invalid(operation, problem))?;
             self.prepare(&mut request, &context).await?;
             // Only hooks look at the request once it is sent; without them, nothing is copied.
@@ -474,24 +423,12 @@ impl fmt::Debug for Transport {
     }
 }
 
-/// Makes the variant of a per-status enum that holds a streamed body.
-pub type StreamedVariant<T> = fn(ByteStream) -> T;
-
-/// How a success body that depends on the status is decoded, when some statuses stream it.
-#[derive(Debug, Clone, Copy)]
-pub struct PerStatus<T> {
-    /// The variant that holds the body of a response with this status as a stream, if any.
-    pub streamed: fn(u16) -> Option<StreamedVariant<T>>,
-    /// Decodes a body read whole, for the other statuses.
-    pub decode: fn(u16, &[u8]) -> Result<T, serde_json::Error>,
-}
-
 /// The response that ends a call, its body not yet read.
-struct Reply {
+pub(crate) struct Reply {
     operation: &'static str,
-    status: StatusCode,
-    headers: HeaderMap,
-    body: ByteStream,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: ByteStream,
     skipped: Option<NotRetried>,
 }
 
@@ -518,7 +455,7 @@ impl Reply {
     }
 
     /// The response with its body read in full.
-    async fn read(self) -> Result<RawResponse, Failure> {
+    pub(crate) async fn read(self) -> Result<RawResponse, Failure> {
         let Reply {
             operation,
             status,
@@ -543,10 +480,10 @@ impl Reply {
     }
 }
 
-/// How a call failed before any response body was decoded. Generated code turns it into the
-/// operation's [`Error`] with `?`.
+/// How a call failed before any response body was decoded; it becomes the operation's
+/// [`Error`].
 #[derive(Debug)]
-pub struct Failure {
+pub(crate) struct Failure {
     operation: &'static str,
     kind: FailureKind,
     skipped: Option<NotRetried>,
@@ -582,9 +519,8 @@ impl Failure {
         Self::new(operation, FailureKind::Hook(source))
     }
 
-    /// A request for `operation` that could not be built (in generated code: a path parameter
-    /// that cannot be one segment).
-    pub fn invalid(operation: &Operation, problem: RequestProblem) -> Self {
+    /// A request for `operation` that could not be assembled.
+    fn invalid(operation: &Operation, problem: RequestProblem) -> Self {
         Self::new(operation.id, FailureKind::InvalidRequest(problem))
     }
 

@@ -16,33 +16,26 @@
 //!   unions' serde impls by `untagged_deserialize!`, `tagged_serialize!` and
 //!   `tagged_deserialize!`.
 //!
-//! Generated code uses this crate through a few calls per operation:
+//! Generated code uses this crate through one chain of calls per operation, which assembles
+//! the request and returns a [`Call`]: a `'static`, `Send` future that sends it.
 //!
 //! ```no_run
 //! use clientgen_runtime::encode::Segment;
 //! use clientgen_runtime::reqwest::Method;
-//! use clientgen_runtime::{json_error, Error, Operation, Response, Transport, Url};
+//! use clientgen_runtime::{json_error, Call, Operation, Transport, Url};
 //!
-//! async fn get_item(
-//!     transport: &Transport,
-//!     base: &Url,
-//!     id: &str,
-//! ) -> Result<Response<serde_json::Value>, Error<serde_json::Value>> {
+//! fn get_item(transport: &Transport, base: &Url, id: &str) -> Call<serde_json::Value, serde_json::Value> {
 //!     const OPERATION: Operation = Operation::new("getItem", Method::GET);
-//!     let url = clientgen_runtime::encode::endpoint(
-//!         base,
-//!         &[Segment::Literal("items"), Segment::parameter("id", id)],
-//!     )
-//!     .map_err(|problem| clientgen_runtime::Failure::invalid(&OPERATION, problem))?;
-//!     let response = transport
-//!         .send(&OPERATION, &url, |request| request.accept("application/json"))
-//!         .await?;
-//!     response.json(json_error)
+//!     transport
+//!         .request(&OPERATION, base, &[Segment::Literal("items"), Segment::parameter("id", id)])
+//!         .accept("application/json")
+//!         .returning_json(json_error)
 //! }
 //! ```
 #![deny(missing_docs)]
 
 mod builders;
+mod call;
 mod client;
 pub mod encode;
 mod enums;
@@ -60,9 +53,9 @@ mod stream;
 mod unions;
 mod unknown;
 
+pub use call::{Call, PerStatus, StreamedVariant};
 pub use client::{
-    ApiClient, ClientBuilder, Failure, Operation, PerStatus, Sleep, StreamedVariant, Transport,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    ApiClient, ClientBuilder, Operation, Sleep, Transport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
 pub use error::{
     ApiError, ApiErrorBody, DecodeError, DecodeFailure, DecodeFailureKind, Error, RequestProblem,
@@ -72,7 +65,7 @@ pub use markers::Missing;
 pub use nullable::Nullable;
 pub use payload::Payload;
 pub use request::RequestBuilder;
-pub use response::{json_error, ParseError, RawResponse, Response};
+pub use response::{json_error, ParseError, Response};
 pub use retry::{Retries, RetryPolicy};
 pub use secret::SecretString;
 pub use stream::ByteStream;

@@ -53,21 +53,28 @@ impl PartSpec {
 
 /// A `multipart/form-data` body being assembled, part by part. A value that cannot be written
 /// is kept as a [`RequestProblem`], and the request is then not sent.
-#[derive(Debug)]
+///
+/// The parts are kept as they are described, and each attempt of a call makes its form from
+/// them: bytes are shared, a file is opened again, a stream is sent once.
+#[derive(Default)]
 pub struct Parts {
-    form: Form,
+    parts: Vec<PendingPart>,
     replay: Replay,
     problem: Option<RequestProblem>,
 }
 
-impl Default for Parts {
-    fn default() -> Self {
-        Self {
-            form: Form::new(),
-            replay: Replay::Any,
-            problem: None,
-        }
-    }
+/// One part as it was added: what it holds and how it is labelled.
+struct PendingPart {
+    name: String,
+    content: Content,
+    content_type: String,
+    headers: HeaderMap,
+}
+
+/// What a part holds.
+enum Content {
+    Text(String),
+    File { payload: Payload, file_name: String },
 }
 
 impl Parts {
@@ -81,8 +88,8 @@ impl Parts {
     pub fn value<T: Serialize + ?Sized>(mut self, spec: PartSpec, value: &T) -> Self {
         match PartValue::of(value) {
             Ok(PartValue::Null) => self,
-            Ok(PartValue::Text(text)) => self.add(spec, Part::text(text), TEXT),
-            Ok(PartValue::Json(json)) => self.add(spec, Part::text(json), JSON),
+            Ok(PartValue::Text(text)) => self.add(spec, Content::Text(text), TEXT),
+            Ok(PartValue::Json(json)) => self.add(spec, Content::Text(json), JSON),
             Err(error) => {
                 self.fail(RequestProblem::Body(format!(
                     "part `{}`: {error}",
@@ -99,23 +106,16 @@ impl Parts {
         let Some(file) = file else {
             return self;
         };
-        let Some(body) = file.content.body() else {
-            let reason = format!("part `{}`: the file was a stream, already sent", spec.name);
-            self.fail(RequestProblem::Body(reason));
-            return self;
-        };
         if file.content.replay() == Replay::Once {
             self.replay = Replay::Once;
         }
-        let part = match file.content.length() {
-            Some(length) => Part::stream_with_length(body, length),
-            None => Part::stream(body),
+        let content = Content::File {
+            payload: file.content.clone(),
+            file_name: file.file_name.as_deref().unwrap_or(spec.name).to_owned(),
         };
-        let file_name = file.file_name.as_deref().unwrap_or(spec.name).to_owned();
-        let part = part.file_name(file_name);
         match &file.content_type {
-            Some(own) => self.add_typed(spec, part, own),
-            None => self.add(spec, part, OCTET_STREAM),
+            Some(own) => self.add_typed(spec.name.to_owned(), content, own, spec.headers),
+            None => self.add(spec, content, OCTET_STREAM),
         }
     }
 
@@ -144,50 +144,50 @@ impl Parts {
     }
 
     fn value_named<T: Serialize + ?Sized>(mut self, name: String, value: &T) -> Self {
-        let (text, content_type) = match PartValue::of(value) {
-            Ok(PartValue::Null) => return self,
-            Ok(PartValue::Text(text)) => (text, TEXT),
-            Ok(PartValue::Json(json)) => (json, JSON),
+        match PartValue::of(value) {
+            Ok(PartValue::Null) => self,
+            Ok(PartValue::Text(text)) => self.add_typed(name, Content::Text(text), TEXT, &[]),
+            Ok(PartValue::Json(json)) => self.add_typed(name, Content::Text(json), JSON, &[]),
             Err(error) => {
                 self.fail(RequestProblem::Body(format!("part `{name}`: {error}")));
-                return self;
+                self
             }
-        };
-        match Part::text(text).mime_str(content_type) {
-            Ok(part) => self.form = self.form.part(name, part),
-            Err(error) => self.fail(RequestProblem::Body(error.to_string())),
         }
-        self
     }
 
-    /// Adds `part`, typed as the spec says, else as `default`.
-    fn add(self, spec: PartSpec, part: Part, default: &str) -> Self {
+    /// Adds `content`, typed as the spec says, else as `default`.
+    fn add(self, spec: PartSpec, content: Content, default: &str) -> Self {
         let content_type = spec.content_type.unwrap_or(default);
-        self.add_typed(spec, part, content_type)
+        self.add_typed(spec.name.to_owned(), content, content_type, spec.headers)
     }
 
-    fn add_typed(mut self, spec: PartSpec, part: Part, content_type: &str) -> Self {
-        let part = match part.mime_str(content_type) {
-            Ok(part) => part,
-            Err(_) => {
-                let reason = format!(
-                    "part `{}`: `{content_type}` is not a content type",
-                    spec.name
-                );
-                self.fail(RequestProblem::Body(reason));
-                return self;
-            }
-        };
+    fn add_typed(
+        mut self,
+        name: String,
+        content: Content,
+        content_type: &str,
+        spec_headers: &[(&str, &str)],
+    ) -> Self {
+        if content_type.parse::<mime::Mime>().is_err() {
+            let reason = format!("part `{name}`: `{content_type}` is not a content type");
+            self.fail(RequestProblem::Body(reason));
+            return self;
+        }
         let mut headers = HeaderMap::new();
-        for (name, value) in spec.headers {
-            match (HeaderName::try_from(*name), HeaderValue::try_from(*value)) {
-                (Ok(name), Ok(value)) => {
-                    headers.insert(name, value);
+        for (header, value) in spec_headers {
+            match (HeaderName::try_from(*header), HeaderValue::try_from(*value)) {
+                (Ok(header), Ok(value)) => {
+                    headers.insert(header, value);
                 }
-                _ => self.fail(RequestProblem::HeaderValue((*name).to_owned())),
+                _ => self.fail(RequestProblem::HeaderValue((*header).to_owned())),
             }
         }
-        self.form = self.form.part(spec.name, part.headers(headers));
+        self.parts.push(PendingPart {
+            name,
+            content,
+            content_type: content_type.to_owned(),
+            headers,
+        });
         self
     }
 
@@ -195,13 +195,61 @@ impl Parts {
         self.problem.get_or_insert(problem);
     }
 
-    /// The form to send and whether it can be sent again, or the first problem met
-    /// assembling it.
-    pub(crate) fn finish(self) -> Result<(Form, Replay), RequestProblem> {
-        match self.problem {
-            Some(problem) => Err(problem),
-            None => Ok((self.form, self.replay)),
+    /// Whether a request with this body can be sent again.
+    pub(crate) fn replay(&self) -> Replay {
+        self.replay
+    }
+
+    /// The form for one attempt, or the first problem met assembling the parts (or a
+    /// stream, already sent by an earlier attempt).
+    pub(crate) fn form(&self) -> Result<Form, RequestProblem> {
+        if let Some(problem) = &self.problem {
+            return Err(problem.clone());
         }
+        self.parts.iter().try_fold(Form::new(), |form, pending| {
+            let part = pending.part()?;
+            Ok(form.part(pending.name.clone(), part))
+        })
+    }
+}
+
+impl PendingPart {
+    /// The part as one attempt sends it.
+    fn part(&self) -> Result<Part, RequestProblem> {
+        let part = match &self.content {
+            Content::Text(text) => Part::text(text.clone()),
+            Content::File { payload, file_name } => {
+                let Some(body) = payload.body() else {
+                    let reason =
+                        format!("part `{}`: the file was a stream, already sent", self.name);
+                    return Err(RequestProblem::Body(reason));
+                };
+                let part = match payload.length() {
+                    Some(length) => Part::stream_with_length(body, length),
+                    None => Part::stream(body),
+                };
+                part.file_name(file_name.clone())
+            }
+        };
+        let part = part
+            .mime_str(&self.content_type)
+            .map_err(|error| RequestProblem::Body(error.to_string()))?;
+        Ok(part.headers(self.headers.clone()))
+    }
+}
+
+/// Shows the parts' names and content types, never their content.
+impl fmt::Debug for Parts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<_> = self
+            .parts
+            .iter()
+            .map(|part| (&part.name, &part.content_type))
+            .collect();
+        f.debug_struct("Parts")
+            .field("parts", &parts)
+            .field("problem", &self.problem)
+            .finish_non_exhaustive()
     }
 }
 
@@ -403,7 +451,7 @@ mod tests {
             .respond_with(wiremock::ResponseTemplate::new(204))
             .mount(&server)
             .await;
-        let (form, _) = parts.finish().expect("no problem");
+        let form = parts.form().expect("no problem");
         reqwest::Client::new()
             .post(server.uri())
             .multipart(form)
@@ -494,10 +542,10 @@ mod tests {
     #[test]
     fn a_bad_content_type_or_header_is_a_problem_not_a_silent_drop() {
         let parts = Parts::new().value(PartSpec::new("a").content_type("not a type"), "x");
-        assert!(matches!(parts.finish(), Err(RequestProblem::Body(_))));
+        assert!(matches!(parts.form(), Err(RequestProblem::Body(_))));
         let parts = Parts::new().value(PartSpec::new("a").headers(&[("x-h", "bad\nvalue")]), "x");
         assert_eq!(
-            parts.finish().err(),
+            parts.form().err(),
             Some(RequestProblem::HeaderValue("x-h".to_owned()))
         );
     }

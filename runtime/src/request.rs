@@ -1,48 +1,59 @@
-//! Assembling one request of an operation: query, headers, cookies and body, each written the
+//! Assembling one call of an operation: query, headers, cookies and body, each written the
 //! way the spec says. A value that cannot be sent (a header with a line break, a body that
 //! cannot be serialised) is kept as a [`RequestProblem`] and reported before anything is sent.
 
+use bytes::Bytes;
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
 };
-use reqwest::multipart::Form;
-use reqwest::Method;
 use serde::Serialize;
 use url::Url;
 
-use crate::encode::{self, Escape, Style};
+use crate::client::{Operation, Transport};
+use crate::encode::{self, Escape, Segment, Style};
 use crate::error::RequestProblem;
 use crate::multipart::Parts;
 use crate::payload::{Payload, Replay};
 
-/// One request being assembled. Generated code builds it, once for each attempt, through the
-/// closure it gives [`Transport::send`](crate::Transport::send).
+/// One call of an operation being assembled, from [`Transport::request`]: each value is
+/// written once, here, and every attempt of the call sends what was written. One of the
+/// `returning_*` methods ends the assembly with the [`Call`](crate::Call) that sends it.
 pub struct RequestBuilder {
-    method: Method,
+    pub(crate) transport: Transport,
+    pub(crate) operation: Operation,
     url: Url,
     headers: HeaderMap,
     cookies: Vec<(String, String)>,
     body: Option<Body>,
-    replay: Replay,
     problem: Option<RequestProblem>,
 }
 
 enum Body {
-    Bytes(Vec<u8>),
-    Stream(reqwest::Body),
-    Multipart(Form),
+    Bytes(Bytes),
+    Payload(Payload),
+    Multipart(Parts),
 }
 
 impl RequestBuilder {
-    pub(crate) fn new(method: Method, url: Url) -> Self {
+    /// A call of `operation` to `url` (or the problem met making it), through `transport`.
+    pub(crate) fn new(
+        transport: Transport,
+        operation: &Operation,
+        base: &Url,
+        segments: &[Segment],
+    ) -> Self {
+        let (url, problem) = match encode::endpoint(base, segments) {
+            Ok(url) => (url, None),
+            Err(problem) => (base.clone(), Some(problem)),
+        };
         Self {
-            method,
+            transport,
+            operation: operation.clone(),
             url,
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: None,
-            replay: Replay::Any,
-            problem: None,
+            problem,
         }
     }
 
@@ -118,38 +129,25 @@ impl RequestBuilder {
 
     /// Sends a `multipart/form-data` body.
     pub fn multipart(mut self, parts: Parts) -> Self {
-        match parts.finish() {
-            Ok((form, replay)) => {
-                self.body = Some(Body::Multipart(form));
-                self.replay = replay;
-            }
-            Err(problem) => self.fail(problem),
-        }
+        self.body = Some(Body::Multipart(parts));
         self
     }
 
     /// Sends `payload` as it is, with `content_type`: bytes as they are, a file or a stream
     /// read as it is sent, with its length when known.
-    pub fn payload(mut self, payload: &Payload, content_type: &'static str) -> Self {
-        let Some(body) = payload.body() else {
-            self.fail(RequestProblem::Body(
-                "the body was a stream, already sent".to_owned(),
-            ));
-            return self;
-        };
+    pub fn payload(mut self, payload: Payload, content_type: &'static str) -> Self {
         self.headers
             .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         if let Some(length) = payload.length() {
             self.headers
                 .insert(CONTENT_LENGTH, HeaderValue::from(length));
         }
-        self.body = Some(Body::Stream(body));
-        self.replay = payload.replay();
+        self.body = Some(Body::Payload(payload));
         self
     }
 
     /// Sends `body` as it is, with `content_type`.
-    pub fn bytes(mut self, body: impl Into<Vec<u8>>, content_type: &'static str) -> Self {
+    pub fn bytes(mut self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
         self.headers
             .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         self.body = Some(Body::Bytes(body.into()));
@@ -171,15 +169,23 @@ impl RequestBuilder {
 
     /// Whether the request can be sent again with the same body.
     pub(crate) fn replay(&self) -> Replay {
-        self.replay
+        match &self.body {
+            Some(Body::Payload(payload)) => payload.replay(),
+            Some(Body::Multipart(parts)) => parts.replay(),
+            Some(Body::Bytes(_)) | None => Replay::Any,
+        }
     }
 
-    /// The request, for `http` to send, or the first problem met assembling it.
-    pub(crate) fn build(self, http: &reqwest::Client) -> Result<reqwest::Request, RequestProblem> {
-        if let Some(problem) = self.problem {
-            return Err(problem);
+    /// The request one attempt sends, or the first problem met assembling it (a stream
+    /// body already sent by an earlier attempt is one).
+    pub(crate) fn attempt(&self) -> Result<reqwest::Request, RequestProblem> {
+        if let Some(problem) = &self.problem {
+            return Err(problem.clone());
         }
-        let mut request = http.request(self.method, self.url).headers(self.headers);
+        let http = self.transport.http();
+        let mut request = http
+            .request(self.operation.method.clone(), self.url.clone())
+            .headers(self.headers.clone());
         if !self.cookies.is_empty() {
             let cookie = self
                 .cookies
@@ -192,10 +198,16 @@ impl RequestBuilder {
                 Err(_) => return Err(RequestProblem::HeaderValue("cookie".to_owned())),
             }
         }
-        request = match self.body {
-            Some(Body::Bytes(bytes)) => request.body(bytes),
-            Some(Body::Stream(body)) => request.body(body),
-            Some(Body::Multipart(form)) => request.multipart(form),
+        request = match &self.body {
+            Some(Body::Bytes(bytes)) => request.body(bytes.clone()),
+            Some(Body::Payload(payload)) => match payload.body() {
+                Some(body) => request.body(body),
+                None => {
+                    let reason = "the body was a stream, already sent".to_owned();
+                    return Err(RequestProblem::Body(reason));
+                }
+            },
+            Some(Body::Multipart(parts)) => request.multipart(parts.form()?),
             None => request,
         };
         request
@@ -209,15 +221,32 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::client::ApiClient;
+    use crate::ClientBuilder;
+
+    /// A transport, as a client holds it.
+    struct Bare(Transport);
+
+    impl ApiClient for Bare {
+        type BaseUrls = ();
+
+        fn from_parts(transport: Transport, (): ()) -> Self {
+            Self(transport)
+        }
+    }
+
+    const POST: Operation = Operation::new("post", reqwest::Method::POST);
 
     fn builder() -> RequestBuilder {
-        RequestBuilder::new(Method::POST, Url::parse("https://api.example/x").unwrap())
+        let Bare(transport) = ClientBuilder::new().build();
+        let base = Url::parse("https://api.example/x").unwrap();
+        transport.request(&POST, &base, &[])
     }
 
     #[test]
     fn a_header_that_cannot_be_sent_is_a_problem_naming_it_not_its_value() {
         let request = builder().header("x-token", "line\nbreak", encode::FORM);
-        let problem = request.build(&reqwest::Client::new()).unwrap_err();
+        let problem = request.attempt().unwrap_err();
         assert_eq!(problem, RequestProblem::HeaderValue("x-token".to_owned()));
         assert!(!problem.to_string().contains("line"), "{problem}");
     }
@@ -231,7 +260,7 @@ mod tests {
             .cookie("session", "s1", encode::FORM)
             .cookie("theme", "dark", encode::FORM)
             .form(&body, &[])
-            .build(&reqwest::Client::new())
+            .attempt()
             .unwrap();
         assert_eq!(request.url().query(), Some("tags=a&tags=b"));
         assert_eq!(request.headers()[COOKIE], "session=s1; theme=dark");
@@ -245,16 +274,15 @@ mod tests {
 
     #[test]
     fn a_value_that_cannot_be_written_is_a_problem_naming_its_field() {
-        let client = reqwest::Client::new();
         let nested = json!({"grid": [["s3cr3t"]]});
-        let form = builder().form(&nested, &[]).build(&client).unwrap_err();
+        let form = builder().form(&nested, &[]).attempt().unwrap_err();
         let header = builder()
             .header("x-grid", &nested["grid"], encode::FORM)
-            .build(&client)
+            .attempt()
             .unwrap_err();
         let cookie = builder()
             .cookie("grid", &nested["grid"], encode::FORM)
-            .build(&client)
+            .attempt()
             .unwrap_err();
         for (problem, field) in [(form, "grid"), (header, "x-grid"), (cookie, "grid")] {
             assert!(
@@ -270,9 +298,9 @@ mod tests {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), [7u8; 4096]).unwrap();
         let payload = Payload::file(file.path()).await.unwrap();
-        let request = builder().payload(&payload, "application/octet-stream");
+        let request = builder().payload(payload, "application/octet-stream");
         assert_eq!(request.replay(), Replay::Any);
-        let request = request.build(&reqwest::Client::new()).unwrap();
+        let request = request.attempt().unwrap();
         assert_eq!(request.headers()[CONTENT_LENGTH], "4096");
         let body = request.body().expect("a body");
         assert_eq!(body.as_bytes(), None, "a stream, not bytes in memory");
@@ -282,12 +310,11 @@ mod tests {
     fn a_stream_is_sent_once_and_then_refused() {
         let chunks = [Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"x"))];
         let payload = Payload::stream(futures_util::stream::iter(chunks));
-        let first = builder().payload(&payload, "application/octet-stream");
-        assert_eq!(first.replay(), Replay::Once);
-        assert!(first.build(&reqwest::Client::new()).is_ok());
-        let again = builder().payload(&payload.clone(), "application/octet-stream");
+        let request = builder().payload(payload, "application/octet-stream");
+        assert_eq!(request.replay(), Replay::Once);
+        assert!(request.attempt().is_ok());
         assert!(matches!(
-            again.build(&reqwest::Client::new()),
+            request.attempt(),
             Err(RequestProblem::Body(reason)) if reason.contains("already sent")
         ));
     }
@@ -297,7 +324,7 @@ mod tests {
         let request = builder()
             .header("x-flags", &["a b", "c"], Style::Simple { explode: false })
             .header("x-none", &None::<String>, Style::Simple { explode: false })
-            .build(&reqwest::Client::new())
+            .attempt()
             .unwrap();
         assert_eq!(request.headers()["x-flags"], "a b,c");
         assert!(!request.headers().contains_key("x-none"));

@@ -82,7 +82,7 @@ pub fn json_error<E: DeserializeOwned>(_: StatusCode, body: &[u8]) -> Option<E> 
 }
 
 /// A response whose body has been read but not decoded.
-pub struct RawResponse {
+pub(crate) struct RawResponse {
     pub(crate) operation: &'static str,
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
@@ -93,7 +93,7 @@ pub struct RawResponse {
 
 impl RawResponse {
     /// Decodes a JSON success body.
-    pub fn json<T: DeserializeOwned, E>(
+    pub(crate) fn json<T: DeserializeOwned, E>(
         self,
         parse_error: ParseError<E>,
     ) -> Result<Response<T>, Error<E>> {
@@ -101,7 +101,7 @@ impl RawResponse {
     }
 
     /// Decodes a success body with `decode`, which picks the type by status.
-    pub fn per_status<T, E>(
+    pub(crate) fn per_status<T, E>(
         self,
         parse_error: ParseError<E>,
         decode: fn(u16, &[u8]) -> Result<T, serde_json::Error>,
@@ -110,20 +110,15 @@ impl RawResponse {
     }
 
     /// Accepts any success, ignoring its body.
-    pub fn empty<E>(self, parse_error: ParseError<E>) -> Result<Response<()>, Error<E>> {
+    pub(crate) fn empty<E>(self, parse_error: ParseError<E>) -> Result<Response<()>, Error<E>> {
         self.decode(parse_error, |_, _| Ok(()))
     }
 
     /// Returns a success body as text.
-    pub fn text<E>(self, parse_error: ParseError<E>) -> Result<Response<String>, Error<E>> {
+    pub(crate) fn text<E>(self, parse_error: ParseError<E>) -> Result<Response<String>, Error<E>> {
         self.decode(parse_error, |_, body| {
             Ok(String::from_utf8_lossy(body).into_owned())
         })
-    }
-
-    /// Returns a success body as bytes.
-    pub fn bytes<E>(self, parse_error: ParseError<E>) -> Result<Response<Vec<u8>>, Error<E>> {
-        self.decode(parse_error, |_, body| Ok(body.to_vec()))
     }
 
     /// A status outside `200..=299` becomes [`Error::Api`]; a success is decoded by `decode`.

@@ -14,8 +14,7 @@ use clientgen_runtime::hook::{
 };
 use clientgen_runtime::reqwest::Method;
 use clientgen_runtime::{
-    json_error, ByteStream, ClientBuilder, Error, Hook, Operation, Payload, Response, RetryPolicy,
-    Url,
+    json_error, ByteStream, Call, ClientBuilder, Error, Hook, Operation, Payload, RetryPolicy, Url,
 };
 use tokio::io::{AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -31,21 +30,17 @@ const DOWNLOAD: Operation = Operation::new("download", Method::GET);
 const UPLOAD: Operation = Operation::new("upload", Method::PUT);
 
 impl Client {
-    async fn download(&self) -> Result<Response<ByteStream>, Error<serde_json::Value>> {
+    fn download(&self) -> Call<ByteStream, serde_json::Value> {
         self.transport
-            .send_streaming(&DOWNLOAD, &self.base.0, |request| request, json_error)
-            .await
+            .request(&DOWNLOAD, &self.base.0, &[])
+            .returning_stream(json_error)
     }
 
-    async fn upload(&self, body: impl Into<Payload>) -> Result<Response<()>, Error<()>> {
-        let body = &body.into();
-        let response = self
-            .transport
-            .send(&UPLOAD, &self.base.0, |request| {
-                request.payload(body, "application/octet-stream")
-            })
-            .await?;
-        response.empty(|_, _| None)
+    fn upload(&self, body: impl Into<Payload>) -> Call<(), ()> {
+        self.transport
+            .request(&UPLOAD, &self.base.0, &[])
+            .payload(body.into(), "application/octet-stream")
+            .returning_nothing(|_, _| None)
     }
 }
 

@@ -13,7 +13,7 @@ use clientgen_runtime::hook::{
 use clientgen_runtime::reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use clientgen_runtime::reqwest::{Method, StatusCode};
 use clientgen_runtime::{
-    json_error, ClientBuilder, Error, Hook, Operation, RequestProblem, Response, RetryPolicy, Url,
+    json_error, Call, ClientBuilder, Error, Hook, Operation, RequestProblem, RetryPolicy, Url,
 };
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -26,33 +26,21 @@ const GET: Operation = Operation::new("getThing", Method::GET);
 const POST: Operation = Operation::new("postThing", Method::POST);
 
 impl Client {
-    async fn call(
-        &self,
-        operation: &Operation,
-    ) -> Result<Response<serde_json::Value>, Error<serde_json::Value>> {
-        let response = self
-            .transport
-            .send(operation, &self.base.0, |request| {
-                request.accept("application/json")
-            })
-            .await?;
-        response.json(json_error)
+    fn call(&self, operation: &Operation) -> Call<serde_json::Value, serde_json::Value> {
+        self.transport
+            .request(operation, &self.base.0, &[])
+            .accept("application/json")
+            .returning_json(json_error)
     }
 
     /// A `GET` with the query parameters `params`, `tags` unexploded.
-    async fn search(
-        &self,
-        params: &Search,
-    ) -> Result<Response<serde_json::Value>, Error<serde_json::Value>> {
+    fn search(&self, params: &Search) -> Call<serde_json::Value, serde_json::Value> {
         const SEARCH: Operation = Operation::new("search", Method::GET);
         let styles = [("tags", Style::Form { explode: false })];
-        let response = self
-            .transport
-            .send(&SEARCH, &self.base.0, |request| {
-                request.query(params, &styles)
-            })
-            .await?;
-        response.json(json_error)
+        self.transport
+            .request(&SEARCH, &self.base.0, &[])
+            .query(params, &styles)
+            .returning_json(json_error)
     }
 }
 
@@ -477,4 +465,50 @@ async fn a_parameter_that_cannot_be_written_stops_the_call_before_anything_is_se
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains("s3cr3t"), "{shown}");
     assert_eq!(requests(&server).await, 0);
+}
+
+/// Query parameters that count how often they are written.
+struct Counted(Arc<AtomicU32>);
+
+impl serde::Serialize for Counted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        self.0.fetch_add(1, Ordering::SeqCst);
+        let mut params = serializer.serialize_struct("Counted", 1)?;
+        params.serialize_field("q", "x")?;
+        params.end()
+    }
+}
+
+#[tokio::test]
+async fn a_call_owns_its_request_sends_nothing_until_polled_and_writes_it_once() {
+    let server = serve(vec![ResponseTemplate::new(503), ok()]).await;
+    let waits = Waits::default();
+    let client = builder(&server, &waits).build();
+    let writes = Arc::new(AtomicU32::new(0));
+    let call = {
+        const GET_QUERY: Operation = Operation::new("getQuery", Method::GET);
+        let params = Counted(Arc::clone(&writes));
+        client
+            .transport
+            .request(&GET_QUERY, &client.base.0, &[])
+            .query(&params, &[])
+            .returning_json::<serde_json::Value, ()>(json_error)
+    };
+    drop(client);
+    assert_eq!(
+        requests(&server).await,
+        0,
+        "nothing is sent before the call is polled"
+    );
+
+    let response = tokio::spawn(call).await.unwrap().unwrap();
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(requests(&server).await, 2);
+    assert_eq!(writes.load(Ordering::SeqCst), 1, "written once, sent twice");
+    let sent = server.received_requests().await.unwrap_or_default();
+    assert!(sent
+        .iter()
+        .all(|request| request.url.query() == Some("q=x")));
 }

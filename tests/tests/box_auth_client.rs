@@ -358,6 +358,38 @@ async fn refresh_access_token_sends_exact_form_and_decodes_token() -> TestResult
     Ok(())
 }
 
+/// A method's call owns its request: made, then spawned once its body and the client are
+/// gone, it sends the form the body said, and nothing before it is polled.
+#[tokio::test]
+async fn a_call_outlives_its_arguments_and_sends_only_when_polled() -> TestResult {
+    let server = MockServer::start().await;
+    mount_post(&server, "/oauth2/token", json_response(&token_json())).await;
+    let call = {
+        let body = PostOAuth2TokenRefreshAccessToken::builder()
+            .client_id(CLIENT_ID)
+            .client_secret(CLIENT_SECRET)
+            .refresh_token(REFRESH_TOKEN)
+            .build();
+        client_for(&server)?.refresh_access_token(&body)
+    };
+    let received = server.received_requests().await.unwrap_or_default();
+    assert!(received.is_empty(), "sent before polled: {received:?}");
+
+    let token = tokio::spawn(call).await??;
+
+    assert_eq!(
+        token.access_token.as_ref().map(SecretString::expose),
+        Some(ACCESS_TOKEN)
+    );
+    let request = only_request(&server).await;
+    let form = String::from_utf8_lossy(&request.body);
+    assert!(
+        form.starts_with("grant_type=refresh_token&client_id="),
+        "{form}"
+    );
+    Ok(())
+}
+
 /// A 400 with an OAuth 2.0 error body surfaces as `Error::Api` with the body parsed.
 #[tokio::test]
 async fn bad_request_surfaces_parsed_oauth2_error() -> TestResult {

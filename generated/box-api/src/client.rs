@@ -7,7 +7,7 @@ use clientgen_runtime::reqwest::header::HeaderMap;
 use clientgen_runtime::{ApiClient, ClientBuilder, Transport, Url};
 
 #[allow(unused_imports, reason = "only the operations of some features use it")]
-use clientgen_runtime::{Error, Response};
+use clientgen_runtime::Call;
 
 #[allow(unused_imports, reason = "only the operations of some features use it")]
 use crate::operations;
@@ -164,24 +164,19 @@ impl Client {
     /// returned Access Token can then be used to to make Box API calls.
     ///
     /// `POST /oauth2/token` (`post_oauth2_token`).
-    pub async fn request_access_token(
+    pub fn request_access_token(
         &self,
         body: &types::PostOAuth2Token,
-    ) -> Result<Response<types::AccessToken>, Error<types::OAuth2Error>> {
-        let url = operations::REQUEST_ACCESS_TOKEN
-            .url(
+    ) -> Call<types::AccessToken, types::OAuth2Error> {
+        self.transport
+            .request(
+                &operations::REQUEST_ACCESS_TOKEN,
                 &self.base_urls.api_box_com,
                 &[Segment::Literal("oauth2"), Segment::Literal("token")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REQUEST_ACCESS_TOKEN,
-                &url,
-                |request| request.accept("application/json").form(body, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .form(body, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "authorization")]
@@ -190,24 +185,19 @@ impl Client {
     /// Refresh an Access Token using its client ID, secret, and refresh token.
     ///
     /// `POST /oauth2/token` (`post_oauth2_token#refresh`).
-    pub async fn refresh_access_token(
+    pub fn refresh_access_token(
         &self,
         body: &types::PostOAuth2TokenRefreshAccessToken,
-    ) -> Result<Response<types::AccessToken>, Error<types::OAuth2Error>> {
-        let url = operations::REFRESH_ACCESS_TOKEN
-            .url(
+    ) -> Call<types::AccessToken, types::OAuth2Error> {
+        self.transport
+            .request(
+                &operations::REFRESH_ACCESS_TOKEN,
                 &self.base_urls.api_box_com,
                 &[Segment::Literal("oauth2"), Segment::Literal("token")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REFRESH_ACCESS_TOKEN,
-                &url,
-                |request| request.accept("application/json").form(body, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .form(body, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "authorization")]
@@ -217,24 +207,18 @@ impl Client {
     /// authenticated.
     ///
     /// `POST /oauth2/revoke` (`post_oauth2_revoke`).
-    pub async fn revoke_access_token(
+    pub fn revoke_access_token(
         &self,
         body: &types::PostOAuth2Revoke,
-    ) -> Result<Response<()>, Error<types::OAuth2Error>> {
-        let url = operations::REVOKE_ACCESS_TOKEN
-            .url(
+    ) -> Call<(), types::OAuth2Error> {
+        self.transport
+            .request(
+                &operations::REVOKE_ACCESS_TOKEN,
                 &self.base_urls.api_box_com,
                 &[Segment::Literal("oauth2"), Segment::Literal("revoke")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REVOKE_ACCESS_TOKEN,
-                &url,
-                |request| request.form(body, &[]),
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .form(body, &[])
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "files")]
@@ -243,36 +227,23 @@ impl Client {
     /// Retrieves the details about a file.
     ///
     /// `GET /files/{file_id}` (`get_files_id`).
-    pub async fn get_file_information(
+    pub fn get_file_information(
         &self,
         file_id: &str,
         params: &types::GetFileInformationParams,
-    ) -> Result<Response<types::FileFull>, Error<types::ClientError>> {
-        let url = operations::GET_FILE_INFORMATION
-            .url(
+    ) -> Call<types::FileFull, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_FILE_INFORMATION,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("files"), Segment::parameter("file_id", file_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_FILE_INFORMATION,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                        .header(
-                            "if-none-match",
-                            &params.if_none_match,
-                            Style::simple(false),
-                        )
-                        .header("boxapi", &params.boxapi, Style::simple(false))
-                        .header("x-rep-hints", &params.x_rep_hints, Style::simple(false))
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .header("if-none-match", &params.if_none_match, Style::simple(false))
+            .header("boxapi", &params.boxapi, Style::simple(false))
+            .header("x-rep-hints", &params.x_rep_hints, Style::simple(false))
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "files")]
@@ -282,35 +253,27 @@ impl Client {
     /// file.
     ///
     /// `PUT /files/{file_id}` (`put_files_id`).
-    pub async fn update_file(
+    pub fn update_file(
         &self,
         file_id: &str,
         params: &types::UpdateFileParams,
         body: Option<&types::UpdateFileBody>,
-    ) -> Result<Response<types::FileFull>, Error<types::ClientError>> {
-        let url = operations::UPDATE_FILE
-            .url(
+    ) -> Call<types::FileFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("files"), Segment::parameter("file_id", file_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_FILE,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                        .header("if-match", &params.if_match, Style::simple(false));
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .header("if-match", &params.if_match, Style::simple(false));
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "trashed-files")]
@@ -322,34 +285,26 @@ impl Client {
     /// has been deleted.
     ///
     /// `POST /files/{file_id}` (`post_files_id`).
-    pub async fn restore_file(
+    pub fn restore_file(
         &self,
         file_id: &str,
         params: &types::RestoreFileParams,
         body: Option<&types::RestoreFileBody>,
-    ) -> Result<Response<types::TrashFileRestored>, Error<types::ClientError>> {
-        let url = operations::RESTORE_FILE
-            .url(
+    ) -> Call<types::TrashFileRestored, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::RESTORE_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("files"), Segment::parameter("file_id", file_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::RESTORE_FILE,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "files")]
@@ -361,27 +316,19 @@ impl Client {
     /// moved to the trash.
     ///
     /// `DELETE /files/{file_id}` (`delete_files_id`).
-    pub async fn delete_file(
+    pub fn delete_file(
         &self,
         file_id: &str,
         params: &types::DeleteFileParams,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::DELETE_FILE
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("files"), Segment::parameter("file_id", file_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::DELETE_FILE,
-                &url,
-                |request| {
-                    request.header("if-match", &params.if_match, Style::simple(false))
-                },
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .header("if-match", &params.if_match, Style::simple(false))
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "app-item-associations")]
@@ -393,29 +340,24 @@ impl Client {
     /// if the context user does not have **View** permission on the app item.
     ///
     /// `GET /files/{file_id}/app_item_associations` (`get_files_id_app_item_associations`).
-    pub async fn list_file_app_item_associations(
+    pub fn list_file_app_item_associations(
         &self,
         file_id: &str,
         params: &types::ListFileAppItemAssociationsParams,
-    ) -> Result<Response<types::AppItemAssociations>, Error<types::ClientError>> {
-        let url = operations::LIST_FILE_APP_ITEM_ASSOCIATIONS
-            .url(
+    ) -> Call<types::AppItemAssociations, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_FILE_APP_ITEM_ASSOCIATIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("app_item_associations"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_FILE_APP_ITEM_ASSOCIATIONS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "downloads")]
@@ -424,39 +366,32 @@ impl Client {
     /// Returns the contents of a file in binary format.
     ///
     /// `GET /files/{file_id}/content` (`get_files_id_content`).
-    pub async fn download_file(
+    pub fn download_file(
         &self,
         file_id: &str,
         params: &types::DownloadFileParams,
-    ) -> Result<Response<types::DownloadFileResponse>, Error<types::ClientError>> {
-        let url = operations::DOWNLOAD_FILE
-            .url(
+    ) -> Call<types::DownloadFileResponse, types::ClientError> {
+        self.transport
+            .request(
+                &operations::DOWNLOAD_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("content"),
                 ],
-            )?;
-        let decoding = ::clientgen_runtime::PerStatus {
-            streamed: types::DownloadFileResponse::streamed,
-            decode: types::DownloadFileResponse::decode,
-        };
-        self.transport
-            .send_per_status(
-                &operations::DOWNLOAD_FILE,
-                &url,
-                |request| {
-                    request
-                        .accept("application/octet-stream")
-                        .query(params, &[])
-                        .header("range", &params.range, Style::simple(false))
-                        .header("boxapi", &params.boxapi, Style::simple(false))
-                },
-                ::clientgen_runtime::json_error,
-                decoding,
             )
-            .await
+            .accept("application/octet-stream")
+            .query(params, &[])
+            .header("range", &params.range, Style::simple(false))
+            .header("boxapi", &params.boxapi, Style::simple(false))
+            .returning_streamed_per_status(
+                ::clientgen_runtime::json_error,
+                ::clientgen_runtime::PerStatus {
+                    streamed: types::DownloadFileResponse::streamed,
+                    decode: types::DownloadFileResponse::decode,
+                },
+            )
     }
 
     #[cfg(feature = "uploads")]
@@ -469,49 +404,40 @@ impl Client {
     /// `metadata_after_file_contents` error code.
     ///
     /// `POST /files/{file_id}/content` (`post_files_id_content`).
-    pub async fn upload_file_version(
+    pub fn upload_file_version(
         &self,
         file_id: &str,
         params: &types::UploadFileVersionParams,
         body: &types::UploadFileVersionBody,
-    ) -> Result<Response<types::Files>, Error<types::ClientError>> {
-        let url = operations::UPLOAD_FILE_VERSION
-            .url(
+    ) -> Call<types::Files, types::ClientError> {
+        self.transport
+            .request(
+                &operations::UPLOAD_FILE_VERSION,
                 &self.base_urls.upload_box_com_api_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("content"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPLOAD_FILE_VERSION,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                        .header("if-match", &params.if_match, Style::simple(false))
-                        .header("content-md5", &params.content_md5, Style::simple(false))
-                        .multipart(
-                            ::clientgen_runtime::multipart::Parts::new()
-                                .value(
-                                    ::clientgen_runtime::multipart::PartSpec::new("attributes")
-                                        .content_type("application/json"),
-                                    &body.attributes,
-                                )
-                                .file(
-                                    ::clientgen_runtime::multipart::PartSpec::new("file")
-                                        .content_type("application/octet-stream"),
-                                    Some(&body.file),
-                                ),
-                        )
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .header("if-match", &params.if_match, Style::simple(false))
+            .header("content-md5", &params.content_md5, Style::simple(false))
+            .multipart(
+                ::clientgen_runtime::multipart::Parts::new()
+                    .value(
+                        ::clientgen_runtime::multipart::PartSpec::new("attributes")
+                            .content_type("application/json"),
+                        &body.attributes,
+                    )
+                    .file(
+                        ::clientgen_runtime::multipart::PartSpec::new("file")
+                            .content_type("application/octet-stream"),
+                        Some(&body.file),
+                    ),
+            )
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "uploads")]
@@ -525,43 +451,34 @@ impl Client {
     /// `metadata_after_file_contents` error code.
     ///
     /// `POST /files/content` (`post_files_content`).
-    pub async fn upload_file(
+    pub fn upload_file(
         &self,
         params: &types::UploadFileParams,
         body: &types::UploadFileBody,
-    ) -> Result<Response<types::Files>, Error<types::ClientError>> {
-        let url = operations::UPLOAD_FILE
-            .url(
+    ) -> Call<types::Files, types::ClientError> {
+        self.transport
+            .request(
+                &operations::UPLOAD_FILE,
                 &self.base_urls.upload_box_com_api_2_0,
                 &[Segment::Literal("files"), Segment::Literal("content")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPLOAD_FILE,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                        .header("content-md5", &params.content_md5, Style::simple(false))
-                        .multipart(
-                            ::clientgen_runtime::multipart::Parts::new()
-                                .value(
-                                    ::clientgen_runtime::multipart::PartSpec::new("attributes")
-                                        .content_type("application/json"),
-                                    &body.attributes,
-                                )
-                                .file(
-                                    ::clientgen_runtime::multipart::PartSpec::new("file")
-                                        .content_type("application/octet-stream"),
-                                    Some(&body.file),
-                                ),
-                        )
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .header("content-md5", &params.content_md5, Style::simple(false))
+            .multipart(
+                ::clientgen_runtime::multipart::Parts::new()
+                    .value(
+                        ::clientgen_runtime::multipart::PartSpec::new("attributes")
+                            .content_type("application/json"),
+                        &body.attributes,
+                    )
+                    .file(
+                        ::clientgen_runtime::multipart::PartSpec::new("file")
+                            .content_type("application/octet-stream"),
+                        Some(&body.file),
+                    ),
+            )
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "files")]
@@ -571,34 +488,24 @@ impl Client {
     /// file.
     ///
     /// `OPTIONS /files/content` (`options_files_content`).
-    pub async fn preflight_check_before_upload(
+    pub fn preflight_check_before_upload(
         &self,
         body: Option<&types::PreflightCheckBeforeUploadBody>,
-    ) -> Result<
-        Response<types::UploadUrl>,
-        Error<types::PreflightCheckBeforeUploadError>,
-    > {
-        let url = operations::PREFLIGHT_CHECK_BEFORE_UPLOAD
-            .url(
+    ) -> Call<types::UploadUrl, types::PreflightCheckBeforeUploadError> {
+        let request = self
+            .transport
+            .request(
+                &operations::PREFLIGHT_CHECK_BEFORE_UPLOAD,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("files"), Segment::Literal("content")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::PREFLIGHT_CHECK_BEFORE_UPLOAD,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response
-            .json(|status, body| {
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request
+            .returning_json(|status, body| {
                 types::PreflightCheckBeforeUploadError::decode(status.as_u16(), body)
                     .ok()
             })
@@ -610,30 +517,23 @@ impl Client {
     /// Creates an upload session for a new file.
     ///
     /// `POST /files/upload_sessions` (`post_files_upload_sessions`).
-    pub async fn create_upload_session(
+    pub fn create_upload_session(
         &self,
         body: Option<&types::CreateUploadSessionBody>,
-    ) -> Result<Response<types::UploadSession>, Error<types::ClientError>> {
-        let url = operations::CREATE_UPLOAD_SESSION
-            .url(
+    ) -> Call<types::UploadSession, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_UPLOAD_SESSION,
                 &self.base_urls.upload_box_com_api_2_0,
                 &[Segment::Literal("files"), Segment::Literal("upload_sessions")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_UPLOAD_SESSION,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "uploads-chunked")]
@@ -642,35 +542,28 @@ impl Client {
     /// Creates an upload session for an existing file.
     ///
     /// `POST /files/{file_id}/upload_sessions` (`post_files_id_upload_sessions`).
-    pub async fn create_upload_session_for_existing_file(
+    pub fn create_upload_session_for_existing_file(
         &self,
         file_id: &str,
         body: Option<&types::CreateUploadSessionForExistingFileBody>,
-    ) -> Result<Response<types::UploadSession>, Error<types::ClientError>> {
-        let url = operations::CREATE_UPLOAD_SESSION_FOR_EXISTING_FILE
-            .url(
+    ) -> Call<types::UploadSession, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_UPLOAD_SESSION_FOR_EXISTING_FILE,
                 &self.base_urls.upload_box_com_api_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("upload_sessions"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_UPLOAD_SESSION_FOR_EXISTING_FILE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "uploads-chunked")]
@@ -682,28 +575,22 @@ impl Client {
     /// session`](https://developer.box.com/reference/post-files-upload-sessions) endpoint.
     ///
     /// `GET /files/upload_sessions/{upload_session_id}` (`get_files_upload_sessions_id`).
-    pub async fn get_upload_session(
+    pub fn get_upload_session(
         &self,
         upload_session_id: &str,
-    ) -> Result<Response<types::UploadSession>, Error<types::ClientError>> {
-        let url = operations::GET_UPLOAD_SESSION
-            .url(
+    ) -> Call<types::UploadSession, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_UPLOAD_SESSION,
                 &self.base_urls.upload_box_com_api_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::Literal("upload_sessions"),
                     Segment::parameter("upload_session_id", upload_session_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_UPLOAD_SESSION,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "uploads-chunked")]
@@ -716,44 +603,31 @@ impl Client {
     /// session`](https://developer.box.com/reference/get-files-upload-sessions-id) endpoints.
     ///
     /// `PUT /files/upload_sessions/{upload_session_id}` (`put_files_upload_sessions_id`).
-    pub async fn upload_part_of_file(
+    pub fn upload_part_of_file(
         &self,
         upload_session_id: &str,
         params: &types::UploadPartOfFileParams,
         body: Option<::clientgen_runtime::Payload>,
-    ) -> Result<Response<types::UploadedPart>, Error<types::ClientError>> {
-        let url = operations::UPLOAD_PART_OF_FILE
-            .url(
+    ) -> Call<types::UploadedPart, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPLOAD_PART_OF_FILE,
                 &self.base_urls.upload_box_com_api_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::Literal("upload_sessions"),
                     Segment::parameter("upload_session_id", upload_session_id),
                 ],
-            )?;
-        let body = body.as_ref();
-        let response = self
-            .transport
-            .send(
-                &operations::UPLOAD_PART_OF_FILE,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .header("digest", &params.digest, Style::simple(false))
-                        .header(
-                            "content-range",
-                            &params.content_range,
-                            Style::simple(false),
-                        );
-                    match body {
-                        Some(body) => request.payload(body, "application/octet-stream"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .header("digest", &params.digest, Style::simple(false))
+            .header("content-range", &params.content_range, Style::simple(false));
+        let request = match body {
+            Some(body) => request.payload(body, "application/octet-stream"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "uploads-chunked")]
@@ -768,24 +642,21 @@ impl Client {
     /// session`](https://developer.box.com/reference/get-files-upload-sessions-id) endpoints.
     ///
     /// `DELETE /files/upload_sessions/{upload_session_id}` (`delete_files_upload_sessions_id`).
-    pub async fn remove_upload_session(
+    pub fn remove_upload_session(
         &self,
         upload_session_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_UPLOAD_SESSION
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_UPLOAD_SESSION,
                 &self.base_urls.upload_box_com_api_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::Literal("upload_sessions"),
                     Segment::parameter("upload_session_id", upload_session_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_UPLOAD_SESSION, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "uploads-chunked")]
@@ -799,13 +670,14 @@ impl Client {
     ///
     /// `GET /files/upload_sessions/{upload_session_id}/parts`
     /// (`get_files_upload_sessions_id_parts`).
-    pub async fn list_parts(
+    pub fn list_parts(
         &self,
         upload_session_id: &str,
         params: &types::ListPartsParams,
-    ) -> Result<Response<types::UploadParts>, Error<types::ClientError>> {
-        let url = operations::LIST_PARTS
-            .url(
+    ) -> Call<types::UploadParts, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_PARTS,
                 &self.base_urls.upload_box_com_api_2_0,
                 &[
                     Segment::Literal("files"),
@@ -813,16 +685,10 @@ impl Client {
                     Segment::parameter("upload_session_id", upload_session_id),
                     Segment::Literal("parts"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_PARTS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "uploads-chunked")]
@@ -836,17 +702,16 @@ impl Client {
     ///
     /// `POST /files/upload_sessions/{upload_session_id}/commit`
     /// (`post_files_upload_sessions_id_commit`).
-    pub async fn commit_upload_session(
+    pub fn commit_upload_session(
         &self,
         upload_session_id: &str,
         params: &types::CommitUploadSessionParams,
         body: Option<&types::CommitUploadSessionBody>,
-    ) -> Result<
-        Response<types::CommitUploadSessionResponse>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::COMMIT_UPLOAD_SESSION
-            .url(
+    ) -> Call<types::CommitUploadSessionResponse, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::COMMIT_UPLOAD_SESSION,
                 &self.base_urls.upload_box_com_api_2_0,
                 &[
                     Segment::Literal("files"),
@@ -854,31 +719,17 @@ impl Client {
                     Segment::parameter("upload_session_id", upload_session_id),
                     Segment::Literal("commit"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::COMMIT_UPLOAD_SESSION,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .header("digest", &params.digest, Style::simple(false))
-                        .header("if-match", &params.if_match, Style::simple(false))
-                        .header(
-                            "if-none-match",
-                            &params.if_none_match,
-                            Style::simple(false),
-                        );
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response
-            .per_status(
+            .accept("application/json")
+            .header("digest", &params.digest, Style::simple(false))
+            .header("if-match", &params.if_match, Style::simple(false))
+            .header("if-none-match", &params.if_none_match, Style::simple(false));
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request
+            .returning_per_status(
                 ::clientgen_runtime::json_error,
                 types::CommitUploadSessionResponse::decode,
             )
@@ -890,38 +741,30 @@ impl Client {
     /// Creates a copy of a file.
     ///
     /// `POST /files/{file_id}/copy` (`post_files_id_copy`).
-    pub async fn copy_file(
+    pub fn copy_file(
         &self,
         file_id: &str,
         params: &types::CopyFileParams,
         body: Option<&types::CopyFileBody>,
-    ) -> Result<Response<types::FileFull>, Error<types::ClientError>> {
-        let url = operations::COPY_FILE
-            .url(
+    ) -> Call<types::FileFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::COPY_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("copy"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::COPY_FILE,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "files")]
@@ -938,34 +781,31 @@ impl Client {
     /// `GET /files/{file_id}/thumbnail.{extension}` (`get_files_id_thumbnail_id`).
     ///
     /// [1]: https://community.box.com/t5/Migrating-and-Previewing-Content/File-Types-and-Fonts-Supported-in-Box-Content-Preview/ta-p/327
-    pub async fn get_file_thumbnail(
+    pub fn get_file_thumbnail(
         &self,
         file_id: &str,
         extension: &types::GetFileThumbnailExtension,
         params: &types::GetFileThumbnailParams,
-    ) -> Result<Response<types::GetFileThumbnailResponse>, Error<types::ClientError>> {
-        let url = operations::GET_FILE_THUMBNAIL
-            .url(
+    ) -> Call<types::GetFileThumbnailResponse, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_FILE_THUMBNAIL,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Template(format!("thumbnail.{}", extension)),
                 ],
-            )?;
-        let decoding = ::clientgen_runtime::PerStatus {
-            streamed: types::GetFileThumbnailResponse::streamed,
-            decode: types::GetFileThumbnailResponse::decode,
-        };
-        self.transport
-            .send_per_status(
-                &operations::GET_FILE_THUMBNAIL,
-                &url,
-                |request| request.accept("image/jpg, image/png").query(params, &[]),
-                ::clientgen_runtime::json_error,
-                decoding,
             )
-            .await
+            .accept("image/jpg, image/png")
+            .query(params, &[])
+            .returning_streamed_per_status(
+                ::clientgen_runtime::json_error,
+                ::clientgen_runtime::PerStatus {
+                    streamed: types::GetFileThumbnailResponse::streamed,
+                    decode: types::GetFileThumbnailResponse::decode,
+                },
+            )
     }
 
     #[cfg(feature = "collaborations-list")]
@@ -975,33 +815,24 @@ impl Client {
     /// that have access to the file or have been invited to the file.
     ///
     /// `GET /files/{file_id}/collaborations` (`get_files_id_collaborations`).
-    pub async fn list_file_collaborations(
+    pub fn list_file_collaborations(
         &self,
         file_id: &str,
         params: &types::ListFileCollaborationsParams,
-    ) -> Result<Response<types::Collaborations>, Error<types::ClientError>> {
-        let url = operations::LIST_FILE_COLLABORATIONS
-            .url(
+    ) -> Call<types::Collaborations, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_FILE_COLLABORATIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("collaborations"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_FILE_COLLABORATIONS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "comments")]
@@ -1010,33 +841,24 @@ impl Client {
     /// Retrieves a list of comments for a file.
     ///
     /// `GET /files/{file_id}/comments` (`get_files_id_comments`).
-    pub async fn list_file_comments(
+    pub fn list_file_comments(
         &self,
         file_id: &str,
         params: &types::ListFileCommentsParams,
-    ) -> Result<Response<types::Comments>, Error<types::ClientError>> {
-        let url = operations::LIST_FILE_COMMENTS
-            .url(
+    ) -> Call<types::Comments, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_FILE_COMMENTS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("comments"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_FILE_COMMENTS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "tasks")]
@@ -1045,28 +867,22 @@ impl Client {
     /// Retrieves a list of all the tasks for a file. This endpoint does not support pagination.
     ///
     /// `GET /files/{file_id}/tasks` (`get_files_id_tasks`).
-    pub async fn list_tasks_on_file(
+    pub fn list_tasks_on_file(
         &self,
         file_id: &str,
-    ) -> Result<Response<types::Tasks>, Error<types::ClientError>> {
-        let url = operations::LIST_TASKS_ON_FILE
-            .url(
+    ) -> Call<types::Tasks, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_TASKS_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("tasks"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_TASKS_ON_FILE,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "trashed-files")]
@@ -1083,33 +899,24 @@ impl Client {
     /// /folders/trash/items`](https://developer.box.com/reference/get-folders-trash-items/) API.
     ///
     /// `GET /files/{file_id}/trash` (`get_files_id_trash`).
-    pub async fn get_trashed_file(
+    pub fn get_trashed_file(
         &self,
         file_id: &str,
         params: &types::GetTrashedFileParams,
-    ) -> Result<Response<types::TrashFile>, Error<types::ClientError>> {
-        let url = operations::GET_TRASHED_FILE
-            .url(
+    ) -> Call<types::TrashFile, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_TRASHED_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("trash"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_TRASHED_FILE,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "trashed-files")]
@@ -1118,24 +925,21 @@ impl Client {
     /// Permanently deletes a file that is in the trash. This action cannot be undone.
     ///
     /// `DELETE /files/{file_id}/trash` (`delete_files_id_trash`).
-    pub async fn permanently_remove_file(
+    pub fn permanently_remove_file(
         &self,
         file_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::PERMANENTLY_REMOVE_FILE
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::PERMANENTLY_REMOVE_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("trash"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::PERMANENTLY_REMOVE_FILE, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "file-versions")]
@@ -1147,33 +951,24 @@ impl Client {
     /// version of a file, use the `GET /file/:id` API.
     ///
     /// `GET /files/{file_id}/versions` (`get_files_id_versions`).
-    pub async fn list_all_file_versions(
+    pub fn list_all_file_versions(
         &self,
         file_id: &str,
         params: &types::ListAllFileVersionsParams,
-    ) -> Result<Response<types::FileVersions>, Error<types::ClientError>> {
-        let url = operations::LIST_ALL_FILE_VERSIONS
-            .url(
+    ) -> Call<types::FileVersions, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_ALL_FILE_VERSIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("versions"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_ALL_FILE_VERSIONS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "file-versions")]
@@ -1184,14 +979,15 @@ impl Client {
     /// Versions are only tracked for Box users with premium accounts.
     ///
     /// `GET /files/{file_id}/versions/{file_version_id}` (`get_files_id_versions_id`).
-    pub async fn get_file_version(
+    pub fn get_file_version(
         &self,
         file_id: &str,
         file_version_id: &str,
         params: &types::GetFileVersionParams,
-    ) -> Result<Response<types::FileVersionFull>, Error<types::ClientError>> {
-        let url = operations::GET_FILE_VERSION
-            .url(
+    ) -> Call<types::FileVersionFull, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_FILE_VERSION,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1199,20 +995,10 @@ impl Client {
                     Segment::Literal("versions"),
                     Segment::parameter("file_version_id", file_version_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_FILE_VERSION,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "file-versions")]
@@ -1222,14 +1008,16 @@ impl Client {
     /// restore Box Notes, as it works with file formats such as PDF, DOC, PPTX or similar.
     ///
     /// `PUT /files/{file_id}/versions/{file_version_id}` (`put_files_id_versions_id`).
-    pub async fn restore_file_version(
+    pub fn restore_file_version(
         &self,
         file_id: &str,
         file_version_id: &str,
         body: Option<&types::RestoreFileVersionBody>,
-    ) -> Result<Response<types::FileVersionFull>, Error<types::ClientError>> {
-        let url = operations::RESTORE_FILE_VERSION
-            .url(
+    ) -> Call<types::FileVersionFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::RESTORE_FILE_VERSION,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1237,22 +1025,13 @@ impl Client {
                     Segment::Literal("versions"),
                     Segment::parameter("file_version_id", file_version_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::RESTORE_FILE_VERSION,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "file-versions")]
@@ -1263,14 +1042,15 @@ impl Client {
     /// Versions are only tracked for Box users with premium accounts.
     ///
     /// `DELETE /files/{file_id}/versions/{file_version_id}` (`delete_files_id_versions_id`).
-    pub async fn remove_file_version(
+    pub fn remove_file_version(
         &self,
         file_id: &str,
         file_version_id: &str,
         params: &types::RemoveFileVersionParams,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_FILE_VERSION
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_FILE_VERSION,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1278,18 +1058,9 @@ impl Client {
                     Segment::Literal("versions"),
                     Segment::parameter("file_version_id", file_version_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REMOVE_FILE_VERSION,
-                &url,
-                |request| {
-                    request.header("if-match", &params.if_match, Style::simple(false))
-                },
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .header("if-match", &params.if_match, Style::simple(false))
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "file-versions")]
@@ -1310,14 +1081,16 @@ impl Client {
     /// DOC, PPTX or similar.
     ///
     /// `POST /files/{file_id}/versions/current` (`post_files_id_versions_current`).
-    pub async fn promote_file_version(
+    pub fn promote_file_version(
         &self,
         file_id: &str,
         params: &types::PromoteFileVersionParams,
         body: Option<&types::PromoteFileVersionBody>,
-    ) -> Result<Response<types::FileVersionFull>, Error<types::ClientError>> {
-        let url = operations::PROMOTE_FILE_VERSION
-            .url(
+    ) -> Call<types::FileVersionFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::PROMOTE_FILE_VERSION,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1325,24 +1098,14 @@ impl Client {
                     Segment::Literal("versions"),
                     Segment::Literal("current"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::PROMOTE_FILE_VERSION,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-instances-files")]
@@ -1351,29 +1114,24 @@ impl Client {
     /// Retrieves all metadata for a given file.
     ///
     /// `GET /files/{file_id}/metadata` (`get_files_id_metadata`).
-    pub async fn list_metadata_instances_on_file(
+    pub fn list_metadata_instances_on_file(
         &self,
         file_id: &str,
         params: &types::ListMetadataInstancesOnFileParams,
-    ) -> Result<Response<types::Metadatas>, Error<types::ClientError>> {
-        let url = operations::LIST_METADATA_INSTANCES_ON_FILE
-            .url(
+    ) -> Call<types::Metadatas, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_METADATA_INSTANCES_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("metadata"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_METADATA_INSTANCES_ON_FILE,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "classifications-on-files")]
@@ -1386,12 +1144,13 @@ impl Client {
     ///
     /// `GET /files/{file_id}/metadata/enterprise/securityClassification-6VMVochwUWo`
     /// (`get_files_id_metadata_enterprise_securityClassification-6VMVochwUWo`).
-    pub async fn get_classification_on_file(
+    pub fn get_classification_on_file(
         &self,
         file_id: &str,
-    ) -> Result<Response<types::Classification>, Error<types::ClientError>> {
-        let url = operations::GET_CLASSIFICATION_ON_FILE
-            .url(
+    ) -> Call<types::Classification, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_CLASSIFICATION_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1400,16 +1159,9 @@ impl Client {
                     Segment::Literal("enterprise"),
                     Segment::Literal("securityClassification-6VMVochwUWo"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_CLASSIFICATION_ON_FILE,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "classifications-on-files")]
@@ -1423,13 +1175,15 @@ impl Client {
     ///
     /// `PUT /files/{file_id}/metadata/enterprise/securityClassification-6VMVochwUWo`
     /// (`put_files_id_metadata_enterprise_securityClassification-6VMVochwUWo`).
-    pub async fn update_classification_on_file(
+    pub fn update_classification_on_file(
         &self,
         file_id: &str,
         body: Option<&::std::vec::Vec<types::UpdateClassificationOnFileBodyItem>>,
-    ) -> Result<Response<types::Classification>, Error<types::ClientError>> {
-        let url = operations::UPDATE_CLASSIFICATION_ON_FILE
-            .url(
+    ) -> Call<types::Classification, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_CLASSIFICATION_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1438,22 +1192,13 @@ impl Client {
                     Segment::Literal("enterprise"),
                     Segment::Literal("securityClassification-6VMVochwUWo"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_CLASSIFICATION_ON_FILE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json-patch+json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json-patch+json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "classifications-on-files")]
@@ -1466,13 +1211,15 @@ impl Client {
     ///
     /// `POST /files/{file_id}/metadata/enterprise/securityClassification-6VMVochwUWo`
     /// (`post_files_id_metadata_enterprise_securityClassification-6VMVochwUWo`).
-    pub async fn add_classification_to_file(
+    pub fn add_classification_to_file(
         &self,
         file_id: &str,
         body: Option<&types::AddClassificationToFileBody>,
-    ) -> Result<Response<types::Classification>, Error<types::ClientError>> {
-        let url = operations::ADD_CLASSIFICATION_TO_FILE
-            .url(
+    ) -> Call<types::Classification, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ADD_CLASSIFICATION_TO_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1481,22 +1228,13 @@ impl Client {
                     Segment::Literal("enterprise"),
                     Segment::Literal("securityClassification-6VMVochwUWo"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ADD_CLASSIFICATION_TO_FILE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "classifications-on-files")]
@@ -1509,12 +1247,13 @@ impl Client {
     ///
     /// `DELETE /files/{file_id}/metadata/enterprise/securityClassification-6VMVochwUWo`
     /// (`delete_files_id_metadata_enterprise_securityClassification-6VMVochwUWo`).
-    pub async fn remove_classification_from_file(
+    pub fn remove_classification_from_file(
         &self,
         file_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_CLASSIFICATION_FROM_FILE
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_CLASSIFICATION_FROM_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1523,12 +1262,8 @@ impl Client {
                     Segment::Literal("enterprise"),
                     Segment::Literal("securityClassification-6VMVochwUWo"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_CLASSIFICATION_FROM_FILE, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-instances-files")]
@@ -1537,15 +1272,16 @@ impl Client {
     /// Retrieves the instance of a metadata template that has been applied to a file.
     ///
     /// `GET /files/{file_id}/metadata/{scope}/{template_key}` (`get_files_id_metadata_id_id`).
-    pub async fn get_metadata_instance_on_file(
+    pub fn get_metadata_instance_on_file(
         &self,
         file_id: &str,
         scope: &types::GetMetadataInstanceOnFileScope,
         template_key: &str,
         params: &types::GetMetadataInstanceOnFileParams,
-    ) -> Result<Response<types::MetadataFull>, Error<types::ClientError>> {
-        let url = operations::GET_METADATA_INSTANCE_ON_FILE
-            .url(
+    ) -> Call<types::MetadataFull, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_METADATA_INSTANCE_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1554,16 +1290,10 @@ impl Client {
                     Segment::parameter("scope", scope),
                     Segment::parameter("template_key", template_key),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_METADATA_INSTANCE_ON_FILE,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-instances-files")]
@@ -1579,15 +1309,17 @@ impl Client {
     /// operations, the metadata instance will not be changed.
     ///
     /// `PUT /files/{file_id}/metadata/{scope}/{template_key}` (`put_files_id_metadata_id_id`).
-    pub async fn update_metadata_instance_on_file(
+    pub fn update_metadata_instance_on_file(
         &self,
         file_id: &str,
         scope: &types::UpdateMetadataInstanceOnFileScope,
         template_key: &str,
         body: Option<&::std::vec::Vec<types::AMetadataInstanceUpdateOperation>>,
-    ) -> Result<Response<types::MetadataFull>, Error<types::ClientError>> {
-        let url = operations::UPDATE_METADATA_INSTANCE_ON_FILE
-            .url(
+    ) -> Call<types::MetadataFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_METADATA_INSTANCE_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1596,22 +1328,13 @@ impl Client {
                     Segment::parameter("scope", scope),
                     Segment::parameter("template_key", template_key),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_METADATA_INSTANCE_ON_FILE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json-patch+json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json-patch+json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-instances-files")]
@@ -1623,7 +1346,7 @@ impl Client {
     /// for the `global.properties` template which accepts any key-value pair.
     ///
     /// `POST /files/{file_id}/metadata/{scope}/{template_key}` (`post_files_id_metadata_id_id`).
-    pub async fn create_metadata_instance_on_file(
+    pub fn create_metadata_instance_on_file(
         &self,
         file_id: &str,
         scope: &types::CreateMetadataInstanceOnFileScope,
@@ -1631,12 +1354,11 @@ impl Client {
         body: Option<
             &::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
         >,
-    ) -> Result<
-        Response<types::MetadataFull>,
-        Error<types::CreateMetadataInstanceOnFileError>,
-    > {
-        let url = operations::CREATE_METADATA_INSTANCE_ON_FILE
-            .url(
+    ) -> Call<types::MetadataFull, types::CreateMetadataInstanceOnFileError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_METADATA_INSTANCE_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1645,23 +1367,14 @@ impl Client {
                     Segment::parameter("scope", scope),
                     Segment::parameter("template_key", template_key),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_METADATA_INSTANCE_ON_FILE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response
-            .json(|status, body| {
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request
+            .returning_json(|status, body| {
                 types::CreateMetadataInstanceOnFileError::decode(status.as_u16(), body)
                     .ok()
             })
@@ -1674,14 +1387,15 @@ impl Client {
     ///
     /// `DELETE /files/{file_id}/metadata/{scope}/{template_key}`
     /// (`delete_files_id_metadata_id_id`).
-    pub async fn remove_metadata_instance_from_file(
+    pub fn remove_metadata_instance_from_file(
         &self,
         file_id: &str,
         scope: &types::RemoveMetadataInstanceFromFileScope,
         template_key: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_METADATA_INSTANCE_FROM_FILE
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_METADATA_INSTANCE_FROM_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1690,16 +1404,8 @@ impl Client {
                     Segment::parameter("scope", scope),
                     Segment::parameter("template_key", template_key),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REMOVE_METADATA_INSTANCE_FROM_FILE,
-                &url,
-                |request| request,
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "skills")]
@@ -1709,12 +1415,13 @@ impl Client {
     ///
     /// `GET /files/{file_id}/metadata/global/boxSkillsCards`
     /// (`get_files_id_metadata_global_boxSkillsCards`).
-    pub async fn list_box_skill_cards_on_file(
+    pub fn list_box_skill_cards_on_file(
         &self,
         file_id: &str,
-    ) -> Result<Response<types::SkillCardsMetadata>, Error<types::ClientError>> {
-        let url = operations::LIST_BOX_SKILL_CARDS_ON_FILE
-            .url(
+    ) -> Call<types::SkillCardsMetadata, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_BOX_SKILL_CARDS_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1723,16 +1430,9 @@ impl Client {
                     Segment::Literal("global"),
                     Segment::Literal("boxSkillsCards"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_BOX_SKILL_CARDS_ON_FILE,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "skills")]
@@ -1742,13 +1442,15 @@ impl Client {
     ///
     /// `PUT /files/{file_id}/metadata/global/boxSkillsCards`
     /// (`put_files_id_metadata_global_boxSkillsCards`).
-    pub async fn update_box_skill_cards_on_file(
+    pub fn update_box_skill_cards_on_file(
         &self,
         file_id: &str,
         body: Option<&::std::vec::Vec<types::UpdateBoxSkillCardsOnFileBodyItem>>,
-    ) -> Result<Response<types::SkillCardsMetadata>, Error<types::ClientError>> {
-        let url = operations::UPDATE_BOX_SKILL_CARDS_ON_FILE
-            .url(
+    ) -> Call<types::SkillCardsMetadata, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_BOX_SKILL_CARDS_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1757,22 +1459,13 @@ impl Client {
                     Segment::Literal("global"),
                     Segment::Literal("boxSkillsCards"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_BOX_SKILL_CARDS_ON_FILE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json-patch+json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json-patch+json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "skills")]
@@ -1782,13 +1475,15 @@ impl Client {
     ///
     /// `POST /files/{file_id}/metadata/global/boxSkillsCards`
     /// (`post_files_id_metadata_global_boxSkillsCards`).
-    pub async fn create_box_skill_cards_on_file(
+    pub fn create_box_skill_cards_on_file(
         &self,
         file_id: &str,
         body: Option<&types::CreateBoxSkillCardsOnFileBody>,
-    ) -> Result<Response<types::SkillCardsMetadata>, Error<types::ClientError>> {
-        let url = operations::CREATE_BOX_SKILL_CARDS_ON_FILE
-            .url(
+    ) -> Call<types::SkillCardsMetadata, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_BOX_SKILL_CARDS_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1797,22 +1492,13 @@ impl Client {
                     Segment::Literal("global"),
                     Segment::Literal("boxSkillsCards"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_BOX_SKILL_CARDS_ON_FILE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "skills")]
@@ -1822,12 +1508,13 @@ impl Client {
     ///
     /// `DELETE /files/{file_id}/metadata/global/boxSkillsCards`
     /// (`delete_files_id_metadata_global_boxSkillsCards`).
-    pub async fn remove_box_skill_cards_from_file(
+    pub fn remove_box_skill_cards_from_file(
         &self,
         file_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_BOX_SKILL_CARDS_FROM_FILE
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_BOX_SKILL_CARDS_FROM_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
@@ -1836,12 +1523,8 @@ impl Client {
                     Segment::Literal("global"),
                     Segment::Literal("boxSkillsCards"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_BOX_SKILL_CARDS_FROM_FILE, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "watermarks-files")]
@@ -1850,28 +1533,22 @@ impl Client {
     /// Retrieve the watermark for a file.
     ///
     /// `GET /files/{file_id}/watermark` (`get_files_id_watermark`).
-    pub async fn get_watermark_on_file(
+    pub fn get_watermark_on_file(
         &self,
         file_id: &str,
-    ) -> Result<Response<types::Watermark>, Error<types::ClientError>> {
-        let url = operations::GET_WATERMARK_ON_FILE
-            .url(
+    ) -> Call<types::Watermark, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_WATERMARK_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("watermark"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_WATERMARK_ON_FILE,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "watermarks-files")]
@@ -1880,35 +1557,28 @@ impl Client {
     /// Applies or update a watermark on a file.
     ///
     /// `PUT /files/{file_id}/watermark` (`put_files_id_watermark`).
-    pub async fn apply_watermark_to_file(
+    pub fn apply_watermark_to_file(
         &self,
         file_id: &str,
         body: Option<&types::ApplyWatermarkToFileBody>,
-    ) -> Result<Response<types::Watermark>, Error<types::ClientError>> {
-        let url = operations::APPLY_WATERMARK_TO_FILE
-            .url(
+    ) -> Call<types::Watermark, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::APPLY_WATERMARK_TO_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("watermark"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::APPLY_WATERMARK_TO_FILE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "watermarks-files")]
@@ -1917,24 +1587,21 @@ impl Client {
     /// Removes the watermark from a file.
     ///
     /// `DELETE /files/{file_id}/watermark` (`delete_files_id_watermark`).
-    pub async fn remove_watermark_from_file(
+    pub fn remove_watermark_from_file(
         &self,
         file_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_WATERMARK_FROM_FILE
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_WATERMARK_FROM_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("files"),
                     Segment::parameter("file_id", file_id),
                     Segment::Literal("watermark"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_WATERMARK_FROM_FILE, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "file-requests")]
@@ -1943,27 +1610,21 @@ impl Client {
     /// Retrieves the information about a file request.
     ///
     /// `GET /file_requests/{file_request_id}` (`get_file_requests_id`).
-    pub async fn get_file_request(
+    pub fn get_file_request(
         &self,
         file_request_id: &str,
-    ) -> Result<Response<types::FileRequest>, Error<types::ClientError>> {
-        let url = operations::GET_FILE_REQUEST
-            .url(
+    ) -> Call<types::FileRequest, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_FILE_REQUEST,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("file_requests"),
                     Segment::parameter("file_request_id", file_request_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_FILE_REQUEST,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "file-requests")]
@@ -1972,37 +1633,29 @@ impl Client {
     /// Updates a file request. This can be used to activate or deactivate a file request.
     ///
     /// `PUT /file_requests/{file_request_id}` (`put_file_requests_id`).
-    pub async fn update_file_request(
+    pub fn update_file_request(
         &self,
         file_request_id: &str,
         params: &types::UpdateFileRequestParams,
         body: Option<&types::FileRequestUpdateRequest>,
-    ) -> Result<Response<types::FileRequest>, Error<types::ClientError>> {
-        let url = operations::UPDATE_FILE_REQUEST
-            .url(
+    ) -> Call<types::FileRequest, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_FILE_REQUEST,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("file_requests"),
                     Segment::parameter("file_request_id", file_request_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_FILE_REQUEST,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .header("if-match", &params.if_match, Style::simple(false));
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .header("if-match", &params.if_match, Style::simple(false));
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "file-requests")]
@@ -2011,23 +1664,20 @@ impl Client {
     /// Deletes a file request permanently.
     ///
     /// `DELETE /file_requests/{file_request_id}` (`delete_file_requests_id`).
-    pub async fn delete_file_request(
+    pub fn delete_file_request(
         &self,
         file_request_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::DELETE_FILE_REQUEST
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_FILE_REQUEST,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("file_requests"),
                     Segment::parameter("file_request_id", file_request_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::DELETE_FILE_REQUEST, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "file-requests")]
@@ -2037,35 +1687,28 @@ impl Client {
     /// another folder.
     ///
     /// `POST /file_requests/{file_request_id}/copy` (`post_file_requests_id_copy`).
-    pub async fn copy_file_request(
+    pub fn copy_file_request(
         &self,
         file_request_id: &str,
         body: Option<&types::FileRequestCopyRequest>,
-    ) -> Result<Response<types::FileRequest>, Error<types::ClientError>> {
-        let url = operations::COPY_FILE_REQUEST
-            .url(
+    ) -> Call<types::FileRequest, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::COPY_FILE_REQUEST,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("file_requests"),
                     Segment::parameter("file_request_id", file_request_id),
                     Segment::Literal("copy"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::COPY_FILE_REQUEST,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "folders")]
@@ -2081,38 +1724,25 @@ impl Client {
     /// folder](https://developer.box.com/reference/get-folders-id-items) endpoint.
     ///
     /// `GET /folders/{folder_id}` (`get_folders_id`).
-    pub async fn get_folder_information(
+    pub fn get_folder_information(
         &self,
         folder_id: &str,
         params: &types::GetFolderInformationParams,
-    ) -> Result<Response<types::FolderFull>, Error<types::ClientError>> {
-        let url = operations::GET_FOLDER_INFORMATION
-            .url(
+    ) -> Call<types::FolderFull, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_FOLDER_INFORMATION,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_FOLDER_INFORMATION,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                        .header(
-                            "if-none-match",
-                            &params.if_none_match,
-                            Style::simple(false),
-                        )
-                        .header("boxapi", &params.boxapi, Style::simple(false))
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .header("if-none-match", &params.if_none_match, Style::simple(false))
+            .header("boxapi", &params.boxapi, Style::simple(false))
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "folders")]
@@ -2122,38 +1752,30 @@ impl Client {
     /// collaborations, and more.
     ///
     /// `PUT /folders/{folder_id}` (`put_folders_id`).
-    pub async fn update_folder(
+    pub fn update_folder(
         &self,
         folder_id: &str,
         params: &types::UpdateFolderParams,
         body: Option<&types::UpdateFolderBody>,
-    ) -> Result<Response<types::FolderFull>, Error<types::ClientError>> {
-        let url = operations::UPDATE_FOLDER
-            .url(
+    ) -> Call<types::FolderFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_FOLDER,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                        .header("if-match", &params.if_match, Style::simple(false));
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .header("if-match", &params.if_match, Style::simple(false));
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "trashed-folders")]
@@ -2171,37 +1793,29 @@ impl Client {
     /// performed on any of the locked folders.
     ///
     /// `POST /folders/{folder_id}` (`post_folders_id`).
-    pub async fn restore_folder(
+    pub fn restore_folder(
         &self,
         folder_id: &str,
         params: &types::RestoreFolderParams,
         body: Option<&types::RestoreFileBody>,
-    ) -> Result<Response<types::TrashFolderRestored>, Error<types::ClientError>> {
-        let url = operations::RESTORE_FOLDER
-            .url(
+    ) -> Call<types::TrashFolderRestored, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::RESTORE_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::RESTORE_FOLDER,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "folders")]
@@ -2210,32 +1824,23 @@ impl Client {
     /// Deletes a folder, either permanently or by moving it to the trash.
     ///
     /// `DELETE /folders/{folder_id}` (`delete_folders_id`).
-    pub async fn delete_folder(
+    pub fn delete_folder(
         &self,
         folder_id: &str,
         params: &types::DeleteFolderParams,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::DELETE_FOLDER
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::DELETE_FOLDER,
-                &url,
-                |request| {
-                    request
-                        .query(params, &[])
-                        .header("if-match", &params.if_match, Style::simple(false))
-                },
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .query(params, &[])
+            .header("if-match", &params.if_match, Style::simple(false))
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "app-item-associations")]
@@ -2247,29 +1852,24 @@ impl Client {
     /// even if the context user does not have **View** permission on the app item.
     ///
     /// `GET /folders/{folder_id}/app_item_associations` (`get_folders_id_app_item_associations`).
-    pub async fn list_folder_app_item_associations(
+    pub fn list_folder_app_item_associations(
         &self,
         folder_id: &str,
         params: &types::ListFolderAppItemAssociationsParams,
-    ) -> Result<Response<types::AppItemAssociations>, Error<types::ClientError>> {
-        let url = operations::LIST_FOLDER_APP_ITEM_ASSOCIATIONS
-            .url(
+    ) -> Call<types::AppItemAssociations, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_FOLDER_APP_ITEM_ASSOCIATIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                     Segment::Literal("app_item_associations"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_FOLDER_APP_ITEM_ASSOCIATIONS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "folders")]
@@ -2281,34 +1881,25 @@ impl Client {
     /// folder](https://developer.box.com/reference/get-folders-id) endpoint instead.
     ///
     /// `GET /folders/{folder_id}/items` (`get_folders_id_items`).
-    pub async fn list_items_in_folder(
+    pub fn list_items_in_folder(
         &self,
         folder_id: &str,
         params: &types::ListItemsInFolderParams,
-    ) -> Result<Response<types::Items>, Error<types::ClientError>> {
-        let url = operations::LIST_ITEMS_IN_FOLDER
-            .url(
+    ) -> Call<types::Items, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_ITEMS_IN_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                     Segment::Literal("items"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_ITEMS_IN_FOLDER,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                        .header("boxapi", &params.boxapi, Style::simple(false))
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .header("boxapi", &params.boxapi, Style::simple(false))
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "folders")]
@@ -2317,30 +1908,25 @@ impl Client {
     /// Creates a new empty folder within the specified parent folder.
     ///
     /// `POST /folders` (`post_folders`).
-    pub async fn create_folder(
+    pub fn create_folder(
         &self,
         params: &types::CreateFolderParams,
         body: Option<&types::CreateFolderBody>,
-    ) -> Result<Response<types::FolderFull>, Error<types::ClientError>> {
-        let url = operations::CREATE_FOLDER
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("folders")])?;
-        let response = self
+    ) -> Call<types::FolderFull, types::ClientError> {
+        let request = self
             .transport
-            .send(
+            .request(
                 &operations::CREATE_FOLDER,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("folders")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "folders")]
@@ -2351,38 +1937,30 @@ impl Client {
     /// The original folder will not be changed.
     ///
     /// `POST /folders/{folder_id}/copy` (`post_folders_id_copy`).
-    pub async fn copy_folder(
+    pub fn copy_folder(
         &self,
         folder_id: &str,
         params: &types::CopyFolderParams,
         body: Option<&types::CopyFolderBody>,
-    ) -> Result<Response<types::FolderFull>, Error<types::ClientError>> {
-        let url = operations::COPY_FOLDER
-            .url(
+    ) -> Call<types::FolderFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::COPY_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                     Segment::Literal("copy"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::COPY_FOLDER,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "collaborations-list")]
@@ -2392,33 +1970,24 @@ impl Client {
     /// users that have access to the folder or have been invited to the folder.
     ///
     /// `GET /folders/{folder_id}/collaborations` (`get_folders_id_collaborations`).
-    pub async fn list_folder_collaborations(
+    pub fn list_folder_collaborations(
         &self,
         folder_id: &str,
         params: &types::ListFolderCollaborationsParams,
-    ) -> Result<Response<types::Collaborations>, Error<types::ClientError>> {
-        let url = operations::LIST_FOLDER_COLLABORATIONS
-            .url(
+    ) -> Call<types::Collaborations, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_FOLDER_COLLABORATIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                     Segment::Literal("collaborations"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_FOLDER_COLLABORATIONS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "trashed-folders")]
@@ -2435,33 +2004,24 @@ impl Client {
     /// /folders/trash/items`](https://developer.box.com/reference/get-folders-trash-items/) API.
     ///
     /// `GET /folders/{folder_id}/trash` (`get_folders_id_trash`).
-    pub async fn get_trashed_folder(
+    pub fn get_trashed_folder(
         &self,
         folder_id: &str,
         params: &types::GetTrashedFolderParams,
-    ) -> Result<Response<types::TrashFolder>, Error<types::ClientError>> {
-        let url = operations::GET_TRASHED_FOLDER
-            .url(
+    ) -> Call<types::TrashFolder, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_TRASHED_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                     Segment::Literal("trash"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_TRASHED_FOLDER,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "trashed-folders")]
@@ -2470,24 +2030,21 @@ impl Client {
     /// Permanently deletes a folder that is in the trash. This action cannot be undone.
     ///
     /// `DELETE /folders/{folder_id}/trash` (`delete_folders_id_trash`).
-    pub async fn permanently_remove_folder(
+    pub fn permanently_remove_folder(
         &self,
         folder_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::PERMANENTLY_REMOVE_FOLDER
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::PERMANENTLY_REMOVE_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                     Segment::Literal("trash"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::PERMANENTLY_REMOVE_FOLDER, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-instances-folders")]
@@ -2497,29 +2054,24 @@ impl Client {
     /// `0`.
     ///
     /// `GET /folders/{folder_id}/metadata` (`get_folders_id_metadata`).
-    pub async fn list_metadata_instances_on_folder(
+    pub fn list_metadata_instances_on_folder(
         &self,
         folder_id: &str,
         params: &types::ListMetadataInstancesOnFolderParams,
-    ) -> Result<Response<types::Metadatas>, Error<types::ClientError>> {
-        let url = operations::LIST_METADATA_INSTANCES_ON_FOLDER
-            .url(
+    ) -> Call<types::Metadatas, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_METADATA_INSTANCES_ON_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                     Segment::Literal("metadata"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_METADATA_INSTANCES_ON_FOLDER,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "classifications-on-folders")]
@@ -2532,12 +2084,13 @@ impl Client {
     ///
     /// `GET /folders/{folder_id}/metadata/enterprise/securityClassification-6VMVochwUWo`
     /// (`get_folders_id_metadata_enterprise_securityClassification-6VMVochwUWo`).
-    pub async fn get_classification_on_folder(
+    pub fn get_classification_on_folder(
         &self,
         folder_id: &str,
-    ) -> Result<Response<types::Classification>, Error<types::ClientError>> {
-        let url = operations::GET_CLASSIFICATION_ON_FOLDER
-            .url(
+    ) -> Call<types::Classification, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_CLASSIFICATION_ON_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
@@ -2546,16 +2099,9 @@ impl Client {
                     Segment::Literal("enterprise"),
                     Segment::Literal("securityClassification-6VMVochwUWo"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_CLASSIFICATION_ON_FOLDER,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "classifications-on-folders")]
@@ -2569,13 +2115,15 @@ impl Client {
     ///
     /// `PUT /folders/{folder_id}/metadata/enterprise/securityClassification-6VMVochwUWo`
     /// (`put_folders_id_metadata_enterprise_securityClassification-6VMVochwUWo`).
-    pub async fn update_classification_on_folder(
+    pub fn update_classification_on_folder(
         &self,
         folder_id: &str,
         body: Option<&::std::vec::Vec<types::UpdateClassificationOnFileBodyItem>>,
-    ) -> Result<Response<types::Classification>, Error<types::ClientError>> {
-        let url = operations::UPDATE_CLASSIFICATION_ON_FOLDER
-            .url(
+    ) -> Call<types::Classification, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_CLASSIFICATION_ON_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
@@ -2584,22 +2132,13 @@ impl Client {
                     Segment::Literal("enterprise"),
                     Segment::Literal("securityClassification-6VMVochwUWo"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_CLASSIFICATION_ON_FOLDER,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json-patch+json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json-patch+json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "classifications-on-folders")]
@@ -2612,13 +2151,15 @@ impl Client {
     ///
     /// `POST /folders/{folder_id}/metadata/enterprise/securityClassification-6VMVochwUWo`
     /// (`post_folders_id_metadata_enterprise_securityClassification-6VMVochwUWo`).
-    pub async fn add_classification_to_folder(
+    pub fn add_classification_to_folder(
         &self,
         folder_id: &str,
         body: Option<&types::AddClassificationToFileBody>,
-    ) -> Result<Response<types::Classification>, Error<types::ClientError>> {
-        let url = operations::ADD_CLASSIFICATION_TO_FOLDER
-            .url(
+    ) -> Call<types::Classification, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ADD_CLASSIFICATION_TO_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
@@ -2627,22 +2168,13 @@ impl Client {
                     Segment::Literal("enterprise"),
                     Segment::Literal("securityClassification-6VMVochwUWo"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ADD_CLASSIFICATION_TO_FOLDER,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "classifications-on-folders")]
@@ -2655,12 +2187,13 @@ impl Client {
     ///
     /// `DELETE /folders/{folder_id}/metadata/enterprise/securityClassification-6VMVochwUWo`
     /// (`delete_folders_id_metadata_enterprise_securityClassification-6VMVochwUWo`).
-    pub async fn remove_classification_from_folder(
+    pub fn remove_classification_from_folder(
         &self,
         folder_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_CLASSIFICATION_FROM_FOLDER
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_CLASSIFICATION_FROM_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
@@ -2669,16 +2202,8 @@ impl Client {
                     Segment::Literal("enterprise"),
                     Segment::Literal("securityClassification-6VMVochwUWo"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REMOVE_CLASSIFICATION_FROM_FOLDER,
-                &url,
-                |request| request,
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-instances-folders")]
@@ -2689,14 +2214,15 @@ impl Client {
     ///
     /// `GET /folders/{folder_id}/metadata/{scope}/{template_key}`
     /// (`get_folders_id_metadata_id_id`).
-    pub async fn get_metadata_instance_on_folder(
+    pub fn get_metadata_instance_on_folder(
         &self,
         folder_id: &str,
         scope: &types::GetMetadataInstanceOnFolderScope,
         template_key: &str,
-    ) -> Result<Response<types::MetadataFull>, Error<types::ClientError>> {
-        let url = operations::GET_METADATA_INSTANCE_ON_FOLDER
-            .url(
+    ) -> Call<types::MetadataFull, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_METADATA_INSTANCE_ON_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
@@ -2705,16 +2231,9 @@ impl Client {
                     Segment::parameter("scope", scope),
                     Segment::parameter("template_key", template_key),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_METADATA_INSTANCE_ON_FOLDER,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-instances-folders")]
@@ -2731,15 +2250,17 @@ impl Client {
     ///
     /// `PUT /folders/{folder_id}/metadata/{scope}/{template_key}`
     /// (`put_folders_id_metadata_id_id`).
-    pub async fn update_metadata_instance_on_folder(
+    pub fn update_metadata_instance_on_folder(
         &self,
         folder_id: &str,
         scope: &types::UpdateMetadataInstanceOnFolderScope,
         template_key: &str,
         body: Option<&::std::vec::Vec<types::AMetadataInstanceUpdateOperation>>,
-    ) -> Result<Response<types::MetadataFull>, Error<types::ClientError>> {
-        let url = operations::UPDATE_METADATA_INSTANCE_ON_FOLDER
-            .url(
+    ) -> Call<types::MetadataFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_METADATA_INSTANCE_ON_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
@@ -2748,22 +2269,13 @@ impl Client {
                     Segment::parameter("scope", scope),
                     Segment::parameter("template_key", template_key),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_METADATA_INSTANCE_ON_FOLDER,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json-patch+json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json-patch+json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-instances-folders")]
@@ -2779,7 +2291,7 @@ impl Client {
     ///
     /// `POST /folders/{folder_id}/metadata/{scope}/{template_key}`
     /// (`post_folders_id_metadata_id_id`).
-    pub async fn create_metadata_instance_on_folder(
+    pub fn create_metadata_instance_on_folder(
         &self,
         folder_id: &str,
         scope: &types::CreateMetadataInstanceOnFolderScope,
@@ -2787,12 +2299,11 @@ impl Client {
         body: Option<
             &::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
         >,
-    ) -> Result<
-        Response<types::MetadataFull>,
-        Error<types::CreateMetadataInstanceOnFolderError>,
-    > {
-        let url = operations::CREATE_METADATA_INSTANCE_ON_FOLDER
-            .url(
+    ) -> Call<types::MetadataFull, types::CreateMetadataInstanceOnFolderError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_METADATA_INSTANCE_ON_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
@@ -2801,23 +2312,14 @@ impl Client {
                     Segment::parameter("scope", scope),
                     Segment::parameter("template_key", template_key),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_METADATA_INSTANCE_ON_FOLDER,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response
-            .json(|status, body| {
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request
+            .returning_json(|status, body| {
                 types::CreateMetadataInstanceOnFolderError::decode(status.as_u16(), body)
                     .ok()
             })
@@ -2830,14 +2332,15 @@ impl Client {
     ///
     /// `DELETE /folders/{folder_id}/metadata/{scope}/{template_key}`
     /// (`delete_folders_id_metadata_id_id`).
-    pub async fn remove_metadata_instance_from_folder(
+    pub fn remove_metadata_instance_from_folder(
         &self,
         folder_id: &str,
         scope: &types::RemoveMetadataInstanceFromFolderScope,
         template_key: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_METADATA_INSTANCE_FROM_FOLDER
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_METADATA_INSTANCE_FROM_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
@@ -2846,16 +2349,8 @@ impl Client {
                     Segment::parameter("scope", scope),
                     Segment::parameter("template_key", template_key),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REMOVE_METADATA_INSTANCE_FROM_FOLDER,
-                &url,
-                |request| request,
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "trashed-items")]
@@ -2875,32 +2370,23 @@ impl Client {
     /// included in `total_count`.
     ///
     /// `GET /folders/trash/items` (`get_folders_trash_items`).
-    pub async fn list_trashed_items(
+    pub fn list_trashed_items(
         &self,
         params: &types::ListTrashedItemsParams,
-    ) -> Result<Response<types::Items>, Error<types::ClientError>> {
-        let url = operations::LIST_TRASHED_ITEMS
-            .url(
+    ) -> Call<types::Items, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_TRASHED_ITEMS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::Literal("trash"),
                     Segment::Literal("items"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_TRASHED_ITEMS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "watermarks-folders")]
@@ -2909,28 +2395,22 @@ impl Client {
     /// Retrieve the watermark for a folder.
     ///
     /// `GET /folders/{folder_id}/watermark` (`get_folders_id_watermark`).
-    pub async fn get_watermark_for_folder(
+    pub fn get_watermark_for_folder(
         &self,
         folder_id: &str,
-    ) -> Result<Response<types::Watermark>, Error<types::ClientError>> {
-        let url = operations::GET_WATERMARK_FOR_FOLDER
-            .url(
+    ) -> Call<types::Watermark, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_WATERMARK_FOR_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                     Segment::Literal("watermark"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_WATERMARK_FOR_FOLDER,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "watermarks-folders")]
@@ -2939,35 +2419,28 @@ impl Client {
     /// Applies or update a watermark on a folder.
     ///
     /// `PUT /folders/{folder_id}/watermark` (`put_folders_id_watermark`).
-    pub async fn apply_watermark_to_folder(
+    pub fn apply_watermark_to_folder(
         &self,
         folder_id: &str,
         body: Option<&types::ApplyWatermarkToFileBody>,
-    ) -> Result<Response<types::Watermark>, Error<types::ClientError>> {
-        let url = operations::APPLY_WATERMARK_TO_FOLDER
-            .url(
+    ) -> Call<types::Watermark, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::APPLY_WATERMARK_TO_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                     Segment::Literal("watermark"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::APPLY_WATERMARK_TO_FOLDER,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "watermarks-folders")]
@@ -2976,24 +2449,21 @@ impl Client {
     /// Removes the watermark from a folder.
     ///
     /// `DELETE /folders/{folder_id}/watermark` (`delete_folders_id_watermark`).
-    pub async fn remove_watermark_from_folder(
+    pub fn remove_watermark_from_folder(
         &self,
         folder_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_WATERMARK_FROM_FOLDER
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_WATERMARK_FROM_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                     Segment::Literal("watermark"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_WATERMARK_FROM_FOLDER, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "folder-locks")]
@@ -3004,21 +2474,19 @@ impl Client {
     /// You must be authenticated as the owner or co-owner of the folder to use this endpoint.
     ///
     /// `GET /folder_locks` (`get_folder_locks`).
-    pub async fn list_folder_locks(
+    pub fn list_folder_locks(
         &self,
         params: &types::ListFolderLocksParams,
-    ) -> Result<Response<types::FolderLocks>, Error<types::ClientError>> {
-        let url = operations::LIST_FOLDER_LOCKS
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("folder_locks")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::FolderLocks, types::ClientError> {
+        self.transport
+            .request(
                 &operations::LIST_FOLDER_LOCKS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("folder_locks")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "folder-locks")]
@@ -3029,27 +2497,23 @@ impl Client {
     /// You must be authenticated as the owner or co-owner of the folder to use this endpoint.
     ///
     /// `POST /folder_locks` (`post_folder_locks`).
-    pub async fn create_folder_lock(
+    pub fn create_folder_lock(
         &self,
         body: Option<&types::CreateFolderLockBody>,
-    ) -> Result<Response<types::FolderLock>, Error<types::ClientError>> {
-        let url = operations::CREATE_FOLDER_LOCK
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("folder_locks")])?;
-        let response = self
+    ) -> Call<types::FolderLock, types::ClientError> {
+        let request = self
             .transport
-            .send(
+            .request(
                 &operations::CREATE_FOLDER_LOCK,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("folder_locks")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "folder-locks")]
@@ -3060,23 +2524,20 @@ impl Client {
     /// You must be authenticated as the owner or co-owner of the folder to use this endpoint.
     ///
     /// `DELETE /folder_locks/{folder_lock_id}` (`delete_folder_locks_id`).
-    pub async fn delete_folder_lock(
+    pub fn delete_folder_lock(
         &self,
         folder_lock_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::DELETE_FOLDER_LOCK
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_FOLDER_LOCK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folder_locks"),
                     Segment::parameter("folder_lock_id", folder_lock_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::DELETE_FOLDER_LOCK, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-templates")]
@@ -3085,24 +2546,19 @@ impl Client {
     /// Finds a metadata template by searching for the ID of an instance of the template.
     ///
     /// `GET /metadata_templates` (`get_metadata_templates`).
-    pub async fn find_metadata_template_by_instance_id(
+    pub fn find_metadata_template_by_instance_id(
         &self,
         params: &types::FindMetadataTemplateByInstanceIdParams,
-    ) -> Result<Response<types::MetadataTemplates>, Error<types::ClientError>> {
-        let url = operations::FIND_METADATA_TEMPLATE_BY_INSTANCE_ID
-            .url(
+    ) -> Call<types::MetadataTemplates, types::ClientError> {
+        self.transport
+            .request(
+                &operations::FIND_METADATA_TEMPLATE_BY_INSTANCE_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("metadata_templates")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::FIND_METADATA_TEMPLATE_BY_INSTANCE_ID,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "classifications")]
@@ -3116,11 +2572,12 @@ impl Client {
     ///
     /// `GET /metadata_templates/enterprise/securityClassification-6VMVochwUWo/schema`
     /// (`get_metadata_templates_enterprise_securityClassification-6VMVochwUWo_schema`).
-    pub async fn list_all_classifications(
+    pub fn list_all_classifications(
         &self,
-    ) -> Result<Response<types::ClassificationTemplate>, Error<types::ClientError>> {
-        let url = operations::LIST_ALL_CLASSIFICATIONS
-            .url(
+    ) -> Call<types::ClassificationTemplate, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_ALL_CLASSIFICATIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_templates"),
@@ -3128,16 +2585,9 @@ impl Client {
                     Segment::Literal("securityClassification-6VMVochwUWo"),
                     Segment::Literal("schema"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_ALL_CLASSIFICATIONS,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "classifications")]
@@ -3151,12 +2601,14 @@ impl Client {
     ///
     /// `PUT /metadata_templates/enterprise/securityClassification-6VMVochwUWo/schema`
     /// (`put_metadata_templates_enterprise_securityClassification-6VMVochwUWo_schema#add`).
-    pub async fn add_classification(
+    pub fn add_classification(
         &self,
         body: Option<&::std::vec::Vec<types::AddClassificationBodyItem>>,
-    ) -> Result<Response<types::ClassificationTemplate>, Error<types::ClientError>> {
-        let url = operations::ADD_CLASSIFICATION
-            .url(
+    ) -> Call<types::ClassificationTemplate, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ADD_CLASSIFICATION,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_templates"),
@@ -3164,22 +2616,13 @@ impl Client {
                     Segment::Literal("securityClassification-6VMVochwUWo"),
                     Segment::Literal("schema"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ADD_CLASSIFICATION,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "classifications")]
@@ -3193,12 +2636,14 @@ impl Client {
     ///
     /// `PUT /metadata_templates/enterprise/securityClassification-6VMVochwUWo/schema`
     /// (`put_metadata_templates_enterprise_securityClassification-6VMVochwUWo_schema#update`).
-    pub async fn update_classification(
+    pub fn update_classification(
         &self,
         body: Option<&::std::vec::Vec<types::UpdateClassificationBodyItem>>,
-    ) -> Result<Response<types::ClassificationTemplate>, Error<types::ClientError>> {
-        let url = operations::UPDATE_CLASSIFICATION
-            .url(
+    ) -> Call<types::ClassificationTemplate, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_CLASSIFICATION,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_templates"),
@@ -3206,22 +2651,13 @@ impl Client {
                     Segment::Literal("securityClassification-6VMVochwUWo"),
                     Segment::Literal("schema"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_CLASSIFICATION,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json-patch+json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json-patch+json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-templates")]
@@ -3234,13 +2670,14 @@ impl Client {
     ///
     /// `GET /metadata_templates/{scope}/{template_key}/schema`
     /// (`get_metadata_templates_id_id_schema`).
-    pub async fn get_metadata_template_by_name(
+    pub fn get_metadata_template_by_name(
         &self,
         scope: &types::GetMetadataTemplateByNameScope,
         template_key: &str,
-    ) -> Result<Response<types::MetadataTemplate>, Error<types::ClientError>> {
-        let url = operations::GET_METADATA_TEMPLATE_BY_NAME
-            .url(
+    ) -> Call<types::MetadataTemplate, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_METADATA_TEMPLATE_BY_NAME,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_templates"),
@@ -3248,16 +2685,9 @@ impl Client {
                     Segment::parameter("template_key", template_key),
                     Segment::Literal("schema"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_METADATA_TEMPLATE_BY_NAME,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-templates")]
@@ -3272,14 +2702,16 @@ impl Client {
     ///
     /// `PUT /metadata_templates/{scope}/{template_key}/schema`
     /// (`put_metadata_templates_id_id_schema`).
-    pub async fn update_metadata_template(
+    pub fn update_metadata_template(
         &self,
         scope: &types::UpdateMetadataTemplateScope,
         template_key: &str,
         body: Option<&::std::vec::Vec<types::AMetadataTemplateUpdateOperation>>,
-    ) -> Result<Response<types::MetadataTemplate>, Error<types::ClientError>> {
-        let url = operations::UPDATE_METADATA_TEMPLATE
-            .url(
+    ) -> Call<types::MetadataTemplate, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_METADATA_TEMPLATE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_templates"),
@@ -3287,22 +2719,13 @@ impl Client {
                     Segment::parameter("template_key", template_key),
                     Segment::Literal("schema"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_METADATA_TEMPLATE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json-patch+json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json-patch+json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-templates")]
@@ -3313,13 +2736,14 @@ impl Client {
     ///
     /// `DELETE /metadata_templates/{scope}/{template_key}/schema`
     /// (`delete_metadata_templates_id_id_schema`).
-    pub async fn remove_metadata_template(
+    pub fn remove_metadata_template(
         &self,
         scope: &types::RemoveMetadataTemplateScope,
         template_key: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_METADATA_TEMPLATE
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_METADATA_TEMPLATE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_templates"),
@@ -3327,12 +2751,8 @@ impl Client {
                     Segment::parameter("template_key", template_key),
                     Segment::Literal("schema"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_METADATA_TEMPLATE, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-templates")]
@@ -3341,31 +2761,21 @@ impl Client {
     /// Retrieves a metadata template by its ID.
     ///
     /// `GET /metadata_templates/{template_id}` (`get_metadata_templates_id`).
-    pub async fn get_metadata_template_by_id(
+    pub fn get_metadata_template_by_id(
         &self,
         template_id: &str,
-    ) -> Result<
-        Response<types::MetadataTemplate>,
-        Error<types::GetMetadataTemplateByIdError>,
-    > {
-        let url = operations::GET_METADATA_TEMPLATE_BY_ID
-            .url(
+    ) -> Call<types::MetadataTemplate, types::GetMetadataTemplateByIdError> {
+        self.transport
+            .request(
+                &operations::GET_METADATA_TEMPLATE_BY_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_templates"),
                     Segment::parameter("template_id", template_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_METADATA_TEMPLATE_BY_ID,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response
-            .json(|status, body| {
+            .accept("application/json")
+            .returning_json(|status, body| {
                 types::GetMetadataTemplateByIdError::decode(status.as_u16(), body).ok()
             })
     }
@@ -3377,24 +2787,19 @@ impl Client {
     /// Box.
     ///
     /// `GET /metadata_templates/global` (`get_metadata_templates_global`).
-    pub async fn list_all_global_metadata_templates(
+    pub fn list_all_global_metadata_templates(
         &self,
         params: &types::ListAllGlobalMetadataTemplatesParams,
-    ) -> Result<Response<types::MetadataTemplates>, Error<types::ClientError>> {
-        let url = operations::LIST_ALL_GLOBAL_METADATA_TEMPLATES
-            .url(
+    ) -> Call<types::MetadataTemplates, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_ALL_GLOBAL_METADATA_TEMPLATES,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("metadata_templates"), Segment::Literal("global")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_ALL_GLOBAL_METADATA_TEMPLATES,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-templates")]
@@ -3404,24 +2809,19 @@ impl Client {
     /// enterprise.
     ///
     /// `GET /metadata_templates/enterprise` (`get_metadata_templates_enterprise`).
-    pub async fn list_all_metadata_templates_for_enterprise(
+    pub fn list_all_metadata_templates_for_enterprise(
         &self,
         params: &types::ListAllMetadataTemplatesForEnterpriseParams,
-    ) -> Result<Response<types::MetadataTemplates>, Error<types::ClientError>> {
-        let url = operations::LIST_ALL_METADATA_TEMPLATES_FOR_ENTERPRISE
-            .url(
+    ) -> Call<types::MetadataTemplates, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_ALL_METADATA_TEMPLATES_FOR_ENTERPRISE,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("metadata_templates"), Segment::Literal("enterprise")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_ALL_METADATA_TEMPLATES_FOR_ENTERPRISE,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-templates")]
@@ -3430,30 +2830,23 @@ impl Client {
     /// Creates a new metadata template that can be applied to files and folders.
     ///
     /// `POST /metadata_templates/schema` (`post_metadata_templates_schema`).
-    pub async fn create_metadata_template(
+    pub fn create_metadata_template(
         &self,
         body: Option<&types::CreateMetadataTemplateBody>,
-    ) -> Result<Response<types::MetadataTemplate>, Error<types::ClientError>> {
-        let url = operations::CREATE_METADATA_TEMPLATE
-            .url(
+    ) -> Call<types::MetadataTemplate, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_METADATA_TEMPLATE,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("metadata_templates"), Segment::Literal("schema")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_METADATA_TEMPLATE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "classifications")]
@@ -3466,30 +2859,23 @@ impl Client {
     /// an API call should be made to add additional classifications.
     ///
     /// `POST /metadata_templates/schema` (`post_metadata_templates_schema#classifications`).
-    pub async fn add_initial_classifications(
+    pub fn add_initial_classifications(
         &self,
         body: Option<&types::AddInitialClassificationsBody>,
-    ) -> Result<Response<types::ClassificationTemplate>, Error<types::ClientError>> {
-        let url = operations::ADD_INITIAL_CLASSIFICATIONS
-            .url(
+    ) -> Call<types::ClassificationTemplate, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ADD_INITIAL_CLASSIFICATIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("metadata_templates"), Segment::Literal("schema")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ADD_INITIAL_CLASSIFICATIONS,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-cascade-policies")]
@@ -3499,24 +2885,19 @@ impl Client {
     /// This can not be used on the root folder with ID `0`.
     ///
     /// `GET /metadata_cascade_policies` (`get_metadata_cascade_policies`).
-    pub async fn list_metadata_cascade_policies(
+    pub fn list_metadata_cascade_policies(
         &self,
         params: &types::ListMetadataCascadePoliciesParams,
-    ) -> Result<Response<types::MetadataCascadePolicies>, Error<types::ClientError>> {
-        let url = operations::LIST_METADATA_CASCADE_POLICIES
-            .url(
+    ) -> Call<types::MetadataCascadePolicies, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_METADATA_CASCADE_POLICIES,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("metadata_cascade_policies")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_METADATA_CASCADE_POLICIES,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-cascade-policies")]
@@ -3529,34 +2910,24 @@ impl Client {
     /// folder the policy is to be applied to.
     ///
     /// `POST /metadata_cascade_policies` (`post_metadata_cascade_policies`).
-    pub async fn create_metadata_cascade_policy(
+    pub fn create_metadata_cascade_policy(
         &self,
         body: Option<&types::CreateMetadataCascadePolicyBody>,
-    ) -> Result<
-        Response<types::MetadataCascadePolicy>,
-        Error<types::CreateMetadataCascadePolicyError>,
-    > {
-        let url = operations::CREATE_METADATA_CASCADE_POLICY
-            .url(
+    ) -> Call<types::MetadataCascadePolicy, types::CreateMetadataCascadePolicyError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_METADATA_CASCADE_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("metadata_cascade_policies")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_METADATA_CASCADE_POLICY,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response
-            .json(|status, body| {
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request
+            .returning_json(|status, body| {
                 types::CreateMetadataCascadePolicyError::decode(status.as_u16(), body)
                     .ok()
             })
@@ -3569,12 +2940,13 @@ impl Client {
     ///
     /// `GET /metadata_cascade_policies/{metadata_cascade_policy_id}`
     /// (`get_metadata_cascade_policies_id`).
-    pub async fn get_metadata_cascade_policy(
+    pub fn get_metadata_cascade_policy(
         &self,
         metadata_cascade_policy_id: &str,
-    ) -> Result<Response<types::MetadataCascadePolicy>, Error<types::ClientError>> {
-        let url = operations::GET_METADATA_CASCADE_POLICY
-            .url(
+    ) -> Call<types::MetadataCascadePolicy, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_METADATA_CASCADE_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_cascade_policies"),
@@ -3583,16 +2955,9 @@ impl Client {
                         metadata_cascade_policy_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_METADATA_CASCADE_POLICY,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-cascade-policies")]
@@ -3602,12 +2967,13 @@ impl Client {
     ///
     /// `DELETE /metadata_cascade_policies/{metadata_cascade_policy_id}`
     /// (`delete_metadata_cascade_policies_id`).
-    pub async fn remove_metadata_cascade_policy(
+    pub fn remove_metadata_cascade_policy(
         &self,
         metadata_cascade_policy_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_METADATA_CASCADE_POLICY
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_METADATA_CASCADE_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_cascade_policies"),
@@ -3616,12 +2982,8 @@ impl Client {
                         metadata_cascade_policy_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_METADATA_CASCADE_POLICY, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-cascade-policies")]
@@ -3633,13 +2995,15 @@ impl Client {
     ///
     /// `POST /metadata_cascade_policies/{metadata_cascade_policy_id}/apply`
     /// (`post_metadata_cascade_policies_id_apply`).
-    pub async fn force_apply_metadata_cascade_policy_to_folder(
+    pub fn force_apply_metadata_cascade_policy_to_folder(
         &self,
         metadata_cascade_policy_id: &str,
         body: Option<&types::ForceApplyMetadataCascadePolicyToFolderBody>,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::FORCE_APPLY_METADATA_CASCADE_POLICY_TO_FOLDER
-            .url(
+    ) -> Call<(), types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::FORCE_APPLY_METADATA_CASCADE_POLICY_TO_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_cascade_policies"),
@@ -3649,22 +3013,12 @@ impl Client {
                     ),
                     Segment::Literal("apply"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::FORCE_APPLY_METADATA_CASCADE_POLICY_TO_FOLDER,
-                &url,
-                |request| {
-                    let request = request;
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
-            )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            );
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "search")]
@@ -3677,30 +3031,23 @@ impl Client {
     /// the `fields` attribute in the query.
     ///
     /// `POST /metadata_queries/execute_read` (`post_metadata_queries_execute_read`).
-    pub async fn query_files_folders_by_metadata(
+    pub fn query_files_folders_by_metadata(
         &self,
         body: Option<&types::MetadataQuery>,
-    ) -> Result<Response<types::MetadataQueryResults>, Error<types::ClientError>> {
-        let url = operations::QUERY_FILES_FOLDERS_BY_METADATA
-            .url(
+    ) -> Call<types::MetadataQueryResults, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::QUERY_FILES_FOLDERS_BY_METADATA,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("metadata_queries"), Segment::Literal("execute_read")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::QUERY_FILES_FOLDERS_BY_METADATA,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "comments")]
@@ -3710,32 +3057,23 @@ impl Client {
     /// user who created the comment.
     ///
     /// `GET /comments/{comment_id}` (`get_comments_id`).
-    pub async fn get_comment(
+    pub fn get_comment(
         &self,
         comment_id: &str,
         params: &types::GetCommentParams,
-    ) -> Result<Response<types::CommentFull>, Error<types::ClientError>> {
-        let url = operations::GET_COMMENT
-            .url(
+    ) -> Call<types::CommentFull, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_COMMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("comments"),
                     Segment::parameter("comment_id", comment_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_COMMENT,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "comments")]
@@ -3744,37 +3082,29 @@ impl Client {
     /// Update the message of a comment.
     ///
     /// `PUT /comments/{comment_id}` (`put_comments_id`).
-    pub async fn update_comment(
+    pub fn update_comment(
         &self,
         comment_id: &str,
         params: &types::UpdateCommentParams,
         body: Option<&types::UpdateCommentBody>,
-    ) -> Result<Response<types::CommentFull>, Error<types::ClientError>> {
-        let url = operations::UPDATE_COMMENT
-            .url(
+    ) -> Call<types::CommentFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_COMMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("comments"),
                     Segment::parameter("comment_id", comment_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_COMMENT,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "comments")]
@@ -3783,23 +3113,17 @@ impl Client {
     /// Permanently deletes a comment.
     ///
     /// `DELETE /comments/{comment_id}` (`delete_comments_id`).
-    pub async fn remove_comment(
-        &self,
-        comment_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_COMMENT
-            .url(
+    pub fn remove_comment(&self, comment_id: &str) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_COMMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("comments"),
                     Segment::parameter("comment_id", comment_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_COMMENT, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "comments")]
@@ -3808,30 +3132,25 @@ impl Client {
     /// Adds a comment by the user to a specific file, or as a reply to an other comment.
     ///
     /// `POST /comments` (`post_comments`).
-    pub async fn create_comment(
+    pub fn create_comment(
         &self,
         params: &types::CreateCommentParams,
         body: Option<&types::CreateCommentBody>,
-    ) -> Result<Response<types::CommentFull>, Error<types::ClientError>> {
-        let url = operations::CREATE_COMMENT
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("comments")])?;
-        let response = self
+    ) -> Call<types::CommentFull, types::ClientError> {
+        let request = self
             .transport
-            .send(
+            .request(
                 &operations::CREATE_COMMENT,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("comments")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "collaborations")]
@@ -3840,32 +3159,23 @@ impl Client {
     /// Retrieves a single collaboration.
     ///
     /// `GET /collaborations/{collaboration_id}` (`get_collaborations_id`).
-    pub async fn get_collaboration(
+    pub fn get_collaboration(
         &self,
         collaboration_id: &str,
         params: &types::GetCollaborationParams,
-    ) -> Result<Response<types::Collaboration>, Error<types::ClientError>> {
-        let url = operations::GET_COLLABORATION
-            .url(
+    ) -> Call<types::Collaboration, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_COLLABORATION,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("collaborations"),
                     Segment::parameter("collaboration_id", collaboration_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_COLLABORATION,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "collaborations")]
@@ -3875,38 +3185,28 @@ impl Client {
     /// collaboration invites. In case of accepting collaboration invite, role is not required.
     ///
     /// `PUT /collaborations/{collaboration_id}` (`put_collaborations_id`).
-    pub async fn update_collaboration(
+    pub fn update_collaboration(
         &self,
         collaboration_id: &str,
         body: Option<&types::UpdateCollaborationBody>,
-    ) -> Result<
-        Response<types::UpdateCollaborationResponse>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::UPDATE_COLLABORATION
-            .url(
+    ) -> Call<types::UpdateCollaborationResponse, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_COLLABORATION,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("collaborations"),
                     Segment::parameter("collaboration_id", collaboration_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_COLLABORATION,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response
-            .per_status(
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request
+            .returning_per_status(
                 ::clientgen_runtime::json_error,
                 types::UpdateCollaborationResponse::decode,
             )
@@ -3918,23 +3218,20 @@ impl Client {
     /// Deletes a single collaboration.
     ///
     /// `DELETE /collaborations/{collaboration_id}` (`delete_collaborations_id`).
-    pub async fn remove_collaboration(
+    pub fn remove_collaboration(
         &self,
         collaboration_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_COLLABORATION
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_COLLABORATION,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("collaborations"),
                     Segment::parameter("collaboration_id", collaboration_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_COLLABORATION, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "collaborations-list")]
@@ -3943,31 +3240,19 @@ impl Client {
     /// Retrieves all pending collaboration invites for this user.
     ///
     /// `GET /collaborations` (`get_collaborations`).
-    pub async fn list_pending_collaborations(
+    pub fn list_pending_collaborations(
         &self,
         params: &types::ListPendingCollaborationsParams,
-    ) -> Result<
-        Response<types::CollaborationsOffsetPaginated>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::LIST_PENDING_COLLABORATIONS
-            .url(
+    ) -> Call<types::CollaborationsOffsetPaginated, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_PENDING_COLLABORATIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("collaborations")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_PENDING_COLLABORATIONS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "collaborations")]
@@ -3986,33 +3271,25 @@ impl Client {
     /// - a collaboration was created using `login`.
     ///
     /// `POST /collaborations` (`post_collaborations`).
-    pub async fn create_collaboration(
+    pub fn create_collaboration(
         &self,
         params: &types::CreateCollaborationParams,
         body: Option<&types::CreateCollaborationBody>,
-    ) -> Result<Response<types::Collaboration>, Error<types::ClientError>> {
-        let url = operations::CREATE_COLLABORATION
-            .url(
+    ) -> Call<types::Collaboration, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_COLLABORATION,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("collaborations")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_COLLABORATION,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "search")]
@@ -4022,38 +3299,32 @@ impl Client {
     /// the entire enterprise.
     ///
     /// `GET /search` (`get_search`).
-    pub async fn search_for_content(
+    pub fn search_for_content(
         &self,
         params: &types::SearchForContentParams,
-    ) -> Result<Response<types::SearchResultsResponse>, Error<types::ClientError>> {
-        let url = operations::SEARCH_FOR_CONTENT
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("search")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::SearchResultsResponse, types::ClientError> {
+        self.transport
+            .request(
                 &operations::SEARCH_FOR_CONTENT,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                ("file_extensions", Style::form(false)),
-                                ("created_at_range", Style::form(false)),
-                                ("updated_at_range", Style::form(false)),
-                                ("size_range", Style::form(false)),
-                                ("owner_user_ids", Style::form(false)),
-                                ("recent_updater_user_ids", Style::form(false)),
-                                ("ancestor_folder_ids", Style::form(false)),
-                                ("content_types", Style::form(false)),
-                                ("fields", Style::form(false)),
-                            ],
-                        )
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("search")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(
+                params,
+                &[
+                    ("file_extensions", Style::form(false)),
+                    ("created_at_range", Style::form(false)),
+                    ("updated_at_range", Style::form(false)),
+                    ("size_range", Style::form(false)),
+                    ("owner_user_ids", Style::form(false)),
+                    ("recent_updater_user_ids", Style::form(false)),
+                    ("ancestor_folder_ids", Style::form(false)),
+                    ("content_types", Style::form(false)),
+                    ("fields", Style::form(false)),
+                ],
+            )
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "tasks")]
@@ -4063,27 +3334,23 @@ impl Client {
     /// assigned separately.
     ///
     /// `POST /tasks` (`post_tasks`).
-    pub async fn create_task(
+    pub fn create_task(
         &self,
         body: Option<&types::CreateTaskBody>,
-    ) -> Result<Response<types::Task>, Error<types::ClientError>> {
-        let url = operations::CREATE_TASK
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("tasks")])?;
-        let response = self
+    ) -> Call<types::Task, types::ClientError> {
+        let request = self
             .transport
-            .send(
+            .request(
                 &operations::CREATE_TASK,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("tasks")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "tasks")]
@@ -4092,24 +3359,15 @@ impl Client {
     /// Retrieves information about a specific task.
     ///
     /// `GET /tasks/{task_id}` (`get_tasks_id`).
-    pub async fn get_task(
-        &self,
-        task_id: &str,
-    ) -> Result<Response<types::Task>, Error<types::ClientError>> {
-        let url = operations::GET_TASK
-            .url(
+    pub fn get_task(&self, task_id: &str) -> Call<types::Task, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_TASK,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("tasks"), Segment::parameter("task_id", task_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_TASK,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "tasks")]
@@ -4119,31 +3377,24 @@ impl Client {
     /// completion state.
     ///
     /// `PUT /tasks/{task_id}` (`put_tasks_id`).
-    pub async fn update_task(
+    pub fn update_task(
         &self,
         task_id: &str,
         body: Option<&types::UpdateTaskBody>,
-    ) -> Result<Response<types::Task>, Error<types::ClientError>> {
-        let url = operations::UPDATE_TASK
-            .url(
+    ) -> Call<types::Task, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_TASK,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("tasks"), Segment::parameter("task_id", task_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_TASK,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "tasks")]
@@ -4152,20 +3403,14 @@ impl Client {
     /// Removes a task from a file.
     ///
     /// `DELETE /tasks/{task_id}` (`delete_tasks_id`).
-    pub async fn remove_task(
-        &self,
-        task_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_TASK
-            .url(
+    pub fn remove_task(&self, task_id: &str) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_TASK,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("tasks"), Segment::parameter("task_id", task_id)],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_TASK, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "task-assignments")]
@@ -4174,28 +3419,22 @@ impl Client {
     /// Lists all of the assignments for a given task.
     ///
     /// `GET /tasks/{task_id}/assignments` (`get_tasks_id_assignments`).
-    pub async fn list_task_assignments(
+    pub fn list_task_assignments(
         &self,
         task_id: &str,
-    ) -> Result<Response<types::TaskAssignments>, Error<types::ClientError>> {
-        let url = operations::LIST_TASK_ASSIGNMENTS
-            .url(
+    ) -> Call<types::TaskAssignments, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_TASK_ASSIGNMENTS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("tasks"),
                     Segment::parameter("task_id", task_id),
                     Segment::Literal("assignments"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_TASK_ASSIGNMENTS,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "task-assignments")]
@@ -4206,30 +3445,23 @@ impl Client {
     /// A task can be assigned to more than one user by creating multiple assignments.
     ///
     /// `POST /task_assignments` (`post_task_assignments`).
-    pub async fn assign_task(
+    pub fn assign_task(
         &self,
         body: Option<&types::AssignTaskBody>,
-    ) -> Result<Response<types::TaskAssignment>, Error<types::ClientError>> {
-        let url = operations::ASSIGN_TASK
-            .url(
+    ) -> Call<types::TaskAssignment, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ASSIGN_TASK,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("task_assignments")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ASSIGN_TASK,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "task-assignments")]
@@ -4238,27 +3470,21 @@ impl Client {
     /// Retrieves information about a task assignment.
     ///
     /// `GET /task_assignments/{task_assignment_id}` (`get_task_assignments_id`).
-    pub async fn get_task_assignment(
+    pub fn get_task_assignment(
         &self,
         task_assignment_id: &str,
-    ) -> Result<Response<types::TaskAssignment>, Error<types::ClientError>> {
-        let url = operations::GET_TASK_ASSIGNMENT
-            .url(
+    ) -> Call<types::TaskAssignment, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_TASK_ASSIGNMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("task_assignments"),
                     Segment::parameter("task_assignment_id", task_assignment_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_TASK_ASSIGNMENT,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "task-assignments")]
@@ -4268,34 +3494,27 @@ impl Client {
     /// to a user.
     ///
     /// `PUT /task_assignments/{task_assignment_id}` (`put_task_assignments_id`).
-    pub async fn update_task_assignment(
+    pub fn update_task_assignment(
         &self,
         task_assignment_id: &str,
         body: Option<&types::UpdateTaskAssignmentBody>,
-    ) -> Result<Response<types::TaskAssignment>, Error<types::ClientError>> {
-        let url = operations::UPDATE_TASK_ASSIGNMENT
-            .url(
+    ) -> Call<types::TaskAssignment, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_TASK_ASSIGNMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("task_assignments"),
                     Segment::parameter("task_assignment_id", task_assignment_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_TASK_ASSIGNMENT,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "task-assignments")]
@@ -4304,23 +3523,20 @@ impl Client {
     /// Deletes a specific task assignment.
     ///
     /// `DELETE /task_assignments/{task_assignment_id}` (`delete_task_assignments_id`).
-    pub async fn unassign_task(
+    pub fn unassign_task(
         &self,
         task_assignment_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::UNASSIGN_TASK
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::UNASSIGN_TASK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("task_assignments"),
                     Segment::parameter("task_assignment_id", task_assignment_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::UNASSIGN_TASK, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-files")]
@@ -4338,31 +3554,21 @@ impl Client {
     /// `fields` query parameter.
     ///
     /// `GET /shared_items` (`get_shared_items`).
-    pub async fn find_file_for_shared_link(
+    pub fn find_file_for_shared_link(
         &self,
         params: &types::FindFileForSharedLinkParams,
-    ) -> Result<Response<types::FileFull>, Error<types::ClientError>> {
-        let url = operations::FIND_FILE_FOR_SHARED_LINK
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("shared_items")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::FileFull, types::ClientError> {
+        self.transport
+            .request(
                 &operations::FIND_FILE_FOR_SHARED_LINK,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                        .header(
-                            "if-none-match",
-                            &params.if_none_match,
-                            Style::simple(false),
-                        )
-                        .header("boxapi", &params.boxapi, Style::simple(false))
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("shared_items")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .header("if-none-match", &params.if_none_match, Style::simple(false))
+            .header("boxapi", &params.boxapi, Style::simple(false))
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-files")]
@@ -4371,25 +3577,20 @@ impl Client {
     /// Gets the information for a shared link on a file.
     ///
     /// `GET /files/{file_id}` (`get_files_id#get_shared_link`).
-    pub async fn get_shared_link_for_file(
+    pub fn get_shared_link_for_file(
         &self,
         file_id: &str,
         params: &types::GetSharedLinkForFileParams,
-    ) -> Result<Response<types::FileFull>, Error<types::ClientError>> {
-        let url = operations::GET_SHARED_LINK_FOR_FILE
-            .url(
+    ) -> Call<types::FileFull, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_SHARED_LINK_FOR_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("files"), Segment::parameter("file_id", file_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_SHARED_LINK_FOR_FILE,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-files")]
@@ -4398,32 +3599,26 @@ impl Client {
     /// Adds a shared link to a file.
     ///
     /// `PUT /files/{file_id}` (`put_files_id#add_shared_link`).
-    pub async fn add_shared_link_to_file(
+    pub fn add_shared_link_to_file(
         &self,
         file_id: &str,
         params: &types::AddSharedLinkToFileParams,
         body: Option<&types::AddSharedLinkToFileBody>,
-    ) -> Result<Response<types::FileFull>, Error<types::ClientError>> {
-        let url = operations::ADD_SHARED_LINK_TO_FILE
-            .url(
+    ) -> Call<types::FileFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ADD_SHARED_LINK_TO_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("files"), Segment::parameter("file_id", file_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ADD_SHARED_LINK_TO_FILE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json").query(params, &[]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-files")]
@@ -4432,32 +3627,26 @@ impl Client {
     /// Updates a shared link on a file.
     ///
     /// `PUT /files/{file_id}` (`put_files_id#update_shared_link`).
-    pub async fn update_shared_link_on_file(
+    pub fn update_shared_link_on_file(
         &self,
         file_id: &str,
         params: &types::UpdateSharedLinkOnFileParams,
         body: Option<&types::AddSharedLinkToFileBody>,
-    ) -> Result<Response<types::FileFull>, Error<types::ClientError>> {
-        let url = operations::UPDATE_SHARED_LINK_ON_FILE
-            .url(
+    ) -> Call<types::FileFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_SHARED_LINK_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("files"), Segment::parameter("file_id", file_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_SHARED_LINK_ON_FILE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json").query(params, &[]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-files")]
@@ -4466,32 +3655,26 @@ impl Client {
     /// Removes a shared link from a file.
     ///
     /// `PUT /files/{file_id}` (`put_files_id#remove_shared_link`).
-    pub async fn remove_shared_link_from_file(
+    pub fn remove_shared_link_from_file(
         &self,
         file_id: &str,
         params: &types::RemoveSharedLinkFromFileParams,
         body: Option<&types::RemoveSharedLinkFromFileBody>,
-    ) -> Result<Response<types::FileFull>, Error<types::ClientError>> {
-        let url = operations::REMOVE_SHARED_LINK_FROM_FILE
-            .url(
+    ) -> Call<types::FileFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::REMOVE_SHARED_LINK_FROM_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("files"), Segment::parameter("file_id", file_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REMOVE_SHARED_LINK_FROM_FILE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json").query(params, &[]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-folders")]
@@ -4506,31 +3689,21 @@ impl Client {
     /// given a shared link.
     ///
     /// `GET /shared_items` (`get_shared_items#folders`).
-    pub async fn find_folder_for_shared_link(
+    pub fn find_folder_for_shared_link(
         &self,
         params: &types::FindFolderForSharedLinkParams,
-    ) -> Result<Response<types::FolderFull>, Error<types::ClientError>> {
-        let url = operations::FIND_FOLDER_FOR_SHARED_LINK
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("shared_items")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::FolderFull, types::ClientError> {
+        self.transport
+            .request(
                 &operations::FIND_FOLDER_FOR_SHARED_LINK,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                        .header(
-                            "if-none-match",
-                            &params.if_none_match,
-                            Style::simple(false),
-                        )
-                        .header("boxapi", &params.boxapi, Style::simple(false))
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("shared_items")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .header("if-none-match", &params.if_none_match, Style::simple(false))
+            .header("boxapi", &params.boxapi, Style::simple(false))
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-folders")]
@@ -4539,28 +3712,23 @@ impl Client {
     /// Gets the information for a shared link on a folder.
     ///
     /// `GET /folders/{folder_id}` (`get_folders_id#get_shared_link`).
-    pub async fn get_shared_link_for_folder(
+    pub fn get_shared_link_for_folder(
         &self,
         folder_id: &str,
         params: &types::GetSharedLinkForFolderParams,
-    ) -> Result<Response<types::FolderFull>, Error<types::ClientError>> {
-        let url = operations::GET_SHARED_LINK_FOR_FOLDER
-            .url(
+    ) -> Call<types::FolderFull, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_SHARED_LINK_FOR_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_SHARED_LINK_FOR_FOLDER,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-folders")]
@@ -4569,35 +3737,29 @@ impl Client {
     /// Adds a shared link to a folder.
     ///
     /// `PUT /folders/{folder_id}` (`put_folders_id#add_shared_link`).
-    pub async fn add_shared_link_to_folder(
+    pub fn add_shared_link_to_folder(
         &self,
         folder_id: &str,
         params: &types::AddSharedLinkToFolderParams,
         body: Option<&types::AddSharedLinkToFileBody>,
-    ) -> Result<Response<types::FolderFull>, Error<types::ClientError>> {
-        let url = operations::ADD_SHARED_LINK_TO_FOLDER
-            .url(
+    ) -> Call<types::FolderFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ADD_SHARED_LINK_TO_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ADD_SHARED_LINK_TO_FOLDER,
-                &url,
-                |request| {
-                    let request = request.accept("application/json").query(params, &[]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-folders")]
@@ -4606,35 +3768,29 @@ impl Client {
     /// Updates a shared link on a folder.
     ///
     /// `PUT /folders/{folder_id}` (`put_folders_id#update_shared_link`).
-    pub async fn update_shared_link_on_folder(
+    pub fn update_shared_link_on_folder(
         &self,
         folder_id: &str,
         params: &types::UpdateSharedLinkOnFolderParams,
         body: Option<&types::UpdateSharedLinkOnFolderBody>,
-    ) -> Result<Response<types::FolderFull>, Error<types::ClientError>> {
-        let url = operations::UPDATE_SHARED_LINK_ON_FOLDER
-            .url(
+    ) -> Call<types::FolderFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_SHARED_LINK_ON_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_SHARED_LINK_ON_FOLDER,
-                &url,
-                |request| {
-                    let request = request.accept("application/json").query(params, &[]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-folders")]
@@ -4643,35 +3799,29 @@ impl Client {
     /// Removes a shared link from a folder.
     ///
     /// `PUT /folders/{folder_id}` (`put_folders_id#remove_shared_link`).
-    pub async fn remove_shared_link_from_folder(
+    pub fn remove_shared_link_from_folder(
         &self,
         folder_id: &str,
         params: &types::RemoveSharedLinkFromFolderParams,
         body: Option<&types::RemoveSharedLinkFromFileBody>,
-    ) -> Result<Response<types::FolderFull>, Error<types::ClientError>> {
-        let url = operations::REMOVE_SHARED_LINK_FROM_FOLDER
-            .url(
+    ) -> Call<types::FolderFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::REMOVE_SHARED_LINK_FROM_FOLDER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("folders"),
                     Segment::parameter("folder_id", folder_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REMOVE_SHARED_LINK_FROM_FOLDER,
-                &url,
-                |request| {
-                    let request = request.accept("application/json").query(params, &[]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "web-links")]
@@ -4680,27 +3830,23 @@ impl Client {
     /// Creates a web link object within a folder.
     ///
     /// `POST /web_links` (`post_web_links`).
-    pub async fn create_web_link(
+    pub fn create_web_link(
         &self,
         body: Option<&types::CreateWebLinkBody>,
-    ) -> Result<Response<types::WebLink>, Error<types::ClientError>> {
-        let url = operations::CREATE_WEB_LINK
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("web_links")])?;
-        let response = self
+    ) -> Call<types::WebLink, types::ClientError> {
+        let request = self
             .transport
-            .send(
+            .request(
                 &operations::CREATE_WEB_LINK,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("web_links")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "web-links")]
@@ -4709,32 +3855,23 @@ impl Client {
     /// Retrieve information about a web link.
     ///
     /// `GET /web_links/{web_link_id}` (`get_web_links_id`).
-    pub async fn get_web_link(
+    pub fn get_web_link(
         &self,
         web_link_id: &str,
         params: &types::GetWebLinkParams,
-    ) -> Result<Response<types::WebLink>, Error<types::ClientError>> {
-        let url = operations::GET_WEB_LINK
-            .url(
+    ) -> Call<types::WebLink, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_WEB_LINK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("web_links"),
                     Segment::parameter("web_link_id", web_link_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_WEB_LINK,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .header("boxapi", &params.boxapi, Style::simple(false))
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .header("boxapi", &params.boxapi, Style::simple(false))
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "web-links")]
@@ -4743,34 +3880,27 @@ impl Client {
     /// Updates a web link object.
     ///
     /// `PUT /web_links/{web_link_id}` (`put_web_links_id`).
-    pub async fn update_web_link(
+    pub fn update_web_link(
         &self,
         web_link_id: &str,
         body: Option<&types::UpdateWebLinkBody>,
-    ) -> Result<Response<types::WebLink>, Error<types::ClientError>> {
-        let url = operations::UPDATE_WEB_LINK
-            .url(
+    ) -> Call<types::WebLink, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_WEB_LINK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("web_links"),
                     Segment::parameter("web_link_id", web_link_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_WEB_LINK,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "trashed-web-links")]
@@ -4782,37 +3912,29 @@ impl Client {
     /// folder has been deleted.
     ///
     /// `POST /web_links/{web_link_id}` (`post_web_links_id`).
-    pub async fn restore_web_link(
+    pub fn restore_web_link(
         &self,
         web_link_id: &str,
         params: &types::RestoreWebLinkParams,
         body: Option<&types::RestoreFileBody>,
-    ) -> Result<Response<types::TrashWebLinkRestored>, Error<types::ClientError>> {
-        let url = operations::RESTORE_WEB_LINK
-            .url(
+    ) -> Call<types::TrashWebLinkRestored, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::RESTORE_WEB_LINK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("web_links"),
                     Segment::parameter("web_link_id", web_link_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::RESTORE_WEB_LINK,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "web-links")]
@@ -4821,23 +3943,17 @@ impl Client {
     /// Deletes a web link.
     ///
     /// `DELETE /web_links/{web_link_id}` (`delete_web_links_id`).
-    pub async fn remove_web_link(
-        &self,
-        web_link_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_WEB_LINK
-            .url(
+    pub fn remove_web_link(&self, web_link_id: &str) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_WEB_LINK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("web_links"),
                     Segment::parameter("web_link_id", web_link_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_WEB_LINK, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "trashed-web-links")]
@@ -4846,33 +3962,24 @@ impl Client {
     /// Retrieves a web link that has been moved to the trash.
     ///
     /// `GET /web_links/{web_link_id}/trash` (`get_web_links_id_trash`).
-    pub async fn get_trashed_web_link(
+    pub fn get_trashed_web_link(
         &self,
         web_link_id: &str,
         params: &types::GetTrashedWebLinkParams,
-    ) -> Result<Response<types::TrashWebLink>, Error<types::ClientError>> {
-        let url = operations::GET_TRASHED_WEB_LINK
-            .url(
+    ) -> Call<types::TrashWebLink, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_TRASHED_WEB_LINK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("web_links"),
                     Segment::parameter("web_link_id", web_link_id),
                     Segment::Literal("trash"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_TRASHED_WEB_LINK,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "trashed-web-links")]
@@ -4881,24 +3988,21 @@ impl Client {
     /// Permanently deletes a web link that is in the trash. This action cannot be undone.
     ///
     /// `DELETE /web_links/{web_link_id}/trash` (`delete_web_links_id_trash`).
-    pub async fn permanently_remove_web_link(
+    pub fn permanently_remove_web_link(
         &self,
         web_link_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::PERMANENTLY_REMOVE_WEB_LINK
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::PERMANENTLY_REMOVE_WEB_LINK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("web_links"),
                     Segment::parameter("web_link_id", web_link_id),
                     Segment::Literal("trash"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::PERMANENTLY_REMOVE_WEB_LINK, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-web-links")]
@@ -4913,31 +4017,21 @@ impl Client {
     /// only given a shared link.
     ///
     /// `GET /shared_items` (`get_shared_items#web_links`).
-    pub async fn find_web_link_for_shared_link(
+    pub fn find_web_link_for_shared_link(
         &self,
         params: &types::FindWebLinkForSharedLinkParams,
-    ) -> Result<Response<types::WebLink>, Error<types::ClientError>> {
-        let url = operations::FIND_WEB_LINK_FOR_SHARED_LINK
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("shared_items")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::WebLink, types::ClientError> {
+        self.transport
+            .request(
                 &operations::FIND_WEB_LINK_FOR_SHARED_LINK,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                        .header(
-                            "if-none-match",
-                            &params.if_none_match,
-                            Style::simple(false),
-                        )
-                        .header("boxapi", &params.boxapi, Style::simple(false))
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("shared_items")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .header("if-none-match", &params.if_none_match, Style::simple(false))
+            .header("boxapi", &params.boxapi, Style::simple(false))
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-web-links")]
@@ -4946,28 +4040,23 @@ impl Client {
     /// Gets the information for a shared link on a web link.
     ///
     /// `GET /web_links/{web_link_id}` (`get_web_links_id#get_shared_link`).
-    pub async fn get_shared_link_for_web_link(
+    pub fn get_shared_link_for_web_link(
         &self,
         web_link_id: &str,
         params: &types::GetSharedLinkForWebLinkParams,
-    ) -> Result<Response<types::WebLink>, Error<types::ClientError>> {
-        let url = operations::GET_SHARED_LINK_FOR_WEB_LINK
-            .url(
+    ) -> Call<types::WebLink, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_SHARED_LINK_FOR_WEB_LINK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("web_links"),
                     Segment::parameter("web_link_id", web_link_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_SHARED_LINK_FOR_WEB_LINK,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-web-links")]
@@ -4976,35 +4065,29 @@ impl Client {
     /// Adds a shared link to a web link.
     ///
     /// `PUT /web_links/{web_link_id}` (`put_web_links_id#add_shared_link`).
-    pub async fn add_shared_link_to_web_link(
+    pub fn add_shared_link_to_web_link(
         &self,
         web_link_id: &str,
         params: &types::AddSharedLinkToWebLinkParams,
         body: Option<&types::AddSharedLinkToFileBody>,
-    ) -> Result<Response<types::WebLink>, Error<types::ClientError>> {
-        let url = operations::ADD_SHARED_LINK_TO_WEB_LINK
-            .url(
+    ) -> Call<types::WebLink, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ADD_SHARED_LINK_TO_WEB_LINK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("web_links"),
                     Segment::parameter("web_link_id", web_link_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ADD_SHARED_LINK_TO_WEB_LINK,
-                &url,
-                |request| {
-                    let request = request.accept("application/json").query(params, &[]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-web-links")]
@@ -5013,35 +4096,29 @@ impl Client {
     /// Updates a shared link on a web link.
     ///
     /// `PUT /web_links/{web_link_id}` (`put_web_links_id#update_shared_link`).
-    pub async fn update_shared_link_on_web_link(
+    pub fn update_shared_link_on_web_link(
         &self,
         web_link_id: &str,
         params: &types::UpdateSharedLinkOnWebLinkParams,
         body: Option<&types::AddSharedLinkToFileBody>,
-    ) -> Result<Response<types::WebLink>, Error<types::ClientError>> {
-        let url = operations::UPDATE_SHARED_LINK_ON_WEB_LINK
-            .url(
+    ) -> Call<types::WebLink, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_SHARED_LINK_ON_WEB_LINK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("web_links"),
                     Segment::parameter("web_link_id", web_link_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_SHARED_LINK_ON_WEB_LINK,
-                &url,
-                |request| {
-                    let request = request.accept("application/json").query(params, &[]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-web-links")]
@@ -5050,35 +4127,29 @@ impl Client {
     /// Removes a shared link from a web link.
     ///
     /// `PUT /web_links/{web_link_id}` (`put_web_links_id#remove_shared_link`).
-    pub async fn remove_shared_link_from_web_link(
+    pub fn remove_shared_link_from_web_link(
         &self,
         web_link_id: &str,
         params: &types::RemoveSharedLinkFromWebLinkParams,
         body: Option<&types::RemoveSharedLinkFromFileBody>,
-    ) -> Result<Response<types::WebLink>, Error<types::ClientError>> {
-        let url = operations::REMOVE_SHARED_LINK_FROM_WEB_LINK
-            .url(
+    ) -> Call<types::WebLink, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::REMOVE_SHARED_LINK_FROM_WEB_LINK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("web_links"),
                     Segment::parameter("web_link_id", web_link_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REMOVE_SHARED_LINK_FROM_WEB_LINK,
-                &url,
-                |request| {
-                    let request = request.accept("application/json").query(params, &[]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shared-links-app-items")]
@@ -5089,25 +4160,19 @@ impl Client {
     /// The link can originate from the current enterprise or another.
     ///
     /// `GET /shared_items` (`get_shared_items#app_items`).
-    pub async fn find_app_item_for_shared_link(
+    pub fn find_app_item_for_shared_link(
         &self,
         params: &types::FindAppItemForSharedLinkParams,
-    ) -> Result<Response<types::AppItem>, Error<types::ClientError>> {
-        let url = operations::FIND_APP_ITEM_FOR_SHARED_LINK
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("shared_items")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::AppItem, types::ClientError> {
+        self.transport
+            .request(
                 &operations::FIND_APP_ITEM_FOR_SHARED_LINK,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .header("boxapi", &params.boxapi, Style::simple(false))
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("shared_items")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .header("boxapi", &params.boxapi, Style::simple(false))
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "users")]
@@ -5120,25 +4185,19 @@ impl Client {
     /// the entire enterprise.
     ///
     /// `GET /users` (`get_users`).
-    pub async fn list_enterprise_users(
+    pub fn list_enterprise_users(
         &self,
         params: &types::ListEnterpriseUsersParams,
-    ) -> Result<Response<types::Users>, Error<types::ClientError>> {
-        let url = operations::LIST_ENTERPRISE_USERS
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("users")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::Users, types::ClientError> {
+        self.transport
+            .request(
                 &operations::LIST_ENTERPRISE_USERS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("users")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "users")]
@@ -5148,30 +4207,25 @@ impl Client {
     /// applications with the right admin permissions.
     ///
     /// `POST /users` (`post_users`).
-    pub async fn create_user(
+    pub fn create_user(
         &self,
         params: &types::CreateUserParams,
         body: Option<&types::CreateUserBody>,
-    ) -> Result<Response<types::UserFull>, Error<types::ClientError>> {
-        let url = operations::CREATE_USER
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("users")])?;
-        let response = self
+    ) -> Call<types::UserFull, types::ClientError> {
+        let request = self
             .transport
-            .send(
+            .request(
                 &operations::CREATE_USER,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("users")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "users")]
@@ -5188,28 +4242,19 @@ impl Client {
     /// Use the `As-User` header to change who this API call is made on behalf of.
     ///
     /// `GET /users/me` (`get_users_me`).
-    pub async fn get_current_user(
+    pub fn get_current_user(
         &self,
         params: &types::GetCurrentUserParams,
-    ) -> Result<Response<types::UserFull>, Error<types::ClientError>> {
-        let url = operations::GET_CURRENT_USER
-            .url(
+    ) -> Call<types::UserFull, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_CURRENT_USER,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("users"), Segment::Literal("me")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_CURRENT_USER,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "session-termination")]
@@ -5219,30 +4264,23 @@ impl Client {
     /// the user's sessions. Returns the status for the POST request.
     ///
     /// `POST /users/terminate_sessions` (`post_users_terminate_sessions`).
-    pub async fn create_jobs_to_terminate_users_session(
+    pub fn create_jobs_to_terminate_users_session(
         &self,
         body: Option<&types::CreateJobsToTerminateUsersSessionBody>,
-    ) -> Result<Response<types::SessionTerminationMessage>, Error<types::ClientError>> {
-        let url = operations::CREATE_JOBS_TO_TERMINATE_USERS_SESSION
-            .url(
+    ) -> Call<types::SessionTerminationMessage, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_JOBS_TO_TERMINATE_USERS_SESSION,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("users"), Segment::Literal("terminate_sessions")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_JOBS_TO_TERMINATE_USERS_SESSION,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "users")]
@@ -5258,29 +4296,20 @@ impl Client {
     /// scopes. In this case, disallowed fields will return null instead.
     ///
     /// `GET /users/{user_id}` (`get_users_id`).
-    pub async fn get_user(
+    pub fn get_user(
         &self,
         user_id: &str,
         params: &types::GetUserParams,
-    ) -> Result<Response<types::UserFull>, Error<types::ClientError>> {
-        let url = operations::GET_USER
-            .url(
+    ) -> Call<types::UserFull, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_USER,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("users"), Segment::parameter("user_id", user_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_USER,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "users")]
@@ -5290,34 +4319,26 @@ impl Client {
     /// applications with the right admin permissions.
     ///
     /// `PUT /users/{user_id}` (`put_users_id`).
-    pub async fn update_user(
+    pub fn update_user(
         &self,
         user_id: &str,
         params: &types::UpdateUserParams,
         body: Option<&types::UpdateUserBody>,
-    ) -> Result<Response<types::UserFull>, Error<types::ClientError>> {
-        let url = operations::UPDATE_USER
-            .url(
+    ) -> Call<types::UserFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_USER,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("users"), Segment::parameter("user_id", user_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_USER,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "users")]
@@ -5328,21 +4349,19 @@ impl Client {
     /// their files.
     ///
     /// `DELETE /users/{user_id}` (`delete_users_id`).
-    pub async fn delete_user(
+    pub fn delete_user(
         &self,
         user_id: &str,
         params: &types::DeleteUserParams,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::DELETE_USER
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_USER,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("users"), Segment::parameter("user_id", user_id)],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::DELETE_USER, &url, |request| request.query(params, &[]))
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .query(params, &[])
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "user-avatars")]
@@ -5351,27 +4370,22 @@ impl Client {
     /// Retrieves an image of a the user's avatar.
     ///
     /// `GET /users/{user_id}/avatar` (`get_users_id_avatar`).
-    pub async fn get_user_avatar(
+    pub fn get_user_avatar(
         &self,
         user_id: &str,
-    ) -> Result<Response<::clientgen_runtime::ByteStream>, Error<types::ClientError>> {
-        let url = operations::GET_USER_AVATAR
-            .url(
+    ) -> Call<::clientgen_runtime::ByteStream, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_USER_AVATAR,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("users"),
                     Segment::parameter("user_id", user_id),
                     Segment::Literal("avatar"),
                 ],
-            )?;
-        self.transport
-            .send_streaming(
-                &operations::GET_USER_AVATAR,
-                &url,
-                |request| request.accept("image/jpg"),
-                ::clientgen_runtime::json_error,
             )
-            .await
+            .accept("image/jpg")
+            .returning_stream(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "user-avatars")]
@@ -5380,40 +4394,31 @@ impl Client {
     /// Adds or updates a user avatar.
     ///
     /// `POST /users/{user_id}/avatar` (`post_users_id_avatar`).
-    pub async fn add_or_update_user_avatar(
+    pub fn add_or_update_user_avatar(
         &self,
         user_id: &str,
         body: &types::AddOrUpdateUserAvatarBody,
-    ) -> Result<Response<types::UserAvatar>, Error<types::ClientError>> {
-        let url = operations::ADD_OR_UPDATE_USER_AVATAR
-            .url(
+    ) -> Call<types::UserAvatar, types::ClientError> {
+        self.transport
+            .request(
+                &operations::ADD_OR_UPDATE_USER_AVATAR,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("users"),
                     Segment::parameter("user_id", user_id),
                     Segment::Literal("avatar"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ADD_OR_UPDATE_USER_AVATAR,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .multipart(
-                            ::clientgen_runtime::multipart::Parts::new()
-                                .file(
-                                    ::clientgen_runtime::multipart::PartSpec::new("pic")
-                                        .content_type("application/octet-stream"),
-                                    Some(&body.pic),
-                                ),
-                        )
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .multipart(
+                ::clientgen_runtime::multipart::Parts::new()
+                    .file(
+                        ::clientgen_runtime::multipart::PartSpec::new("pic")
+                            .content_type("application/octet-stream"),
+                        Some(&body.pic),
+                    ),
+            )
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "user-avatars")]
@@ -5422,24 +4427,18 @@ impl Client {
     /// Removes an existing user avatar. You cannot reverse this operation.
     ///
     /// `DELETE /users/{user_id}/avatar` (`delete_users_id_avatar`).
-    pub async fn delete_user_avatar(
-        &self,
-        user_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::DELETE_USER_AVATAR
-            .url(
+    pub fn delete_user_avatar(&self, user_id: &str) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_USER_AVATAR,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("users"),
                     Segment::parameter("user_id", user_id),
                     Segment::Literal("avatar"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::DELETE_USER_AVATAR, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "transfer-folders")]
@@ -5478,14 +4477,16 @@ impl Client {
     /// Admins will receive an email when the operation is completed.
     ///
     /// `PUT /users/{user_id}/folders/0` (`put_users_id_folders_0`).
-    pub async fn transfer_owned_folders(
+    pub fn transfer_owned_folders(
         &self,
         user_id: &str,
         params: &types::TransferOwnedFoldersParams,
         body: Option<&types::TransferOwnedFoldersBody>,
-    ) -> Result<Response<types::FolderFull>, Error<types::ClientError>> {
-        let url = operations::TRANSFER_OWNED_FOLDERS
-            .url(
+    ) -> Call<types::FolderFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::TRANSFER_OWNED_FOLDERS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("users"),
@@ -5493,24 +4494,14 @@ impl Client {
                     Segment::Literal("folders"),
                     Segment::Literal("0"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::TRANSFER_OWNED_FOLDERS,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "email-aliases")]
@@ -5520,28 +4511,22 @@ impl Client {
     /// for the user.
     ///
     /// `GET /users/{user_id}/email_aliases` (`get_users_id_email_aliases`).
-    pub async fn list_user_s_email_aliases(
+    pub fn list_user_s_email_aliases(
         &self,
         user_id: &str,
-    ) -> Result<Response<types::EmailAliases>, Error<types::ClientError>> {
-        let url = operations::LIST_USER_S_EMAIL_ALIASES
-            .url(
+    ) -> Call<types::EmailAliases, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_USER_S_EMAIL_ALIASES,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("users"),
                     Segment::parameter("user_id", user_id),
                     Segment::Literal("email_aliases"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_USER_S_EMAIL_ALIASES,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "email-aliases")]
@@ -5550,35 +4535,28 @@ impl Client {
     /// Adds a new email alias to a user account..
     ///
     /// `POST /users/{user_id}/email_aliases` (`post_users_id_email_aliases`).
-    pub async fn create_email_alias(
+    pub fn create_email_alias(
         &self,
         user_id: &str,
         body: Option<&types::CreateEmailAliasBody>,
-    ) -> Result<Response<types::EmailAlias>, Error<types::ClientError>> {
-        let url = operations::CREATE_EMAIL_ALIAS
-            .url(
+    ) -> Call<types::EmailAlias, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_EMAIL_ALIAS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("users"),
                     Segment::parameter("user_id", user_id),
                     Segment::Literal("email_aliases"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_EMAIL_ALIAS,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "email-aliases")]
@@ -5588,13 +4566,14 @@ impl Client {
     ///
     /// `DELETE /users/{user_id}/email_aliases/{email_alias_id}`
     /// (`delete_users_id_email_aliases_id`).
-    pub async fn remove_email_alias(
+    pub fn remove_email_alias(
         &self,
         user_id: &str,
         email_alias_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_EMAIL_ALIAS
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_EMAIL_ALIAS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("users"),
@@ -5602,12 +4581,8 @@ impl Client {
                     Segment::Literal("email_aliases"),
                     Segment::parameter("email_alias_id", email_alias_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_EMAIL_ALIAS, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "group-memberships")]
@@ -5617,29 +4592,24 @@ impl Client {
     /// permissions will be able to use this API.
     ///
     /// `GET /users/{user_id}/memberships` (`get_users_id_memberships`).
-    pub async fn list_user_s_groups(
+    pub fn list_user_s_groups(
         &self,
         user_id: &str,
         params: &types::ListUserSGroupsParams,
-    ) -> Result<Response<types::GroupMemberships>, Error<types::ClientError>> {
-        let url = operations::LIST_USER_S_GROUPS
-            .url(
+    ) -> Call<types::GroupMemberships, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_USER_S_GROUPS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("users"),
                     Segment::parameter("user_id", user_id),
                     Segment::Literal("memberships"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_USER_S_GROUPS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "invites")]
@@ -5655,30 +4625,25 @@ impl Client {
     /// be enabled within the developer console.
     ///
     /// `POST /invites` (`post_invites`).
-    pub async fn create_user_invite(
+    pub fn create_user_invite(
         &self,
         params: &types::CreateUserInviteParams,
         body: Option<&types::CreateUserInviteBody>,
-    ) -> Result<Response<types::Invite>, Error<types::ClientError>> {
-        let url = operations::CREATE_USER_INVITE
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("invites")])?;
-        let response = self
+    ) -> Call<types::Invite, types::ClientError> {
+        let request = self
             .transport
-            .send(
+            .request(
                 &operations::CREATE_USER_INVITE,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("invites")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "invites")]
@@ -5687,32 +4652,23 @@ impl Client {
     /// Returns the status of a user invite.
     ///
     /// `GET /invites/{invite_id}` (`get_invites_id`).
-    pub async fn get_user_invite_status(
+    pub fn get_user_invite_status(
         &self,
         invite_id: &str,
         params: &types::GetUserInviteStatusParams,
-    ) -> Result<Response<types::Invite>, Error<types::ClientError>> {
-        let url = operations::GET_USER_INVITE_STATUS
-            .url(
+    ) -> Call<types::Invite, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_USER_INVITE_STATUS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("invites"),
                     Segment::parameter("invite_id", invite_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_USER_INVITE_STATUS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "groups")]
@@ -5722,25 +4678,19 @@ impl Client {
     /// inspect enterprise's groups.
     ///
     /// `GET /groups` (`get_groups`).
-    pub async fn list_groups_for_enterprise(
+    pub fn list_groups_for_enterprise(
         &self,
         params: &types::ListGroupsForEnterpriseParams,
-    ) -> Result<Response<types::Groups>, Error<types::ClientError>> {
-        let url = operations::LIST_GROUPS_FOR_ENTERPRISE
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("groups")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::Groups, types::ClientError> {
+        self.transport
+            .request(
                 &operations::LIST_GROUPS_FOR_ENTERPRISE,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("groups")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "groups")]
@@ -5750,30 +4700,25 @@ impl Client {
     /// new groups.
     ///
     /// `POST /groups` (`post_groups`).
-    pub async fn create_group(
+    pub fn create_group(
         &self,
         params: &types::CreateGroupParams,
         body: Option<&types::CreateGroupBody>,
-    ) -> Result<Response<types::GroupFull>, Error<types::ClientError>> {
-        let url = operations::CREATE_GROUP
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("groups")])?;
-        let response = self
+    ) -> Call<types::GroupFull, types::ClientError> {
+        let request = self
             .transport
-            .send(
+            .request(
                 &operations::CREATE_GROUP,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("groups")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "session-termination")]
@@ -5783,30 +4728,23 @@ impl Client {
     /// the group's sessions. Returns the status for the POST request.
     ///
     /// `POST /groups/terminate_sessions` (`post_groups_terminate_sessions`).
-    pub async fn create_jobs_to_terminate_user_group_session(
+    pub fn create_jobs_to_terminate_user_group_session(
         &self,
         body: Option<&types::CreateJobsToTerminateUserGroupSessionBody>,
-    ) -> Result<Response<types::SessionTerminationMessage>, Error<types::ClientError>> {
-        let url = operations::CREATE_JOBS_TO_TERMINATE_USER_GROUP_SESSION
-            .url(
+    ) -> Call<types::SessionTerminationMessage, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_JOBS_TO_TERMINATE_USER_GROUP_SESSION,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("groups"), Segment::Literal("terminate_sessions")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_JOBS_TO_TERMINATE_USER_GROUP_SESSION,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "groups")]
@@ -5816,29 +4754,20 @@ impl Client {
     /// permissions will be able to use this API.
     ///
     /// `GET /groups/{group_id}` (`get_groups_id`).
-    pub async fn get_group(
+    pub fn get_group(
         &self,
         group_id: &str,
         params: &types::GetGroupParams,
-    ) -> Result<Response<types::GroupFull>, Error<types::ClientError>> {
-        let url = operations::GET_GROUP
-            .url(
+    ) -> Call<types::GroupFull, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_GROUP,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("groups"), Segment::parameter("group_id", group_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_GROUP,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "groups")]
@@ -5848,34 +4777,26 @@ impl Client {
     /// will be able to use this API.
     ///
     /// `PUT /groups/{group_id}` (`put_groups_id`).
-    pub async fn update_group(
+    pub fn update_group(
         &self,
         group_id: &str,
         params: &types::UpdateGroupParams,
         body: Option<&types::UpdateGroupBody>,
-    ) -> Result<Response<types::GroupFull>, Error<types::ClientError>> {
-        let url = operations::UPDATE_GROUP
-            .url(
+    ) -> Call<types::GroupFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_GROUP,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("groups"), Segment::parameter("group_id", group_id)],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_GROUP,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "groups")]
@@ -5885,20 +4806,14 @@ impl Client {
     /// this API.
     ///
     /// `DELETE /groups/{group_id}` (`delete_groups_id`).
-    pub async fn remove_group(
-        &self,
-        group_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_GROUP
-            .url(
+    pub fn remove_group(&self, group_id: &str) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_GROUP,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("groups"), Segment::parameter("group_id", group_id)],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_GROUP, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "group-memberships")]
@@ -5908,29 +4823,24 @@ impl Client {
     /// permissions will be able to use this API.
     ///
     /// `GET /groups/{group_id}/memberships` (`get_groups_id_memberships`).
-    pub async fn list_members_of_group(
+    pub fn list_members_of_group(
         &self,
         group_id: &str,
         params: &types::ListMembersOfGroupParams,
-    ) -> Result<Response<types::GroupMemberships>, Error<types::ClientError>> {
-        let url = operations::LIST_MEMBERS_OF_GROUP
-            .url(
+    ) -> Call<types::GroupMemberships, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_MEMBERS_OF_GROUP,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("groups"),
                     Segment::parameter("group_id", group_id),
                     Segment::Literal("memberships"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_MEMBERS_OF_GROUP,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "collaborations-list")]
@@ -5943,32 +4853,24 @@ impl Client {
     /// with what role.
     ///
     /// `GET /groups/{group_id}/collaborations` (`get_groups_id_collaborations`).
-    pub async fn list_group_collaborations(
+    pub fn list_group_collaborations(
         &self,
         group_id: &str,
         params: &types::ListGroupCollaborationsParams,
-    ) -> Result<
-        Response<types::CollaborationsOffsetPaginated>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::LIST_GROUP_COLLABORATIONS
-            .url(
+    ) -> Call<types::CollaborationsOffsetPaginated, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_GROUP_COLLABORATIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("groups"),
                     Segment::parameter("group_id", group_id),
                     Segment::Literal("collaborations"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_GROUP_COLLABORATIONS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "group-memberships")]
@@ -5978,33 +4880,25 @@ impl Client {
     /// API.
     ///
     /// `POST /group_memberships` (`post_group_memberships`).
-    pub async fn add_user_to_group(
+    pub fn add_user_to_group(
         &self,
         params: &types::AddUserToGroupParams,
         body: Option<&types::AddUserToGroupBody>,
-    ) -> Result<Response<types::GroupMembership>, Error<types::ClientError>> {
-        let url = operations::ADD_USER_TO_GROUP
-            .url(
+    ) -> Call<types::GroupMembership, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ADD_USER_TO_GROUP,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("group_memberships")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ADD_USER_TO_GROUP,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "group-memberships")]
@@ -6014,32 +4908,23 @@ impl Client {
     /// permissions will be able to use this API.
     ///
     /// `GET /group_memberships/{group_membership_id}` (`get_group_memberships_id`).
-    pub async fn get_group_membership(
+    pub fn get_group_membership(
         &self,
         group_membership_id: &str,
         params: &types::GetGroupMembershipParams,
-    ) -> Result<Response<types::GroupMembership>, Error<types::ClientError>> {
-        let url = operations::GET_GROUP_MEMBERSHIP
-            .url(
+    ) -> Call<types::GroupMembership, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_GROUP_MEMBERSHIP,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("group_memberships"),
                     Segment::parameter("group_membership_id", group_membership_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_GROUP_MEMBERSHIP,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "group-memberships")]
@@ -6049,37 +4934,29 @@ impl Client {
     /// permissions will be able to use this API.
     ///
     /// `PUT /group_memberships/{group_membership_id}` (`put_group_memberships_id`).
-    pub async fn update_group_membership(
+    pub fn update_group_membership(
         &self,
         group_membership_id: &str,
         params: &types::UpdateGroupMembershipParams,
         body: Option<&types::UpdateGroupMembershipBody>,
-    ) -> Result<Response<types::GroupMembership>, Error<types::ClientError>> {
-        let url = operations::UPDATE_GROUP_MEMBERSHIP
-            .url(
+    ) -> Call<types::GroupMembership, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_GROUP_MEMBERSHIP,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("group_memberships"),
                     Segment::parameter("group_membership_id", group_membership_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_GROUP_MEMBERSHIP,
-                &url,
-                |request| {
-                    let request = request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))]);
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))]);
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "group-memberships")]
@@ -6089,23 +4966,20 @@ impl Client {
     /// permissions will be able to use this API.
     ///
     /// `DELETE /group_memberships/{group_membership_id}` (`delete_group_memberships_id`).
-    pub async fn remove_user_from_group(
+    pub fn remove_user_from_group(
         &self,
         group_membership_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_USER_FROM_GROUP
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_USER_FROM_GROUP,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("group_memberships"),
                     Segment::parameter("group_membership_id", group_membership_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_USER_FROM_GROUP, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "webhooks")]
@@ -6118,21 +4992,19 @@ impl Client {
     /// account unless the admin has access to those folders, and vice versa.
     ///
     /// `GET /webhooks` (`get_webhooks`).
-    pub async fn list_all_webhooks(
+    pub fn list_all_webhooks(
         &self,
         params: &types::ListAllWebhooksParams,
-    ) -> Result<Response<types::Webhooks>, Error<types::ClientError>> {
-        let url = operations::LIST_ALL_WEBHOOKS
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("webhooks")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::Webhooks, types::ClientError> {
+        self.transport
+            .request(
                 &operations::LIST_ALL_WEBHOOKS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("webhooks")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "webhooks")]
@@ -6141,27 +5013,23 @@ impl Client {
     /// Creates a webhook.
     ///
     /// `POST /webhooks` (`post_webhooks`).
-    pub async fn create_webhook(
+    pub fn create_webhook(
         &self,
         body: Option<&types::CreateWebhookBody>,
-    ) -> Result<Response<types::Webhook>, Error<types::ClientError>> {
-        let url = operations::CREATE_WEBHOOK
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("webhooks")])?;
-        let response = self
+    ) -> Call<types::Webhook, types::ClientError> {
+        let request = self
             .transport
-            .send(
+            .request(
                 &operations::CREATE_WEBHOOK,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("webhooks")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "webhooks")]
@@ -6170,27 +5038,21 @@ impl Client {
     /// Retrieves a specific webhook.
     ///
     /// `GET /webhooks/{webhook_id}` (`get_webhooks_id`).
-    pub async fn get_webhook(
+    pub fn get_webhook(
         &self,
         webhook_id: &str,
-    ) -> Result<Response<types::Webhook>, Error<types::ClientError>> {
-        let url = operations::GET_WEBHOOK
-            .url(
+    ) -> Call<types::Webhook, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_WEBHOOK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("webhooks"),
                     Segment::parameter("webhook_id", webhook_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_WEBHOOK,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "webhooks")]
@@ -6199,34 +5061,27 @@ impl Client {
     /// Updates a webhook.
     ///
     /// `PUT /webhooks/{webhook_id}` (`put_webhooks_id`).
-    pub async fn update_webhook(
+    pub fn update_webhook(
         &self,
         webhook_id: &str,
         body: Option<&types::UpdateWebhookBody>,
-    ) -> Result<Response<types::Webhook>, Error<types::ClientError>> {
-        let url = operations::UPDATE_WEBHOOK
-            .url(
+    ) -> Call<types::Webhook, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_WEBHOOK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("webhooks"),
                     Segment::parameter("webhook_id", webhook_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_WEBHOOK,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "webhooks")]
@@ -6235,23 +5090,17 @@ impl Client {
     /// Deletes a webhook.
     ///
     /// `DELETE /webhooks/{webhook_id}` (`delete_webhooks_id`).
-    pub async fn remove_webhook(
-        &self,
-        webhook_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_WEBHOOK
-            .url(
+    pub fn remove_webhook(&self, webhook_id: &str) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_WEBHOOK,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("webhooks"),
                     Segment::parameter("webhook_id", webhook_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_WEBHOOK, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "skills")]
@@ -6261,34 +5110,26 @@ impl Client {
     /// on a file.
     ///
     /// `PUT /skill_invocations/{skill_id}` (`put_skill_invocations_id`).
-    pub async fn update_all_box_skill_cards_on_file(
+    pub fn update_all_box_skill_cards_on_file(
         &self,
         skill_id: &str,
         body: Option<&types::UpdateAllBoxSkillCardsOnFileBody>,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::UPDATE_ALL_BOX_SKILL_CARDS_ON_FILE
-            .url(
+    ) -> Call<(), types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_ALL_BOX_SKILL_CARDS_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("skill_invocations"),
                     Segment::parameter("skill_id", skill_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_ALL_BOX_SKILL_CARDS_ON_FILE,
-                &url,
-                |request| {
-                    let request = request;
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
-            )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            );
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "events")]
@@ -6303,25 +5144,19 @@ impl Client {
     /// enterprise properties` checked.
     ///
     /// `GET /events` (`get_events`).
-    pub async fn list_user_and_enterprise_events(
+    pub fn list_user_and_enterprise_events(
         &self,
         params: &types::ListUserAndEnterpriseEventsParams,
-    ) -> Result<Response<types::Events>, Error<types::ClientError>> {
-        let url = operations::LIST_USER_AND_ENTERPRISE_EVENTS
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("events")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::Events, types::ClientError> {
+        self.transport
+            .request(
                 &operations::LIST_USER_AND_ENTERPRISE_EVENTS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("event_type", Style::form(false))])
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("events")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("event_type", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "events")]
@@ -6359,20 +5194,17 @@ impl Client {
     /// you should start over by making a call to this endpoint first.
     ///
     /// `OPTIONS /events` (`options_events`).
-    pub async fn get_events_long_poll_endpoint(
+    pub fn get_events_long_poll_endpoint(
         &self,
-    ) -> Result<Response<types::RealtimeServers>, Error<types::ClientError>> {
-        let url = operations::GET_EVENTS_LONG_POLL_ENDPOINT
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("events")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::RealtimeServers, types::ClientError> {
+        self.transport
+            .request(
                 &operations::GET_EVENTS_LONG_POLL_ENDPOINT,
-                &url,
-                |request| request.accept("application/json"),
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("events")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "collections")]
@@ -6383,25 +5215,19 @@ impl Client {
     /// Currently, only the `favorites` collection is supported.
     ///
     /// `GET /collections` (`get_collections`).
-    pub async fn list_all_collections(
+    pub fn list_all_collections(
         &self,
         params: &types::ListAllCollectionsParams,
-    ) -> Result<Response<types::Collections>, Error<types::ClientError>> {
-        let url = operations::LIST_ALL_COLLECTIONS
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("collections")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::Collections, types::ClientError> {
+        self.transport
+            .request(
                 &operations::LIST_ALL_COLLECTIONS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("collections")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "collections")]
@@ -6410,33 +5236,24 @@ impl Client {
     /// Retrieves the files and/or folders contained within this collection.
     ///
     /// `GET /collections/{collection_id}/items` (`get_collections_id_items`).
-    pub async fn list_collection_items(
+    pub fn list_collection_items(
         &self,
         collection_id: &str,
         params: &types::ListCollectionItemsParams,
-    ) -> Result<Response<types::ItemsOffsetPaginated>, Error<types::ClientError>> {
-        let url = operations::LIST_COLLECTION_ITEMS
-            .url(
+    ) -> Call<types::ItemsOffsetPaginated, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_COLLECTION_ITEMS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("collections"),
                     Segment::parameter("collection_id", collection_id),
                     Segment::Literal("items"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_COLLECTION_ITEMS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "collections")]
@@ -6445,27 +5262,21 @@ impl Client {
     /// Retrieves a collection by its ID.
     ///
     /// `GET /collections/{collection_id}` (`get_collections_id`).
-    pub async fn get_collection_by_id(
+    pub fn get_collection_by_id(
         &self,
         collection_id: &str,
-    ) -> Result<Response<types::Collection>, Error<types::ClientError>> {
-        let url = operations::GET_COLLECTION_BY_ID
-            .url(
+    ) -> Call<types::Collection, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_COLLECTION_BY_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("collections"),
                     Segment::parameter("collection_id", collection_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_COLLECTION_BY_ID,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "recent-items")]
@@ -6475,25 +5286,19 @@ impl Client {
     /// up to the last 1000 items accessed.
     ///
     /// `GET /recent_items` (`get_recent_items`).
-    pub async fn list_recently_accessed_items(
+    pub fn list_recently_accessed_items(
         &self,
         params: &types::ListRecentlyAccessedItemsParams,
-    ) -> Result<Response<types::RecentItems>, Error<types::ClientError>> {
-        let url = operations::LIST_RECENTLY_ACCESSED_ITEMS
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("recent_items")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::RecentItems, types::ClientError> {
+        self.transport
+            .request(
                 &operations::LIST_RECENTLY_ACCESSED_ITEMS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("recent_items")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "retention-policies")]
@@ -6502,28 +5307,19 @@ impl Client {
     /// Retrieves all of the retention policies for an enterprise.
     ///
     /// `GET /retention_policies` (`get_retention_policies`).
-    pub async fn list_retention_policies(
+    pub fn list_retention_policies(
         &self,
         params: &types::ListRetentionPoliciesParams,
-    ) -> Result<Response<types::RetentionPolicies>, Error<types::ClientError>> {
-        let url = operations::LIST_RETENTION_POLICIES
-            .url(
+    ) -> Call<types::RetentionPolicies, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_RETENTION_POLICIES,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("retention_policies")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_RETENTION_POLICIES,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "retention-policies")]
@@ -6532,30 +5328,23 @@ impl Client {
     /// Creates a retention policy.
     ///
     /// `POST /retention_policies` (`post_retention_policies`).
-    pub async fn create_retention_policy(
+    pub fn create_retention_policy(
         &self,
         body: Option<&types::CreateRetentionPolicyBody>,
-    ) -> Result<Response<types::RetentionPolicy>, Error<types::ClientError>> {
-        let url = operations::CREATE_RETENTION_POLICY
-            .url(
+    ) -> Call<types::RetentionPolicy, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_RETENTION_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("retention_policies")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_RETENTION_POLICY,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "retention-policies")]
@@ -6564,32 +5353,23 @@ impl Client {
     /// Retrieves a retention policy.
     ///
     /// `GET /retention_policies/{retention_policy_id}` (`get_retention_policies_id`).
-    pub async fn get_retention_policy(
+    pub fn get_retention_policy(
         &self,
         retention_policy_id: &str,
         params: &types::GetRetentionPolicyParams,
-    ) -> Result<Response<types::RetentionPolicy>, Error<types::ClientError>> {
-        let url = operations::GET_RETENTION_POLICY
-            .url(
+    ) -> Call<types::RetentionPolicy, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_RETENTION_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("retention_policies"),
                     Segment::parameter("retention_policy_id", retention_policy_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_RETENTION_POLICY,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "retention-policies")]
@@ -6598,34 +5378,27 @@ impl Client {
     /// Updates a retention policy.
     ///
     /// `PUT /retention_policies/{retention_policy_id}` (`put_retention_policies_id`).
-    pub async fn update_retention_policy(
+    pub fn update_retention_policy(
         &self,
         retention_policy_id: &str,
         body: Option<&types::UpdateRetentionPolicyBody>,
-    ) -> Result<Response<types::RetentionPolicy>, Error<types::ClientError>> {
-        let url = operations::UPDATE_RETENTION_POLICY
-            .url(
+    ) -> Call<types::RetentionPolicy, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_RETENTION_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("retention_policies"),
                     Segment::parameter("retention_policy_id", retention_policy_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_RETENTION_POLICY,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "retention-policies")]
@@ -6634,23 +5407,20 @@ impl Client {
     /// Permanently deletes a retention policy.
     ///
     /// `DELETE /retention_policies/{retention_policy_id}` (`delete_retention_policies_id`).
-    pub async fn delete_retention_policy(
+    pub fn delete_retention_policy(
         &self,
         retention_policy_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::DELETE_RETENTION_POLICY
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_RETENTION_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("retention_policies"),
                     Segment::parameter("retention_policy_id", retention_policy_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::DELETE_RETENTION_POLICY, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "retention-policy-assignments")]
@@ -6661,33 +5431,24 @@ impl Client {
     ///
     /// `GET /retention_policies/{retention_policy_id}/assignments`
     /// (`get_retention_policies_id_assignments`).
-    pub async fn list_retention_policy_assignments(
+    pub fn list_retention_policy_assignments(
         &self,
         retention_policy_id: &str,
         params: &types::ListRetentionPolicyAssignmentsParams,
-    ) -> Result<Response<types::RetentionPolicyAssignments>, Error<types::ClientError>> {
-        let url = operations::LIST_RETENTION_POLICY_ASSIGNMENTS
-            .url(
+    ) -> Call<types::RetentionPolicyAssignments, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_RETENTION_POLICY_ASSIGNMENTS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("retention_policies"),
                     Segment::parameter("retention_policy_id", retention_policy_id),
                     Segment::Literal("assignments"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_RETENTION_POLICY_ASSIGNMENTS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "retention-policy-assignments")]
@@ -6696,30 +5457,23 @@ impl Client {
     /// Assigns a retention policy to an item.
     ///
     /// `POST /retention_policy_assignments` (`post_retention_policy_assignments`).
-    pub async fn assign_retention_policy(
+    pub fn assign_retention_policy(
         &self,
         body: Option<&types::AssignRetentionPolicyBody>,
-    ) -> Result<Response<types::RetentionPolicyAssignment>, Error<types::ClientError>> {
-        let url = operations::ASSIGN_RETENTION_POLICY
-            .url(
+    ) -> Call<types::RetentionPolicyAssignment, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ASSIGN_RETENTION_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("retention_policy_assignments")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ASSIGN_RETENTION_POLICY,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "retention-policy-assignments")]
@@ -6729,13 +5483,14 @@ impl Client {
     ///
     /// `GET /retention_policy_assignments/{retention_policy_assignment_id}`
     /// (`get_retention_policy_assignments_id`).
-    pub async fn get_retention_policy_assignment(
+    pub fn get_retention_policy_assignment(
         &self,
         retention_policy_assignment_id: &str,
         params: &types::GetRetentionPolicyAssignmentParams,
-    ) -> Result<Response<types::RetentionPolicyAssignment>, Error<types::ClientError>> {
-        let url = operations::GET_RETENTION_POLICY_ASSIGNMENT
-            .url(
+    ) -> Call<types::RetentionPolicyAssignment, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_RETENTION_POLICY_ASSIGNMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("retention_policy_assignments"),
@@ -6744,20 +5499,10 @@ impl Client {
                         retention_policy_assignment_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_RETENTION_POLICY_ASSIGNMENT,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "retention-policy-assignments")]
@@ -6767,12 +5512,13 @@ impl Client {
     ///
     /// `DELETE /retention_policy_assignments/{retention_policy_assignment_id}`
     /// (`delete_retention_policy_assignments_id`).
-    pub async fn remove_retention_policy_assignment(
+    pub fn remove_retention_policy_assignment(
         &self,
         retention_policy_assignment_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_RETENTION_POLICY_ASSIGNMENT
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_RETENTION_POLICY_ASSIGNMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("retention_policy_assignments"),
@@ -6781,16 +5527,8 @@ impl Client {
                         retention_policy_assignment_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REMOVE_RETENTION_POLICY_ASSIGNMENT,
-                &url,
-                |request| request,
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "retention-policy-assignments")]
@@ -6800,13 +5538,14 @@ impl Client {
     ///
     /// `GET /retention_policy_assignments/{retention_policy_assignment_id}/files_under_retention`
     /// (`get_retention_policy_assignments_id_files_under_retention`).
-    pub async fn get_files_under_retention(
+    pub fn get_files_under_retention(
         &self,
         retention_policy_assignment_id: &str,
         params: &types::GetFilesUnderRetentionParams,
-    ) -> Result<Response<types::FilesUnderRetention>, Error<types::ClientError>> {
-        let url = operations::GET_FILES_UNDER_RETENTION
-            .url(
+    ) -> Call<types::FilesUnderRetention, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_FILES_UNDER_RETENTION,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("retention_policy_assignments"),
@@ -6816,16 +5555,10 @@ impl Client {
                     ),
                     Segment::Literal("files_under_retention"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_FILES_UNDER_RETENTION,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "retention-policy-assignments")]
@@ -6836,13 +5569,14 @@ impl Client {
     /// `GET
     /// /retention_policy_assignments/{retention_policy_assignment_id}/file_versions_under_retention`
     /// (`get_retention_policy_assignments_id_file_versions_under_retention`).
-    pub async fn get_file_versions_under_retention(
+    pub fn get_file_versions_under_retention(
         &self,
         retention_policy_assignment_id: &str,
         params: &types::GetFileVersionsUnderRetentionParams,
-    ) -> Result<Response<types::FilesUnderRetention>, Error<types::ClientError>> {
-        let url = operations::GET_FILE_VERSIONS_UNDER_RETENTION
-            .url(
+    ) -> Call<types::FilesUnderRetention, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_FILE_VERSIONS_UNDER_RETENTION,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("retention_policy_assignments"),
@@ -6852,16 +5586,10 @@ impl Client {
                     ),
                     Segment::Literal("file_versions_under_retention"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_FILE_VERSIONS_UNDER_RETENTION,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "legal-hold-policies")]
@@ -6870,28 +5598,19 @@ impl Client {
     /// Retrieves a list of legal hold policies that belong to an enterprise.
     ///
     /// `GET /legal_hold_policies` (`get_legal_hold_policies`).
-    pub async fn list_all_legal_hold_policies(
+    pub fn list_all_legal_hold_policies(
         &self,
         params: &types::ListAllLegalHoldPoliciesParams,
-    ) -> Result<Response<types::LegalHoldPolicies>, Error<types::ClientError>> {
-        let url = operations::LIST_ALL_LEGAL_HOLD_POLICIES
-            .url(
+    ) -> Call<types::LegalHoldPolicies, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_ALL_LEGAL_HOLD_POLICIES,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("legal_hold_policies")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_ALL_LEGAL_HOLD_POLICIES,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "legal-hold-policies")]
@@ -6900,30 +5619,23 @@ impl Client {
     /// Create a new legal hold policy.
     ///
     /// `POST /legal_hold_policies` (`post_legal_hold_policies`).
-    pub async fn create_legal_hold_policy(
+    pub fn create_legal_hold_policy(
         &self,
         body: Option<&types::CreateLegalHoldPolicyBody>,
-    ) -> Result<Response<types::LegalHoldPolicy>, Error<types::ClientError>> {
-        let url = operations::CREATE_LEGAL_HOLD_POLICY
-            .url(
+    ) -> Call<types::LegalHoldPolicy, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_LEGAL_HOLD_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("legal_hold_policies")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_LEGAL_HOLD_POLICY,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "legal-hold-policies")]
@@ -6932,27 +5644,21 @@ impl Client {
     /// Retrieve a legal hold policy.
     ///
     /// `GET /legal_hold_policies/{legal_hold_policy_id}` (`get_legal_hold_policies_id`).
-    pub async fn get_legal_hold_policy(
+    pub fn get_legal_hold_policy(
         &self,
         legal_hold_policy_id: &str,
-    ) -> Result<Response<types::LegalHoldPolicy>, Error<types::ClientError>> {
-        let url = operations::GET_LEGAL_HOLD_POLICY
-            .url(
+    ) -> Call<types::LegalHoldPolicy, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_LEGAL_HOLD_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("legal_hold_policies"),
                     Segment::parameter("legal_hold_policy_id", legal_hold_policy_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_LEGAL_HOLD_POLICY,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "legal-hold-policies")]
@@ -6961,34 +5667,27 @@ impl Client {
     /// Update legal hold policy.
     ///
     /// `PUT /legal_hold_policies/{legal_hold_policy_id}` (`put_legal_hold_policies_id`).
-    pub async fn update_legal_hold_policy(
+    pub fn update_legal_hold_policy(
         &self,
         legal_hold_policy_id: &str,
         body: Option<&types::UpdateLegalHoldPolicyBody>,
-    ) -> Result<Response<types::LegalHoldPolicy>, Error<types::ClientError>> {
-        let url = operations::UPDATE_LEGAL_HOLD_POLICY
-            .url(
+    ) -> Call<types::LegalHoldPolicy, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_LEGAL_HOLD_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("legal_hold_policies"),
                     Segment::parameter("legal_hold_policy_id", legal_hold_policy_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_LEGAL_HOLD_POLICY,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "legal-hold-policies")]
@@ -7000,23 +5699,20 @@ impl Client {
     /// returns.
     ///
     /// `DELETE /legal_hold_policies/{legal_hold_policy_id}` (`delete_legal_hold_policies_id`).
-    pub async fn remove_legal_hold_policy(
+    pub fn remove_legal_hold_policy(
         &self,
         legal_hold_policy_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_LEGAL_HOLD_POLICY
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_LEGAL_HOLD_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("legal_hold_policies"),
                     Segment::parameter("legal_hold_policy_id", legal_hold_policy_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_LEGAL_HOLD_POLICY, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "legal-hold-policy-assignments")]
@@ -7025,28 +5721,19 @@ impl Client {
     /// Retrieves a list of items a legal hold policy has been assigned to.
     ///
     /// `GET /legal_hold_policy_assignments` (`get_legal_hold_policy_assignments`).
-    pub async fn list_legal_hold_policy_assignments(
+    pub fn list_legal_hold_policy_assignments(
         &self,
         params: &types::ListLegalHoldPolicyAssignmentsParams,
-    ) -> Result<Response<types::LegalHoldPolicyAssignments>, Error<types::ClientError>> {
-        let url = operations::LIST_LEGAL_HOLD_POLICY_ASSIGNMENTS
-            .url(
+    ) -> Call<types::LegalHoldPolicyAssignments, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_LEGAL_HOLD_POLICY_ASSIGNMENTS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("legal_hold_policy_assignments")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_LEGAL_HOLD_POLICY_ASSIGNMENTS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "legal-hold-policy-assignments")]
@@ -7056,30 +5743,23 @@ impl Client {
     /// interactions.
     ///
     /// `POST /legal_hold_policy_assignments` (`post_legal_hold_policy_assignments`).
-    pub async fn assign_legal_hold_policy(
+    pub fn assign_legal_hold_policy(
         &self,
         body: Option<&types::AssignLegalHoldPolicyBody>,
-    ) -> Result<Response<types::LegalHoldPolicyAssignment>, Error<types::ClientError>> {
-        let url = operations::ASSIGN_LEGAL_HOLD_POLICY
-            .url(
+    ) -> Call<types::LegalHoldPolicyAssignment, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ASSIGN_LEGAL_HOLD_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("legal_hold_policy_assignments")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ASSIGN_LEGAL_HOLD_POLICY,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "legal-hold-policy-assignments")]
@@ -7089,12 +5769,13 @@ impl Client {
     ///
     /// `GET /legal_hold_policy_assignments/{legal_hold_policy_assignment_id}`
     /// (`get_legal_hold_policy_assignments_id`).
-    pub async fn get_legal_hold_policy_assignment(
+    pub fn get_legal_hold_policy_assignment(
         &self,
         legal_hold_policy_assignment_id: &str,
-    ) -> Result<Response<types::LegalHoldPolicyAssignment>, Error<types::ClientError>> {
-        let url = operations::GET_LEGAL_HOLD_POLICY_ASSIGNMENT
-            .url(
+    ) -> Call<types::LegalHoldPolicyAssignment, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_LEGAL_HOLD_POLICY_ASSIGNMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("legal_hold_policy_assignments"),
@@ -7103,16 +5784,9 @@ impl Client {
                         legal_hold_policy_assignment_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_LEGAL_HOLD_POLICY_ASSIGNMENT,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "legal-hold-policy-assignments")]
@@ -7125,12 +5799,13 @@ impl Client {
     ///
     /// `DELETE /legal_hold_policy_assignments/{legal_hold_policy_assignment_id}`
     /// (`delete_legal_hold_policy_assignments_id`).
-    pub async fn unassign_legal_hold_policy(
+    pub fn unassign_legal_hold_policy(
         &self,
         legal_hold_policy_assignment_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::UNASSIGN_LEGAL_HOLD_POLICY
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::UNASSIGN_LEGAL_HOLD_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("legal_hold_policy_assignments"),
@@ -7139,12 +5814,8 @@ impl Client {
                         legal_hold_policy_assignment_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::UNASSIGN_LEGAL_HOLD_POLICY, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "legal-hold-policy-assignments")]
@@ -7169,13 +5840,14 @@ impl Client {
     ///
     /// `GET /legal_hold_policy_assignments/{legal_hold_policy_assignment_id}/files_on_hold`
     /// (`get_legal_hold_policy_assignments_id_files_on_hold`).
-    pub async fn list_files_with_current_file_versions_for_legal_hold_policy_assignment(
+    pub fn list_files_with_current_file_versions_for_legal_hold_policy_assignment(
         &self,
         legal_hold_policy_assignment_id: &str,
         params: &types::ListFilesWithCurrentFileVersionsForLegalHoldPolicyAssignmentParams,
-    ) -> Result<Response<types::FilesOnHold>, Error<types::ClientError>> {
-        let url = operations::LIST_FILES_WITH_CURRENT_FILE_VERSIONS_FOR_LEGAL_HOLD_POLICY_ASSIGNMENT
-            .url(
+    ) -> Call<types::FilesOnHold, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_FILES_WITH_CURRENT_FILE_VERSIONS_FOR_LEGAL_HOLD_POLICY_ASSIGNMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("legal_hold_policy_assignments"),
@@ -7185,20 +5857,10 @@ impl Client {
                     ),
                     Segment::Literal("files_on_hold"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_FILES_WITH_CURRENT_FILE_VERSIONS_FOR_LEGAL_HOLD_POLICY_ASSIGNMENT,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "file-version-retentions")]
@@ -7214,24 +5876,19 @@ impl Client {
     /// endpoints.
     ///
     /// `GET /file_version_retentions` (`get_file_version_retentions`).
-    pub async fn list_file_version_retentions(
+    pub fn list_file_version_retentions(
         &self,
         params: &types::ListFileVersionRetentionsParams,
-    ) -> Result<Response<types::FileVersionRetentions>, Error<types::ClientError>> {
-        let url = operations::LIST_FILE_VERSION_RETENTIONS
-            .url(
+    ) -> Call<types::FileVersionRetentions, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_FILE_VERSION_RETENTIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("file_version_retentions")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_FILE_VERSION_RETENTIONS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "legal-hold-policy-assignments")]
@@ -7256,13 +5913,14 @@ impl Client {
     ///
     /// `GET /legal_hold_policy_assignments/{legal_hold_policy_assignment_id}/file_versions_on_hold`
     /// (`get_legal_hold_policy_assignments_id_file_versions_on_hold`).
-    pub async fn list_previous_file_versions_for_legal_hold_policy_assignment(
+    pub fn list_previous_file_versions_for_legal_hold_policy_assignment(
         &self,
         legal_hold_policy_assignment_id: &str,
         params: &types::ListPreviousFileVersionsForLegalHoldPolicyAssignmentParams,
-    ) -> Result<Response<types::FileVersionsOnHold>, Error<types::ClientError>> {
-        let url = operations::LIST_PREVIOUS_FILE_VERSIONS_FOR_LEGAL_HOLD_POLICY_ASSIGNMENT
-            .url(
+    ) -> Call<types::FileVersionsOnHold, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_PREVIOUS_FILE_VERSIONS_FOR_LEGAL_HOLD_POLICY_ASSIGNMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("legal_hold_policy_assignments"),
@@ -7272,20 +5930,10 @@ impl Client {
                     ),
                     Segment::Literal("file_versions_on_hold"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_PREVIOUS_FILE_VERSIONS_FOR_LEGAL_HOLD_POLICY_ASSIGNMENT,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "file-version-retentions")]
@@ -7302,12 +5950,13 @@ impl Client {
     ///
     /// `GET /file_version_retentions/{file_version_retention_id}`
     /// (`get_file_version_retentions_id`).
-    pub async fn get_retention_on_file(
+    pub fn get_retention_on_file(
         &self,
         file_version_retention_id: &str,
-    ) -> Result<Response<types::FileVersionRetention>, Error<types::ClientError>> {
-        let url = operations::GET_RETENTION_ON_FILE
-            .url(
+    ) -> Call<types::FileVersionRetention, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_RETENTION_ON_FILE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("file_version_retentions"),
@@ -7316,16 +5965,9 @@ impl Client {
                         file_version_retention_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_RETENTION_ON_FILE,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "file-version-legal-holds")]
@@ -7335,12 +5977,13 @@ impl Client {
     ///
     /// `GET /file_version_legal_holds/{file_version_legal_hold_id}`
     /// (`get_file_version_legal_holds_id`).
-    pub async fn get_file_version_legal_hold(
+    pub fn get_file_version_legal_hold(
         &self,
         file_version_legal_hold_id: &str,
-    ) -> Result<Response<types::FileVersionLegalHold>, Error<types::ClientError>> {
-        let url = operations::GET_FILE_VERSION_LEGAL_HOLD
-            .url(
+    ) -> Call<types::FileVersionLegalHold, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_FILE_VERSION_LEGAL_HOLD,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("file_version_legal_holds"),
@@ -7349,16 +5992,9 @@ impl Client {
                         file_version_legal_hold_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_FILE_VERSION_LEGAL_HOLD,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "file-version-legal-holds")]
@@ -7384,24 +6020,19 @@ impl Client {
     /// Once the re-architecture is completed this API will be deprecated.
     ///
     /// `GET /file_version_legal_holds` (`get_file_version_legal_holds`).
-    pub async fn list_file_version_legal_holds(
+    pub fn list_file_version_legal_holds(
         &self,
         params: &types::ListFileVersionLegalHoldsParams,
-    ) -> Result<Response<types::FileVersionLegalHolds>, Error<types::ClientError>> {
-        let url = operations::LIST_FILE_VERSION_LEGAL_HOLDS
-            .url(
+    ) -> Call<types::FileVersionLegalHolds, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_FILE_VERSION_LEGAL_HOLDS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("file_version_legal_holds")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_FILE_VERSION_LEGAL_HOLDS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barriers")]
@@ -7411,12 +6042,13 @@ impl Client {
     ///
     /// `GET /shield_information_barriers/{shield_information_barrier_id}`
     /// (`get_shield_information_barriers_id`).
-    pub async fn get_shield_information_barrier_with_specified_id(
+    pub fn get_shield_information_barrier_with_specified_id(
         &self,
         shield_information_barrier_id: &str,
-    ) -> Result<Response<types::ShieldInformationBarrier>, Error<types::ClientError>> {
-        let url = operations::GET_SHIELD_INFORMATION_BARRIER_WITH_SPECIFIED_ID
-            .url(
+    ) -> Call<types::ShieldInformationBarrier, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_SHIELD_INFORMATION_BARRIER_WITH_SPECIFIED_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("shield_information_barriers"),
@@ -7425,16 +6057,9 @@ impl Client {
                         shield_information_barrier_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_SHIELD_INFORMATION_BARRIER_WITH_SPECIFIED_ID,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barriers")]
@@ -7444,35 +6069,28 @@ impl Client {
     ///
     /// `POST /shield_information_barriers/change_status`
     /// (`post_shield_information_barriers_change_status`).
-    pub async fn add_changed_status_of_shield_information_barrier_with_specified_id(
+    pub fn add_changed_status_of_shield_information_barrier_with_specified_id(
         &self,
         body: Option<
             &types::AddChangedStatusOfShieldInformationBarrierWithSpecifiedIdBody,
         >,
-    ) -> Result<Response<types::ShieldInformationBarrier>, Error<types::ClientError>> {
-        let url = operations::ADD_CHANGED_STATUS_OF_SHIELD_INFORMATION_BARRIER_WITH_SPECIFIED_ID
-            .url(
+    ) -> Call<types::ShieldInformationBarrier, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ADD_CHANGED_STATUS_OF_SHIELD_INFORMATION_BARRIER_WITH_SPECIFIED_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("shield_information_barriers"),
                     Segment::Literal("change_status"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ADD_CHANGED_STATUS_OF_SHIELD_INFORMATION_BARRIER_WITH_SPECIFIED_ID,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barriers")]
@@ -7481,24 +6099,19 @@ impl Client {
     /// Retrieves a list of shield information barrier objects for the enterprise of JWT.
     ///
     /// `GET /shield_information_barriers` (`get_shield_information_barriers`).
-    pub async fn list_shield_information_barriers(
+    pub fn list_shield_information_barriers(
         &self,
         params: &types::ListShieldInformationBarriersParams,
-    ) -> Result<Response<types::ShieldInformationBarriers>, Error<types::ClientError>> {
-        let url = operations::LIST_SHIELD_INFORMATION_BARRIERS
-            .url(
+    ) -> Call<types::ShieldInformationBarriers, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_SHIELD_INFORMATION_BARRIERS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("shield_information_barriers")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_SHIELD_INFORMATION_BARRIERS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barriers")]
@@ -7508,30 +6121,23 @@ impl Client {
     /// prevents confidential information passing between them.
     ///
     /// `POST /shield_information_barriers` (`post_shield_information_barriers`).
-    pub async fn create_shield_information_barrier(
+    pub fn create_shield_information_barrier(
         &self,
         body: Option<&types::CreateShieldInformationBarrierBody>,
-    ) -> Result<Response<types::ShieldInformationBarrier>, Error<types::ClientError>> {
-        let url = operations::CREATE_SHIELD_INFORMATION_BARRIER
-            .url(
+    ) -> Call<types::ShieldInformationBarrier, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_SHIELD_INFORMATION_BARRIER,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("shield_information_barriers")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_SHIELD_INFORMATION_BARRIER,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-reports")]
@@ -7540,27 +6146,19 @@ impl Client {
     /// Lists shield information barrier reports.
     ///
     /// `GET /shield_information_barrier_reports` (`get_shield_information_barrier_reports`).
-    pub async fn list_shield_information_barrier_reports(
+    pub fn list_shield_information_barrier_reports(
         &self,
         params: &types::ListShieldInformationBarrierReportsParams,
-    ) -> Result<
-        Response<types::ShieldInformationBarrierReports>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::LIST_SHIELD_INFORMATION_BARRIER_REPORTS
-            .url(
+    ) -> Call<types::ShieldInformationBarrierReports, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_SHIELD_INFORMATION_BARRIER_REPORTS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("shield_information_barrier_reports")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_SHIELD_INFORMATION_BARRIER_REPORTS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-reports")]
@@ -7569,33 +6167,23 @@ impl Client {
     /// Creates a shield information barrier report for a given barrier.
     ///
     /// `POST /shield_information_barrier_reports` (`post_shield_information_barrier_reports`).
-    pub async fn create_shield_information_barrier_report(
+    pub fn create_shield_information_barrier_report(
         &self,
         body: Option<&types::ShieldInformationBarrierReference>,
-    ) -> Result<
-        Response<types::ShieldInformationBarrierReport>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::CREATE_SHIELD_INFORMATION_BARRIER_REPORT
-            .url(
+    ) -> Call<types::ShieldInformationBarrierReport, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_SHIELD_INFORMATION_BARRIER_REPORT,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("shield_information_barrier_reports")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_SHIELD_INFORMATION_BARRIER_REPORT,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-reports")]
@@ -7605,15 +6193,13 @@ impl Client {
     ///
     /// `GET /shield_information_barrier_reports/{shield_information_barrier_report_id}`
     /// (`get_shield_information_barrier_reports_id`).
-    pub async fn get_shield_information_barrier_report_by_id(
+    pub fn get_shield_information_barrier_report_by_id(
         &self,
         shield_information_barrier_report_id: &str,
-    ) -> Result<
-        Response<types::ShieldInformationBarrierReport>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::GET_SHIELD_INFORMATION_BARRIER_REPORT_BY_ID
-            .url(
+    ) -> Call<types::ShieldInformationBarrierReport, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_SHIELD_INFORMATION_BARRIER_REPORT_BY_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("shield_information_barrier_reports"),
@@ -7622,16 +6208,9 @@ impl Client {
                         shield_information_barrier_report_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_SHIELD_INFORMATION_BARRIER_REPORT_BY_ID,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-segments")]
@@ -7641,15 +6220,13 @@ impl Client {
     ///
     /// `GET /shield_information_barrier_segments/{shield_information_barrier_segment_id}`
     /// (`get_shield_information_barrier_segments_id`).
-    pub async fn get_shield_information_barrier_segment_with_specified_id(
+    pub fn get_shield_information_barrier_segment_with_specified_id(
         &self,
         shield_information_barrier_segment_id: &str,
-    ) -> Result<
-        Response<types::ShieldInformationBarrierSegment>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::GET_SHIELD_INFORMATION_BARRIER_SEGMENT_WITH_SPECIFIED_ID
-            .url(
+    ) -> Call<types::ShieldInformationBarrierSegment, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_SHIELD_INFORMATION_BARRIER_SEGMENT_WITH_SPECIFIED_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("shield_information_barrier_segments"),
@@ -7658,16 +6235,9 @@ impl Client {
                         shield_information_barrier_segment_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_SHIELD_INFORMATION_BARRIER_SEGMENT_WITH_SPECIFIED_ID,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-segments")]
@@ -7677,16 +6247,15 @@ impl Client {
     ///
     /// `PUT /shield_information_barrier_segments/{shield_information_barrier_segment_id}`
     /// (`put_shield_information_barrier_segments_id`).
-    pub async fn update_shield_information_barrier_segment_with_specified_id(
+    pub fn update_shield_information_barrier_segment_with_specified_id(
         &self,
         shield_information_barrier_segment_id: &str,
         body: Option<&types::UpdateShieldInformationBarrierSegmentWithSpecifiedIdBody>,
-    ) -> Result<
-        Response<types::ShieldInformationBarrierSegment>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::UPDATE_SHIELD_INFORMATION_BARRIER_SEGMENT_WITH_SPECIFIED_ID
-            .url(
+    ) -> Call<types::ShieldInformationBarrierSegment, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_SHIELD_INFORMATION_BARRIER_SEGMENT_WITH_SPECIFIED_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("shield_information_barrier_segments"),
@@ -7695,22 +6264,13 @@ impl Client {
                         shield_information_barrier_segment_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_SHIELD_INFORMATION_BARRIER_SEGMENT_WITH_SPECIFIED_ID,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-segments")]
@@ -7720,12 +6280,13 @@ impl Client {
     ///
     /// `DELETE /shield_information_barrier_segments/{shield_information_barrier_segment_id}`
     /// (`delete_shield_information_barrier_segments_id`).
-    pub async fn delete_shield_information_barrier_segment(
+    pub fn delete_shield_information_barrier_segment(
         &self,
         shield_information_barrier_segment_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::DELETE_SHIELD_INFORMATION_BARRIER_SEGMENT
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_SHIELD_INFORMATION_BARRIER_SEGMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("shield_information_barrier_segments"),
@@ -7734,16 +6295,8 @@ impl Client {
                         shield_information_barrier_segment_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::DELETE_SHIELD_INFORMATION_BARRIER_SEGMENT,
-                &url,
-                |request| request,
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-segments")]
@@ -7753,27 +6306,19 @@ impl Client {
     /// Barrier ID.
     ///
     /// `GET /shield_information_barrier_segments` (`get_shield_information_barrier_segments`).
-    pub async fn list_shield_information_barrier_segments(
+    pub fn list_shield_information_barrier_segments(
         &self,
         params: &types::ListShieldInformationBarrierSegmentsParams,
-    ) -> Result<
-        Response<types::ShieldInformationBarrierSegments>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::LIST_SHIELD_INFORMATION_BARRIER_SEGMENTS
-            .url(
+    ) -> Call<types::ShieldInformationBarrierSegments, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_SHIELD_INFORMATION_BARRIER_SEGMENTS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("shield_information_barrier_segments")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_SHIELD_INFORMATION_BARRIER_SEGMENTS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-segments")]
@@ -7782,33 +6327,23 @@ impl Client {
     /// Creates a shield information barrier segment.
     ///
     /// `POST /shield_information_barrier_segments` (`post_shield_information_barrier_segments`).
-    pub async fn create_shield_information_barrier_segment(
+    pub fn create_shield_information_barrier_segment(
         &self,
         body: Option<&types::CreateShieldInformationBarrierSegmentBody>,
-    ) -> Result<
-        Response<types::ShieldInformationBarrierSegment>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::CREATE_SHIELD_INFORMATION_BARRIER_SEGMENT
-            .url(
+    ) -> Call<types::ShieldInformationBarrierSegment, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_SHIELD_INFORMATION_BARRIER_SEGMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("shield_information_barrier_segments")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_SHIELD_INFORMATION_BARRIER_SEGMENT,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-segment-members")]
@@ -7819,15 +6354,13 @@ impl Client {
     /// `GET
     /// /shield_information_barrier_segment_members/{shield_information_barrier_segment_member_id}`
     /// (`get_shield_information_barrier_segment_members_id`).
-    pub async fn get_shield_information_barrier_segment_member_by_id(
+    pub fn get_shield_information_barrier_segment_member_by_id(
         &self,
         shield_information_barrier_segment_member_id: &str,
-    ) -> Result<
-        Response<types::ShieldInformationBarrierSegmentMember>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::GET_SHIELD_INFORMATION_BARRIER_SEGMENT_MEMBER_BY_ID
-            .url(
+    ) -> Call<types::ShieldInformationBarrierSegmentMember, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_SHIELD_INFORMATION_BARRIER_SEGMENT_MEMBER_BY_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("shield_information_barrier_segment_members"),
@@ -7836,16 +6369,9 @@ impl Client {
                         shield_information_barrier_segment_member_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_SHIELD_INFORMATION_BARRIER_SEGMENT_MEMBER_BY_ID,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-segment-members")]
@@ -7856,12 +6382,13 @@ impl Client {
     /// `DELETE
     /// /shield_information_barrier_segment_members/{shield_information_barrier_segment_member_id}`
     /// (`delete_shield_information_barrier_segment_members_id`).
-    pub async fn delete_shield_information_barrier_segment_member_by_id(
+    pub fn delete_shield_information_barrier_segment_member_by_id(
         &self,
         shield_information_barrier_segment_member_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::DELETE_SHIELD_INFORMATION_BARRIER_SEGMENT_MEMBER_BY_ID
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_SHIELD_INFORMATION_BARRIER_SEGMENT_MEMBER_BY_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("shield_information_barrier_segment_members"),
@@ -7870,16 +6397,8 @@ impl Client {
                         shield_information_barrier_segment_member_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::DELETE_SHIELD_INFORMATION_BARRIER_SEGMENT_MEMBER_BY_ID,
-                &url,
-                |request| request,
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-segment-members")]
@@ -7889,27 +6408,19 @@ impl Client {
     ///
     /// `GET /shield_information_barrier_segment_members`
     /// (`get_shield_information_barrier_segment_members`).
-    pub async fn list_shield_information_barrier_segment_members(
+    pub fn list_shield_information_barrier_segment_members(
         &self,
         params: &types::ListShieldInformationBarrierSegmentMembersParams,
-    ) -> Result<
-        Response<types::ShieldInformationBarrierSegmentMembers>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::LIST_SHIELD_INFORMATION_BARRIER_SEGMENT_MEMBERS
-            .url(
+    ) -> Call<types::ShieldInformationBarrierSegmentMembers, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_SHIELD_INFORMATION_BARRIER_SEGMENT_MEMBERS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("shield_information_barrier_segment_members")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_SHIELD_INFORMATION_BARRIER_SEGMENT_MEMBERS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-segment-members")]
@@ -7919,33 +6430,23 @@ impl Client {
     ///
     /// `POST /shield_information_barrier_segment_members`
     /// (`post_shield_information_barrier_segment_members`).
-    pub async fn create_shield_information_barrier_segment_member(
+    pub fn create_shield_information_barrier_segment_member(
         &self,
         body: Option<&types::CreateShieldInformationBarrierSegmentMemberBody>,
-    ) -> Result<
-        Response<types::ShieldInformationBarrierSegmentMember>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::CREATE_SHIELD_INFORMATION_BARRIER_SEGMENT_MEMBER
-            .url(
+    ) -> Call<types::ShieldInformationBarrierSegmentMember, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_SHIELD_INFORMATION_BARRIER_SEGMENT_MEMBER,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("shield_information_barrier_segment_members")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_SHIELD_INFORMATION_BARRIER_SEGMENT_MEMBER,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-segment-restrictions")]
@@ -7956,15 +6457,13 @@ impl Client {
     /// `GET
     /// /shield_information_barrier_segment_restrictions/{shield_information_barrier_segment_restriction_id}`
     /// (`get_shield_information_barrier_segment_restrictions_id`).
-    pub async fn get_shield_information_barrier_segment_restriction_by_id(
+    pub fn get_shield_information_barrier_segment_restriction_by_id(
         &self,
         shield_information_barrier_segment_restriction_id: &str,
-    ) -> Result<
-        Response<types::ShieldInformationBarrierSegmentRestriction>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::GET_SHIELD_INFORMATION_BARRIER_SEGMENT_RESTRICTION_BY_ID
-            .url(
+    ) -> Call<types::ShieldInformationBarrierSegmentRestriction, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_SHIELD_INFORMATION_BARRIER_SEGMENT_RESTRICTION_BY_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("shield_information_barrier_segment_restrictions"),
@@ -7973,16 +6472,9 @@ impl Client {
                         shield_information_barrier_segment_restriction_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_SHIELD_INFORMATION_BARRIER_SEGMENT_RESTRICTION_BY_ID,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-segment-restrictions")]
@@ -7993,12 +6485,13 @@ impl Client {
     /// `DELETE
     /// /shield_information_barrier_segment_restrictions/{shield_information_barrier_segment_restriction_id}`
     /// (`delete_shield_information_barrier_segment_restrictions_id`).
-    pub async fn delete_shield_information_barrier_segment_restriction_by_id(
+    pub fn delete_shield_information_barrier_segment_restriction_by_id(
         &self,
         shield_information_barrier_segment_restriction_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::DELETE_SHIELD_INFORMATION_BARRIER_SEGMENT_RESTRICTION_BY_ID
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_SHIELD_INFORMATION_BARRIER_SEGMENT_RESTRICTION_BY_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("shield_information_barrier_segment_restrictions"),
@@ -8007,16 +6500,8 @@ impl Client {
                         shield_information_barrier_segment_restriction_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::DELETE_SHIELD_INFORMATION_BARRIER_SEGMENT_RESTRICTION_BY_ID,
-                &url,
-                |request| request,
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-segment-restrictions")]
@@ -8026,27 +6511,19 @@ impl Client {
     ///
     /// `GET /shield_information_barrier_segment_restrictions`
     /// (`get_shield_information_barrier_segment_restrictions`).
-    pub async fn list_shield_information_barrier_segment_restrictions(
+    pub fn list_shield_information_barrier_segment_restrictions(
         &self,
         params: &types::ListShieldInformationBarrierSegmentRestrictionsParams,
-    ) -> Result<
-        Response<types::ShieldInformationBarrierSegmentRestrictions>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::LIST_SHIELD_INFORMATION_BARRIER_SEGMENT_RESTRICTIONS
-            .url(
+    ) -> Call<types::ShieldInformationBarrierSegmentRestrictions, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_SHIELD_INFORMATION_BARRIER_SEGMENT_RESTRICTIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("shield_information_barrier_segment_restrictions")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_SHIELD_INFORMATION_BARRIER_SEGMENT_RESTRICTIONS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "shield-information-barrier-segment-restrictions")]
@@ -8056,33 +6533,23 @@ impl Client {
     ///
     /// `POST /shield_information_barrier_segment_restrictions`
     /// (`post_shield_information_barrier_segment_restrictions`).
-    pub async fn create_shield_information_barrier_segment_restriction(
+    pub fn create_shield_information_barrier_segment_restriction(
         &self,
         body: Option<&types::CreateShieldInformationBarrierSegmentRestrictionBody>,
-    ) -> Result<
-        Response<types::ShieldInformationBarrierSegmentRestriction>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::CREATE_SHIELD_INFORMATION_BARRIER_SEGMENT_RESTRICTION
-            .url(
+    ) -> Call<types::ShieldInformationBarrierSegmentRestriction, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_SHIELD_INFORMATION_BARRIER_SEGMENT_RESTRICTION,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("shield_information_barrier_segment_restrictions")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_SHIELD_INFORMATION_BARRIER_SEGMENT_RESTRICTION,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "device-pinners")]
@@ -8091,27 +6558,21 @@ impl Client {
     /// Retrieves information about an individual device pin.
     ///
     /// `GET /device_pinners/{device_pinner_id}` (`get_device_pinners_id`).
-    pub async fn get_device_pin(
+    pub fn get_device_pin(
         &self,
         device_pinner_id: &str,
-    ) -> Result<Response<types::DevicePinner>, Error<types::ClientError>> {
-        let url = operations::GET_DEVICE_PIN
-            .url(
+    ) -> Call<types::DevicePinner, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_DEVICE_PIN,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("device_pinners"),
                     Segment::parameter("device_pinner_id", device_pinner_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_DEVICE_PIN,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "device-pinners")]
@@ -8120,23 +6581,20 @@ impl Client {
     /// Deletes an individual device pin.
     ///
     /// `DELETE /device_pinners/{device_pinner_id}` (`delete_device_pinners_id`).
-    pub async fn remove_device_pin(
+    pub fn remove_device_pin(
         &self,
         device_pinner_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_DEVICE_PIN
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_DEVICE_PIN,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("device_pinners"),
                     Segment::parameter("device_pinner_id", device_pinner_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_DEVICE_PIN, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "device-pinners")]
@@ -8148,29 +6606,24 @@ impl Client {
     /// to make this call.
     ///
     /// `GET /enterprises/{enterprise_id}/device_pinners` (`get_enterprises_id_device_pinners`).
-    pub async fn list_enterprise_device_pins(
+    pub fn list_enterprise_device_pins(
         &self,
         enterprise_id: &str,
         params: &types::ListEnterpriseDevicePinsParams,
-    ) -> Result<Response<types::DevicePinners>, Error<types::ClientError>> {
-        let url = operations::LIST_ENTERPRISE_DEVICE_PINS
-            .url(
+    ) -> Call<types::DevicePinners, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_ENTERPRISE_DEVICE_PINS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("enterprises"),
                     Segment::parameter("enterprise_id", enterprise_id),
                     Segment::Literal("device_pinners"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_ENTERPRISE_DEVICE_PINS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "terms-of-service")]
@@ -8179,24 +6632,19 @@ impl Client {
     /// Returns the current terms of service text and settings for the enterprise.
     ///
     /// `GET /terms_of_services` (`get_terms_of_services`).
-    pub async fn list_terms_of_services(
+    pub fn list_terms_of_services(
         &self,
         params: &types::ListTermsOfServicesParams,
-    ) -> Result<Response<types::TermsOfServices>, Error<types::ClientError>> {
-        let url = operations::LIST_TERMS_OF_SERVICES
-            .url(
+    ) -> Call<types::TermsOfServices, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_TERMS_OF_SERVICES,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("terms_of_services")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_TERMS_OF_SERVICES,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "terms-of-service")]
@@ -8205,30 +6653,23 @@ impl Client {
     /// Creates a terms of service for a given enterprise and type of user.
     ///
     /// `POST /terms_of_services` (`post_terms_of_services`).
-    pub async fn create_terms_of_service(
+    pub fn create_terms_of_service(
         &self,
         body: Option<&types::CreateTermsOfServiceBody>,
-    ) -> Result<Response<types::TermsOfService>, Error<types::ClientError>> {
-        let url = operations::CREATE_TERMS_OF_SERVICE
-            .url(
+    ) -> Call<types::TermsOfService, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_TERMS_OF_SERVICE,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("terms_of_services")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_TERMS_OF_SERVICE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "terms-of-service")]
@@ -8237,27 +6678,21 @@ impl Client {
     /// Fetches a specific terms of service.
     ///
     /// `GET /terms_of_services/{terms_of_service_id}` (`get_terms_of_services_id`).
-    pub async fn get_terms_of_service(
+    pub fn get_terms_of_service(
         &self,
         terms_of_service_id: &str,
-    ) -> Result<Response<types::TermsOfService>, Error<types::ClientError>> {
-        let url = operations::GET_TERMS_OF_SERVICE
-            .url(
+    ) -> Call<types::TermsOfService, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_TERMS_OF_SERVICE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("terms_of_services"),
                     Segment::parameter("terms_of_service_id", terms_of_service_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_TERMS_OF_SERVICE,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "terms-of-service")]
@@ -8266,34 +6701,27 @@ impl Client {
     /// Updates a specific terms of service.
     ///
     /// `PUT /terms_of_services/{terms_of_service_id}` (`put_terms_of_services_id`).
-    pub async fn update_terms_of_service(
+    pub fn update_terms_of_service(
         &self,
         terms_of_service_id: &str,
         body: Option<&types::UpdateTermsOfServiceBody>,
-    ) -> Result<Response<types::TermsOfService>, Error<types::ClientError>> {
-        let url = operations::UPDATE_TERMS_OF_SERVICE
-            .url(
+    ) -> Call<types::TermsOfService, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_TERMS_OF_SERVICE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("terms_of_services"),
                     Segment::parameter("terms_of_service_id", terms_of_service_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_TERMS_OF_SERVICE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "terms-of-service-user-statuses")]
@@ -8303,24 +6731,19 @@ impl Client {
     /// they have accepted the terms and when.
     ///
     /// `GET /terms_of_service_user_statuses` (`get_terms_of_service_user_statuses`).
-    pub async fn list_terms_of_service_user_statuses(
+    pub fn list_terms_of_service_user_statuses(
         &self,
         params: &types::ListTermsOfServiceUserStatusesParams,
-    ) -> Result<Response<types::TermsOfServiceUserStatuses>, Error<types::ClientError>> {
-        let url = operations::LIST_TERMS_OF_SERVICE_USER_STATUSES
-            .url(
+    ) -> Call<types::TermsOfServiceUserStatuses, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_TERMS_OF_SERVICE_USER_STATUSES,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("terms_of_service_user_statuses")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_TERMS_OF_SERVICE_USER_STATUSES,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "terms-of-service-user-statuses")]
@@ -8329,30 +6752,23 @@ impl Client {
     /// Sets the status for a terms of service for a user.
     ///
     /// `POST /terms_of_service_user_statuses` (`post_terms_of_service_user_statuses`).
-    pub async fn create_terms_of_service_status_for_new_user(
+    pub fn create_terms_of_service_status_for_new_user(
         &self,
         body: Option<&types::CreateTermsOfServiceStatusForNewUserBody>,
-    ) -> Result<Response<types::TermsOfServiceUserStatus>, Error<types::ClientError>> {
-        let url = operations::CREATE_TERMS_OF_SERVICE_STATUS_FOR_NEW_USER
-            .url(
+    ) -> Call<types::TermsOfServiceUserStatus, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_TERMS_OF_SERVICE_STATUS_FOR_NEW_USER,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("terms_of_service_user_statuses")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_TERMS_OF_SERVICE_STATUS_FOR_NEW_USER,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "terms-of-service-user-statuses")]
@@ -8362,13 +6778,15 @@ impl Client {
     ///
     /// `PUT /terms_of_service_user_statuses/{terms_of_service_user_status_id}`
     /// (`put_terms_of_service_user_statuses_id`).
-    pub async fn update_terms_of_service_status_for_existing_user(
+    pub fn update_terms_of_service_status_for_existing_user(
         &self,
         terms_of_service_user_status_id: &str,
         body: Option<&types::UpdateTermsOfServiceStatusForExistingUserBody>,
-    ) -> Result<Response<types::TermsOfServiceUserStatus>, Error<types::ClientError>> {
-        let url = operations::UPDATE_TERMS_OF_SERVICE_STATUS_FOR_EXISTING_USER
-            .url(
+    ) -> Call<types::TermsOfServiceUserStatus, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_TERMS_OF_SERVICE_STATUS_FOR_EXISTING_USER,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("terms_of_service_user_statuses"),
@@ -8377,22 +6795,13 @@ impl Client {
                         terms_of_service_user_status_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_TERMS_OF_SERVICE_STATUS_FOR_EXISTING_USER,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "domain-restrictions-for-collaborations")]
@@ -8402,27 +6811,19 @@ impl Client {
     /// current enterprise.
     ///
     /// `GET /collaboration_whitelist_entries` (`get_collaboration_whitelist_entries`).
-    pub async fn list_allowed_collaboration_domains(
+    pub fn list_allowed_collaboration_domains(
         &self,
         params: &types::ListAllowedCollaborationDomainsParams,
-    ) -> Result<
-        Response<types::CollaborationAllowlistEntries>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::LIST_ALLOWED_COLLABORATION_DOMAINS
-            .url(
+    ) -> Call<types::CollaborationAllowlistEntries, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_ALLOWED_COLLABORATION_DOMAINS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("collaboration_whitelist_entries")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_ALLOWED_COLLABORATION_DOMAINS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "domain-restrictions-for-collaborations")]
@@ -8431,33 +6832,23 @@ impl Client {
     /// Creates a new entry in the list of allowed domains to allow collaboration for.
     ///
     /// `POST /collaboration_whitelist_entries` (`post_collaboration_whitelist_entries`).
-    pub async fn add_domain_to_list_of_allowed_collaboration_domains(
+    pub fn add_domain_to_list_of_allowed_collaboration_domains(
         &self,
         body: Option<&types::AddDomainToListOfAllowedCollaborationDomainsBody>,
-    ) -> Result<
-        Response<types::CollaborationAllowlistEntry>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::ADD_DOMAIN_TO_LIST_OF_ALLOWED_COLLABORATION_DOMAINS
-            .url(
+    ) -> Call<types::CollaborationAllowlistEntry, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ADD_DOMAIN_TO_LIST_OF_ALLOWED_COLLABORATION_DOMAINS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("collaboration_whitelist_entries")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ADD_DOMAIN_TO_LIST_OF_ALLOWED_COLLABORATION_DOMAINS,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "domain-restrictions-for-collaborations")]
@@ -8468,15 +6859,13 @@ impl Client {
     ///
     /// `GET /collaboration_whitelist_entries/{collaboration_whitelist_entry_id}`
     /// (`get_collaboration_whitelist_entries_id`).
-    pub async fn get_allowed_collaboration_domain(
+    pub fn get_allowed_collaboration_domain(
         &self,
         collaboration_whitelist_entry_id: &str,
-    ) -> Result<
-        Response<types::CollaborationAllowlistEntry>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::GET_ALLOWED_COLLABORATION_DOMAIN
-            .url(
+    ) -> Call<types::CollaborationAllowlistEntry, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_ALLOWED_COLLABORATION_DOMAIN,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("collaboration_whitelist_entries"),
@@ -8485,16 +6874,9 @@ impl Client {
                         collaboration_whitelist_entry_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_ALLOWED_COLLABORATION_DOMAIN,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "domain-restrictions-for-collaborations")]
@@ -8505,12 +6887,13 @@ impl Client {
     ///
     /// `DELETE /collaboration_whitelist_entries/{collaboration_whitelist_entry_id}`
     /// (`delete_collaboration_whitelist_entries_id`).
-    pub async fn remove_domain_from_list_of_allowed_collaboration_domains(
+    pub fn remove_domain_from_list_of_allowed_collaboration_domains(
         &self,
         collaboration_whitelist_entry_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_DOMAIN_FROM_LIST_OF_ALLOWED_COLLABORATION_DOMAINS
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_DOMAIN_FROM_LIST_OF_ALLOWED_COLLABORATION_DOMAINS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("collaboration_whitelist_entries"),
@@ -8519,16 +6902,8 @@ impl Client {
                         collaboration_whitelist_entry_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REMOVE_DOMAIN_FROM_LIST_OF_ALLOWED_COLLABORATION_DOMAINS,
-                &url,
-                |request| request,
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "domain-restrictions-user-exemptions")]
@@ -8538,27 +6913,19 @@ impl Client {
     ///
     /// `GET /collaboration_whitelist_exempt_targets`
     /// (`get_collaboration_whitelist_exempt_targets`).
-    pub async fn list_users_exempt_from_collaboration_domain_restrictions(
+    pub fn list_users_exempt_from_collaboration_domain_restrictions(
         &self,
         params: &types::ListUsersExemptFromCollaborationDomainRestrictionsParams,
-    ) -> Result<
-        Response<types::CollaborationAllowlistExemptTargets>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::LIST_USERS_EXEMPT_FROM_COLLABORATION_DOMAIN_RESTRICTIONS
-            .url(
+    ) -> Call<types::CollaborationAllowlistExemptTargets, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_USERS_EXEMPT_FROM_COLLABORATION_DOMAIN_RESTRICTIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("collaboration_whitelist_exempt_targets")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_USERS_EXEMPT_FROM_COLLABORATION_DOMAIN_RESTRICTIONS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "domain-restrictions-user-exemptions")]
@@ -8569,33 +6936,23 @@ impl Client {
     ///
     /// `POST /collaboration_whitelist_exempt_targets`
     /// (`post_collaboration_whitelist_exempt_targets`).
-    pub async fn create_user_exemption_from_collaboration_domain_restrictions(
+    pub fn create_user_exemption_from_collaboration_domain_restrictions(
         &self,
         body: Option<&types::CreateUserExemptionFromCollaborationDomainRestrictionsBody>,
-    ) -> Result<
-        Response<types::CollaborationAllowlistExemptTarget>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::CREATE_USER_EXEMPTION_FROM_COLLABORATION_DOMAIN_RESTRICTIONS
-            .url(
+    ) -> Call<types::CollaborationAllowlistExemptTarget, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_USER_EXEMPTION_FROM_COLLABORATION_DOMAIN_RESTRICTIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("collaboration_whitelist_exempt_targets")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_USER_EXEMPTION_FROM_COLLABORATION_DOMAIN_RESTRICTIONS,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "domain-restrictions-user-exemptions")]
@@ -8605,15 +6962,13 @@ impl Client {
     ///
     /// `GET /collaboration_whitelist_exempt_targets/{collaboration_whitelist_exempt_target_id}`
     /// (`get_collaboration_whitelist_exempt_targets_id`).
-    pub async fn get_user_exempt_from_collaboration_domain_restrictions(
+    pub fn get_user_exempt_from_collaboration_domain_restrictions(
         &self,
         collaboration_whitelist_exempt_target_id: &str,
-    ) -> Result<
-        Response<types::CollaborationAllowlistExemptTarget>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::GET_USER_EXEMPT_FROM_COLLABORATION_DOMAIN_RESTRICTIONS
-            .url(
+    ) -> Call<types::CollaborationAllowlistExemptTarget, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_USER_EXEMPT_FROM_COLLABORATION_DOMAIN_RESTRICTIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("collaboration_whitelist_exempt_targets"),
@@ -8622,16 +6977,9 @@ impl Client {
                         collaboration_whitelist_exempt_target_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_USER_EXEMPT_FROM_COLLABORATION_DOMAIN_RESTRICTIONS,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "domain-restrictions-user-exemptions")]
@@ -8642,12 +6990,13 @@ impl Client {
     ///
     /// `DELETE /collaboration_whitelist_exempt_targets/{collaboration_whitelist_exempt_target_id}`
     /// (`delete_collaboration_whitelist_exempt_targets_id`).
-    pub async fn remove_user_from_list_of_users_exempt_from_domain_restrictions(
+    pub fn remove_user_from_list_of_users_exempt_from_domain_restrictions(
         &self,
         collaboration_whitelist_exempt_target_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_USER_FROM_LIST_OF_USERS_EXEMPT_FROM_DOMAIN_RESTRICTIONS
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_USER_FROM_LIST_OF_USERS_EXEMPT_FROM_DOMAIN_RESTRICTIONS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("collaboration_whitelist_exempt_targets"),
@@ -8656,16 +7005,8 @@ impl Client {
                         collaboration_whitelist_exempt_target_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REMOVE_USER_FROM_LIST_OF_USERS_EXEMPT_FROM_DOMAIN_RESTRICTIONS,
-                &url,
-                |request| request,
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "standard-and-zones-storage-policies")]
@@ -8674,28 +7015,19 @@ impl Client {
     /// Fetches all the storage policies in the enterprise.
     ///
     /// `GET /storage_policies` (`get_storage_policies`).
-    pub async fn list_storage_policies(
+    pub fn list_storage_policies(
         &self,
         params: &types::ListStoragePoliciesParams,
-    ) -> Result<Response<types::StoragePolicies>, Error<types::ClientError>> {
-        let url = operations::LIST_STORAGE_POLICIES
-            .url(
+    ) -> Call<types::StoragePolicies, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_STORAGE_POLICIES,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("storage_policies")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_STORAGE_POLICIES,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "standard-and-zones-storage-policies")]
@@ -8704,27 +7036,21 @@ impl Client {
     /// Fetches a specific storage policy.
     ///
     /// `GET /storage_policies/{storage_policy_id}` (`get_storage_policies_id`).
-    pub async fn get_storage_policy(
+    pub fn get_storage_policy(
         &self,
         storage_policy_id: &str,
-    ) -> Result<Response<types::StoragePolicy>, Error<types::ClientError>> {
-        let url = operations::GET_STORAGE_POLICY
-            .url(
+    ) -> Call<types::StoragePolicy, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_STORAGE_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("storage_policies"),
                     Segment::parameter("storage_policy_id", storage_policy_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_STORAGE_POLICY,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "standard-and-zones-storage-policy-assignments")]
@@ -8733,24 +7059,19 @@ impl Client {
     /// Fetches all the storage policy assignment for an enterprise or user.
     ///
     /// `GET /storage_policy_assignments` (`get_storage_policy_assignments`).
-    pub async fn list_storage_policy_assignments(
+    pub fn list_storage_policy_assignments(
         &self,
         params: &types::ListStoragePolicyAssignmentsParams,
-    ) -> Result<Response<types::StoragePolicyAssignments>, Error<types::ClientError>> {
-        let url = operations::LIST_STORAGE_POLICY_ASSIGNMENTS
-            .url(
+    ) -> Call<types::StoragePolicyAssignments, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_STORAGE_POLICY_ASSIGNMENTS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("storage_policy_assignments")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_STORAGE_POLICY_ASSIGNMENTS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "standard-and-zones-storage-policy-assignments")]
@@ -8759,30 +7080,23 @@ impl Client {
     /// Creates a storage policy assignment for an enterprise or user.
     ///
     /// `POST /storage_policy_assignments` (`post_storage_policy_assignments`).
-    pub async fn assign_storage_policy(
+    pub fn assign_storage_policy(
         &self,
         body: Option<&types::AssignStoragePolicyBody>,
-    ) -> Result<Response<types::StoragePolicyAssignment>, Error<types::ClientError>> {
-        let url = operations::ASSIGN_STORAGE_POLICY
-            .url(
+    ) -> Call<types::StoragePolicyAssignment, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ASSIGN_STORAGE_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("storage_policy_assignments")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ASSIGN_STORAGE_POLICY,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "standard-and-zones-storage-policy-assignments")]
@@ -8792,12 +7106,13 @@ impl Client {
     ///
     /// `GET /storage_policy_assignments/{storage_policy_assignment_id}`
     /// (`get_storage_policy_assignments_id`).
-    pub async fn get_storage_policy_assignment(
+    pub fn get_storage_policy_assignment(
         &self,
         storage_policy_assignment_id: &str,
-    ) -> Result<Response<types::StoragePolicyAssignment>, Error<types::ClientError>> {
-        let url = operations::GET_STORAGE_POLICY_ASSIGNMENT
-            .url(
+    ) -> Call<types::StoragePolicyAssignment, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_STORAGE_POLICY_ASSIGNMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("storage_policy_assignments"),
@@ -8806,16 +7121,9 @@ impl Client {
                         storage_policy_assignment_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_STORAGE_POLICY_ASSIGNMENT,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "standard-and-zones-storage-policy-assignments")]
@@ -8825,13 +7133,15 @@ impl Client {
     ///
     /// `PUT /storage_policy_assignments/{storage_policy_assignment_id}`
     /// (`put_storage_policy_assignments_id`).
-    pub async fn update_storage_policy_assignment(
+    pub fn update_storage_policy_assignment(
         &self,
         storage_policy_assignment_id: &str,
         body: Option<&types::UpdateStoragePolicyAssignmentBody>,
-    ) -> Result<Response<types::StoragePolicyAssignment>, Error<types::ClientError>> {
-        let url = operations::UPDATE_STORAGE_POLICY_ASSIGNMENT
-            .url(
+    ) -> Call<types::StoragePolicyAssignment, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_STORAGE_POLICY_ASSIGNMENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("storage_policy_assignments"),
@@ -8840,22 +7150,13 @@ impl Client {
                         storage_policy_assignment_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_STORAGE_POLICY_ASSIGNMENT,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "standard-and-zones-storage-policy-assignments")]
@@ -8871,12 +7172,13 @@ impl Client {
     ///
     /// `DELETE /storage_policy_assignments/{storage_policy_assignment_id}`
     /// (`delete_storage_policy_assignments_id`).
-    pub async fn unassign_storage_policy(
+    pub fn unassign_storage_policy(
         &self,
         storage_policy_assignment_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::UNASSIGN_STORAGE_POLICY
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::UNASSIGN_STORAGE_POLICY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("storage_policy_assignments"),
@@ -8885,12 +7187,8 @@ impl Client {
                         storage_policy_assignment_id,
                     ),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::UNASSIGN_STORAGE_POLICY, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "zip-downloads")]
@@ -8910,27 +7208,23 @@ impl Client {
     /// 25GB.
     ///
     /// `POST /zip_downloads` (`post_zip_downloads`).
-    pub async fn create_zip_download(
+    pub fn create_zip_download(
         &self,
         body: Option<&types::ZipDownloadRequest>,
-    ) -> Result<Response<types::ZipDownload>, Error<types::ClientError>> {
-        let url = operations::CREATE_ZIP_DOWNLOAD
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("zip_downloads")])?;
-        let response = self
+    ) -> Call<types::ZipDownload, types::ClientError> {
+        let request = self
             .transport
-            .send(
+            .request(
                 &operations::CREATE_ZIP_DOWNLOAD,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("zip_downloads")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "zip-downloads")]
@@ -8949,27 +7243,22 @@ impl Client {
     /// `zip` archive, and then follow the `download_url` field in the response to this endpoint.
     ///
     /// `GET /zip_downloads/{zip_download_id}/content` (`get_zip_downloads_id_content`).
-    pub async fn download_zip_archive(
+    pub fn download_zip_archive(
         &self,
         zip_download_id: &str,
-    ) -> Result<Response<::clientgen_runtime::ByteStream>, Error<types::ClientError>> {
-        let url = operations::DOWNLOAD_ZIP_ARCHIVE
-            .url(
+    ) -> Call<::clientgen_runtime::ByteStream, types::ClientError> {
+        self.transport
+            .request(
+                &operations::DOWNLOAD_ZIP_ARCHIVE,
                 &self.base_urls.dl_boxcloud_com_2_0,
                 &[
                     Segment::Literal("zip_downloads"),
                     Segment::parameter("zip_download_id", zip_download_id),
                     Segment::Literal("content"),
                 ],
-            )?;
-        self.transport
-            .send_streaming(
-                &operations::DOWNLOAD_ZIP_ARCHIVE,
-                &url,
-                |request| request.accept("application/octet-stream"),
-                ::clientgen_runtime::json_error,
             )
-            .await
+            .accept("application/octet-stream")
+            .returning_stream(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "zip-downloads")]
@@ -8986,28 +7275,22 @@ impl Client {
     /// `zip` archive, and then follow the `status_url` field in the response to this endpoint.
     ///
     /// `GET /zip_downloads/{zip_download_id}/status` (`get_zip_downloads_id_status`).
-    pub async fn get_zip_download_status(
+    pub fn get_zip_download_status(
         &self,
         zip_download_id: &str,
-    ) -> Result<Response<types::ZipDownloadStatus>, Error<types::ClientError>> {
-        let url = operations::GET_ZIP_DOWNLOAD_STATUS
-            .url(
+    ) -> Call<types::ZipDownloadStatus, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_ZIP_DOWNLOAD_STATUS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("zip_downloads"),
                     Segment::parameter("zip_download_id", zip_download_id),
                     Segment::Literal("status"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_ZIP_DOWNLOAD_STATUS,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "box-sign-requests")]
@@ -9016,35 +7299,28 @@ impl Client {
     /// Cancels a sign request.
     ///
     /// `POST /sign_requests/{sign_request_id}/cancel` (`post_sign_requests_id_cancel`).
-    pub async fn cancel_box_sign_request(
+    pub fn cancel_box_sign_request(
         &self,
         sign_request_id: &str,
         body: Option<&types::SignRequestCancelRequest>,
-    ) -> Result<Response<types::SignRequest>, Error<types::ClientError>> {
-        let url = operations::CANCEL_BOX_SIGN_REQUEST
-            .url(
+    ) -> Call<types::SignRequest, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CANCEL_BOX_SIGN_REQUEST,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("sign_requests"),
                     Segment::parameter("sign_request_id", sign_request_id),
                     Segment::Literal("cancel"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CANCEL_BOX_SIGN_REQUEST,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "box-sign-requests")]
@@ -9053,24 +7329,21 @@ impl Client {
     /// Resends a signature request email to all outstanding signers.
     ///
     /// `POST /sign_requests/{sign_request_id}/resend` (`post_sign_requests_id_resend`).
-    pub async fn resend_box_sign_request(
+    pub fn resend_box_sign_request(
         &self,
         sign_request_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::RESEND_BOX_SIGN_REQUEST
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::RESEND_BOX_SIGN_REQUEST,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("sign_requests"),
                     Segment::parameter("sign_request_id", sign_request_id),
                     Segment::Literal("resend"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::RESEND_BOX_SIGN_REQUEST, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "box-sign-requests")]
@@ -9079,27 +7352,21 @@ impl Client {
     /// Gets a sign request by ID.
     ///
     /// `GET /sign_requests/{sign_request_id}` (`get_sign_requests_id`).
-    pub async fn get_box_sign_request_by_id(
+    pub fn get_box_sign_request_by_id(
         &self,
         sign_request_id: &str,
-    ) -> Result<Response<types::SignRequest>, Error<types::ClientError>> {
-        let url = operations::GET_BOX_SIGN_REQUEST_BY_ID
-            .url(
+    ) -> Call<types::SignRequest, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_BOX_SIGN_REQUEST_BY_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("sign_requests"),
                     Segment::parameter("sign_request_id", sign_request_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_BOX_SIGN_REQUEST_BY_ID,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "box-sign-requests")]
@@ -9109,21 +7376,19 @@ impl Client {
     /// deleted, the signature request will not return in the list.
     ///
     /// `GET /sign_requests` (`get_sign_requests`).
-    pub async fn list_box_sign_requests(
+    pub fn list_box_sign_requests(
         &self,
         params: &types::ListBoxSignRequestsParams,
-    ) -> Result<Response<types::SignRequests>, Error<types::ClientError>> {
-        let url = operations::LIST_BOX_SIGN_REQUESTS
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("sign_requests")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::SignRequests, types::ClientError> {
+        self.transport
+            .request(
                 &operations::LIST_BOX_SIGN_REQUESTS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("sign_requests")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "box-sign-requests")]
@@ -9133,27 +7398,23 @@ impl Client {
     /// signature request to signers.
     ///
     /// `POST /sign_requests` (`post_sign_requests`).
-    pub async fn create_box_sign_request(
+    pub fn create_box_sign_request(
         &self,
         body: Option<&types::SignRequestCreateRequest>,
-    ) -> Result<Response<types::SignRequest>, Error<types::ClientError>> {
-        let url = operations::CREATE_BOX_SIGN_REQUEST
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("sign_requests")])?;
-        let response = self
+    ) -> Call<types::SignRequest, types::ClientError> {
+        let request = self
             .transport
-            .send(
+            .request(
                 &operations::CREATE_BOX_SIGN_REQUEST,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("sign_requests")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "workflows")]
@@ -9166,21 +7427,19 @@ impl Client {
     /// the developer console in to use this endpoint.
     ///
     /// `GET /workflows` (`get_workflows`).
-    pub async fn list_workflows(
+    pub fn list_workflows(
         &self,
         params: &types::ListWorkflowsParams,
-    ) -> Result<Response<types::Workflows>, Error<types::ClientError>> {
-        let url = operations::LIST_WORKFLOWS
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("workflows")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::Workflows, types::ClientError> {
+        self.transport
+            .request(
                 &operations::LIST_WORKFLOWS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("workflows")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "workflows")]
@@ -9192,35 +7451,27 @@ impl Client {
     /// the developer console.
     ///
     /// `POST /workflows/{workflow_id}/start` (`post_workflows_id_start`).
-    pub async fn starts_workflow_based_on_request_body(
+    pub fn starts_workflow_based_on_request_body(
         &self,
         workflow_id: &str,
         body: Option<&types::StartsWorkflowBasedOnRequestBodyBody>,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::STARTS_WORKFLOW_BASED_ON_REQUEST_BODY
-            .url(
+    ) -> Call<(), types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::STARTS_WORKFLOW_BASED_ON_REQUEST_BODY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("workflows"),
                     Segment::parameter("workflow_id", workflow_id),
                     Segment::Literal("start"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::STARTS_WORKFLOW_BASED_ON_REQUEST_BODY,
-                &url,
-                |request| {
-                    let request = request;
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
-            )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            );
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "box-sign-templates")]
@@ -9229,24 +7480,19 @@ impl Client {
     /// Gets Box Sign templates created by a user.
     ///
     /// `GET /sign_templates` (`get_sign_templates`).
-    pub async fn list_box_sign_templates(
+    pub fn list_box_sign_templates(
         &self,
         params: &types::ListBoxSignTemplatesParams,
-    ) -> Result<Response<types::SignTemplates>, Error<types::ClientError>> {
-        let url = operations::LIST_BOX_SIGN_TEMPLATES
-            .url(
+    ) -> Call<types::SignTemplates, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_BOX_SIGN_TEMPLATES,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("sign_templates")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_BOX_SIGN_TEMPLATES,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "box-sign-templates")]
@@ -9255,27 +7501,21 @@ impl Client {
     /// Fetches details of a specific Box Sign template.
     ///
     /// `GET /sign_templates/{template_id}` (`get_sign_templates_id`).
-    pub async fn get_box_sign_template_by_id(
+    pub fn get_box_sign_template_by_id(
         &self,
         template_id: &str,
-    ) -> Result<Response<types::SignTemplate>, Error<types::ClientError>> {
-        let url = operations::GET_BOX_SIGN_TEMPLATE_BY_ID
-            .url(
+    ) -> Call<types::SignTemplate, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_BOX_SIGN_TEMPLATE_BY_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("sign_templates"),
                     Segment::parameter("template_id", template_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_BOX_SIGN_TEMPLATE_BY_ID,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "integration-mappings")]
@@ -9288,24 +7528,19 @@ impl Client {
     /// You need Admin or Co-Admin role to use this endpoint.
     ///
     /// `GET /integration_mappings/slack` (`get_integration_mappings_slack`).
-    pub async fn list_slack_integration_mappings(
+    pub fn list_slack_integration_mappings(
         &self,
         params: &types::ListSlackIntegrationMappingsParams,
-    ) -> Result<Response<types::IntegrationMappings>, Error<types::ClientError>> {
-        let url = operations::LIST_SLACK_INTEGRATION_MAPPINGS
-            .url(
+    ) -> Call<types::IntegrationMappings, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_SLACK_INTEGRATION_MAPPINGS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("integration_mappings"), Segment::Literal("slack")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_SLACK_INTEGRATION_MAPPINGS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "integration-mappings")]
@@ -9318,30 +7553,23 @@ impl Client {
     /// You need Admin or Co-Admin role to use this endpoint.
     ///
     /// `POST /integration_mappings/slack` (`post_integration_mappings_slack`).
-    pub async fn create_slack_integration_mapping(
+    pub fn create_slack_integration_mapping(
         &self,
         body: Option<&types::IntegrationMappingSlackCreateRequest>,
-    ) -> Result<Response<types::IntegrationMapping>, Error<types::ClientError>> {
-        let url = operations::CREATE_SLACK_INTEGRATION_MAPPING
-            .url(
+    ) -> Call<types::IntegrationMapping, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_SLACK_INTEGRATION_MAPPING,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("integration_mappings"), Segment::Literal("slack")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_SLACK_INTEGRATION_MAPPING,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "integration-mappings")]
@@ -9355,35 +7583,28 @@ impl Client {
     ///
     /// `PUT /integration_mappings/slack/{integration_mapping_id}`
     /// (`put_integration_mappings_slack_id`).
-    pub async fn update_slack_integration_mapping(
+    pub fn update_slack_integration_mapping(
         &self,
         integration_mapping_id: &str,
         body: Option<&types::UpdateSlackIntegrationMappingBody>,
-    ) -> Result<Response<types::IntegrationMapping>, Error<types::ClientError>> {
-        let url = operations::UPDATE_SLACK_INTEGRATION_MAPPING
-            .url(
+    ) -> Call<types::IntegrationMapping, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_SLACK_INTEGRATION_MAPPING,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("integration_mappings"),
                     Segment::Literal("slack"),
                     Segment::parameter("integration_mapping_id", integration_mapping_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_SLACK_INTEGRATION_MAPPING,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "integration-mappings")]
@@ -9396,24 +7617,21 @@ impl Client {
     ///
     /// `DELETE /integration_mappings/slack/{integration_mapping_id}`
     /// (`delete_integration_mappings_slack_id`).
-    pub async fn delete_slack_integration_mapping(
+    pub fn delete_slack_integration_mapping(
         &self,
         integration_mapping_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::DELETE_SLACK_INTEGRATION_MAPPING
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_SLACK_INTEGRATION_MAPPING,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("integration_mappings"),
                     Segment::Literal("slack"),
                     Segment::parameter("integration_mapping_id", integration_mapping_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::DELETE_SLACK_INTEGRATION_MAPPING, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "integration-mappings")]
@@ -9424,24 +7642,19 @@ impl Client {
     /// users' enterprise. You need Admin or Co-Admin role to use this endpoint.
     ///
     /// `GET /integration_mappings/teams` (`get_integration_mappings_teams`).
-    pub async fn list_teams_integration_mappings(
+    pub fn list_teams_integration_mappings(
         &self,
         params: &types::ListTeamsIntegrationMappingsParams,
-    ) -> Result<Response<types::IntegrationMappingsTeams>, Error<types::ClientError>> {
-        let url = operations::LIST_TEAMS_INTEGRATION_MAPPINGS
-            .url(
+    ) -> Call<types::IntegrationMappingsTeams, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_TEAMS_INTEGRATION_MAPPINGS,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("integration_mappings"), Segment::Literal("teams")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_TEAMS_INTEGRATION_MAPPINGS,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "integration-mappings")]
@@ -9452,30 +7665,23 @@ impl Client {
     /// mapping a Teams channel to a Box item. You need Admin or Co-Admin role to use this endpoint.
     ///
     /// `POST /integration_mappings/teams` (`post_integration_mappings_teams`).
-    pub async fn create_teams_integration_mapping(
+    pub fn create_teams_integration_mapping(
         &self,
         body: Option<&types::IntegrationMappingTeamsCreateRequest>,
-    ) -> Result<Response<types::IntegrationMappingTeams>, Error<types::ClientError>> {
-        let url = operations::CREATE_TEAMS_INTEGRATION_MAPPING
-            .url(
+    ) -> Call<types::IntegrationMappingTeams, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_TEAMS_INTEGRATION_MAPPING,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("integration_mappings"), Segment::Literal("teams")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_TEAMS_INTEGRATION_MAPPING,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "integration-mappings")]
@@ -9488,35 +7694,28 @@ impl Client {
     ///
     /// `PUT /integration_mappings/teams/{integration_mapping_id}`
     /// (`put_integration_mappings_teams_id`).
-    pub async fn update_teams_integration_mapping(
+    pub fn update_teams_integration_mapping(
         &self,
         integration_mapping_id: &str,
         body: Option<&types::UpdateTeamsIntegrationMappingBody>,
-    ) -> Result<Response<types::IntegrationMappingTeams>, Error<types::ClientError>> {
-        let url = operations::UPDATE_TEAMS_INTEGRATION_MAPPING
-            .url(
+    ) -> Call<types::IntegrationMappingTeams, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_TEAMS_INTEGRATION_MAPPING,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("integration_mappings"),
                     Segment::Literal("teams"),
                     Segment::parameter("integration_mapping_id", integration_mapping_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_TEAMS_INTEGRATION_MAPPING,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "integration-mappings")]
@@ -9528,24 +7727,21 @@ impl Client {
     ///
     /// `DELETE /integration_mappings/teams/{integration_mapping_id}`
     /// (`delete_integration_mappings_teams_id`).
-    pub async fn delete_teams_integration_mapping(
+    pub fn delete_teams_integration_mapping(
         &self,
         integration_mapping_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::DELETE_TEAMS_INTEGRATION_MAPPING
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_TEAMS_INTEGRATION_MAPPING,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("integration_mappings"),
                     Segment::Literal("teams"),
                     Segment::parameter("integration_mapping_id", integration_mapping_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::DELETE_TEAMS_INTEGRATION_MAPPING, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "ai")]
@@ -9563,31 +7759,24 @@ impl Client {
     /// before the Hub is created, so that its content is indexed.
     ///
     /// `POST /ai/ask` (`post_ai_ask`).
-    pub async fn ask_question(
+    pub fn ask_question(
         &self,
         body: Option<&types::AiAsk>,
-    ) -> Result<Response<types::AskQuestionResponse>, Error<types::ClientError>> {
-        let url = operations::ASK_QUESTION
-            .url(
+    ) -> Call<types::AskQuestionResponse, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ASK_QUESTION,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("ai"), Segment::Literal("ask")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ASK_QUESTION,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response
-            .per_status(
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request
+            .returning_per_status(
                 ::clientgen_runtime::json_error,
                 types::AskQuestionResponse::decode,
             )
@@ -9600,30 +7789,23 @@ impl Client {
     /// based on the provided prompt.
     ///
     /// `POST /ai/text_gen` (`post_ai_text_gen`).
-    pub async fn generate_text(
+    pub fn generate_text(
         &self,
         body: Option<&types::AiTextGen>,
-    ) -> Result<Response<types::AiResponse>, Error<types::ClientError>> {
-        let url = operations::GENERATE_TEXT
-            .url(
+    ) -> Call<types::AiResponse, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::GENERATE_TEXT,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("ai"), Segment::Literal("text_gen")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GENERATE_TEXT,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "ai")]
@@ -9632,24 +7814,19 @@ impl Client {
     /// Get the AI agent default config.
     ///
     /// `GET /ai_agent_default` (`get_ai_agent_default`).
-    pub async fn get_ai_agent_default_configuration(
+    pub fn get_ai_agent_default_configuration(
         &self,
         params: &types::GetAiAgentDefaultConfigurationParams,
-    ) -> Result<Response<types::AiAgent>, Error<types::ClientError>> {
-        let url = operations::GET_AI_AGENT_DEFAULT_CONFIGURATION
-            .url(
+    ) -> Call<types::AiAgent, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_AI_AGENT_DEFAULT_CONFIGURATION,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("ai_agent_default")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_AI_AGENT_DEFAULT_CONFIGURATION,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "ai")]
@@ -9660,30 +7837,23 @@ impl Client {
     /// Metadata template setup before sending the request is not required.
     ///
     /// `POST /ai/extract` (`post_ai_extract`).
-    pub async fn extract_metadata_freeform(
+    pub fn extract_metadata_freeform(
         &self,
         body: Option<&types::AiExtract>,
-    ) -> Result<Response<types::AiResponse>, Error<types::ClientError>> {
-        let url = operations::EXTRACT_METADATA_FREEFORM
-            .url(
+    ) -> Call<types::AiResponse, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::EXTRACT_METADATA_FREEFORM,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("ai"), Segment::Literal("extract")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::EXTRACT_METADATA_FREEFORM,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "ai")]
@@ -9707,33 +7877,23 @@ impl Client {
     /// API guide.
     ///
     /// `POST /ai/extract_structured` (`post_ai_extract_structured`).
-    pub async fn extract_metadata_structured(
+    pub fn extract_metadata_structured(
         &self,
         body: Option<&types::AiExtractStructured>,
-    ) -> Result<
-        Response<types::AiExtractStructuredResponse>,
-        Error<types::ClientError>,
-    > {
-        let url = operations::EXTRACT_METADATA_STRUCTURED
-            .url(
+    ) -> Call<types::AiExtractStructuredResponse, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::EXTRACT_METADATA_STRUCTURED,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("ai"), Segment::Literal("extract_structured")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::EXTRACT_METADATA_STRUCTURED,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "ai-studio")]
@@ -9742,32 +7902,26 @@ impl Client {
     /// Lists AI agents based on the provided parameters.
     ///
     /// `GET /ai_agents` (`get_ai_agents`).
-    pub async fn list_ai_agents(
+    pub fn list_ai_agents(
         &self,
         params: &types::ListAiAgentsParams,
-    ) -> Result<Response<types::AiMultipleAgentResponse>, Error<types::ClientError>> {
-        let url = operations::LIST_AI_AGENTS
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("ai_agents")])?;
-        let response = self
-            .transport
-            .send(
+    ) -> Call<types::AiMultipleAgentResponse, types::ClientError> {
+        self.transport
+            .request(
                 &operations::LIST_AI_AGENTS,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(
-                            params,
-                            &[
-                                ("mode", Style::form(false)),
-                                ("fields", Style::form(false)),
-                                ("agent_state", Style::form(false)),
-                            ],
-                        )
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("ai_agents")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(
+                params,
+                &[
+                    ("mode", Style::form(false)),
+                    ("fields", Style::form(false)),
+                    ("agent_state", Style::form(false)),
+                ],
+            )
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "ai-studio")]
@@ -9777,27 +7931,23 @@ impl Client {
     /// `text_gen`, `extract`.
     ///
     /// `POST /ai_agents` (`post_ai_agents`).
-    pub async fn create_ai_agent(
+    pub fn create_ai_agent(
         &self,
         body: Option<&types::CreateAiAgent>,
-    ) -> Result<Response<types::AiSingleAgentResponseFull>, Error<types::ClientError>> {
-        let url = operations::CREATE_AI_AGENT
-            .url(&self.base_urls.api_box_com_2_0, &[Segment::Literal("ai_agents")])?;
-        let response = self
+    ) -> Call<types::AiSingleAgentResponseFull, types::ClientError> {
+        let request = self
             .transport
-            .send(
+            .request(
                 &operations::CREATE_AI_AGENT,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
+                &self.base_urls.api_box_com_2_0,
+                &[Segment::Literal("ai_agents")],
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "ai-studio")]
@@ -9806,32 +7956,23 @@ impl Client {
     /// Gets an AI Agent using the `agent_id` parameter.
     ///
     /// `GET /ai_agents/{agent_id}` (`get_ai_agents_id`).
-    pub async fn get_ai_agent_by_agent_id(
+    pub fn get_ai_agent_by_agent_id(
         &self,
         agent_id: &str,
         params: &types::GetAiAgentByAgentIdParams,
-    ) -> Result<Response<types::AiSingleAgentResponseFull>, Error<types::ClientError>> {
-        let url = operations::GET_AI_AGENT_BY_AGENT_ID
-            .url(
+    ) -> Call<types::AiSingleAgentResponseFull, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_AI_AGENT_BY_AGENT_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("ai_agents"),
                     Segment::parameter("agent_id", agent_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_AI_AGENT_BY_AGENT_ID,
-                &url,
-                |request| {
-                    request
-                        .accept("application/json")
-                        .query(params, &[("fields", Style::form(false))])
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[("fields", Style::form(false))])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "ai-studio")]
@@ -9840,34 +7981,27 @@ impl Client {
     /// Updates an AI agent.
     ///
     /// `PUT /ai_agents/{agent_id}` (`put_ai_agents_id`).
-    pub async fn update_ai_agent(
+    pub fn update_ai_agent(
         &self,
         agent_id: &str,
         body: Option<&types::CreateAiAgent>,
-    ) -> Result<Response<types::AiSingleAgentResponseFull>, Error<types::ClientError>> {
-        let url = operations::UPDATE_AI_AGENT
-            .url(
+    ) -> Call<types::AiSingleAgentResponseFull, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_AI_AGENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("ai_agents"),
                     Segment::parameter("agent_id", agent_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_AI_AGENT,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "ai-studio")]
@@ -9876,23 +8010,17 @@ impl Client {
     /// Deletes an AI agent using the provided parameters.
     ///
     /// `DELETE /ai_agents/{agent_id}` (`delete_ai_agents_id`).
-    pub async fn delete_ai_agent(
-        &self,
-        agent_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::DELETE_AI_AGENT
-            .url(
+    pub fn delete_ai_agent(&self, agent_id: &str) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_AI_AGENT,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("ai_agents"),
                     Segment::parameter("agent_id", agent_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::DELETE_AI_AGENT, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -9901,30 +8029,23 @@ impl Client {
     /// Creates a new metadata taxonomy that can be used in metadata templates.
     ///
     /// `POST /metadata_taxonomies` (`post_metadata_taxonomies`).
-    pub async fn create_metadata_taxonomy(
+    pub fn create_metadata_taxonomy(
         &self,
         body: Option<&types::CreateMetadataTaxonomyBody>,
-    ) -> Result<Response<types::MetadataTaxonomy>, Error<types::ClientError>> {
-        let url = operations::CREATE_METADATA_TAXONOMY
-            .url(
+    ) -> Call<types::MetadataTaxonomy, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_METADATA_TAXONOMY,
                 &self.base_urls.api_box_com_2_0,
                 &[Segment::Literal("metadata_taxonomies")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_METADATA_TAXONOMY,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -9933,28 +8054,23 @@ impl Client {
     /// Used to retrieve all metadata taxonomies in a namespace.
     ///
     /// `GET /metadata_taxonomies/{namespace}` (`get_metadata_taxonomies_id`).
-    pub async fn get_metadata_taxonomies_for_namespace(
+    pub fn get_metadata_taxonomies_for_namespace(
         &self,
         namespace: &str,
         params: &types::GetMetadataTaxonomiesForNamespaceParams,
-    ) -> Result<Response<types::MetadataTaxonomies>, Error<types::ClientError>> {
-        let url = operations::GET_METADATA_TAXONOMIES_FOR_NAMESPACE
-            .url(
+    ) -> Call<types::MetadataTaxonomies, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_METADATA_TAXONOMIES_FOR_NAMESPACE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_taxonomies"),
                     Segment::parameter("namespace", namespace),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_METADATA_TAXONOMIES_FOR_NAMESPACE,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -9963,29 +8079,23 @@ impl Client {
     /// Used to retrieve a metadata taxonomy by taxonomy key.
     ///
     /// `GET /metadata_taxonomies/{namespace}/{taxonomy_key}` (`get_metadata_taxonomies_id_id`).
-    pub async fn get_metadata_taxonomy_by_taxonomy_key(
+    pub fn get_metadata_taxonomy_by_taxonomy_key(
         &self,
         namespace: &str,
         taxonomy_key: &str,
-    ) -> Result<Response<types::MetadataTaxonomy>, Error<types::ClientError>> {
-        let url = operations::GET_METADATA_TAXONOMY_BY_TAXONOMY_KEY
-            .url(
+    ) -> Call<types::MetadataTaxonomy, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_METADATA_TAXONOMY_BY_TAXONOMY_KEY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_taxonomies"),
                     Segment::parameter("namespace", namespace),
                     Segment::parameter("taxonomy_key", taxonomy_key),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_METADATA_TAXONOMY_BY_TAXONOMY_KEY,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -9995,25 +8105,22 @@ impl Client {
     ///
     /// `DELETE /metadata_taxonomies/{namespace}/{taxonomy_key}`
     /// (`delete_metadata_taxonomies_id_id`).
-    pub async fn remove_metadata_taxonomy(
+    pub fn remove_metadata_taxonomy(
         &self,
         namespace: &str,
         taxonomy_key: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_METADATA_TAXONOMY
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_METADATA_TAXONOMY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_taxonomies"),
                     Segment::parameter("namespace", namespace),
                     Segment::parameter("taxonomy_key", taxonomy_key),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_METADATA_TAXONOMY, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -10022,36 +8129,29 @@ impl Client {
     /// Updates an existing metadata taxonomy.
     ///
     /// `PATCH /metadata_taxonomies/{namespace}/{taxonomy_key}` (`patch_metadata_taxonomies_id_id`).
-    pub async fn update_metadata_taxonomy(
+    pub fn update_metadata_taxonomy(
         &self,
         namespace: &str,
         taxonomy_key: &str,
         body: Option<&types::UpdateMetadataTaxonomyBody>,
-    ) -> Result<Response<types::MetadataTaxonomy>, Error<types::ClientError>> {
-        let url = operations::UPDATE_METADATA_TAXONOMY
-            .url(
+    ) -> Call<types::MetadataTaxonomy, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_METADATA_TAXONOMY,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_taxonomies"),
                     Segment::parameter("namespace", namespace),
                     Segment::parameter("taxonomy_key", taxonomy_key),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_METADATA_TAXONOMY,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -10061,14 +8161,16 @@ impl Client {
     ///
     /// `POST /metadata_taxonomies/{namespace}/{taxonomy_key}/levels`
     /// (`post_metadata_taxonomies_id_id_levels`).
-    pub async fn create_metadata_taxonomy_levels(
+    pub fn create_metadata_taxonomy_levels(
         &self,
         namespace: &str,
         taxonomy_key: &str,
         body: Option<&::std::vec::Vec<types::MetadataTaxonomyLevel>>,
-    ) -> Result<Response<types::MetadataTaxonomyLevels>, Error<types::ClientError>> {
-        let url = operations::CREATE_METADATA_TAXONOMY_LEVELS
-            .url(
+    ) -> Call<types::MetadataTaxonomyLevels, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_METADATA_TAXONOMY_LEVELS,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_taxonomies"),
@@ -10076,22 +8178,13 @@ impl Client {
                     Segment::parameter("taxonomy_key", taxonomy_key),
                     Segment::Literal("levels"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_METADATA_TAXONOMY_LEVELS,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -10101,15 +8194,17 @@ impl Client {
     ///
     /// `PATCH /metadata_taxonomies/{namespace}/{taxonomy_key}/levels/{level_index}`
     /// (`patch_metadata_taxonomies_id_id_levels_id`).
-    pub async fn update_metadata_taxonomy_level(
+    pub fn update_metadata_taxonomy_level(
         &self,
         namespace: &str,
         taxonomy_key: &str,
         level_index: i64,
         body: Option<&types::UpdateMetadataTaxonomyLevelBody>,
-    ) -> Result<Response<types::MetadataTaxonomyLevel>, Error<types::ClientError>> {
-        let url = operations::UPDATE_METADATA_TAXONOMY_LEVEL
-            .url(
+    ) -> Call<types::MetadataTaxonomyLevel, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_METADATA_TAXONOMY_LEVEL,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_taxonomies"),
@@ -10118,22 +8213,13 @@ impl Client {
                     Segment::Literal("levels"),
                     Segment::parameter("level_index", level_index),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_METADATA_TAXONOMY_LEVEL,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -10144,14 +8230,16 @@ impl Client {
     ///
     /// `POST /metadata_taxonomies/{namespace}/{taxonomy_key}/levels:append`
     /// (`post_metadata_taxonomies_id_id_levels:append`).
-    pub async fn add_metadata_taxonomy_level(
+    pub fn add_metadata_taxonomy_level(
         &self,
         namespace: &str,
         taxonomy_key: &str,
         body: Option<&types::UpdateMetadataTaxonomyLevelBody>,
-    ) -> Result<Response<types::MetadataTaxonomyLevels>, Error<types::ClientError>> {
-        let url = operations::ADD_METADATA_TAXONOMY_LEVEL
-            .url(
+    ) -> Call<types::MetadataTaxonomyLevels, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::ADD_METADATA_TAXONOMY_LEVEL,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_taxonomies"),
@@ -10159,22 +8247,13 @@ impl Client {
                     Segment::parameter("taxonomy_key", taxonomy_key),
                     Segment::Literal("levels:append"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::ADD_METADATA_TAXONOMY_LEVEL,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -10184,13 +8263,14 @@ impl Client {
     ///
     /// `POST /metadata_taxonomies/{namespace}/{taxonomy_key}/levels:trim`
     /// (`post_metadata_taxonomies_id_id_levels:trim`).
-    pub async fn delete_metadata_taxonomy_level(
+    pub fn delete_metadata_taxonomy_level(
         &self,
         namespace: &str,
         taxonomy_key: &str,
-    ) -> Result<Response<types::MetadataTaxonomyLevels>, Error<types::ClientError>> {
-        let url = operations::DELETE_METADATA_TAXONOMY_LEVEL
-            .url(
+    ) -> Call<types::MetadataTaxonomyLevels, types::ClientError> {
+        self.transport
+            .request(
+                &operations::DELETE_METADATA_TAXONOMY_LEVEL,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_taxonomies"),
@@ -10198,16 +8278,9 @@ impl Client {
                     Segment::parameter("taxonomy_key", taxonomy_key),
                     Segment::Literal("levels:trim"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::DELETE_METADATA_TAXONOMY_LEVEL,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -10219,14 +8292,15 @@ impl Client {
     ///
     /// `GET /metadata_taxonomies/{namespace}/{taxonomy_key}/nodes`
     /// (`get_metadata_taxonomies_id_id_nodes`).
-    pub async fn list_metadata_taxonomy_nodes(
+    pub fn list_metadata_taxonomy_nodes(
         &self,
         namespace: &str,
         taxonomy_key: &str,
         params: &types::ListMetadataTaxonomyNodesParams,
-    ) -> Result<Response<types::MetadataTaxonomyNodes>, Error<types::ClientError>> {
-        let url = operations::LIST_METADATA_TAXONOMY_NODES
-            .url(
+    ) -> Call<types::MetadataTaxonomyNodes, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_METADATA_TAXONOMY_NODES,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_taxonomies"),
@@ -10234,16 +8308,10 @@ impl Client {
                     Segment::parameter("taxonomy_key", taxonomy_key),
                     Segment::Literal("nodes"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_METADATA_TAXONOMY_NODES,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -10253,14 +8321,16 @@ impl Client {
     ///
     /// `POST /metadata_taxonomies/{namespace}/{taxonomy_key}/nodes`
     /// (`post_metadata_taxonomies_id_id_nodes`).
-    pub async fn create_metadata_taxonomy_node(
+    pub fn create_metadata_taxonomy_node(
         &self,
         namespace: &str,
         taxonomy_key: &str,
         body: Option<&types::CreateMetadataTaxonomyNodeBody>,
-    ) -> Result<Response<types::MetadataTaxonomyNode>, Error<types::ClientError>> {
-        let url = operations::CREATE_METADATA_TAXONOMY_NODE
-            .url(
+    ) -> Call<types::MetadataTaxonomyNode, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::CREATE_METADATA_TAXONOMY_NODE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_taxonomies"),
@@ -10268,22 +8338,13 @@ impl Client {
                     Segment::parameter("taxonomy_key", taxonomy_key),
                     Segment::Literal("nodes"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_METADATA_TAXONOMY_NODE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -10293,14 +8354,15 @@ impl Client {
     ///
     /// `GET /metadata_taxonomies/{namespace}/{taxonomy_key}/nodes/{node_id}`
     /// (`get_metadata_taxonomies_id_id_nodes_id`).
-    pub async fn get_metadata_taxonomy_node_by_id(
+    pub fn get_metadata_taxonomy_node_by_id(
         &self,
         namespace: &str,
         taxonomy_key: &str,
         node_id: &str,
-    ) -> Result<Response<types::MetadataTaxonomyNode>, Error<types::ClientError>> {
-        let url = operations::GET_METADATA_TAXONOMY_NODE_BY_ID
-            .url(
+    ) -> Call<types::MetadataTaxonomyNode, types::ClientError> {
+        self.transport
+            .request(
+                &operations::GET_METADATA_TAXONOMY_NODE_BY_ID,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_taxonomies"),
@@ -10309,16 +8371,9 @@ impl Client {
                     Segment::Literal("nodes"),
                     Segment::parameter("node_id", node_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::GET_METADATA_TAXONOMY_NODE_BY_ID,
-                &url,
-                |request| request.accept("application/json"),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -10329,14 +8384,15 @@ impl Client {
     ///
     /// `DELETE /metadata_taxonomies/{namespace}/{taxonomy_key}/nodes/{node_id}`
     /// (`delete_metadata_taxonomies_id_id_nodes_id`).
-    pub async fn remove_metadata_taxonomy_node(
+    pub fn remove_metadata_taxonomy_node(
         &self,
         namespace: &str,
         taxonomy_key: &str,
         node_id: &str,
-    ) -> Result<Response<()>, Error<types::ClientError>> {
-        let url = operations::REMOVE_METADATA_TAXONOMY_NODE
-            .url(
+    ) -> Call<(), types::ClientError> {
+        self.transport
+            .request(
+                &operations::REMOVE_METADATA_TAXONOMY_NODE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_taxonomies"),
@@ -10345,12 +8401,8 @@ impl Client {
                     Segment::Literal("nodes"),
                     Segment::parameter("node_id", node_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REMOVE_METADATA_TAXONOMY_NODE, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -10360,15 +8412,17 @@ impl Client {
     ///
     /// `PATCH /metadata_taxonomies/{namespace}/{taxonomy_key}/nodes/{node_id}`
     /// (`patch_metadata_taxonomies_id_id_nodes_id`).
-    pub async fn update_metadata_taxonomy_node(
+    pub fn update_metadata_taxonomy_node(
         &self,
         namespace: &str,
         taxonomy_key: &str,
         node_id: &str,
         body: Option<&types::UpdateMetadataTaxonomyNodeBody>,
-    ) -> Result<Response<types::MetadataTaxonomyNode>, Error<types::ClientError>> {
-        let url = operations::UPDATE_METADATA_TAXONOMY_NODE
-            .url(
+    ) -> Call<types::MetadataTaxonomyNode, types::ClientError> {
+        let request = self
+            .transport
+            .request(
+                &operations::UPDATE_METADATA_TAXONOMY_NODE,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_taxonomies"),
@@ -10377,22 +8431,13 @@ impl Client {
                     Segment::Literal("nodes"),
                     Segment::parameter("node_id", node_id),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::UPDATE_METADATA_TAXONOMY_NODE,
-                &url,
-                |request| {
-                    let request = request.accept("application/json");
-                    match body {
-                        Some(body) => request.json(body, "application/json"),
-                        None => request,
-                    }
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json");
+        let request = match body {
+            Some(body) => request.json(body, "application/json"),
+            None => request,
+        };
+        request.returning_json(::clientgen_runtime::json_error)
     }
 
     #[cfg(feature = "metadata-taxonomies")]
@@ -10405,15 +8450,16 @@ impl Client {
     ///
     /// `GET /metadata_templates/{namespace}/{template_key}/fields/{field_key}/options`
     /// (`get_metadata_templates_id_id_fields_id_options`).
-    pub async fn list_metadata_template_s_options_for_taxonomy_field(
+    pub fn list_metadata_template_s_options_for_taxonomy_field(
         &self,
         namespace: &str,
         template_key: &str,
         field_key: &str,
         params: &types::ListMetadataTemplateSOptionsForTaxonomyFieldParams,
-    ) -> Result<Response<types::MetadataTaxonomyNodes>, Error<types::ClientError>> {
-        let url = operations::LIST_METADATA_TEMPLATE_S_OPTIONS_FOR_TAXONOMY_FIELD
-            .url(
+    ) -> Call<types::MetadataTaxonomyNodes, types::ClientError> {
+        self.transport
+            .request(
+                &operations::LIST_METADATA_TEMPLATE_S_OPTIONS_FOR_TAXONOMY_FIELD,
                 &self.base_urls.api_box_com_2_0,
                 &[
                     Segment::Literal("metadata_templates"),
@@ -10423,15 +8469,9 @@ impl Client {
                     Segment::parameter("field_key", field_key),
                     Segment::Literal("options"),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::LIST_METADATA_TEMPLATE_S_OPTIONS_FOR_TAXONOMY_FIELD,
-                &url,
-                |request| request.accept("application/json").query(params, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .query(params, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 }

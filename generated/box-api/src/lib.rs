@@ -103,6 +103,10 @@
 //!
 //! # Operations
 //!
+//! A method that sends a request returns a [call](Call): a future that owns the request, written
+//! when the method is called, and sends it when awaited. It borrows none of the arguments and is
+//! `Send`, so it can be spawned.
+//!
 //! | Method | Request | Summary |
 //! | --- | --- | --- |
 //! | [`authorize_user`](Client::authorize_user) | builds a browser URL for `GET /authorize` | Authorize user |
@@ -430,9 +434,9 @@ pub mod types;
 pub use client::{BaseUrls, Client};
 
 pub use clientgen_runtime::{
-    hook, ApiError, ApiErrorBody, ByteStream, ClientBuilder, DecodeError, DecodeFailure,
-    DecodeFailureKind, Error, Hook, Nullable, Payload, RequestProblem, Response,
-    RetryPolicy, SecretString, Unknown,
+    hook, ApiError, ApiErrorBody, ByteStream, Call, ClientBuilder, DecodeError,
+    DecodeFailure, DecodeFailureKind, Error, Hook, Nullable, Payload, RequestProblem,
+    Response, RetryPolicy, SecretString, Unknown,
 };
 
 pub use clientgen_runtime::multipart::FilePart;

@@ -6,8 +6,7 @@
 use clientgen_runtime::reqwest::header::HeaderMap;
 use clientgen_runtime::{ApiClient, ClientBuilder, Transport, Url};
 
-use clientgen_runtime::{Error, Response};
-
+use clientgen_runtime::Call;
 use crate::operations;
 use clientgen_runtime::encode::Segment;
 use crate::types;
@@ -137,24 +136,19 @@ impl Client {
     /// returned Access Token can then be used to to make Box API calls.
     ///
     /// `POST /oauth2/token` (`post_oauth2_token`).
-    pub async fn request_access_token(
+    pub fn request_access_token(
         &self,
         body: &types::PostOAuth2Token,
-    ) -> Result<Response<types::AccessToken>, Error<types::OAuth2Error>> {
-        let url = operations::REQUEST_ACCESS_TOKEN
-            .url(
+    ) -> Call<types::AccessToken, types::OAuth2Error> {
+        self.transport
+            .request(
+                &operations::REQUEST_ACCESS_TOKEN,
                 &self.base_urls.api_box_com,
                 &[Segment::Literal("oauth2"), Segment::Literal("token")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REQUEST_ACCESS_TOKEN,
-                &url,
-                |request| request.accept("application/json").form(body, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .form(body, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     /// Refresh access token
@@ -162,24 +156,19 @@ impl Client {
     /// Refresh an Access Token using its client ID, secret, and refresh token.
     ///
     /// `POST /oauth2/token` (`post_oauth2_token#refresh`).
-    pub async fn refresh_access_token(
+    pub fn refresh_access_token(
         &self,
         body: &types::PostOAuth2TokenRefreshAccessToken,
-    ) -> Result<Response<types::AccessToken>, Error<types::OAuth2Error>> {
-        let url = operations::REFRESH_ACCESS_TOKEN
-            .url(
+    ) -> Call<types::AccessToken, types::OAuth2Error> {
+        self.transport
+            .request(
+                &operations::REFRESH_ACCESS_TOKEN,
                 &self.base_urls.api_box_com,
                 &[Segment::Literal("oauth2"), Segment::Literal("token")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REFRESH_ACCESS_TOKEN,
-                &url,
-                |request| request.accept("application/json").form(body, &[]),
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .form(body, &[])
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     /// Revoke access token
@@ -188,23 +177,17 @@ impl Client {
     /// authenticated.
     ///
     /// `POST /oauth2/revoke` (`post_oauth2_revoke`).
-    pub async fn revoke_access_token(
+    pub fn revoke_access_token(
         &self,
         body: &types::PostOAuth2Revoke,
-    ) -> Result<Response<()>, Error<types::OAuth2Error>> {
-        let url = operations::REVOKE_ACCESS_TOKEN
-            .url(
+    ) -> Call<(), types::OAuth2Error> {
+        self.transport
+            .request(
+                &operations::REVOKE_ACCESS_TOKEN,
                 &self.base_urls.api_box_com,
                 &[Segment::Literal("oauth2"), Segment::Literal("revoke")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::REVOKE_ACCESS_TOKEN,
-                &url,
-                |request| request.form(body, &[]),
             )
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            .form(body, &[])
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 }

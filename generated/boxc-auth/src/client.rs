@@ -6,8 +6,7 @@
 use clientgen_runtime::reqwest::header::HeaderMap;
 use clientgen_runtime::{ApiClient, ClientBuilder, Transport, Url};
 
-use clientgen_runtime::{Error, Response};
-
+use clientgen_runtime::Call;
 use crate::operations;
 use clientgen_runtime::encode::Segment;
 use crate::types;
@@ -123,26 +122,19 @@ impl Client {
     /// `Authorization: Bearer <access_token>`.
     ///
     /// `POST /oauth/access_token` (`postOAuthAccessToken`).
-    pub async fn create_access_token(
+    pub fn create_access_token(
         &self,
         body: &types::AccessTokenRequest,
-    ) -> Result<Response<types::AccessToken>, Error<serde_json::Value>> {
-        let url = operations::CREATE_ACCESS_TOKEN
-            .url(
+    ) -> Call<types::AccessToken, serde_json::Value> {
+        self.transport
+            .request(
+                &operations::CREATE_ACCESS_TOKEN,
                 &self.base_urls.api_boxc_com_v1,
                 &[Segment::Literal("oauth"), Segment::Literal("access_token")],
-            )?;
-        let response = self
-            .transport
-            .send(
-                &operations::CREATE_ACCESS_TOKEN,
-                &url,
-                |request| {
-                    request.accept("application/json").json(body, "application/json")
-                },
             )
-            .await?;
-        response.json(::clientgen_runtime::json_error)
+            .accept("application/json")
+            .json(body, "application/json")
+            .returning_json(::clientgen_runtime::json_error)
     }
 
     /// Revoke access token
@@ -151,22 +143,19 @@ impl Client {
     /// application.
     ///
     /// `DELETE /oauth/{access_token}` (`deleteOAuthToken`).
-    pub async fn revoke_access_token(
+    pub fn revoke_access_token(
         &self,
         access_token: &::clientgen_runtime::SecretString,
-    ) -> Result<Response<()>, Error<serde_json::Value>> {
-        let url = operations::REVOKE_ACCESS_TOKEN
-            .url(
+    ) -> Call<(), serde_json::Value> {
+        self.transport
+            .request(
+                &operations::REVOKE_ACCESS_TOKEN,
                 &self.base_urls.api_boxc_com_v1,
                 &[
                     Segment::Literal("oauth"),
                     Segment::parameter("access_token", access_token.expose()),
                 ],
-            )?;
-        let response = self
-            .transport
-            .send(&operations::REVOKE_ACCESS_TOKEN, &url, |request| request)
-            .await?;
-        response.empty(::clientgen_runtime::json_error)
+            )
+            .returning_nothing(::clientgen_runtime::json_error)
     }
 }

@@ -18,6 +18,10 @@
 //!
 //! # Operations
 //!
+//! A method that sends a request returns a [call](Call): a future that owns the request, written
+//! when the method is called, and sends it when awaited. It borrows none of the arguments and is
+//! `Send`, so it can be spawned.
+//!
 //! | Method | Request | Summary |
 //! | --- | --- | --- |
 //! | [`authorize_application`](Client::authorize_application) | builds a browser URL for `GET /oauth/authorize` | Authorize application |
@@ -52,9 +56,9 @@ pub mod types;
 pub use client::{BaseUrls, Client};
 
 pub use clientgen_runtime::{
-    hook, ApiError, ApiErrorBody, ByteStream, ClientBuilder, DecodeError, DecodeFailure,
-    DecodeFailureKind, Error, Hook, Nullable, Payload, RequestProblem, Response,
-    RetryPolicy, SecretString, Unknown,
+    hook, ApiError, ApiErrorBody, ByteStream, Call, ClientBuilder, DecodeError,
+    DecodeFailure, DecodeFailureKind, Error, Hook, Nullable, Payload, RequestProblem,
+    Response, RetryPolicy, SecretString, Unknown,
 };
 
 pub use clientgen_runtime::multipart::FilePart;

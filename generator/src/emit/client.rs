@@ -52,7 +52,7 @@ fn imports(api: &Api) -> TokenStream {
     let import_requests = requests.then(|| {
         quote!(
             #allow
-            use clientgen_runtime::{Error, Response};
+            use clientgen_runtime::Call;
 
             #allow
             use crate::operations;
@@ -332,7 +332,8 @@ fn page(api: &Api, op: &Operation, signature: &Signature) -> TokenStream {
     }
 }
 
-/// The method of an operation the client sends.
+/// The method of an operation the client sends: it assembles the request, and returns the
+/// runtime's `Call` that sends it.
 fn request(api: &Api, op: &Operation, signature: &Signature) -> TokenStream {
     let Signature {
         docs,
@@ -342,25 +343,29 @@ fn request(api: &Api, op: &Operation, signature: &Signature) -> TokenStream {
     } = signature;
     let constant = ident(&op.constant);
     let segments = op.segments.iter().map(|segment| path_segment(op, segment));
-    let assemble = assemble(api, op);
-    let payload = op.body.as_ref().and_then(payload);
+    let start = quote! {
+        self.transport.request(&operations::#constant, #base, &[#(#segments),*])
+    };
     let (error, parse_error) = error_body(api, op);
-    let (output, reading) = success_body(api, op, &parse_error);
-    let send = quote!(&operations::#constant, &url, |request| #assemble);
-    let call = send_call(&send, reading, &parse_error);
+    let (output, returning) = success_body(api, op, &parse_error);
+    let body = assemble(api, op, &start, &returning);
     quote! {
         #docs
-        pub async fn #name(#args) -> Result<Response<#output>, Error<#error>> {
-            let url = operations::#constant.url(#base, &[#(#segments),*])?;
-            #payload
-            #call
+        pub fn #name(#args) -> Call<#output, #error> {
+            #body
         }
     }
 }
 
-/// How each attempt builds its request from the runtime's `request`: the `Accept` header,
-/// the parameters, and the body.
-fn assemble(api: &Api, op: &Operation) -> TokenStream {
+/// The body of an operation's method: the request assembled from `start` (the runtime's
+/// request builder) with the `Accept` header, the parameters and the body, then ended by
+/// `returning`.
+fn assemble(
+    api: &Api,
+    op: &Operation,
+    start: &TokenStream,
+    returning: &TokenStream,
+) -> TokenStream {
     let accept = op.accept.as_ref().map(|types| quote!(.accept(#types)));
     let has_query = sent_in(api, op, ParamLocation::Query).next().is_some();
     let query = has_query.then(|| {
@@ -371,21 +376,22 @@ fn assemble(api: &Api, op: &Operation) -> TokenStream {
         .map(|(field, style)| one_by_one(field, style, &quote!(header)));
     let cookies = sent_in(api, op, ParamLocation::Cookie)
         .map(|(field, style)| one_by_one(field, style, &quote!(cookie)));
-    let assemble = quote!(request #accept #query #(#headers)* #(#cookies)*);
+    let assemble = quote!(#start #accept #query #(#headers)* #(#cookies)*);
     let Some(body) = &op.body else {
-        return assemble;
+        return quote!(#assemble.#returning);
     };
     let attach = attach_body(api, body);
     if body.required {
-        quote!(#assemble #attach)
+        quote!(#assemble #attach.#returning)
     } else {
-        quote!({
+        quote! {
             let request = #assemble;
-            match body {
+            let request = match body {
                 Some(body) => request #attach,
                 None => request,
-            }
-        })
+            };
+            request.#returning
+        }
     }
 }
 
@@ -408,41 +414,6 @@ fn one_by_one(field: &Field, style: Style, call: &TokenStream) -> TokenStream {
     let wire = &field.wire_name;
     let style = style_tokens(style);
     quote!(.#call(#wire, &params.#name, #style))
-}
-
-/// The statement that lets each attempt borrow a raw body (a `Payload`); `None` for a body
-/// that is encoded.
-fn payload(body: &RequestBody) -> Option<TokenStream> {
-    let rt = runtime();
-    match body.encoding {
-        BodyEncoding::Bytes if body.required => {
-            Some(quote!(let body: &#rt::Payload = &body.into();))
-        }
-        BodyEncoding::Bytes => Some(quote!(let body = body.as_ref();)),
-        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => None,
-    }
-}
-
-/// The transport's call that sends the request (`send` is its arguments) and reads the
-/// answer as `reading` says.
-fn send_call(send: &TokenStream, reading: Reading, parse_error: &TokenStream) -> TokenStream {
-    let rt = runtime();
-    match reading {
-        Reading::Whole(decode) => quote! {
-            let response = self.transport.send(#send).await?;
-            response.#decode
-        },
-        Reading::Streamed => quote! {
-            self.transport.send_streaming(#send, #parse_error).await
-        },
-        Reading::PerStatus(name) => quote! {
-            let decoding = #rt::PerStatus {
-                streamed: types::#name::streamed,
-                decode: types::#name::decode,
-            };
-            self.transport.send_per_status(#send, #parse_error, decoding).await
-        },
-    }
 }
 
 /// The runtime's `Segment` for one piece of the path.
@@ -496,6 +467,10 @@ fn attach_body(api: &Api, body: &RequestBody) -> TokenStream {
                 .iter()
                 .map(|part| multipart_part(body_field(api, body, part.field), part));
             quote!(.multipart(#rt::multipart::Parts::new() #(#parts)*))
+        }
+        BodyEncoding::Bytes if body.required => {
+            let content_type = &body.content_type;
+            quote!(.payload(body.into(), #content_type))
         }
         BodyEncoding::Bytes => {
             let content_type = &body.content_type;
@@ -557,30 +532,28 @@ fn error_body(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     }
 }
 
-/// How a success body is read.
-enum Reading {
-    /// In full, then decoded by this call on the raw response.
-    Whole(TokenStream),
-    /// As a stream the caller reads.
-    Streamed,
-    /// By status: some statuses as a stream, the others in full, as the named enum says.
-    PerStatus(Ident),
-}
-
-/// The success type of an operation, and how its body is read.
-fn success_body(api: &Api, op: &Operation, parse_error: &TokenStream) -> (TokenStream, Reading) {
+/// The success type of an operation, and the runtime's `returning_*` call that ends its
+/// request: how the success body is read.
+fn success_body(
+    api: &Api,
+    op: &Operation,
+    parse_error: &TokenStream,
+) -> (TokenStream, TokenStream) {
     let rt = runtime();
     match &op.success {
         Outcome::Single(ResponseBody::Empty) => {
-            (quote!(()), Reading::Whole(quote!(empty(#parse_error))))
+            (quote!(()), quote!(returning_nothing(#parse_error)))
         }
         Outcome::Single(ResponseBody::Text) => {
-            (quote!(String), Reading::Whole(quote!(text(#parse_error))))
+            (quote!(String), quote!(returning_text(#parse_error)))
         }
-        Outcome::Single(ResponseBody::Bytes) => (quote!(#rt::ByteStream), Reading::Streamed),
+        Outcome::Single(ResponseBody::Bytes) => (
+            quote!(#rt::ByteStream),
+            quote!(returning_stream(#parse_error)),
+        ),
         Outcome::Single(ResponseBody::Json(ty)) => (
             rust_type(api, ty, &quote!(types::)),
-            Reading::Whole(quote!(json(#parse_error))),
+            quote!(returning_json(#parse_error)),
         ),
         Outcome::PerStatus(id) => {
             let streams = matches!(
@@ -589,12 +562,15 @@ fn success_body(api: &Api, op: &Operation, parse_error: &TokenStream) -> (TokenS
                     if variants.iter().any(|variant| variant.body == ResponseBody::Bytes)
             );
             let name = ident(api.name_of(*id));
-            let reading = if streams {
-                Reading::PerStatus(name.clone())
+            let returning = if streams {
+                quote!(returning_streamed_per_status(#parse_error, #rt::PerStatus {
+                    streamed: types::#name::streamed,
+                    decode: types::#name::decode,
+                }))
             } else {
-                Reading::Whole(quote!(per_status(#parse_error, types::#name::decode)))
+                quote!(returning_per_status(#parse_error, types::#name::decode))
             };
-            (quote!(types::#name), reading)
+            (quote!(types::#name), returning)
         }
     }
 }

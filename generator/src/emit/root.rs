@@ -20,9 +20,9 @@ pub(super) fn lib_rs(api: &Api, config: &Config, sources: &str) -> TokenStream {
 
         pub use client::{BaseUrls, Client};
         pub use clientgen_runtime::{
-            hook, ApiError, ApiErrorBody, ByteStream, ClientBuilder, DecodeError, DecodeFailure,
-            DecodeFailureKind, Error, Hook, Nullable, Payload, RequestProblem, Response,
-            RetryPolicy, SecretString, Unknown,
+            hook, ApiError, ApiErrorBody, ByteStream, Call, ClientBuilder, DecodeError,
+            DecodeFailure, DecodeFailureKind, Error, Hook, Nullable, Payload, RequestProblem,
+            Response, RetryPolicy, SecretString, Unknown,
         };
         pub use clientgen_runtime::multipart::FilePart;
         /// The HTTP client crate the client is built on, re-exported so callers can name its
@@ -84,8 +84,19 @@ fn serde_docs(layout: Layout) -> String {
 
 /// The section listing the operations: each method, the request it sends and its summary.
 fn operations_docs(api: &Api) -> String {
-    let mut text =
-        String::from("# Operations\n\n| Method | Request | Summary |\n| --- | --- | --- |\n");
+    let mut text = String::from("# Operations\n\n");
+    if api
+        .operations
+        .iter()
+        .any(|op| op.kind == OperationKind::Request)
+    {
+        text.push_str(
+            "A method that sends a request returns a [call](Call): a future that owns the request, \
+             written when the method is called, and sends it when awaited. It borrows none of \
+             the arguments and is `Send`, so it can be spawned.\n\n",
+        );
+    }
+    text.push_str("| Method | Request | Summary |\n| --- | --- | --- |\n");
     for op in &api.operations {
         let call = match op.kind {
             OperationKind::BrowserUrl => "builds a browser URL for",
