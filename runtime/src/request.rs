@@ -2,6 +2,8 @@
 //! way the spec says. A value that cannot be sent (a header with a line break, a body that
 //! cannot be serialised) is kept as a [`RequestProblem`] and reported before anything is sent.
 
+use std::fmt;
+
 use bytes::Bytes;
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
@@ -216,6 +218,19 @@ impl RequestBuilder {
     }
 }
 
+/// Shows the operation, the header names and the first problem, never a value: the URL's
+/// path, query, headers and body can all hold secrets.
+impl fmt::Debug for RequestBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestBuilder")
+            .field("operation", &self.operation.id)
+            .field("method", &self.operation.method)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("problem", &self.problem)
+            .finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -241,6 +256,22 @@ mod tests {
         let Bare(transport) = ClientBuilder::new().build();
         let base = Url::parse("https://api.example/x").unwrap();
         transport.request(&POST, &base, &[])
+    }
+
+    #[test]
+    fn debug_names_the_operation_and_headers_but_shows_no_value() {
+        let secret = "s3cr3t-token";
+        let request = builder()
+            .query(&serde_json::json!({"token": secret}), &[])
+            .header("x-token", secret, encode::FORM)
+            .cookie("session", secret, encode::FORM)
+            .bytes(secret.to_owned(), "text/plain");
+        let shown = format!("{request:?}");
+        assert!(
+            shown.contains("\"post\"") && shown.contains("x-token"),
+            "{shown}"
+        );
+        assert!(!shown.contains(secret), "{shown}");
     }
 
     #[test]
