@@ -59,7 +59,6 @@ impl PartSpec {
 #[derive(Default)]
 pub struct Parts {
     parts: Vec<PendingPart>,
-    replay: Replay,
     problem: Option<RequestProblem>,
 }
 
@@ -86,10 +85,9 @@ impl Parts {
     /// Adds `value` as the part `spec` describes: a string as it is, a number or boolean as
     /// its JSON text, anything else as JSON; `None` and `null` add nothing.
     pub fn value<T: Serialize + ?Sized>(mut self, spec: PartSpec, value: &T) -> Self {
-        match PartValue::of(value) {
-            Ok(PartValue::Null) => self,
-            Ok(PartValue::Text(text)) => self.add(spec, Content::Text(text), TEXT),
-            Ok(PartValue::Json(json)) => self.add(spec, Content::Text(json), JSON),
+        match Content::of_value(value) {
+            Ok(Some((content, default))) => self.add(spec, content, default),
+            Ok(None) => self,
             Err(error) => {
                 self.fail(RequestProblem::Body(format!(
                     "part `{}`: {error}",
@@ -102,13 +100,10 @@ impl Parts {
 
     /// Adds `file` as the part `spec` describes, with the file name and content type the
     /// caller gave it (else the part's name and the spec's content type); `None` adds nothing.
-    pub fn file(mut self, spec: PartSpec, file: Option<&FilePart>) -> Self {
+    pub fn file(self, spec: PartSpec, file: Option<&FilePart>) -> Self {
         let Some(file) = file else {
             return self;
         };
-        if file.content.replay() == Replay::Once {
-            self.replay = Replay::Once;
-        }
         let content = Content::File {
             payload: file.content.clone(),
             file_name: file.file_name.as_deref().unwrap_or(spec.name).to_owned(),
@@ -144,10 +139,9 @@ impl Parts {
     }
 
     fn value_named<T: Serialize + ?Sized>(mut self, name: String, value: &T) -> Self {
-        match PartValue::of(value) {
-            Ok(PartValue::Null) => self,
-            Ok(PartValue::Text(text)) => self.add_typed(name, Content::Text(text), TEXT, &[]),
-            Ok(PartValue::Json(json)) => self.add_typed(name, Content::Text(json), JSON, &[]),
+        match Content::of_value(value) {
+            Ok(Some((content, default))) => self.add_typed(name, content, default, &[]),
+            Ok(None) => self,
             Err(error) => {
                 self.fail(RequestProblem::Body(format!("part `{name}`: {error}")));
                 self
@@ -195,9 +189,17 @@ impl Parts {
         self.problem.get_or_insert(problem);
     }
 
-    /// Whether a request with this body can be sent again.
+    /// Whether a request with this body can be sent again: not when a file part is a
+    /// stream.
     pub(crate) fn replay(&self) -> Replay {
-        self.replay
+        let streams = self.parts.iter().any(|part| {
+            matches!(&part.content, Content::File { payload, .. } if payload.replay() == Replay::Once)
+        });
+        if streams {
+            Replay::Once
+        } else {
+            Replay::Any
+        }
     }
 
     /// The form for one attempt, or the first problem met assembling the parts (or a
@@ -287,23 +289,20 @@ impl<'de> Deserialize<'de> for Members {
     }
 }
 
-/// What a property's value comes to in a part.
-enum PartValue {
-    Null,
-    Text(String),
-    Json(String),
-}
-
-impl PartValue {
-    /// Writes `value` as JSON once, and reads a string back out of it: no copy through
-    /// `serde_json::Value`, so an object keeps its members' order.
-    fn of<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
+impl Content {
+    /// What `value` comes to in a part, with the content type that fits it: a string as its
+    /// text, a number or boolean as its JSON text (both `text/plain`), an object or array as
+    /// JSON; `None` for `null`. `value` is written as JSON once and a string read back out
+    /// of it: no copy through `serde_json::Value`, so an object keeps its members' order.
+    fn of_value<T: Serialize + ?Sized>(
+        value: &T,
+    ) -> Result<Option<(Self, &'static str)>, serde_json::Error> {
         let json = serde_json::to_string(value)?;
         Ok(match json.as_bytes().first() {
-            Some(b'n') if json == "null" => PartValue::Null,
-            Some(b'"') => PartValue::Text(serde_json::from_str(&json)?),
-            Some(b'{' | b'[') => PartValue::Json(json),
-            _ => PartValue::Text(json),
+            Some(b'n') if json == "null" => None,
+            Some(b'"') => Some((Self::Text(serde_json::from_str(&json)?), TEXT)),
+            Some(b'{' | b'[') => Some((Self::Text(json), JSON)),
+            _ => Some((Self::Text(json), TEXT)),
         })
     }
 }
@@ -531,7 +530,7 @@ mod tests {
         let parts = Parts::new()
             .file(PartSpec::new("disk"), Some(&on_disk))
             .file(PartSpec::new("stream"), Some(&streamed));
-        assert_eq!(parts.replay, Replay::Once);
+        assert_eq!(parts.replay(), Replay::Once);
         let body = sent(parts).await;
         assert!(body.contains("filename=\"disk\"\r\n"), "{body}");
         assert!(body.contains("\r\n\r\nfrom disk\r\n"), "{body}");

@@ -46,10 +46,9 @@ enum Source {
 }
 
 /// Whether a request can be sent again with the same body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Replay {
     /// Its body (if any) is bytes or a file: every attempt sends it whole.
-    #[default]
     Any,
     /// Its body holds a stream, which the first attempt consumes.
     Once,

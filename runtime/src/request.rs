@@ -138,21 +138,22 @@ impl RequestBuilder {
     /// Sends `payload` as it is, with `content_type`: bytes as they are, a file or a stream
     /// read as it is sent, with its length when known.
     pub fn payload(mut self, payload: Payload, content_type: &'static str) -> Self {
-        self.headers
-            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         if let Some(length) = payload.length() {
             self.headers
                 .insert(CONTENT_LENGTH, HeaderValue::from(length));
         }
-        self.body = Some(Body::Payload(payload));
-        self
+        self.body(Body::Payload(payload), content_type)
     }
 
     /// Sends `body` as it is, with `content_type`.
-    pub fn bytes(mut self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
+    pub fn bytes(self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
+        self.body(Body::Bytes(body.into()), content_type)
+    }
+
+    fn body(mut self, body: Body, content_type: &'static str) -> Self {
         self.headers
             .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-        self.body = Some(Body::Bytes(body.into()));
+        self.body = Some(body);
         self
     }
 
