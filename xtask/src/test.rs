@@ -8,8 +8,6 @@
 use std::ffi::OsStr;
 use std::path::Path;
 
-use clientgen::model::Feature;
-
 use crate::codegen::{project_root, ADYEN_SPEC, DISCORD_SPEC};
 use crate::{cargo, Codegen};
 
@@ -136,7 +134,9 @@ fn feature_sets(manifest: &Manifest) -> Vec<Vec<&str>> {
 /// What the features step reads of a generated crate's manifest.
 struct Manifest {
     package: String,
-    /// Every feature, `default` included, by name.
+    /// The features that select operations: those `default` enables (the generator leaves
+    /// its opt-in features, such as `full-serde`, out of it; the clippy step builds them
+    /// where the tests ask for them).
     features: Vec<String>,
 }
 
@@ -147,26 +147,28 @@ impl Manifest {
         let package = table.get("package")?.get("name")?.as_str()?.to_owned();
         let features = table
             .get("features")
-            .and_then(toml::Value::as_table)
-            .map(|features| features.keys().cloned().collect())
+            .and_then(|features| features.get("default"))
+            .and_then(toml::Value::as_array)
+            .map(|default| {
+                default
+                    .iter()
+                    .filter_map(toml::Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         Some(Manifest { package, features })
     }
 
-    /// The features that select operations (not `default`, nor `full-serde`, which the clippy
-    /// step builds where the tests ask for it), after the empty set; nothing when there are
+    /// The features that select operations, after the empty set; nothing when there are
     /// none.
     fn operation_features(&self) -> Vec<&str> {
-        let names: Vec<&str> = self
-            .features
-            .iter()
-            .map(String::as_str)
-            .filter(|name| !["default", Feature::FULL_SERDE].contains(name))
-            .collect();
-        if names.is_empty() {
-            return names;
+        if self.features.is_empty() {
+            return Vec::new();
         }
-        std::iter::once("").chain(names).collect()
+        std::iter::once("")
+            .chain(self.features.iter().map(String::as_str))
+            .collect()
     }
 }
 
