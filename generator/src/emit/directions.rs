@@ -37,7 +37,8 @@ impl SerdeTrait {
     }
 }
 
-/// The serde derives of one type.
+/// The serde derives of one type; none by default.
+#[derive(Default)]
 pub(super) struct SerdeDerives {
     /// The traits derived always, to end the type's `#[derive(..)]` list (empty, or each
     /// after a comma).
@@ -63,11 +64,11 @@ pub(super) fn serde_derives(
     let container = container.map(|arguments| quote!(serde(#arguments)));
     let always = container.as_ref().filter(|_| !needed.is_empty());
     let opt_in = (!opted.is_empty()).then(|| {
-        let feature = Feature::FULL_SERDE;
+        let opted_in = opt_in_predicate();
         let paths = opted.iter().map(|serde_trait| serde_trait.path());
         let container = container.as_ref().filter(|_| needed.is_empty());
         let container = container.map(|attribute| quote!(, #attribute));
-        quote!(#[cfg_attr(feature = #feature, derive(#(#paths),*) #container)])
+        quote!(#[cfg_attr(#opted_in, derive(#(#paths),*) #container)])
     });
     let always = always.map(|attribute| quote!(#[#attribute]));
     SerdeDerives {
@@ -84,8 +85,14 @@ pub(super) fn impl_cfg(direction: Direction, serde_trait: SerdeTrait) -> Option<
 
 /// The `#[cfg]` of what only the opt-in serde traits need.
 pub(super) fn opt_in_cfg() -> TokenStream {
+    let opted_in = opt_in_predicate();
+    quote!(#[cfg(#opted_in)])
+}
+
+/// The predicate that holds when the opt-in serde traits are compiled.
+fn opt_in_predicate() -> TokenStream {
     let feature = Feature::FULL_SERDE;
-    quote!(#[cfg(feature = #feature)])
+    quote!(feature = #feature)
 }
 
 /// The `#[cfg]` of a serde helper that the impls of `serves` of the types `users` call: it is
@@ -103,13 +110,13 @@ pub(super) fn helper_cfg(
     });
     let by_default = Gate::of(by_default.copied());
     let any_user = Gate::of(users.iter().copied());
-    let feature = Feature::FULL_SERDE;
+    let opted_in = opt_in_predicate();
     let opted = match any_user.features() {
         Some(features) => {
             let any_user = feature_predicate(api, features);
-            quote!(all(feature = #feature, #any_user))
+            quote!(all(#opted_in, #any_user))
         }
-        None => quote!(feature = #feature),
+        None => opted_in,
     };
     match by_default {
         Gate::Always => None,

@@ -11,6 +11,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::directions::{serde_derives, SerdeDerives, SerdeTrait};
+use super::types::{BINARY, PRESENT};
 use super::{ident, runtime, rust_type, type_item_docs, type_member_docs};
 use crate::model::{Api, Direction, Field, Presence, Purpose, Struct, TypeRef};
 use crate::naming::{setter_name, unraw};
@@ -101,11 +102,10 @@ fn serde_attributes(field: &Field, index: usize, purpose: &Purpose) -> Option<To
         });
     let flatten = field.presence.is_flattened().then(|| quote!(flatten,));
     let schema = *purpose == Purpose::Schema;
-    let binary =
-        (schema && field.ty == TypeRef::Bytes && !field.boxed).then(|| match field.presence {
-            Presence::Required => quote!(with = "binary",),
-            _ => quote!(with = "binary::option",),
-        });
+    let binary = (schema && (BINARY.uses)(field)).then(|| match field.presence {
+        Presence::Required => quote!(with = "binary",),
+        _ => quote!(with = "binary::option",),
+    });
     let optional = match field.presence {
         Presence::Optional => Some(quote!(
             default,
@@ -117,7 +117,8 @@ fn serde_attributes(field: &Field, index: usize, purpose: &Purpose) -> Option<To
         )),
         _ => None,
     };
-    let keep_null = (schema && field.keeps_null).then(|| quote!(deserialize_with = "present",));
+    let keep_null =
+        (schema && (PRESENT.uses)(field)).then(|| quote!(deserialize_with = "present",));
     (rename.is_some() || optional.is_some() || flatten.is_some() || binary.is_some())
         .then(|| quote!(#[serde(#rename #optional #keep_null #flatten #binary)]))
 }

@@ -146,22 +146,24 @@ fn reach_outside(api: &Api, types: &[TypeId]) -> Reach {
 }
 
 /// A serde helper of `types.rs`, which the serde code of some fields calls by name.
-struct Helper {
-    /// Whether a field (of a struct that travels as JSON) goes through it.
-    uses: fn(&Field) -> bool,
+pub(super) struct Helper {
+    /// Whether a field (of a struct that travels as JSON) goes through it: the one rule both
+    /// the field's serde attribute and the helper's `#[cfg]` follow.
+    pub(super) uses: fn(&Field) -> bool,
     /// The traits whose code calls it.
     serves: &'static [SerdeTrait],
 }
 
 /// `present`, which reads a field that keeps `null` ([`Field::keeps_null`]).
-const PRESENT: Helper = Helper {
+pub(super) const PRESENT: Helper = Helper {
     uses: |field| field.keeps_null,
     serves: &[SerdeTrait::Deserialize],
 };
 
-/// `binary`, which writes and reads bytes as a JSON string.
-const BINARY: Helper = Helper {
-    uses: |field| field.ty == TypeRef::Bytes,
+/// `binary`, which writes and reads bytes as a JSON string (bytes are never boxed: only a
+/// named type is, to break a cycle).
+pub(super) const BINARY: Helper = Helper {
+    uses: |field| field.ty == TypeRef::Bytes && !field.boxed,
     serves: &[SerdeTrait::Serialize, SerdeTrait::Deserialize],
 };
 

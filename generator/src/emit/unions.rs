@@ -56,7 +56,7 @@ pub(super) fn union_def(
             let serialize = tagged_serialize(name, property, union);
             let deserialize = tagged_deserialize(api, name, property, union);
             let impls = quote!(#serialize_cfg #serialize #deserialize_cfg #deserialize);
-            (serde_derives(direction, &[], None), impls)
+            (SerdeDerives::default(), impls)
         }
     };
     let SerdeDerives {
